@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine:  make serve  |  make test
+VENV ?= .venv
+PYTHON ?= python3
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# CPU-only torch first (the CUDA build is several GB). Where PyPI would give a CUDA build, pass
+#   make serve TORCH_ARGS="--index-url https://download.pytorch.org/whl/cpu"
+TORCH_ARGS ?=
+BIN = $(VENV)/bin
+
+.PHONY: serve test install index bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q torch==2.13.0 $(TORCH_ARGS)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+index: install
+	$(BIN)/dafu index
+
+serve: index
+	$(BIN)/dafu serve --host $(HOST) --port $(PORT)
+
+test: install
+	@if [ -n "$$CI" ] || ! [ -x /usr/bin/chromium ]; then sh .ci/browser-deps; fi
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_query.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

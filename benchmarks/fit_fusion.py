@@ -1,0 +1,52 @@
+"""Fit hybrid fusion's dense weight on one question set and check it on the other.
+
+Each query is embedded once; the sweep re-fuses the same scores. Usage:
+  python benchmarks/fit_fusion.py --fit SEED_INDEX_DIR ../shared/eval/dev.jsonl \
+                                  --check DEV_INDEX_DIR ../shared/eval/dev_real.jsonl
+"""
+from __future__ import annotations
+
+import argparse
+from functools import lru_cache
+
+import numpy as np
+
+from dafu.search.api import Searcher
+from dafu.search.evaluate import first_hit_rank, load_questions, retrieval_metrics
+from dafu.search.retrieve import Fusion
+
+WEIGHTS = [round(w, 2) for w in np.arange(0.0, 1.01, 0.1)]
+
+
+def sweep(index_dir: str, questions_file: str) -> dict[float, dict]:
+    searcher = Searcher.open(index_dir)
+    retriever = searcher._retriever
+    encoder = retriever.encoder
+    cached = lru_cache(maxsize=None)(lambda text: encoder.encode_queries([text]))
+    retriever.encoder = type("Cached", (), {"encode_queries": lambda self, texts: cached(texts[0])})()
+    questions = load_questions(questions_file)
+    out = {}
+    for weight in WEIGHTS:
+        retriever.fusion = Fusion(dense_weight=weight)
+        ranks = [first_hit_rank(searcher.search(q["q"]), q["gold"]) for q in questions]
+        out[weight] = retrieval_metrics(ranks)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--fit", nargs=2, metavar=("INDEX_DIR", "JSONL"), required=True)
+    parser.add_argument("--check", nargs=2, metavar=("INDEX_DIR", "JSONL"), required=True)
+    args = parser.parse_args()
+    fit, check = sweep(*args.fit), sweep(*args.check)
+    print("weight  fit hit@1 hit@5 mrr   | check hit@1 hit@5 mrr")
+    for w in WEIGHTS:
+        a, b = fit[w], check[w]
+        print(f"{w:5.2f}   {a['hit@1']:.3f} {a['hit@5']:.3f} {a['mrr@10']:.3f} | "
+              f"{b['hit@1']:.3f} {b['hit@5']:.3f} {b['mrr@10']:.3f}")
+    best = max(WEIGHTS, key=lambda w: (fit[w]["mrr@10"], fit[w]["hit@1"]))
+    print(f"best on fit set: dense_weight={best}; on check set: {check[best]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Letters on disk -> Letter (metadata + clean body) -> Chunk (section path, text, offsets)."""

@@ -1,0 +1,417 @@
+"""Plain text out of letter files: .txt/.md, .pdf, .docx and .html/.htm.
+
+`extract_text(path)` returns the document's text with line breaks (one block
+or table row per line); cleaning and metadata parsing happen later, in the
+parser. Anything that cannot give text raises `UnreadableDocument`.
+"""
+from __future__ import annotations
+
+import codecs
+import functools
+import logging
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+
+
+class UnreadableDocument(Exception):
+    """A file that gives no usable text; `reason` says why (Chinese / English)."""
+
+    def __init__(self, reason: str, path: Path | str | None = None):
+        self.reason = reason
+        self.path = None if path is None else str(path)
+        super().__init__(f"{self.path}: {reason}" if self.path else reason)
+
+
+def extract_text(path: Path) -> str:
+    """Return the text of the letter at `path`; raise UnreadableDocument."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        raise UnreadableDocument(
+            f"不支持的文件类型 / unsupported file type {suffix or '(none)'!r} "
+            f"(支持 / supported: {', '.join(SUPPORTED_SUFFIXES)})", path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableDocument(f"无法读取文件 / cannot read file: {exc}", path) from exc
+    if not data.strip():
+        raise UnreadableDocument("空文件 / empty file", path)
+    try:
+        text = reader(data)
+    except UnreadableDocument as exc:
+        raise UnreadableDocument(exc.reason, path) from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if not text.strip():
+        raise UnreadableDocument("文档没有文字内容 / document contains no text", path)
+    return text
+
+
+# ---------------------------------------------------------------- encodings
+
+_BOMS = (  # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Big5 twice: cp950 (Windows Big5, with the ETEN extras) then Big5-HKSCS.
+_CHINESE_CANDIDATES = ("gb18030", "cp950", "big5hkscs")
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+            "euc-cn": "gb18030", "big5": "cp950", "x-big5": "cp950", "big5-hkscs": "big5hkscs"}
+_PINYIN = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüÜ")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cost(ch: str) -> float:
+    """How unlikely `ch` is in a Chinese letter (0 = ordinary)."""
+    o = ord(ch)
+    if o < 0x80:
+        return 0.0 if ch.isprintable() or ch in "\t\n\r\f" else 3.0
+    if 0x4E00 <= o <= 0x9FFF:  # common = GB2312 level 1 or Big5 frequent hanzi
+        for enc, lo, hi in (("gb2312", 0xB0, 0xD7), ("cp950", 0xA4, 0xC6)):
+            try:
+                b = ch.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            if lo <= b[0] <= hi:
+                return 0.0
+        return 1.0
+    if (0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x2027
+            or ch in _PINYIN or o in (0xA0, 0xB7, 0xD7, 0xF7, 0xB0, 0x2030)):
+        return 0.0
+    if 0x2160 <= o <= 0x217F or 0x2460 <= o <= 0x24FF or 0x80 < o <= 0x24F:
+        return 0.5
+    if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+        return 3.0
+    return 2.0
+
+
+def _implausibility(text: str) -> float:
+    chars = [c for c in text if not c.isspace()]
+    return sum(map(_cost, chars)) / max(len(chars), 1)
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = _ALIASES.get(name.strip().lower(), name.strip().lower())
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Decode text bytes: BOM, strict UTF-8, a declared charset, then detection.
+
+    Detection strictly decodes with GB18030 and Big5 (and UTF-16 without BOM)
+    and keeps the reading with the most ordinary Chinese characters; other
+    encodings go to charset-normalizer.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc)
+            except UnicodeDecodeError as exc:
+                raise UnreadableDocument(
+                    f"按 {enc} 解码失败 / invalid {enc} bytes after BOM: {exc.reason}") from exc
+    try:
+        return _check_text(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    enc = _codec(declared)
+    if enc and enc != "utf-8":
+        try:
+            return _check_text(data.decode(enc))
+        except (UnicodeDecodeError, UnreadableDocument):
+            pass
+    encs = list(_CHINESE_CANDIDATES) + (["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else [])
+    best: tuple[float, int, str] | None = None
+    for i, enc in enumerate(encs):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = (_implausibility(text[:50000]), i, text)
+        best = score if best is None or score < best else best
+    if best is None or best[0] > 0.3:
+        import charset_normalizer
+        match = charset_normalizer.from_bytes(data).best()
+        if match is not None:
+            text = str(match)
+            if best is None or _implausibility(text) < best[0]:
+                best = (_implausibility(text), -1, text)
+    if best is None:
+        raise UnreadableDocument("无法识别文本编码 / cannot detect the text encoding")
+    return _check_text(best[2])
+
+
+def _check_text(text: str) -> str:
+    bad = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
+    if bad > max(2, len(text) // 100):
+        raise UnreadableDocument("不是文本文件（含大量控制字符）/ not a text file (binary control bytes)")
+    return text
+
+
+def _read_text(data: bytes) -> str:
+    return decode_bytes(data)
+
+
+# ---------------------------------------------------------------- PDF
+
+def _read_pdf(data: bytes) -> str:
+    import io
+    import pypdf
+    from pypdf.errors import DependencyError, PyPdfError
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableDocument("PDF 已加密 / the PDF is password-protected")
+        pages = [(page.extract_text() or "").strip("\n") for page in reader.pages]
+    except UnreadableDocument:
+        raise
+    except DependencyError as exc:
+        raise UnreadableDocument(f"PDF 加密方式需要 cryptography 包 / encrypted PDF needs the cryptography package: {exc}") from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, AssertionError, RecursionError, OSError, NotImplementedError) as exc:
+        raise UnreadableDocument(f"PDF 文件损坏或无法解析 / corrupt or unreadable PDF: {exc}") from exc
+    text = "\n".join(pages)
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        raise UnreadableDocument(
+            "PDF 没有文字层（可能是扫描件，需要 OCR）/ PDF has no text layer (scanned image? needs OCR)")
+    garbled = sum(1 for c in chars if c == "\ufffd" or unicodedata.category(c) in ("Co", "Cc"))
+    if garbled > len(chars) * 0.3:
+        raise UnreadableDocument("PDF 文字层无法解码（字体缺少编码映射）/ PDF text layer is garbled (fonts lack a Unicode map)")
+    return text
+
+
+# ---------------------------------------------------------------- tables (DOCX and HTML)
+
+_META_KEYS = {
+    "索引号", "发布机构", "发文机关", "发文机构", "文号", "发文字号", "成文日期", "发布日期", "公开日期",
+    "生成日期", "印发日期", "主题分类", "主题词", "关键词", "公开方式", "公开范围", "公开时限", "公开目录",
+    "标题", "名称", "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
+    "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "信息名称", "内容概述", "发布单位", "责任部门", "办理结果", "类别",
+}
+
+
+def _is_key(cell: str) -> bool:
+    bare = re.sub(r"\s+", "", cell).rstrip("：:")
+    return bool(bare) and (bare in _META_KEYS or (len(bare) <= 6 and cell.rstrip().endswith(("：", ":"))))
+
+
+def _key(cell: str) -> str:
+    return re.sub(r"\s+", "", cell).rstrip("：:")  # 索　引　号： -> 索引号
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """Table rows as lines: metadata as `key | value`, other rows cells joined ` | `."""
+    rows = [[c for c in row if c.strip()] for row in rows]
+    rows = [row for row in rows if row]
+    lines: list[str] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        if len(row) >= 2 and all(map(_is_key, row)) and nxt and len(nxt) == len(row) \
+                and not any(map(_is_key, nxt)):  # header row of keys, then a row of values
+            lines += [f"{_key(k)} | {v}" for k, v in zip(row, nxt)]
+            i += 2
+            continue
+        if len(row) >= 2 and _is_key(row[0]):
+            j = 0
+            while j < len(row):  # key/value pairs; a key without a value stays alone
+                if _is_key(row[j]) and j + 1 < len(row) and not _is_key(row[j + 1]):
+                    lines.append(f"{_key(row[j])} | {row[j + 1]}")
+                    j += 2
+                else:
+                    lines.append(row[j])
+                    j += 1
+        else:
+            lines.append(" | ".join(row))
+        i += 1
+    return lines
+
+
+# ---------------------------------------------------------------- DOCX
+
+def _read_docx(data: bytes) -> str:
+    import io
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines = _docx_blocks(document)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnreadableDocument(f"DOCX 文件损坏或无法解析 / corrupt or unreadable DOCX: {exc}") from exc
+    except Exception as exc:  # lxml parse errors of damaged parts
+        if type(exc).__module__.startswith(("lxml", "docx")):
+            raise UnreadableDocument(f"DOCX 文件损坏 / corrupt DOCX: {exc}") from exc
+        raise
+    return "\n".join(lines)
+
+
+def _docx_blocks(container) -> list[str]:
+    from docx.table import Table
+    lines: list[str] = []
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            lines += _docx_table(block)
+        else:
+            lines.append(block.text)
+            lines += _textboxes(block)
+    return lines
+
+
+def _textboxes(paragraph) -> list[str]:
+    """Text of text boxes anchored in a paragraph (skipping the mc:Fallback copy)."""
+    from docx.oxml.ns import qn
+    out = []
+    for box in paragraph._p.iter(qn("w:txbxContent")):
+        if any(a.tag.endswith("}Fallback") for a in box.iterancestors()):
+            continue
+        for p in box.iter(qn("w:p")):
+            out.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+    return out
+
+
+def _docx_table(table) -> list[str]:
+    rows: list[list[str]] = []
+    lines: list[str] = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:  # merged cells repeat: keep each once
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(cell)
+        if len(cells) == 1:  # layout table: one wide cell holds whole paragraphs
+            lines += _table_lines(rows)
+            rows = []
+            lines += _docx_blocks(cells[0])
+        else:
+            rows.append([" ".join(t.strip() for t in _docx_blocks(c) if t.strip()) for c in cells])
+    return lines + _table_lines(rows)
+
+
+# ---------------------------------------------------------------- HTML
+
+_DROP_TAGS = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+              "form", "iframe", "button", "select", "input", "textarea", "svg", "head", "object"]
+_BOILER_ATTR = re.compile(
+    r"(?:^|[-_\s])(?:nav|navbar|menu|header|top|topbar|footer|foot|bottom|breadcrumbs?|crumbs?|"
+    r"position|location|dqwz|share|sidebar|banner|search|login|toolbar|copyright|"
+    r"friendlink|yqlj|related|xgwz|print|ewm|qrcode|skip)(?:$|[-_\s\d])", re.I)
+_CONTENT_ATTR = re.compile(
+    r"article|content|zoom|trs_editor|detail|xl_?con|main_?text|zw|con_?txt|textbody|"
+    r"pages_content|union_?style|view", re.I)
+_SITE_TEXT = re.compile(r"版权所有|ICP\s*备|网站标识码|公网安备|Copyright|©", re.I)
+_BOILER_TEXT = re.compile(_SITE_TEXT.pattern + r"|^\s*(当前位置|您的位置|你的位置|您现在的位置)", re.I)
+_JUNK_WORDS = r"打印本页|打印|关闭窗口|关闭|返回顶部|收藏本页|收藏|分享到|分享|字体|字号|扫一扫\S*|浏览次数|访问量|阅读次数"
+_JUNK_LINE = re.compile(rf"(?:{_JUNK_WORDS})(?:[\s【】\[\]:：|/]|{_JUNK_WORDS}|[大中小默认]|\d)*")
+
+
+def _junk(line: str) -> bool:
+    """A line made only of page tools such as 【字体：大 中 小】 打印本页 关闭窗口."""
+    return bool(_JUNK_LINE.fullmatch(re.sub(r"^[\s【\[]+", "", line)))
+
+
+_BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+               "section", "article", "main", "blockquote", "pre", "hr", "address", "center", "tr",
+               "table", "figure", "figcaption", "caption", "tbody", "thead", "tfoot", "body"}
+_CELL_BLOCKS = ["p", "div", "br", "li", "h1", "h2", "h3", "h4"]
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+def _read_html(data: bytes) -> str:
+    from bs4 import BeautifulSoup
+    declared = _META_CHARSET.search(data[:8192])
+    text = decode_bytes(data, declared.group(1).decode("ascii") if declared else None)
+    soup = BeautifulSoup(text, "lxml")
+    root = soup.body or soup
+    for tag in root.find_all(_DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    protected = [t for t in root.find_all(True) if _protect(t)]
+    keep = {id(t) for p in protected for t in [p, *p.parents]}
+    inside = {id(d) for p in protected for d in p.find_all(True)}
+    for tag in list(root.find_all(True)):
+        if tag.decomposed or id(tag) in keep or id(tag) in inside:
+            continue
+        if _boilerplate(tag):
+            tag.decompose()
+    lines: list[str] = []
+    _html_lines(root, lines, [])
+    out = [ln for ln in (re.sub(r"[ \t\r\n\f\xa0]+", " ", ln).strip() for ln in lines)
+           if ln and not _junk(ln) and not (len(ln) <= 80 and _SITE_TEXT.search(ln))]
+    return "\n".join(out)
+
+
+def _attrs(tag) -> str:
+    cls = tag.get("class") or []
+    return " ".join([*(cls if isinstance(cls, list) else [cls]), tag.get("id") or ""])
+
+
+def _protect(tag) -> bool:
+    """The letter's container, or a metadata table: never removed."""
+    if tag.name == "table":
+        return sum(k in tag.get_text() for k in ("索引号", "发布机构", "文号", "成文日期", "发布日期")) >= 2
+    if tag.name not in ("div", "article", "section", "td") or not _CONTENT_ATTR.search(_attrs(tag)):
+        return False
+    return len(tag.get_text(strip=True)) >= 30 and not any(
+        _BOILER_ATTR.search(_attrs(t)) for t in [tag, *tag.parents] if t.name)
+
+
+def _boilerplate(tag) -> bool:
+    if _BOILER_ATTR.search(_attrs(tag)) or tag.get("role") in ("navigation", "banner", "contentinfo"):
+        return True
+    if tag.name not in ("div", "ul", "ol", "p", "table", "td", "span", "dl", "section", "li"):
+        return False
+    text = tag.get_text(" ", strip=True)
+    if not text:
+        return False
+    if len(text) <= 200 and _BOILER_TEXT.search(text):
+        return True
+    links = tag.find_all("a")  # link lists (menus) hold little else
+    link_text = sum(len(a.get_text(strip=True)) for a in links)
+    return len(links) >= 3 and link_text >= 0.7 * len(re.sub(r"\s", "", text))
+
+
+def _html_lines(node, lines: list[str], buf: list[str]) -> None:
+    """Walk the tree, breaking lines at block elements; tables go via _table_lines."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import Comment, Doctype, ProcessingInstruction
+    for child in node.children:
+        if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+            continue
+        if isinstance(child, NavigableString):
+            buf.append(str(child))
+        elif isinstance(child, Tag):
+            cells = child.find_all(["td", "th"]) if child.name == "table" else []
+            if cells and not child.find("table") and not any(  # a data table, not page layout
+                    len(c.get_text(strip=True)) > 150 or len(c.find_all(_CELL_BLOCKS, limit=2)) > 1
+                    for c in cells):
+                _flush(lines, buf)
+                lines += _table_lines([[c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])]
+                                       for tr in child.find_all("tr")])
+            elif child.name in _BLOCK_TAGS or child.name in ("td", "th"):
+                _flush(lines, buf)
+                _html_lines(child, lines, buf)
+                _flush(lines, buf)
+            else:
+                _html_lines(child, lines, buf)
+
+
+def _flush(lines: list[str], buf: list[str]) -> None:
+    if buf:
+        lines.append("".join(buf))
+        buf.clear()
+
+
+_READERS = {".txt": _read_text, ".md": _read_text, ".pdf": _read_pdf,
+            ".docx": _read_docx, ".html": _read_html, ".htm": _read_html}

@@ -1,0 +1,334 @@
+"""Metadata of a reply letter read from its clean body: doc number, category, session, proposal
+number, title, addressee, agency, date and region.
+
+Patterns match a normalised view of the body (pinyin annotations removed, traditional -> simplified,
+same length as what remains), so traditional mirror copies parse like simplified letters; every value
+is cut back out of the body, in the letter's own characters.
+"""
+from __future__ import annotations
+
+import collections
+import functools
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+from .normalize import PINYIN_ANNOTATION, to_simplified
+
+NUM = "〇零○一二三四五六七八九十百0-9０-９"
+CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+ORG_SUFFIX = r"(?:委员会|人民政府|政府|办公室|局|委|厅|部|中心|院|办|署)"
+STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)")
+
+SALUTATION = regex.compile(
+    r"^(?:尊敬的)?(?P<v>[^\n:：。，,；;“”《》]{1,40}?(?:委员|代表团|代表|副主席|主席|同志|先生|女士))\s*[:：]", regex.M)
+DOC_NUMBER = regex.compile(
+    r"(?:^|(?<=[\s:：|]))(?P<prefix>\p{Han}{2,12})[〔\[【(（［]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］]"
+    r"\s*(?P<num>\d{1,5})\s*(?P<hao>号)", regex.M)
+CATEGORY_LABELLED = regex.compile(
+    r"(?:答复类别|办复类别|答复类型|办理结果|类别)\s*[:：]?\s*[\[【〔(（]?\s*(?P<c>[A-DＡ-Ｄ][1-9１-９]?)(?![A-Za-z])")
+CATEGORY_MARKED = regex.compile(
+    r"[(（](?P<c>[A-D][1-9]?)[)）]\s*类|[(（](?P<c>[A-D][1-9]?)类[)）]|(?<![A-Za-z])(?P<c>[A-D][1-9]?)\s*类"
+    r"|〔(?P<c>[A-D][1-9]?)〕|^(?P<c>[A-D][1-9]?)$", regex.M)
+SESSION = regex.compile(
+    rf"第?[{NUM}]{{1,4}}届[^\s，。,；;：:（）()《》“”\"]{{0,20}}?(?:会议|人民代表大会)"
+    rf"(?:第?[{NUM}]{{1,3}}次(?:全体)?会议)?")
+NUMBER = r"(?P<n>[A-Za-z]{0,4}\d[\d\-]*[A-Za-z]?)"
+AFTER_SESSION = regex.compile(rf"\s*第?\s*[〔\[]?{NUMBER}[〕\]]?\s*号")
+PROPOSAL_NUMBERS = [
+    regex.compile(rf"第\s*[〔\[(（]?{NUMBER}[〕\])）]?\s*号\s*(?:代表|重点)?(?:提案|建议|议案)"),
+    regex.compile(rf"》\s*[(（]\s*第?\s*{NUMBER}\s*号"),
+    regex.compile(rf"编\s*号\s*[:：]?\s*第?\s*[〔\[]?{NUMBER}[〕\]]?\s*号"),
+    regex.compile(rf"[(（]第\s*{NUMBER}\s*号(?:提案|建议|议案)?[)）]"),
+]
+TITLE_BRACKETED = regex.compile(r"《(?P<v>[^《》\n]{4,120})》|“(?P<v>[^“”\n]{6,120})”")
+TITLE_LIKE = regex.compile(r"^关于|(?:建议|提案|议案|意见)$")
+TITLE_BARE = regex.compile(
+    r"提出的(?P<v>关于[^。，,；;\n]{4,80}?(?:建议|提案|议案))(?=收悉|已收悉|悉|[，,。]|已)")
+PROPOSED = regex.compile(r"提出?的\s*(?:《(?P<v>关于[^《》\n]{4,120})》|“(?P<v>关于[^“”\n]{4,120})”)")
+OPENING_END = regex.compile(r"收悉|悉[。，,]|已交|交由|转我|转由|由我")
+HEADING = regex.compile(r"^(?:\p{Han}{2,30}?(?:关于|对))?.{0,60}?(?:会议|号|关于).{0,60}?(?:答复函|答复|复函|的函|回复意见|回复)$")
+HEADING_AGENCY = regex.compile(rf"^(?P<v>\p{{Han}}{{3,30}}?{ORG_SUFFIX})(?:关于|对)")
+ORG_LINE = regex.compile(rf"^(?P<v>[\p{{Han}}（）()]{{3,30}}{ORG_SUFFIX})$")
+ORG_TAIL = regex.compile(rf"(?P<v>\p{{Han}}{{3,30}}{ORG_SUFFIX})$")
+ORG_LABELLED = regex.compile(
+    r"(?:发布机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|主办单位|来源)\s*[:：|]?\s*(?P<v>\p{Han}{2,30})")
+ORG_PREFIX = regex.compile(rf"^.*{ORG_SUFFIX}")
+SIGN_OFF = regex.compile(r"^(?:抄送|抄报|联系|承办|附件|签发|领导署名|分管领导|信息公开)")
+DATE_AT_END = regex.compile(
+    r"(?:(?P<y>\d{4})\s*[年月]\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"
+    r"|(?P<cy>[〇零○一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
+    r"|^(?P<digits>\d{6,8}))$")
+DATE_LABELLED = regex.compile(
+    r"(?:发布日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|(?<!\p{Han})(?:时间|日期))\s*[:：|]?\s*"
+    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
+LEVEL = "省州盟市旗县区"  # from least to most specific
+PLACE = regex.compile(r"^\p{Han}{2,7}(?:省|市|县|区|州|旗|盟)$")
+NOT_PLACE = regex.compile(
+    r"(?:社区|小区|城区|辖区|片区|园区|景区|山区|街区|矿区|市区|校区|院区|库区|湖区|试验区|示范区|开发区|保护区"
+    r"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区)$|^[全我本该各外市县区省]")
+
+
+@dataclass
+class Metadata:
+    """What a letter says about itself; None where it does not say."""
+
+    title: str | None = None
+    doc_number: str | None = None
+    category: str | None = None
+    session: str | None = None
+    proposal_number: str | None = None
+    addressee: str | None = None
+    agency: str | None = None
+    date: str | None = None
+    region: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+class View:
+    """The body with pinyin annotations removed and t2s applied; ``pos`` maps each view character to the body."""
+
+    def __init__(self, body: str):
+        dropped = set()
+        for m in PINYIN_ANNOTATION.finditer(body):
+            dropped.update(range(m.start(), m.end()))
+        self.body = body
+        self.pos = [i for i in range(len(body)) if i not in dropped]
+        self.text = to_simplified("".join(body[i] for i in self.pos))
+
+    def original(self, start: int, end: int) -> str:
+        """The body's own characters behind view[start:end] (annotations left out)."""
+        return "".join(self.body[i] for i in self.pos[start:end])
+
+
+def extract_metadata(body: str) -> Metadata:
+    """Every metadata field found in a clean body, with warnings for what is missing."""
+    view = View(body)
+    text = view.text
+    meta = Metadata()
+    salute = SALUTATION.search(text, 0, max(200, len(text) * 3 // 4))
+    header_end = salute.start() if salute else _first_paragraph(text)
+    opening = salute.end() if salute else 0
+    if salute:
+        meta.addressee = view.original(*salute.span("v"))
+    meta.doc_number = _doc_number(view, header_end)
+    meta.category = _category(text, header_end)
+    core = SESSION.search(text)
+    session = (_session_start(text, core.start()), core.end()) if core else None
+    meta.session = view.original(*session) if session else None
+    meta.proposal_number = _proposal_number(view, session)
+    heading = _heading(text, header_end)
+    meta.title = _title(view, opening, heading)
+    agency = _agency(text, header_end, heading)
+    meta.agency = view.original(*agency) if agency else None
+    meta.date, date_warning = _date(text, header_end)
+    meta.region = _region(view, agency, session, heading)
+    meta.warnings = [f"no {name} found" for name in ("date", "agency", "addressee") if getattr(meta, name) is None]
+    meta.warnings += [date_warning] if date_warning else []
+    return meta
+
+
+def _first_paragraph(text: str) -> int:
+    """Where the header ends in a letter without salutation: the first long line."""
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) >= 60:
+            return offset
+        offset += len(line) + 1
+    return min(len(text), 300)
+
+
+def _doc_number(view: View, header_end: int) -> str | None:
+    m = DOC_NUMBER.search(view.text, 0, header_end)
+    if not m:
+        return None
+    own = view.original
+    return f"{own(*m.span('prefix'))}〔{own(*m.span('year'))}〕{own(*m.span('num'))}{own(*m.span('hao'))}"
+
+
+def _category(text: str, header_end: int) -> str | None:
+    m = CATEGORY_LABELLED.search(text) or CATEGORY_MARKED.search(text, 0, header_end)
+    return unicodedata.normalize("NFKC", m.group("c")) if m else None
+
+
+def _session_start(text: str, core: int) -> int:
+    """Extend a session back over its body's name (区政协, 省, 华容县政协) up to 关于/对/在."""
+    lead = regex.search(r"\p{Han}{0,14}$", text[:core]).group()
+    stop = STOP_BEFORE_SESSION.match(lead)
+    return core - len(lead) + (stop.end() if stop else 0)
+
+
+def _proposal_number(view: View, session) -> str | None:
+    found = [AFTER_SESSION.match(view.text, session[1])] if session else []
+    found += (pattern.search(view.text) for pattern in PROPOSAL_NUMBERS)
+    m = next(filter(None, found), None)
+    return view.original(*m.span("n")) if m else None
+
+
+def _heading(text: str, header_end: int) -> tuple[int, int] | None:
+    """The span of the letter's own heading line (关于…的答复), if it has one before the salutation."""
+    offset = 0
+    for line in text[:header_end].split("\n"):
+        if len(line) <= 90 and HEADING.match(line):
+            return offset, offset + len(line)
+        offset += len(line) + 1
+    return None
+
+
+def _title(view: View, opening: int, heading) -> str | None:
+    """The proposal's title in 《》/“” (or bare 关于…建议) near the opening, else the letter's heading."""
+    text = view.text
+    end = OPENING_END.search(text, opening, opening + 300)
+    window_end = end.end() + 40 if end else opening + 250
+    for m in TITLE_BRACKETED.finditer(text, opening, window_end):
+        if m.captures("v") and (m.group(0).startswith("《") or TITLE_LIKE.search(m.group("v"))):
+            return view.original(*m.span("v"))
+    m = TITLE_BARE.search(text, opening, window_end)
+    if m:
+        return view.original(*m.span("v"))
+    m = PROPOSED.search(text)
+    if m:
+        return view.original(*m.span("v"))
+    return view.original(*heading) if heading else None
+
+
+def _agency(text: str, header_end: int, heading) -> tuple[int, int] | None:
+    """The issuing body's span: signature block, heading prefix, header line, labelled field."""
+    lines = _lines(text)
+    date_index = next((i for i in range(len(lines) - 1, -1, -1)
+                       if lines[i][0] >= header_end and _signature_date(lines[i][1])), None)
+    if date_index is not None:
+        start, line = lines[date_index]
+        m = ORG_TAIL.search(line[:DATE_AT_END.search(line).start()].rstrip())
+        if m:
+            return start + m.start("v"), start + m.end("v")
+        candidates = lines[max(0, date_index - 3):date_index][::-1]
+    else:
+        candidates = [(start, line) for start, line in lines[-8:][::-1] if start >= header_end]
+    for start, line in candidates:
+        m = ORG_LINE.match(line)
+        if m and not SIGN_OFF.match(line):
+            return start, start + len(line)
+    if heading:
+        m = HEADING_AGENCY.match(text[heading[0]:heading[1]])
+        if m:
+            return heading[0], heading[0] + m.end("v")
+    for start, line in lines:
+        if start >= header_end:
+            break
+        if ORG_LINE.match(line):
+            return start, start + len(line)
+    for m in ORG_LABELLED.finditer(text):
+        org = ORG_PREFIX.match(m.group("v"))
+        if org and len(org.group()) >= 3:
+            return m.start("v"), m.start("v") + org.end()
+    return None
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, offset = [], 0
+    for line in text.split("\n"):
+        out.append((offset, line))
+        offset += len(line) + 1
+    return out
+
+
+def _signature_date(line: str):
+    """A date closing a line that holds nothing else but an agency name."""
+    m = DATE_AT_END.search(line)
+    if not m:
+        return None
+    before = line[:m.start()].rstrip()
+    return m if not before or ORG_TAIL.search(before) else None
+
+
+def _date(text: str, header_end: int) -> tuple[str | None, str | None]:
+    """The letter's date (signature, else page header) as YYYY-MM-DD / YYYY-MM / YYYY, and a warning."""
+    lines = [line for start, line in _lines(text) if start >= header_end]
+    for line in reversed(lines):
+        m = _signature_date(line)
+        if not m:
+            continue
+        if m.group("digits"):
+            return _digits_date(m.group("digits"))
+        if m.group("cy"):
+            year = "".join(str(CN_DIGITS[c]) for c in m.group("cy"))
+            return _format(year, _cn_number(m.group("cm")), _cn_number(m.group("cd"))), None
+        return _format(m.group("y"), m.group("m"), m.group("d")), None
+    m = DATE_LABELLED.search(text)
+    if m:
+        return _format(m.group("y"), m.group("m"), m.group("d")), "date taken from the page header"
+    return None, None
+
+
+def _digits_date(digits: str) -> tuple[str | None, str | None]:
+    """A date typed without separators (2025610): the one valid reading, else the year alone."""
+    year, rest = digits[:4], digits[4:]
+    readings = {_format(year, rest[:k], rest[k:]) for k in (1, 2) if 0 < k < len(rest)}
+    readings = {r for r in readings if r and len(r) == 10}
+    if len(readings) == 1:
+        return readings.pop(), None
+    return (year, "ambiguous date " + digits) if 1949 <= int(year) <= 2100 else (None, None)
+
+
+def _cn_number(text: str | None) -> int | None:
+    if not text:
+        return None
+    if "十" not in text:
+        return CN_DIGITS.get(text)
+    tens, _, units = text.partition("十")
+    return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(units, 0) if units else 0)
+
+
+def _format(year, month, day) -> str | None:
+    """YYYY-MM-DD, or as much of it as is valid."""
+    year, month, day = (int(v) if v not in (None, "") else None for v in (year, month, day))
+    if year is None or not 1949 <= year <= 2100:
+        return None
+    if month is None or not 1 <= month <= 12:
+        return f"{year:04d}"
+    if day is None or not 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _region(view: View, agency, session, heading) -> str | None:
+    """The most specific place named by the agency, session or heading; else the body's most
+    specific place named at least twice."""
+    for span in filter(None, (agency, session, heading)):
+        places = _places(view.text, *span)
+        if places:
+            return view.original(*places[-1])
+    first: dict[str, tuple[int, int]] = {}
+    counts: collections.Counter = collections.Counter()
+    for s, e in _places(view.text, 0, len(view.text)):
+        first.setdefault(view.text[s:e], (s, e))
+        counts[view.text[s:e]] += 1
+    repeated = [word for word, n in counts.items() if n >= 2]
+    if not repeated:
+        return None
+    best = max(repeated, key=lambda w: (LEVEL.index(w[-1]), counts[w]))
+    return view.original(*first[best])
+
+
+def _places(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of place names (…省/市/县/区) in text[start:end], found by jieba's word segmentation."""
+    words = list(_tokenizer().tokenize(text[start:end]))
+    merged: list[tuple[str, int, int]] = []  # jieba leaves some names split: 上虞 + 区
+    for word, s, e in words:
+        if merged and word in LEVEL and len(merged[-1][0]) >= 2 and merged[-1][0][-1] not in LEVEL:
+            previous, s, _ = merged.pop()
+            word = previous + word
+        merged.append((word, s, e))
+    return [(start + s, start + e) for word, s, e in merged if PLACE.match(word) and not NOT_PLACE.search(word)]
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()

@@ -1,0 +1,83 @@
+"""Normalisation of what is indexed and queried (never of what is stored or displayed).
+
+Width folding (NFKC), removal of the bracketed pinyin that mirror sites put after converted
+characters (``區(qū)`` -> ``區``), and traditional -> simplified conversion with OpenCC's ``t2s``
+dictionaries, applied as a per-character table plus its phrase exceptions, which gives the same
+output as ``OpenCC('t2s').convert`` at ~30x its speed.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+import regex
+
+TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYLLABLE = r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouvü]{1,3}(?:ng|n|r)?"
+# Pinyin in () right after a CJK character (or after the latin debris of a mis-encoded one, ``F(xiàn)``):
+# with a tone mark anything pinyin-like, without one only a well-formed syllable after a Han character.
+PINYIN_ANNOTATION = regex.compile(
+    rf"(?:(?<=[\p{{Han}}A-Za-z])[(（](?=[a-zü{TONE_VOWELS}]*[{TONE_VOWELS}])[a-zü{TONE_VOWELS}]{{1,6}}[)）]"
+    rf"|(?<=\p{{Han}})[(（]{_SYLLABLE}[)）])"
+)
+WHITESPACE_AND_QUOTES = re.compile(r"[\s“”\"‘’'「」]+")
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove mirror-copy pinyin annotations: ``計(jì)劃`` -> ``計劃``; ``(第20252060号)``, ``(A)`` stay."""
+    return PINYIN_ANNOTATION.sub("", text)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s_tables() -> tuple[dict[int, str], re.Pattern | None, dict[str, str], re.Pattern]:
+    """OpenCC's t2s dictionaries as (character table, phrase pattern, phrase map, trigger pattern).
+
+    Only phrases whose conversion differs from their characters' conversion are kept; the trigger
+    matches any character that some conversion changes, so simplified text is returned untouched.
+    """
+    folder = resources.files("opencc") / "dictionary"
+
+    def entries(name: str):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            if "\t" in line:
+                key, values = line.split("\t", 1)
+                yield key, values.split(" ")[0]
+
+    chars = {key: value for key, value in entries("TSCharacters.txt") if key != value}
+    table = str.maketrans(chars)
+    phrases = {key: value for key, value in entries("TSPhrases.txt") if key.translate(table) != value}
+    trigger = set(chars)
+    for key, value in phrases.items():
+        trigger.update(k for k, v in zip(key, value) if k != v or k in chars)
+    phrase_re = re.compile("|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))) if phrases else None
+    trigger_re = re.compile("[" + "".join(map(re.escape, sorted(trigger))) + "]")
+    return table, phrase_re, phrases, trigger_re
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified characters (OpenCC t2s); the length never changes."""
+    table, phrase_re, phrases, trigger_re = _t2s_tables()
+    if not trigger_re.search(text):
+        return text
+    out = text.translate(table)
+    if phrase_re is not None:
+        parts, last = [], 0
+        for m in phrase_re.finditer(text):
+            parts += [out[last:m.start()], phrases[m.group()]]
+            last = m.end()
+        if parts:
+            out = "".join(parts) + out[last:]
+    return out
+
+
+def normalize_for_index(text: str) -> str:
+    """What is indexed and what queries become: NFKC, pinyin annotations removed, t2s, latin lowercased."""
+    return to_simplified(strip_pinyin(unicodedata.normalize("NFKC", text))).lower()
+
+
+def normalize_for_match(text: str) -> str:
+    """The evaluation's comparison form: NFKC, no whitespace or quote marks, no pinyin annotations, t2s."""
+    text = WHITESPACE_AND_QUOTES.sub("", unicodedata.normalize("NFKC", text))
+    return to_simplified(strip_pinyin(text))

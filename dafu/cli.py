@@ -1,0 +1,141 @@
+"""The ``dafu`` command: index, search, eval, letters and serve over the same search API as the web app."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .search.api import MODES, IndexMissing, ModelMismatch, Searcher
+from .search.highlight import mark_terms
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except (IndexMissing, ModelMismatch, ValueError, OSError, RuntimeError) as err:
+        print(f"dafu: {err}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dafu", description="答复函语义检索 / search Chinese government reply letters")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--index-dir", help="index directory (default: DAFU_INDEX_DIR, else a per-user data dir)")
+        p.set_defaults(run=run)
+        return p
+
+    p = command("index", _index, "build or update the index (bundled corpus when empty and no PATHS)")
+    p.add_argument("paths", nargs="*", metavar="PATHS", help="letter files or folders")
+    p.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    p.add_argument("--model", help="sentence-transformers model name or path (default: DAFU_MODEL, else bundled e5)")
+    p.add_argument("--json", action="store_true", help="print the build report as JSON")
+
+    p = command("search", _search, "ranked, cited passages for a query")
+    p.add_argument("query", nargs="?", help="the question or keywords")
+    p.add_argument("--batch", metavar="FILE", help="one query per line; prints one JSON object per line")
+    _retrieval_options(p)
+    p.add_argument("--json", action="store_true", help="JSON output (the CLI contract)")
+
+    p = command("eval", _eval, "hit@1, hit@5 and MRR@10 of a JSONL question set")
+    p.add_argument("file", help='JSONL: {"q": ..., "gold": [[letter id, span], ...]}')
+    _retrieval_options(p)
+    p.add_argument("--json", action="store_true", help="print metrics as JSON")
+
+    p = command("letters", _letters, "list the indexed letters and their metadata")
+    p.add_argument("--json", action="store_true", help="a JSON array")
+    p.add_argument("--csv", action="store_true", help="CSV with a header row")
+
+    p = command("serve", _serve, "serve the web app over the current index")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def _retrieval_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--top-k", type=int, default=10, help="passages per query (default 10)")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), dense or keyword")
+
+
+def _open(args) -> Searcher:
+    return Searcher.open(args.index_dir, build_if_missing=True, progress=sys.stderr.isatty())
+
+
+def _index(args) -> int:
+    from .index.build import build_index
+
+    report = build_index(args.paths, args.index_dir, model=args.model, rebuild=args.rebuild,
+                         progress=sys.stderr.isatty())
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
+    return 1 if report.failed else 0
+
+
+def _search(args) -> int:
+    if (args.query is None) == (args.batch is None):
+        raise ValueError("give a QUERY or --batch FILE / 请给出查询或 --batch 文件")
+    searcher = _open(args)
+    if args.batch:
+        with open(args.batch, encoding="utf-8") as handle:
+            queries = [line.strip() for line in handle if line.strip()]
+    else:
+        queries = [args.query]
+    for query in queries:
+        results = searcher.search(query, top_k=args.top_k, mode=args.mode)
+        if args.json or args.batch:
+            print(json.dumps({"query": query, "results": results}, ensure_ascii=False), flush=True)
+        else:
+            print(format_results(query, results))
+    return 0
+
+
+def format_results(query: str, results: list[dict]) -> str:
+    """Readable Chinese output: rank, citation line, passage with the query's words marked."""
+    if not results:
+        return f"没有找到与“{query}”相关的段落。"
+    bold = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+    blocks = []
+    for r in results:
+        c = r["citation"]
+        cite = " · ".join(v for v in (f"《{c['title']}》" if c["title"] else None, c["doc_number"], c["agency"],
+                                      c["date"], r["section"] or None) if v)
+        blocks.append(f"[{r['rank']}] {cite or r['letter_id']}  ({r['letter_id']}, {r['score']:.3f})\n"
+                      f"    {mark_terms(r['text'], query, *bold)}")
+    return "\n\n".join(blocks)
+
+
+def _eval(args) -> int:
+    from .search.evaluate import evaluate_retrieval, load_questions
+
+    metrics = evaluate_retrieval(_open(args), load_questions(args.file), top_k=args.top_k, mode=args.mode)
+    if args.json:
+        print(json.dumps(metrics, ensure_ascii=False))
+    else:
+        print(f"mode={metrics['mode']}  hit@1={metrics['hit@1']:.3f}  hit@5={metrics['hit@5']:.3f}  "
+              f"MRR@10={metrics['mrr@10']:.3f}  n={metrics['n']}")
+    return 0
+
+
+def _letters(args) -> int:
+    rows = _open(args).letters()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif args.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for r in rows:
+            print(" · ".join(str(v) for v in (r["id"], r["title"], r["doc_number"], r["agency"], r["date"]) if v))
+    return 0
+
+
+def _serve(args) -> int:
+    from .web.serve import serve
+
+    serve(args.index_dir, host=args.host, port=args.port)
+    return 0

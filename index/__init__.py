@@ -1,0 +1,1 @@
+"""Chunks -> embeddings + BM25 keyword index + chunk store, in one index directory."""

@@ -1,0 +1,140 @@
+"""The index directory: generations written aside and switched to atomically, read back as ``IndexData``."""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from ..corpus.models import Chunk
+from .keyword import KeywordIndex
+
+CURRENT = "CURRENT"
+GENERATIONS = "generations"
+KEEP_GENERATIONS = 2
+
+
+class IndexMissing(RuntimeError):
+    """There is no built index in the directory."""
+
+
+@dataclass
+class IndexData:
+    """Everything one generation holds, in memory."""
+
+    manifest: dict
+    letters: list[dict]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    keyword: KeywordIndex
+    dense: faiss.Index
+    path: Path | None = None
+
+    def rows_of_letter(self) -> dict[str, list[int]]:
+        """Chunk rows per letter id, in chunk order."""
+        rows: dict[str, list[int]] = {}
+        for i, chunk in enumerate(self.chunks):
+            rows.setdefault(chunk.letter_id, []).append(i)
+        return rows
+
+
+def dense_index(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner-product search over L2-normalised vectors."""
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+@contextmanager
+def build_lock(index_dir: Path):
+    """One build at a time per index directory (readers never wait)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"另一个索引构建正在进行 / another build holds {index_dir}") from None
+        yield
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation the index directory points to, if any."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = index_dir / GENERATIONS / name
+    return path if (path / "manifest.json").exists() else None
+
+
+def write_generation(index_dir: Path, data: IndexData) -> Path:
+    """Write ``data`` as a new generation, then point CURRENT at it with one atomic rename."""
+    generations = index_dir / GENERATIONS
+    generations.mkdir(parents=True, exist_ok=True)
+    name = time.strftime("gen-%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    tmp = generations / f".tmp-{name}"
+    tmp.mkdir()
+    _write_jsonl(tmp / "letters.jsonl", data.letters)
+    _write_jsonl(tmp / "chunks.jsonl", (c.to_dict() for c in data.chunks))
+    np.save(tmp / "vectors.npy", data.vectors)
+    faiss.write_index(data.dense, str(tmp / "dense.faiss"))
+    data.keyword.save(tmp / "keyword")
+    (tmp / "manifest.json").write_text(json.dumps({**data.manifest, "generation": name},
+                                                  ensure_ascii=False, indent=2), encoding="utf-8")
+    _fsync_tree(tmp)
+    final = generations / name
+    os.rename(tmp, final)
+    pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
+    pointer.write_text(name, encoding="utf-8")
+    os.replace(pointer, index_dir / CURRENT)
+    _prune(generations, keep=name)
+    return final
+
+
+def load_generation(index_dir: Path) -> IndexData:
+    """Read the current generation; raise ``IndexMissing`` when there is none."""
+    path = current_generation(index_dir)
+    if path is None:
+        raise IndexMissing(f"索引不存在 / no index in {index_dir}: run `dafu index` first")
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    letters = _read_jsonl(path / "letters.jsonl")
+    chunks = [Chunk(**row) for row in _read_jsonl(path / "chunks.jsonl")]
+    vectors = np.load(path / "vectors.npy")
+    return IndexData(manifest, letters, chunks, vectors, KeywordIndex.load(path / "keyword", len(chunks)),
+                     faiss.read_index(str(path / "dense.faiss")), path)
+
+
+def _prune(generations: Path, keep: str) -> None:
+    """Drop leftovers of killed builds and all but the newest finished generations."""
+    finished = sorted(p for p in generations.iterdir() if p.name.startswith("gen-"))
+    stale = [p for p in finished if p.name != keep][: max(0, len(finished) - KEEP_GENERATIONS)]
+    stale += [p for p in generations.iterdir() if p.name.startswith(".tmp-")]  # killed builds (under the lock)
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _fsync_tree(directory: Path) -> None:
+    for path in directory.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())

@@ -1,0 +1,1 @@
+"""Query -> dense + keyword retrieval -> fusion -> ranked, cited passages; answers; duplicates."""

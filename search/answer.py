@@ -1,0 +1,277 @@
+"""``dafu ask``: an extractive answer — the sentences of the top passages that answer the question, each cited
+to its passage, letter, section and offsets — or an abstention when the letters do not hold the answer."""
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..corpus.normalize import normalize_for_index, normalize_for_match
+from ..index.keyword import query_tokens
+from .conflicts import find_conflicts
+from .figures import expected_units, question_types, type_evidence
+
+# Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
+# 1 / passage rank).  Abstain when the best sentence's similarity or its letter's coverage of the question's
+# words is below the thresholds.  All fitted by benchmarks/calibrate_abstention.py on dev.jsonl,
+# dev_real.jsonl and tests/data/unanswerable.jsonl.
+W_COS, W_KW, W_TYPE, W_RANK = 1.0, 0.6, 0.25, 0.1
+MIN_COVERAGE = 0.6
+MIN_COSINE = 0.80
+EXTRA_MARGIN = 0.08      # further sentences within this score of the best are also given (at most 3 in all)
+EMBED_CANDIDATES = 16    # sentences embedded per question, after a cheap keyword / type pre-ranking
+MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
+_CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_MARKUP = re.compile(r"^[\s*#>|]+|[\s*#|]+$")
+
+
+@dataclass
+class Unit:
+    """A sentence (or a piece of a long one) of a passage, with offsets in its letter's body."""
+
+    passage: int
+    letter_id: str
+    section: str
+    text: str
+    start: int
+    end: int
+    norm: str = ""
+    features: dict = field(default_factory=dict)
+    score: float = 0.0
+    span: tuple[int, int] | None = None
+
+
+def answer_question(searcher, question: str, top_k: int = 5, filters: dict | None = None) -> dict:
+    """The ``dafu ask`` object: answer sentences with citations, conflicting figures and the passages."""
+    passages = searcher.search(question, top_k=top_k, filters=filters)
+    out = {"question": question, "abstained": True, "answer": [], "conflicts": [], "passages": passages}
+    units = rank_units(searcher, question, passages)
+    if not units:
+        out["generator"] = {"used": False, "reason": "no passages"}
+        return out
+    best = units[0]
+    out["evidence"] = {k: round(v, 4) for k, v in best.features.items()}
+    if abstains(best.features):
+        out["generator"] = {"used": False, "reason": "abstained: weak evidence"}
+        return out
+    chosen = select(units)
+    out["abstained"] = False
+    out["answer"] = [_item(u) for u in chosen]
+    out["conflicts"] = find_conflicts(question, [u for u in units[:10] if u.score >= best.score - 0.2],
+                                      searcher.by_id)
+    from .llm import generate_answer
+
+    generated, out["generator"] = generate_answer(question, passages)
+    if generated:
+        out["answer"] = generated
+    return out
+
+
+def abstains(features: dict) -> bool:
+    """Weak evidence: the best sentence is not close to the question, or its letter misses the question's words."""
+    return features["cos"] < MIN_COSINE or features["coverage"] < MIN_COVERAGE
+
+
+def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
+    """Every sentence of ``passages`` worth scoring, best first, with its features and score."""
+    qnorm = normalize_for_index(question)
+    tokens = list(dict.fromkeys(query_tokens(qnorm)))
+    idf = _idf(searcher, tokens)
+    total = sum(idf.values()) or 1.0
+    qtypes, units_wanted = question_types(question), expected_units(question)
+    units = []
+    for number, passage in enumerate(passages, 1):
+        letter = searcher.by_id.get(passage["letter_id"], {})
+        context = normalize_for_index(" ".join(str(x) for x in (
+            passage["text"], passage.get("section"), letter.get("title"), letter.get("agency"),
+            letter.get("region"), letter.get("addressee")) if x))
+        for unit in split_units(passage, number):
+            unit.norm = normalize_for_index(unit.text)
+            kw = sum(idf[t] for t in tokens if t in unit.norm) / total
+            coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
+            typ, unit.span = type_evidence(qtypes, units_wanted, unit.text)
+            unit.span = _prefer_new(unit, question) or unit.span
+            unit.features = {"kw": kw, "coverage": coverage, "type": typ, "rank": 1.0 / number}
+            units.append(unit)
+    units = _dedupe(units)
+    units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]))
+    units = units[:EMBED_CANDIDATES]
+    if not units:
+        return []
+    vectors = _embed(searcher, [qnorm] + [u.norm for u in units])
+    for unit, cos in zip(units, vectors[1:] @ vectors[0]):
+        f = unit.features
+        f["cos"] = float(cos)
+        unit.score = W_COS * f["cos"] + W_KW * f["kw"] + W_TYPE * f["type"] + W_RANK * f["rank"]
+        f["score"] = unit.score
+    units.sort(key=lambda u: -u.score)
+    return units
+
+
+def split_units(passage: dict, number: int) -> list[Unit]:
+    """Sentences of a passage (long ones cut at commas), trimmed of markup, with letter-body offsets."""
+    text, base = passage["text"], int(passage.get("start") or 0)
+    units = []
+    for m in _SENTENCE.finditer(text):
+        for start, end in _pieces(text, m.start(), m.end()):
+            lead = _MARKUP.match(text, start, end)
+            start = lead.end() if lead else start
+            while end > start and text[end - 1] in " \t*#|":
+                end -= 1
+            piece = text[start:end]
+            if len(_CONTENT.findall(piece)) < 6:
+                continue
+            units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
+                              base + start, base + end))
+    return units
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``start:end`` as one piece, or, when longer than MAX_UNIT, as runs of whole clauses."""
+    if end - start <= MAX_UNIT:
+        return [(start, end)]
+    cuts = [m.end() for m in re.finditer(r"[，,：:]", text[start:end])]
+    pieces, piece_start = [], start
+    for cut in cuts:
+        if start + cut - piece_start >= MAX_UNIT * 2 // 3:
+            pieces.append((piece_start, start + cut))
+            piece_start = start + cut
+    if end - piece_start < 12 and pieces:
+        pieces[-1] = (pieces[-1][0], end)
+    else:
+        pieces.append((piece_start, end))
+    return pieces
+
+
+def select(units: list[Unit]) -> list[Unit]:
+    """The best sentence and up to two more that score nearly as well, without repeats."""
+    chosen = [units[0]]
+    for unit in units[1:]:
+        if len(chosen) == 3 or unit.score < units[0].score - EXTRA_MARGIN:
+            break
+        chosen.append(unit)
+    return chosen
+
+
+def _item(unit: Unit) -> dict:
+    item = {"text": unit.text, "citations": [unit.passage], "letter_id": unit.letter_id, "section": unit.section,
+            "start": unit.start, "end": unit.end, "figure": None, "score": round(unit.score, 4)}
+    if unit.span:
+        item["figure"] = unit.text[unit.span[0]:unit.span[1]]
+        item["figure_start"], item["figure_end"] = unit.span
+    return item
+
+
+def _prefer_new(unit: Unit, question: str) -> tuple[int, int] | None:
+    """For organisation answers, the named body the question itself does not already name."""
+    from .figures import organisations
+
+    if unit.span is None or "org" not in question_types(question):
+        return None
+    fresh = [s for s in organisations(unit.text) if unit.text[s[0]:s[1]] not in question]
+    return fresh[0] if fresh else None
+
+
+def _dedupe(units: list[Unit]) -> list[Unit]:
+    """One copy of each sentence (overlapping chunks and copied letters repeat them), the best-ranked one."""
+    seen, kept = set(), []
+    for unit in units:
+        key = normalize_for_match(unit.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(unit)
+    return kept
+
+
+def _idf(searcher, tokens: list[str]) -> dict[str, float]:
+    """BM25-style IDF of each token over the indexed passages; unseen words weigh the most."""
+    retriever = searcher.data.keyword.retriever
+    n = max(1, len(searcher.data.chunks))
+    indptr = retriever.scores["indptr"]
+    out = {}
+    for token in tokens:
+        tid = retriever.vocab_dict.get(token)
+        df = int(indptr[tid + 1] - indptr[tid]) if tid is not None and tid + 1 < len(indptr) else 0
+        out[token] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return out
+
+
+_VECTORS: OrderedDict = OrderedDict()
+
+
+def _embed(searcher, texts: list[str]) -> np.ndarray:
+    """Query-mode vectors (cached by model and text), shortest texts batched together."""
+    model = searcher.manifest.get("model", {}).get("model", "")
+    missing = [t for t in dict.fromkeys(texts) if (model, t) not in _VECTORS]
+    missing.sort(key=len)
+    for i in range(0, len(missing), 8):
+        batch = missing[i:i + 8]
+        for text, vector in zip(batch, searcher.embed_queries(batch)):
+            _VECTORS[(model, text)] = vector
+    for text in texts:
+        _VECTORS.move_to_end((model, text))
+    while len(_VECTORS) > 20000:
+        _VECTORS.popitem(last=False)
+    return np.stack([_VECTORS[(model, t)] for t in texts])
+
+
+def answer_hit(answer: dict, gold: list[tuple[str, str]]) -> bool:
+    """Not abstained and some gold span inside the joined answer text (compared as DESIGN.md says)."""
+    if answer["abstained"] or not answer["answer"]:
+        return False
+    joined = normalize_for_match("".join(item["text"] for item in answer["answer"]))
+    return any(normalize_for_match(span) in joined for _, span in gold)
+
+
+def evaluate_answers(searcher, questions: list[dict], top_k: int = 5) -> dict:
+    """answer@1 over a question set, with the count, abstentions, misses and mean seconds per question."""
+    hits, abstained, misses, started = 0, 0, [], time.perf_counter()
+    for q in questions:
+        answer = answer_question(searcher, q["q"], top_k=top_k)
+        abstained += answer["abstained"]
+        if answer_hit(answer, q["gold"]):
+            hits += 1
+        else:
+            misses.append(q["q"])
+    n = len(questions)
+    return {"answer@1": hits / n if n else 0.0, "n": n, "abstained": abstained, "misses": misses,
+            "seconds_per_question": (time.perf_counter() - started) / n if n else 0.0}
+
+
+def format_answer(answer: dict) -> str:
+    """Readable Chinese terminal output: answer with [n] citations and the key figure in 【】, conflicts, sources."""
+    lines = [f"问：{answer['question']}"]
+    if answer["abstained"]:
+        lines.append("答：现有答复函中没有找到足够可靠的答案。以下是最接近的段落，供参考。")
+    else:
+        lines.append("答：")
+        for item in answer["answer"]:
+            text = item["text"]
+            if item.get("figure_start") is not None:
+                s, e = item["figure_start"], item["figure_end"]
+                text = f"{text[:s]}【{text[s:e]}】{text[e:]}"
+            lines.append(f"  {text} " + "".join(f"[{n}]" for n in item["citations"]))
+        generator = answer.get("generator") or {}
+        if generator.get("used"):
+            lines.append("  （由语言模型依据所引段落生成，数字已逐一核对）")
+    if answer.get("conflicts"):
+        lines.append("注意：不同答复函给出的数字不一致：")
+        for conflict in answer["conflicts"]:
+            values = "；".join(f"{v.get('figure') or v['text']}（{v['letter_id']}，{v.get('date') or '日期不详'}）"
+                              for v in conflict["values"])
+            lines.append(f"  · {conflict['measure']}：{values}")
+    if answer["passages"]:
+        lines.append("依据：")
+    for number, passage in enumerate(answer["passages"], 1):
+        c = passage.get("citation") or {}
+        parts = [f"《{c['title']}》" if c.get("title") else passage["letter_id"], c.get("doc_number"),
+                 c.get("agency"), c.get("date"), passage.get("section") or None]
+        lines.append(f"  [{number}] " + "，".join(p for p in parts if p))
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""What a question asks for (a figure, a date, an organisation, a name, a reason) and where a sentence
+gives it: numbers with units, dates, organisation names, titles in 《》 — as character spans of the text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Count units, longest first so 人次 wins over 人 and 平方米 over 米.
+UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 万人次 人次 万人 万名 人 名 位 户
+家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 件 本 部 场 期 轮 岗 颗 棵 km
+% ％ ‰ 岁 倍 分钟 小时 天 周 年 个月 月 日""".split(), key=len, reverse=True)
+TIME_UNITS = frozenset("年 个月 月 日 天 周 小时 分钟".split())
+PERCENT = frozenset("% ％ ‰".split())
+CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+
+_NUM = r"(?:\d+(?:[.,，]\d+)*(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)"
+_UNIT = "|".join(re.escape(u) for u in UNITS)
+FIGURE_RE = re.compile(rf"(?P<num>{_NUM})\s*(?P<mag>[万亿千百])?\s*(?P<approx>余|多)?\s*(?P<unit>{_UNIT})")
+DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
+                     r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬))")
+TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}时|尽快|近期|今年|明年|下一步")
+ORG_RE = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:委员会|人民政府|办公室|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
+                    r"协会|学会|街道|社区|局|委|厅|部门|部|办|院|站|所|人大|政协|政府)")
+NAME_RE = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
+REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|因此|所以|考虑到|受[^，。]{1,10}影响|没有[^，。]{0,10}规定|暂不|无法|尚未")
+
+QTYPE_PATTERNS = (
+    ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间")),
+    ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
+    ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥")),
+    ("number", re.compile(r"多少|几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
+                          r"[^\s]率是|率达|覆盖率|普及率|标准是")),
+    ("name", re.compile(r"叫什么|什么名|名称|什么文件|什么方案|什么证|哪个项目|什么项目|什么工程|什么政策|哪些文件|什么意见|哪几")),
+)
+# What a number question's wording says about the unit it expects.
+EXPECT_UNIT = (
+    (re.compile(r"率|比例|比重|占比|百分之|覆盖面"), PERCENT),
+    (re.compile(r"钱|资金|经费|金额|费用|投资|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), frozenset("元 万元 亿元 千元".split())),
+    (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 亩 公顷".split())),
+    (re.compile(r"人次"), frozenset("人次 万人次".split())),
+    (re.compile(r"多少人|几人|多少名|多少位|人数|多少老人|多少孩子|多少幼儿|多少教师|编制"), frozenset("人 名 万人 万名 位".split())),
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its unit at ``start:end`` of a text; ``value`` is comparable within one unit."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    unit: str
+
+
+def question_types(question: str) -> tuple[str, ...]:
+    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``number``, ``name``, else ``other``."""
+    found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
+    return found or ("other",)
+
+
+def expected_units(question: str) -> frozenset[str]:
+    """Units a number question points at (``多少个班`` → 班/个, ``覆盖率`` → %), empty when it does not say."""
+    units: set[str] = set()
+    for match in re.finditer(r"(?:多少|几)\s*([^\s，。？?、的]{1,3})", question):
+        following = match.group(1)
+        units.update(u for u in UNITS if following.startswith(u))
+    for pattern, wanted in EXPECT_UNIT:
+        if pattern.search(question):
+            units.update(wanted)
+    return frozenset(units)
+
+
+def figures(text: str, with_time: bool = False) -> list[Figure]:
+    """Numbers with units in ``text`` (dates and durations only when ``with_time``)."""
+    found = []
+    for m in FIGURE_RE.finditer(text):
+        unit = m.group("unit")
+        if unit in TIME_UNITS and not with_time:
+            continue
+        if unit in TIME_UNITS and re.fullmatch(r"(?:19|20)\d{2}", m.group("num")):
+            continue
+        value = _value(m.group("num"), m.group("mag"))
+        if m.group("num")[0] in CN_DIGITS and (unit in TIME_UNITS or value == 1):
+            continue  # 一张图, 一年 — words, not figures
+        found.append(Figure(m.start(), m.end(), m.group(0), value, "%" if unit == "％" else unit))
+    return found
+
+
+def dates(text: str) -> list[tuple[int, int]]:
+    """Spans of dates (``2020年12月底``, ``6月28日``)."""
+    return [m.span() for m in DATE_RE.finditer(text)]
+
+
+def organisations(text: str) -> list[tuple[int, int]]:
+    """Spans of organisation names ending in 局/委/院/中心/公司 and the like."""
+    spans = []
+    for m in ORG_RE.finditer(text):
+        start = m.start()
+        lead = _ORG_LEAD.match(text, start, m.end() - 1)
+        if lead:
+            start = lead.end()
+        if m.end() - start >= 2:
+            spans.append((start, m.end()))
+    return spans
+
+
+_ORG_LEAD = re.compile(r"(?:由|经|与|和|及|并|会同|联合|协调|请|是|为|在|向|对|把|将|我|已|均|的)+")
+
+
+def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str) -> tuple[float, tuple[int, int] | None]:
+    """How well ``text`` holds what the question asks for (0–1, best over its types) and the span to bold."""
+    return max((_evidence(t, units, text) for t in qtypes), key=lambda pair: pair[0])
+
+
+def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, tuple[int, int] | None]:
+    if qtype == "number":
+        found = figures(text, with_time=bool(units & TIME_UNITS))
+        matching = [f for f in found if f.unit in units]
+        if matching:
+            return 1.0, (matching[0].start, matching[0].end)
+        if found:
+            return (0.3 if units else 0.8), (found[0].start, found[0].end)
+        return 0.0, None
+    if qtype == "time":
+        spans = dates(text)
+        if spans:
+            return 1.0, spans[0]
+        durations = [f for f in figures(text, with_time=True) if f.unit in TIME_UNITS]
+        if durations:
+            return 0.9, (durations[0].start, durations[0].end)
+        m = TIME_WORDS.search(text)
+        return (0.6, m.span()) if m else (0.0, None)
+    if qtype == "org":
+        spans = organisations(text)
+        return (1.0, spans[0]) if spans else (0.0, None)
+    if qtype == "name":
+        m = NAME_RE.search(text)
+        return (1.0, m.span()) if m else (0.2, None)
+    if qtype == "reason":
+        m = REASON_RE.search(text)
+        return (1.0, m.span()) if m else (0.3, None)
+    found = figures(text)
+    return 0.5, ((found[0].start, found[0].end) if found else None)
+
+
+def _value(num: str, magnitude: str | None) -> float | None:
+    scale = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}.get(magnitude or "", 1.0)
+    if num[0].isdigit():
+        try:
+            return float(num.replace(",", "").replace("，", "")) * scale
+        except ValueError:
+            return None
+    value = _chinese_number(num)
+    return None if value is None else value * scale
+
+
+def _chinese_number(text: str) -> float | None:
+    """Small Chinese numerals (一 … 九千九百九十九)."""
+    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        elif ch in "十百千":
+            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            current = 0
+        else:
+            return None
+    return float(total + current)

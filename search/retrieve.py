@@ -1,0 +1,85 @@
+"""Dense (FAISS), keyword (BM25) and hybrid retrieval over one loaded index generation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faiss
+import numpy as np
+
+from ..corpus.normalize import normalize_for_index
+from ..index.encoder import Encoder
+from ..index.keyword import query_tokens
+from ..index.store import IndexData
+
+MODES = ("hybrid", "dense", "keyword")
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How hybrid mode mixes the two rankings: each side's scores are standardised over the pooled
+    candidates (z-scores), then mixed as ``dense_weight * dense + (1 - dense_weight) * keyword``.
+    The weight was fitted on one development set and checked on the other (``benchmarks/fit_fusion.py``)."""
+
+    dense_weight: float = 0.7
+    pool: int = 100
+
+
+class HybridRetriever:
+    """Scores passages of one index for a query; ``allowed`` (a boolean mask over passages) filters."""
+
+    def __init__(self, data: IndexData, encoder: Encoder, fusion: Fusion = Fusion()):
+        self.data = data
+        self.encoder = encoder
+        self.fusion = fusion
+
+    def retrieve(self, query: str, top_k: int = 10, mode: str = "hybrid",
+                 allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """``(passage row, score)`` pairs, best first."""
+        if mode not in MODES:
+            raise ValueError(f"未知检索方式 / unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        size = len(self.data.chunks)
+        if size == 0 or (allowed is not None and not allowed.any()):
+            return []
+        text = normalize_for_index(query)
+        pool = max(self.fusion.pool, top_k)
+        if mode == "keyword":
+            return [(r, s) for r, s in _top(self._keyword(text, allowed), top_k) if s > 0]
+        qvec = self.encoder.encode_queries([text])[0]
+        dense_rows = self._dense_candidates(qvec, pool, allowed)
+        if mode == "dense":
+            return [(r, float(s)) for r, s in dense_rows[:top_k]]
+        keyword = self._keyword(text, allowed)
+        keyword_rows = [r for r, _ in _top(keyword, pool) if keyword[r] > 0]
+        rows = np.array(sorted({r for r, _ in dense_rows} | set(keyword_rows)), dtype=np.int64)
+        dense = self.data.vectors[rows] @ qvec
+        w = self.fusion.dense_weight
+        fused = w * _standardise(dense) + (1 - w) * _standardise(keyword[rows])
+        order = np.argsort(-fused, kind="stable")[:top_k]
+        return [(int(rows[i]), float(fused[i])) for i in order]
+
+    def _keyword(self, text: str, allowed: np.ndarray | None) -> np.ndarray:
+        scores = self.data.keyword.scores(query_tokens(text))
+        if allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+        return scores
+
+    def _dense_candidates(self, qvec: np.ndarray, pool: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64)))
+        k = min(pool, len(self.data.chunks))
+        scores, ids = self.data.dense.search(qvec.reshape(1, -1), k, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+
+def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    k = min(k, len(scores))
+    rows = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    rows = rows[np.argsort(-scores[rows], kind="stable")]
+    return [(int(r), float(scores[r])) for r in rows if np.isfinite(scores[r])]
+
+
+def _standardise(values: np.ndarray) -> np.ndarray:
+    values = np.where(np.isfinite(values), values, 0.0).astype(np.float64)
+    spread = values.std()
+    return (values - values.mean()) / spread if spread > 1e-9 else np.zeros_like(values)

@@ -1,0 +1,70 @@
+"""Shared fixtures: the real seed index and the seed + dev_letters index, each built once per session
+into temporary directories (DAFU_INDEX_DIR / DAFU_CACHE_DIR never point at a user's data)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DEV_JSONL = SHARED / "eval" / "dev.jsonl"
+DEV_REAL_JSONL = SHARED / "eval" / "dev_real.jsonl"
+DEV_LETTERS = SHARED / "eval" / "dev_letters"
+SEEDS = ROOT / "corpus" / "letters"
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data(tmp_path_factory):
+    """Point every dafu data path at this session's temporary directory."""
+    base = tmp_path_factory.mktemp("dafu-data")
+    saved = {k: os.environ.get(k) for k in ("DAFU_INDEX_DIR", "DAFU_CACHE_DIR", "XDG_DATA_HOME", "DAFU_MODEL")}
+    os.environ["DAFU_INDEX_DIR"] = str(base / "default-index")
+    os.environ["DAFU_CACHE_DIR"] = str(base / "models")
+    os.environ["XDG_DATA_HOME"] = str(base / "xdg")
+    os.environ.pop("DAFU_MODEL", None)
+    yield base
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def seed_index(isolated_data) -> Path:
+    """The bundled seed corpus indexed with the default e5 model."""
+    from dafu.index.build import build_index
+
+    directory = isolated_data / "seed-index"
+    build_index(index_dir=directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def seed_searcher(seed_index):
+    from dafu.search.api import Searcher
+
+    return Searcher.open(seed_index)
+
+
+@pytest.fixture(scope="session")
+def dev_index(isolated_data) -> Path:
+    """The bundled corpus plus the 40 real development letters."""
+    from dafu.index.build import build_index
+
+    directory = isolated_data / "dev-index"
+    build_index(index_dir=directory)
+    build_index([DEV_LETTERS], index_dir=directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def dev_searcher(dev_index):
+    from dafu.search.api import Searcher
+
+    return Searcher.open(dev_index)

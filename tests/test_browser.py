@@ -1,0 +1,143 @@
+"""A real headless Chromium against ``dafu serve`` (waitress) over the seed index."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+QUESTION = "医疗护理员培训补助标准是多少"
+CITED = "闽卫督函〔2024〕25号"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                       reason="needs Debian chromium and chromium-driver (apt-get install chromium chromium-driver)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read().decode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def server(seed_index, tmp_path_factory):
+    """``python -m dafu serve`` on a free port; yields its base URL once /api/health answers."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "dafu", "serve", "--index-dir", str(seed_index),
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"dafu serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            try:
+                if _get_json(f"{base}/api/health")["status"] == "ok":
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"dafu serve did not answer:\n{log.read_text(errors='replace')}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def _citations(driver) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".result .citation")]
+
+
+def test_search_open_letter_and_filter(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.select import Select
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 60)
+    browser.get(server + "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    box = browser.find_element(By.ID, "q")
+    box.send_keys(QUESTION + Keys.ENTER)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".result")))
+    cites = _citations(browser)
+    assert cites and CITED in cites[0]
+    assert browser.find_elements(By.CSS_SELECTOR, ".result .passage mark")
+    browser.save_screenshot(str(tmp_path / "results.png"))
+
+    browser.find_element(By.CSS_SELECTOR, ".result a.open").click()
+    cited = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".chunk.cited")))
+    assert "/letters/" in browser.current_url and browser.current_url.endswith("#c" + cited.get_attribute("id")[1:])
+    in_view = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight;", cited)
+    assert in_view
+    assert cited.value_of_css_property("background-color") == "rgba(255, 246, 204, 1)"
+    assert cited.find_elements(By.TAG_NAME, "mark")
+    assert CITED in browser.find_element(By.CSS_SELECTOR, "table.meta").text
+    browser.save_screenshot(str(tmp_path / "letter.png"))
+
+    browser.back()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".result")))
+    href = browser.find_element(By.CSS_SELECTOR, ".result a.open").get_attribute("href")
+    letter_id = urllib.parse.unquote(href.split("/letters/")[1].split("?")[0])
+    agency = _get_json(f"{server}/api/letters/{letter_id}")["agency"]
+    before = _citations(browser)
+    assert any(agency not in c for c in before), "the unfiltered results span several agencies"
+    browser.find_element(By.CSS_SELECTOR, "details.filters summary").click()
+    Select(browser.find_element(By.NAME, "agency")).select_by_value(agency)
+    browser.find_element(By.CSS_SELECTOR, "details.filters button[type=submit]").click()
+    wait.until(ec.url_contains("agency="))
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".result")))
+    after = _citations(browser)
+    assert after and all(agency in c for c in after)
+    browser.save_screenshot(str(tmp_path / "filtered.png"))
+
+    browser.set_window_size(390, 844)  # a phone: one column, nothing wider than the screen
+    browser.get(f"{server}/?q={QUESTION}")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".result")))
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    browser.save_screenshot(str(tmp_path / "phone.png"))
+    print(f"screenshots in {tmp_path}")

@@ -1,0 +1,89 @@
+"""Section chunking of real letters: offsets, coverage, sizes, heading paths, answer spans."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import regex
+
+from dafu.corpus.chunk import chunk_sections
+from dafu.corpus.normalize import normalize_for_match
+from dafu.corpus.parse import parse_letter
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "eval"
+LETTERS = sorted((ROOT / "corpus" / "letters").glob("*.txt")) + sorted((SHARED / "dev_letters").glob("dev-*.txt"))
+BREAKS = regex.compile(r"[。！？!?；;，,、\n]")
+
+
+@pytest.fixture(scope="module")
+def letters():
+    return {p.stem: parse_letter(p.read_text(encoding="utf-8"), p.stem, str(p)) for p in LETTERS}
+
+
+def seed(letters, prefix):
+    return next(letter for key, letter in letters.items() if key.startswith(prefix))
+
+
+@pytest.mark.parametrize("max_chars,overlap", [(300, 1), (150, 1), (400, 0)])
+def test_offsets_coverage_and_sizes(letters, max_chars, overlap):
+    for letter in letters.values():
+        chunks = chunk_sections(letter, max_chars=max_chars, overlap=overlap)
+        assert [c.ordinal for c in chunks] == list(range(len(chunks)))
+        covered = set()
+        for c in chunks:
+            assert c.letter_id == letter.id and letter.body[c.start:c.end] == c.text
+            assert c.text == c.text.strip() and c.text
+            covered.update(range(c.start, c.end))
+            if len(c.text) > max_chars:  # only a clause with no break inside may be longer
+                assert not BREAKS.search(c.text[:-1]), c.text
+        assert all(i in covered for i, ch in enumerate(letter.body) if not ch.isspace())
+        starts = [c.start for c in chunks]
+        assert starts == sorted(starts) and len(set(starts)) == len(starts)
+        if overlap == 0:
+            assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:]))
+        if len(chunks) > 1:
+            assert min(len(c.text) for c in chunks) >= max_chars // 10
+
+
+def test_chunks_start_and_end_at_sentence_boundaries(letters):
+    for letter in letters.values():
+        for c in chunk_sections(letter):
+            before = letter.body[c.start - 1:c.start]
+            assert c.start == 0 or before in "\n。！？!?；;，,、”’）)", (letter.id, c.text[:20])
+
+
+def test_heading_paths_of_seed_001(letters):
+    chunks = chunk_sections(seed(letters, "001"))
+    sections = [c.section for c in chunks]
+    assert sections[0] == ""
+    assert "一、办理工作背景" in sections
+    assert "二、措施与成效 > (一)针对加强政府的政策支持的建议" in sections
+    assert "二、措施与成效 > （三）针对发展居家社区服务与“互联网+医养结合”的建议" in sections
+    assert "三、今后推进计划 > （二）加强养老服务队伍建设" in sections
+    assert sections[-1] == "" and "厦门市湖里区民政局" in chunks[-1].text
+    target = next(c for c in chunks if "区卫健局将老年人慢性病管理" in c.text)
+    assert target.section.startswith("二、措施与成效 > （三）")
+
+
+def test_heading_paths_of_seeds_002_and_003(letters):
+    s002 = [c.section for c in chunk_sections(seed(letters, "002"))]
+    assert "一、规范老年人健康管理服务" in s002 and "五、下一步工作计划" in s002
+    s003 = [c.section for c in chunk_sections(seed(letters, "003"))]
+    assert "一、主要工作情况 > （一）着力发展居家和社区智慧养老工程" in s003
+    assert "二、下一步工作计划 > （四）完善推进掌上业务" in s003
+    s000 = [c.section for c in chunk_sections(seed(letters, "000"))]
+    assert any(s.startswith("二、关于政府加大对养老服务的投入") and s.endswith("…") and len(s) == 30 for s in s000)
+
+
+def test_every_answer_span_lies_inside_one_chunk(letters):
+    for line in (SHARED / "dev_real.jsonl").read_text(encoding="utf-8").splitlines():
+        for letter_id, span in json.loads(line)["gold"]:
+            texts = [normalize_for_match(c.text) for c in chunk_sections(letters[letter_id])]
+            assert any(normalize_for_match(span) in t for t in texts), (letter_id, span)
+
+
+def test_seed_chunk_counts(letters):
+    counts = {key[:3]: len(chunk_sections(letter)) for key, letter in letters.items() if not key.startswith("dev")}
+    assert all(8 <= n <= 20 for n in counts.values()), counts

@@ -1,0 +1,68 @@
+"""Normalisation for indexing and matching, on real mirror-copy text."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from opencc import OpenCC
+
+from dafu.corpus.normalize import normalize_for_index, normalize_for_match, strip_pinyin, to_simplified
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "eval"
+LETTERS = sorted((ROOT / "corpus" / "letters").glob("*.txt")) + sorted((SHARED / "dev_letters").glob("dev-*.txt"))
+
+
+def test_mirror_copy_pinyin_and_script():
+    assert normalize_for_index("計(jì)劃總投資2700萬(wàn)元") == "计划总投资2700万元"
+    assert normalize_for_index("岳縣衛(wèi)健字〔2024〕3號") == "岳县卫健字〔2024〕3号"
+    assert normalize_for_index("收悉,F(xiàn)答復") == "收悉,f答复"
+
+
+@pytest.mark.parametrize("text", ["(第20252060号)", "（五缘院区）", "(A)类", "办法(试行)", "护理院(2023版)", "设备(app)"])
+def test_real_parentheticals_survive(text):
+    assert strip_pinyin(text) == text
+
+
+def test_index_form_folds_width_and_case():
+    assert normalize_for_index("ＡＢＣ１２３，（第２０号）") == "abc123,(第20号)"
+    assert normalize_for_index("（第 20252060 号）") == "(第 20252060 号)"
+
+
+def test_match_form_drops_whitespace_and_quotes():
+    assert normalize_for_match("拟定为“华容县 第二幼儿园”, 计划") == "拟定为华容县第二幼儿园,计划"
+    assert normalize_for_match("鄉(xiāng)鎮(zhèn) 「公交」") == "乡镇公交"
+
+
+def test_t2s_equals_opencc_on_real_and_converted_letters():
+    cc, s2t = OpenCC("t2s"), OpenCC("s2t")
+    texts = [p.read_text(encoding="utf-8") for p in LETTERS]
+    texts += [s2t.convert(t) for t in texts[:5]] + ["一目瞭然，答覆，乾隆年間，乾淨，藉口"]
+    for text in texts:
+        assert to_simplified(text) == cc.convert(text)
+        assert len(to_simplified(text)) == len(text)
+
+
+def test_gold_spans_match_their_letters_after_normalisation():
+    for line in (SHARED / "dev_real.jsonl").read_text(encoding="utf-8").splitlines():
+        for letter_id, span in json.loads(line)["gold"]:
+            letter = (SHARED / "dev_letters" / f"{letter_id}.txt").read_text(encoding="utf-8")
+            assert normalize_for_match(span) in normalize_for_match(letter)
+
+
+def test_faster_than_opencc():
+    text = "".join(p.read_text(encoding="utf-8") for p in LETTERS) * 3
+    cc = OpenCC("t2s")
+    normalize_for_index(text)
+
+    def best(fn):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            fn(text)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    assert best(normalize_for_index) * 3 < best(cc.convert)

@@ -1,0 +1,151 @@
+"""Cleaning and metadata on the real seed letters and the 40 messy development letters."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import regex
+
+from dafu.corpus.clean import clean_body
+from dafu.corpus.parse import MalformedLetter, parse_letter
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "corpus" / "letters").glob("*.txt"))
+DEV = sorted((ROOT.parent / "shared" / "eval" / "dev_letters").glob("dev-*.txt"))
+MARKUP_OR_SPACE = regex.compile(r"[\s#*>|\-\u200b-\u200d\ufeff]")
+
+
+def parse(path: Path):
+    return parse_letter(path.read_text(encoding="utf-8"), path.stem, str(path))
+
+
+def by_id(letter_id: str) -> Path:
+    return next(p for p in SEEDS + DEV if p.stem.startswith(letter_id))
+
+
+SEED_METADATA = {
+    "000": dict(doc_number="榕晋民〔2025〕82号", category="A", session="区政协十届四次会议", proposal_number="20252060",
+                title="关于加快区域养老服务体系建设和推动医疗和养老深度融合的建议", addressee="王为敏委员",
+                agency="福州市晋安区民政局", date="2025-05-28", region="晋安区"),
+    "001": dict(doc_number="厦湖民函〔2025〕8号", category="A", session="区政协九届四次会议", proposal_number="20253017",
+                title="关于积极探索医养结合模式的提案", addressee="张伟杰委员", agency="厦门市湖里区民政局",
+                date="2025-06-17", region="湖里区"),
+    "002": dict(doc_number="闽卫督函〔2024〕163号", category="B", session="省政协十三届二次会议", proposal_number="20242035",
+                title="关于加强社区家庭医护中心和康养产业服务的提案", addressee="庄燕华委员", agency="福建省卫生健康委员会",
+                date="2024-06-24", region="福建省"),
+    "003": dict(doc_number=None, category=None, session="市政协十二届五次会议", proposal_number="2021230",
+                title="关于加快推进我市居家、社区养老服务市场化的建议", addressee="丁为华委员", agency=None, date=None,
+                region="泉州市"),
+    "004": dict(doc_number="闽卫督函〔2024〕25号", category="B", session="省十四届人大二次会议", proposal_number="1754",
+                title="关于推进我省医养结合发展养老事业的建议", addressee="杨冰代表", agency="福建省卫生健康委员会",
+                date="2024-03-25", region="福建省"),
+}
+
+DEV_METADATA = {
+    "dev-002": dict(doc_number="嶽縣教體字〔2020〕11號", category="A", session="縣政協十三屆四次會議", proposal_number="25",
+                    addressee="周新春、周粉娥、吳榮霞委員", agency="嶽陽縣教育體育局", date="2020-06-17",
+                    title="關於加大教育投入新建和改建城區幼兒園解決城區幼兒入園難的問題提案"),
+    "dev-003": dict(addressee="张建能代表", agency="龙陵县教育体育局", date="2020-08-24", region="龙陵县",
+                    session="龙陵县第十七届人民代表大会第五次会议", title="关于立项搬迁象达镇朝阳幼儿园的建议"),
+    "dev-006": dict(addressee="苏村代表团", agency="沂南县教育和体育局", date="2024-09-24",
+                    title="关于加大对苏村镇公立幼儿园办学条件政策及资金支持的建议"),
+    "dev-011": dict(proposal_number="DH0271", session="区十九届人大第六次会议", region="沙坪坝区"),
+    "dev-012": dict(doc_number="巴南交通发〔2020〕188号", category="A", date="2020-12-03"),
+    "dev-013": dict(date="2019-06-11", addressee="王伟代表"),
+    "dev-014": dict(title="關于開通五通橋區其余4鎮公交車的建議", agency="樂山市五通橋區交通運輸局", region="五通橋區",
+                    date=None, addressee="陳虹羽代表"),
+    "dev-018": dict(date="2025-06-10", category="B", agency="舒城县交通运输局"),
+    "dev-019": dict(doc_number="虞交建〔2019〕12号", agency="绍兴市上虞区交通运输局", region="上虞区"),
+    "dev-020": dict(agency=None, date="2021-06-01", addressee="仝洋代表", title="关于合理规划停车场的建议"),
+    "dev-030": dict(title="关于市六届人大一次会议第0502号建议办理情况的答复函", agency="重庆市城市管理局",
+                    proposal_number="0502", addressee=None, session="市六届人大一次会议"),
+    "dev-035": dict(doc_number="浮卫字〔2022〕9号", date="2022-01-21"),
+    "dev-038": dict(doc_number="岳縣衛健字〔2024〕3號", category="B1", session="縣十八屆人大三次會議", proposal_number="23",
+                    title="關于新開鎮衛生院整體搬遷的建議", addressee="李森林代表", agency="岳陽縣衛生健康局",
+                    date="2024-04-15", region="岳陽縣"),
+    "dev-040": dict(agency="镇康县卫生和计划生育局", date="2018-05-02", session="政协镇康县第十一届委员会第二次会议"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(SEED_METADATA))
+def test_seed_metadata(key):
+    letter = parse(by_id(key))
+    for field, expected in SEED_METADATA[key].items():
+        assert getattr(letter, field) == expected, field
+
+
+@pytest.mark.parametrize("key", sorted(DEV_METADATA))
+def test_dev_metadata(key):
+    letter = parse(by_id(key))
+    for field, expected in DEV_METADATA[key].items():
+        assert getattr(letter, field) == expected, field
+
+
+@pytest.mark.parametrize("path", SEEDS + DEV, ids=lambda p: p.stem)
+def test_every_letter_parses_and_keeps_every_character(path):
+    raw = path.read_text(encoding="utf-8")
+    letter = parse(path)
+    assert letter.id == path.stem and letter.content_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert MARKUP_OR_SPACE.sub("", letter.body) == MARKUP_OR_SPACE.sub("", raw)
+    assert "\n\n" not in letter.body and letter.body == letter.body.strip()
+    assert not regex.search(r"\d\s+[年月日号號]|第\s+\d|\p{Han}[ \u3000]+[，。：；]", letter.body)
+    if path in SEEDS:  # no tables: no space is left next to CJK text
+        assert not regex.search(r"\p{Han} +\p{Han}|\p{Han} +\d|\d +\p{Han}", letter.body)
+    if letter.date:
+        assert regex.fullmatch(r"\d{4}(-\d\d){0,2}", letter.date)
+
+
+def test_all_dev_letters_have_an_addressee_or_heading():
+    letters = [parse(p) for p in DEV]
+    assert sum(letter.addressee is not None for letter in letters) >= 37
+    assert sum(letter.title is not None for letter in letters) == 40
+    assert sum(letter.date is not None for letter in letters) >= 30
+
+
+def test_hard_wraps_and_page_debris_are_joined():
+    text = ("截至 2023 年底，全省医养结合机构总数 192\n\n家，医养结合总床位 5.3 万张。2023\n 年 11 月，"
+            "印发了通知。\n\n- 3 -\n\n二、下一步工作\n\n感谢您的支持！\n\n联 系 人：周 爽\n\n2024 年 3 月 25 日")
+    assert clean_body(text) == ("截至2023年底，全省医养结合机构总数192家，医养结合总床位5.3万张。2023年11月，印发了通知。\n"
+                                "二、下一步工作\n感谢您的支持！\n联系人：周爽\n2024年3月25日")
+
+
+def test_markup_is_stripped_and_latin_spacing_kept():
+    text = "# 福建省卫生健康委员会\n\n## 关于 第 1 号 提案的答复\n\n**一、规范服务。**通过 NB IOT 设备与“厦门 i 健康”。\n> 引用\n\n|---|---|\n| 文号 | 闽卫〔2024〕1号 |"
+    assert clean_body(text) == ("福建省卫生健康委员会\n关于第1号提案的答复\n一、规范服务。通过NB IOT设备与“厦门i健康”。\n"
+                                "引用\n文号 闽卫〔2024〕1号")
+
+
+def test_redaction_stars_and_phone_spacing_survive():
+    assert clean_body("许**委员:\n承办人及联系电话:喬 佳  0730-7649599") == "许**委员:\n承办人及联系电话:喬佳 0730-7649599"
+
+
+def test_sentence_breaks_inside_a_flattened_page_become_lines():
+    body = clean_body("苏村代表团: 您们提出的建议收悉。现答复如下: 近年来,我县加强建设。 关于您提出的建议,我们将研究。 感谢您!")
+    assert body.split("\n") == ["苏村代表团:您们提出的建议收悉。现答复如下:近年来,我县加强建设。", "关于您提出的建议,我们将研究。", "感谢您!"]
+
+
+def test_chinese_numeral_and_undelimited_dates():
+    assert parse_letter("李四代表：\n您的建议收悉。\n某某县民政局\n二〇二四年五月十日", "x", "x").date == "2024-05-10"
+    assert parse_letter("李四代表：\n您的建议收悉。\n2025111", "x", "x").date == "2025"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "|---|---|\n\n**\n- \n"])
+def test_malformed_letters_are_refused(text):
+    with pytest.raises(MalformedLetter):
+        parse_letter(text, "x", "x")
+
+
+@pytest.mark.parametrize("header,doc_number,category", [
+    ("闽卫督函[2024]25 号\n答复类别：B 类", "闽卫督函〔2024〕25号", "B"),
+    ("榕晋民(2025)82号\n[办理结果：A]", "榕晋民〔2025〕82号", "A"),
+    ("某县教体字【2020】11号 (A)类", "某县教体字〔2020〕11号", "A"),
+    ("某县卫健字〔2024〕3号B1类", "某县卫健字〔2024〕3号", "B1"),
+    ("类别B", None, "B"),
+])
+def test_doc_number_and_category_forms(header, doc_number, category):
+    letter = parse_letter(f"{header}\n关于县政协六届五次会议第6-5-039号提案的答复\n李四委员：\n您的提案收悉。现答复如下。",
+                          "x", "x")
+    assert (letter.doc_number, letter.category) == (doc_number, category)
+    assert (letter.session, letter.proposal_number, letter.addressee) == ("县政协六届五次会议", "6-5-039", "李四委员")
+    assert letter.title == "关于县政协六届五次会议第6-5-039号提案的答复"

@@ -1,0 +1,65 @@
+"""The JSON API under /api: search, letters, similar letters, health and the OpenAPI description."""
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .app import service
+from .openapi import openapi_spec
+from .params import InvalidRequest, count_param, search_request
+
+api = Blueprint("api", __name__)
+
+LETTER_FIELDS = ("id", "title", "doc_number", "category", "session", "proposal_number", "addressee",
+                 "agency", "date", "region")
+
+
+@api.get("/search")
+def search():
+    cfg = current_app.config
+    req = search_request(request.args, cfg["TOP_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
+    results = service().search(req.query, req.top_k, req.mode, req.filters)
+    return jsonify(query=req.query, mode=req.mode, filters=req.filters, results=results)
+
+
+@api.get("/letters/<letter_id>")
+def letter(letter_id: str):
+    return jsonify(public_letter(service().letter(letter_id)))
+
+
+@api.get("/letters/<letter_id>/similar")
+def similar(letter_id: str):
+    service().letter(letter_id)
+    k = count_param(request.args.get("k"), current_app.config["SIMILAR_K"], current_app.config["MAX_TOP_K"])
+    items = service().similar(letter_id, k)
+    return jsonify(letter_id=letter_id, available=items is not None, similar=items or [])
+
+
+@api.get("/letters/<path:letter_id>")
+def bad_letter_path(letter_id: str):
+    """Ids with slashes (``../x``, ``a/b``) never name a letter."""
+    raise InvalidRequest("来信编号无效 / invalid letter id")
+
+
+@api.get("/health")
+def health():
+    manifest = service().searcher.manifest
+    return jsonify(status="ok", model=manifest.get("model"), dim=manifest.get("dim"),
+                   letter_count=manifest.get("letter_count"), chunk_count=manifest.get("chunk_count"),
+                   built_at=manifest.get("built_at"), generation=manifest.get("generation"),
+                   dafu_version=manifest.get("dafu_version"))
+
+
+@api.get("/openapi.json")
+def openapi():
+    cfg = current_app.config
+    return jsonify(openapi_spec(cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"], cfg["TOP_K"], cfg["SIMILAR_K"]))
+
+
+def public_letter(letter: dict) -> dict:
+    """A letter as the API shows it: metadata, the source's file name (not the server's path), body, chunks."""
+    source = letter.get("source")
+    return {**{k: letter.get(k) for k in LETTER_FIELDS}, "source": PurePath(source).name if source else None,
+            "body": letter.get("body", ""), "chunks": letter.get("chunks", [])}
+

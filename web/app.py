@@ -1,0 +1,156 @@
+"""The Flask application factory: configuration, the shared searcher, security headers and error handling."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import Flask, current_app, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..search.api import IndexMissing, Searcher
+from .params import InvalidRequest, check_letter_id
+
+log = logging.getLogger("dafu.web")
+
+DEFAULTS = {
+    "INDEX_DIR": None,        # None: DAFU_INDEX_DIR, else the per-user data dir
+    "TOP_K": 10,              # passages per page
+    "MAX_TOP_K": 50,          # the largest k the API accepts
+    "MAX_QUERY_CHARS": 500,   # longer queries are refused
+    "SIMILAR_K": 5,           # similar letters listed under a letter
+}
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+ERROR_TITLES = {400: "请求有误", 404: "没有找到", 405: "不支持的请求方式", 503: "检索服务暂不可用"}
+
+
+class UnknownLetter(LookupError):
+    """No indexed letter has this id."""
+
+
+class SearchService:
+    """The app's one searcher, opened at first use, with a lock so one query at a time uses the encoder."""
+
+    def __init__(self, index_dir=None, searcher: Searcher | None = None):
+        self.index_dir = index_dir
+        self._searcher = searcher
+        self._lock = threading.Lock()
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            with self._lock:
+                if self._searcher is None:
+                    self._searcher = Searcher.open(self.index_dir)
+        return self._searcher
+
+    def search(self, query: str, top_k: int, mode: str, filters: dict) -> list[dict]:
+        searcher = self.searcher
+        with self._lock:
+            return searcher.search(query, top_k=top_k, mode=mode, filters=filters)
+
+    def letter(self, letter_id: str) -> dict:
+        """The letter with this id; ``InvalidRequest`` for an impossible id, ``UnknownLetter`` if absent."""
+        found = self.searcher.letter(check_letter_id(letter_id))
+        if found is None:
+            raise UnknownLetter(f"没有编号为 {letter_id} 的来信 / unknown letter id")
+        return found
+
+    def similar(self, letter_id: str, k: int) -> list[dict] | None:
+        """Letters like this one, each with its citation fields; None while the searcher cannot tell."""
+        searcher = self.searcher
+        if not hasattr(searcher, "similar_letters"):
+            return None
+        with self._lock:
+            found = searcher.similar_letters(letter_id, k)
+        out = []
+        for item in found:
+            meta = searcher.by_id.get(item["letter_id"], {})
+            cited = {name: meta.get(name) for name in ("title", "doc_number", "agency", "date")}
+            out.append({**cited, **{name: v for name, v in item.items() if v is not None}})
+        return out
+
+
+def create_app(index_dir=None, searcher: Searcher | None = None, config: dict | None = None) -> Flask:
+    """The dafu web app over ``searcher``, else the index in ``index_dir`` (opened at the first request).
+    Configuration: ``DEFAULTS``, then ``DAFU_*`` environment variables (``DAFU_TOP_K=20``), then ``config``."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("DAFU")
+    app.config.update(config or {})
+    for name in ("TOP_K", "MAX_TOP_K", "MAX_QUERY_CHARS", "SIMILAR_K"):
+        if not isinstance(app.config[name], int) or app.config[name] < 1:
+            raise ValueError(f"DAFU_{name} must be a positive integer, not {app.config[name]!r}")
+    app.json.ensure_ascii = False
+    app.extensions["dafu"] = SearchService(index_dir or app.config["INDEX_DIR"], searcher)
+
+    from .api import api
+    from .pages import pages
+
+    app.register_blueprint(pages)
+    app.register_blueprint(api, url_prefix="/api")
+    app.before_request(_start_timer)
+    app.after_request(_finish)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InvalidRequest, lambda err: error_response(400, str(err)))
+    app.register_error_handler(UnknownLetter, lambda err: error_response(404, str(err)))
+    app.register_error_handler(IndexMissing, _index_missing)
+    app.register_error_handler(Exception, _unexpected)
+    return app
+
+
+def service() -> SearchService:
+    return current_app.extensions["dafu"]
+
+
+def wants_json() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str):
+    """A JSON ``{"error": ...}`` under /api, a Chinese error page elsewhere."""
+    if wants_json():
+        return jsonify(error=message), status
+    title = ERROR_TITLES.get(status, "服务器出错了")
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _http_error(err: HTTPException):
+    messages = {404: "找不到这个地址 / not found", 405: f"不支持 {request.method} 请求，只能用 GET / method not allowed"}
+    response = error_response(err.code or 500, messages.get(err.code, err.description or err.name))
+    if err.code == 405 and err.valid_methods:
+        response[0].headers["Allow"] = ", ".join(err.valid_methods)
+    return response
+
+
+def _index_missing(err: IndexMissing):
+    log.error("index missing: %s", err)
+    return error_response(503, "索引尚未建立，请先运行 dafu index / no index: run `dafu index` first")
+
+
+def _unexpected(err: Exception):
+    if isinstance(err, HTTPException):
+        return _http_error(err)
+    log.exception("unexpected error on %s", request.path)
+    return error_response(InternalServerError.code, "服务器内部错误，请稍后再试 / internal error")
+
+
+def _start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def _finish(response):
+    response.headers.update(SECURITY_HEADERS)
+    if wants_json():
+        response.headers["Cache-Control"] = "no-store"
+    took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    log.info("%s %s %s %.0fms", request.method, request.path, response.status_code, took)
+    return response

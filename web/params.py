@@ -1,0 +1,90 @@
+"""Checking what a request asks for: the query, k, mode, filters and letter ids (shared by pages and API)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..search.api import FILTERS, MODES
+
+MAX_FILTER_CHARS = 100
+MAX_ID_CHARS = 200
+_YEAR = re.compile(r"\d{4}")
+
+
+class InvalidRequest(ValueError):
+    """A parameter the app cannot accept; the message is shown to the user (Chinese / English)."""
+
+
+@dataclass
+class SearchRequest:
+    query: str
+    top_k: int
+    mode: str = "hybrid"
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def search_request(args, default_k: int, max_k: int, max_chars: int, require_query: bool = True) -> SearchRequest:
+    """A validated search request from query-string ``args`` (``q``, ``k``, ``mode`` and the filters)."""
+    query = _clean_query(args.get("q") or "")
+    if require_query and not query:
+        raise InvalidRequest("请输入要查询的问题或关键词 / empty query: give q")
+    if len(query) > max_chars:
+        raise InvalidRequest(f"查询太长，请不超过 {max_chars} 个字 / query longer than {max_chars} characters")
+    if _has_control(query):
+        raise InvalidRequest("查询含有不可见的控制字符 / query contains control characters")
+    mode = args.get("mode") or "hybrid"
+    if mode not in MODES:
+        raise InvalidRequest(f"未知的检索方式 / unknown mode {mode!r}: use one of {', '.join(MODES)}")
+    return SearchRequest(query, count_param(args.get("k"), default_k, max_k), mode, filters_from(args))
+
+
+def filters_from(args) -> dict[str, str]:
+    """The non-empty filters of ``args``; a year must be four digits."""
+    filters = {}
+    for name in FILTERS:
+        value = (args.get(name) or "").strip()
+        if not value:
+            continue
+        if len(value) > MAX_FILTER_CHARS or _has_control(value):
+            raise InvalidRequest(f"筛选条件 {name} 无效 / invalid filter {name}")
+        if name == "year" and not _YEAR.fullmatch(value):
+            raise InvalidRequest("年份应为四位数字，如 2024 / year must be four digits")
+        filters[name] = value
+    return filters
+
+
+def count_param(raw: str | None, default: int, maximum: int) -> int:
+    """An integer ``k`` query parameter in 1..maximum (``default`` when absent)."""
+    if raw is None or raw == "":
+        return default
+    try:
+        k = int(raw)
+    except ValueError:
+        raise InvalidRequest(f"k 必须是整数 / k must be an integer, not {raw[:20]!r}") from None
+    if not 1 <= k <= maximum:
+        raise InvalidRequest(f"k 应在 1 到 {maximum} 之间 / k must be between 1 and {maximum}")
+    return k
+
+
+def check_letter_id(letter_id: str) -> str:
+    """``letter_id`` if it can be a letter id (no path separators, ``..`` or control characters)."""
+    if (not letter_id or len(letter_id) > MAX_ID_CHARS or "/" in letter_id or "\\" in letter_id
+            or ".." in letter_id or _has_control(letter_id) or letter_id != letter_id.strip()):
+        raise InvalidRequest("来信编号无效 / invalid letter id")
+    return letter_id
+
+
+def optional_int(raw: str | None) -> int | None:
+    """A non-negative integer parameter such as ``hl``, or None when absent or malformed."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 7 else None
+
+
+def _clean_query(raw: str) -> str:
+    """The query with line breaks and tabs as spaces and invisible format characters (zero-width) dropped."""
+    text = "".join(" " if ch in "\t\r\n" else ch for ch in raw if unicodedata.category(ch) != "Cf")
+    return text.strip()
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)

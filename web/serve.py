@@ -1,0 +1,33 @@
+"""``dafu serve``: the web app under waitress, building the index from the bundled corpus if there is none."""
+from __future__ import annotations
+
+import logging
+import sys
+
+from waitress import serve as waitress_serve
+
+from ..search.api import IndexMissing, Searcher
+from .app import create_app
+
+THREADS = 4
+
+
+def serve(index_dir=None, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Open (or first build) the index, load the query model, then serve until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        searcher = Searcher.open(index_dir)
+    except IndexMissing:
+        print("还没有索引，正在用内置的答复函建立索引，请稍候… / no index yet: building it from the bundled "
+              "corpus", file=sys.stderr, flush=True)
+        searcher = Searcher.open(index_dir, build_if_missing=True, progress=sys.stderr.isatty())
+    searcher.search("预热", top_k=1)  # load the query encoder now, not on the first visitor's request
+    manifest = searcher.manifest
+    print(f"dafu: {manifest.get('letter_count')} 封来信、{manifest.get('chunk_count')} 个段落；"
+          f"请在浏览器打开 http://{_url_host(host)}:{port}/", file=sys.stderr, flush=True)
+    waitress_serve(create_app(index_dir, searcher=searcher), host=host, port=port, threads=THREADS,
+                   ident="dafu")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
