@@ -287,3 +287,10 @@ def clusters_of(space: LetterSpace, pairs: list[dict]) -> list[list[str]]:
     for position in sorted(set(rows) | set(cols)):
         members.setdefault(int(labels[position]), []).append(space.ids[position])
     return sorted((sorted(m) for m in members.values() if len(m) > 1), key=lambda m: (-len(m), m[0]))
+
+
+def letter_pair_score(searcher, a: str, b: str) -> float:
+    """The semantic score of two indexed letters (as ``dupes --all`` scores them)."""
+    space = letter_space(searcher)
+    i, j = sorted((space.position[a], space.position[b]))
+    return float(_pair_scores(space, np.array([i]), np.array([j]))[0])

@@ -115,7 +115,7 @@ def test_search_open_letter_and_filter(server, browser, tmp_path):
         "const r = arguments[0].getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight;", cited)
     assert in_view
     assert cited.value_of_css_property("background-color") == "rgba(255, 246, 204, 1)"
-    assert cited.find_elements(By.TAG_NAME, "mark")
+    assert browser.find_elements(By.CSS_SELECTOR, ".chunk.cited mark")
     assert CITED in browser.find_element(By.CSS_SELECTOR, "table.meta").text
     browser.save_screenshot(str(tmp_path / "letter.png"))
 

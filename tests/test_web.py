@@ -35,7 +35,7 @@ def xss_client(tmp_path_factory, isolated_data):
     source = min(SEEDS.glob("*.txt"), key=lambda p: p.stat().st_size)
     text = source.read_text(encoding="utf-8")
     lines = text.splitlines()
-    middle = next(i for i in range(len(lines) // 2, len(lines)) if len(lines[i]) > 40)
+    middle = max(range(len(lines) // 2, len(lines)), key=lambda i: len(lines[i]))
     lines[middle] = lines[middle] + f"测试标记{XSS}结束。"
     (folder / "xss-letter.txt").write_text("\n".join(lines), encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("xss-index")

@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..search.api import IndexMissing, Searcher
@@ -118,16 +118,16 @@ def wants_json() -> bool:
 def error_response(status: int, message: str):
     """A JSON ``{"error": ...}`` under /api, a Chinese error page elsewhere."""
     if wants_json():
-        return jsonify(error=message), status
+        return make_response(jsonify(error=message), status)
     title = ERROR_TITLES.get(status, "服务器出错了")
-    return render_template("error.html", status=status, title=title, message=message), status
+    return make_response(render_template("error.html", status=status, title=title, message=message), status)
 
 
 def _http_error(err: HTTPException):
     messages = {404: "找不到这个地址 / not found", 405: f"不支持 {request.method} 请求，只能用 GET / method not allowed"}
     response = error_response(err.code or 500, messages.get(err.code, err.description or err.name))
     if err.code == 405 and err.valid_methods:
-        response[0].headers["Allow"] = ", ".join(err.valid_methods)
+        response.headers["Allow"] = ", ".join(err.valid_methods)
     return response
 
 
