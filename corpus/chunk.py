@@ -25,6 +25,9 @@ CLOSING = regex.compile(
     r"联系人|聯系人|联系电话|承办|承辦|分管领导|领导署名|抄送)")
 SENTENCE = regex.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)\"']*|(?=\n)|$)")
 CLAUSE = regex.compile(r"[^，,、]*(?:[，,、]+|$)")
+# The line that closes a letter's header block ("…收悉。现答复如下："): what follows is the reply itself.
+OPENING = regex.compile(r"收悉|答复如下|回复如下|答複如下|现将[^。]{0,30}(?:答复|回复|报告)|如下[:：]\s*$")
+OPENING_WITHIN = 8  # paragraphs
 ITEM = regex.compile(r"^[二三四五六七八九十]是")
 HEADING_CHARS = 30
 PATH_SEP = " > "
@@ -80,6 +83,11 @@ def _sections(body: str) -> list[tuple[str, int, int]]:
     if not paragraphs:
         return []
     starts: list[tuple[int, str]] = [(0, "")]
+    opening = next((i for i, (s, e) in enumerate(paragraphs[:OPENING_WITHIN])
+                    if heading_level(body[s:e]) is None and OPENING.search(body[s:e])), None)
+    if opening is not None and opening + 1 < len(paragraphs) \
+            and heading_level(body[paragraphs[opening + 1][0]:paragraphs[opening + 1][1]]) is None:
+        starts.append((paragraphs[opening + 1][0], ""))  # header block apart from the reply's first paragraph
     stack: list[tuple[int, str]] = []
     last_heading = None
     for index, (s, e) in enumerate(paragraphs):

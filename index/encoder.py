@@ -89,7 +89,7 @@ class SentenceTransformerEncoder(Encoder):
     def __init__(self, name_or_path: str):
         self.name = name_or_path
         self.model = _load_sentence_transformer(name_or_path)
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        self.dim = int((getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension)())
         prompts = getattr(self.model, "prompts", {}) or {}
         self.query_prompt = "query" if "query" in prompts else None
         self.passage_prompt = next((p for p in ("passage", "document") if p in prompts), None)
@@ -116,8 +116,10 @@ def load_encoder(model: str | None = None) -> Encoder:
 def _load_sentence_transformer(name_or_path: str):
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
     torch.set_num_threads(cpu_threads())
+    hf_logging.disable_progress_bar()
     local = Path(name_or_path).expanduser()
     try:
         return SentenceTransformer(str(local) if local.exists() else name_or_path, device="cpu",

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..corpus.normalize import normalize_for_index, normalize_for_match
-from ..index.keyword import query_tokens
+from ..index.keyword import QUERY_STOPWORDS, query_tokens
 from .conflicts import find_conflicts
 from .figures import expected_units, question_types, type_evidence
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
-# 1 / passage rank).  Abstain when the best sentence's similarity or its letter's coverage of the question's
-# words is below the thresholds.  All fitted by benchmarks/calibrate_abstention.py on dev.jsonl,
+# 1 / passage rank).  Evidence for answering at all = coverage of the question's words by the best sentence's
+# passage and letter + EVIDENCE_NOUNS · coverage of its nouns + EVIDENCE_COS · (similarity - 0.9); below
+# MIN_EVIDENCE the answer abstains.  All fitted by benchmarks/calibrate_abstention.py on dev.jsonl,
 # dev_real.jsonl and tests/data/unanswerable.jsonl.
-W_COS, W_KW, W_TYPE, W_RANK = 1.0, 0.6, 0.25, 0.1
-MIN_COVERAGE = 0.6
-MIN_COSINE = 0.80
+W_COS, W_KW, W_TYPE, W_RANK = 1.0, 0.2, 0.1, 0.1
+EVIDENCE_NOUNS, EVIDENCE_COS, MIN_EVIDENCE = 0.5, 4.0, 0.9
 EXTRA_MARGIN = 0.08      # further sentences within this score of the best are also given (at most 3 in all)
 EMBED_CANDIDATES = 16    # sentences embedded per question, after a cheap keyword / type pre-ranking
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
@@ -56,7 +56,8 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         out["generator"] = {"used": False, "reason": "no passages"}
         return out
     best = units[0]
-    out["evidence"] = {k: round(v, 4) for k, v in best.features.items()}
+    out["evidence"] = {**{k: round(v, 4) for k, v in best.features.items()},
+                       "evidence": round(evidence(best.features), 4), "threshold": MIN_EVIDENCE}
     if abstains(best.features):
         out["generator"] = {"used": False, "reason": "abstained: weak evidence"}
         return out
@@ -73,17 +74,26 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     return out
 
 
+def evidence(features: dict, nouns: float = None, cos: float = None) -> float:
+    """How well the best sentence and its letter cover the question (see the constants above)."""
+    nouns = EVIDENCE_NOUNS if nouns is None else nouns
+    cos = EVIDENCE_COS if cos is None else cos
+    return features["coverage"] + nouns * features["noun_cov"] + cos * (features["cos"] - 0.9)
+
+
 def abstains(features: dict) -> bool:
-    """Weak evidence: the best sentence is not close to the question, or its letter misses the question's words."""
-    return features["cos"] < MIN_COSINE or features["coverage"] < MIN_COVERAGE
+    """Weak evidence: the letters found do not hold the question's words, or the sentence is not close to it."""
+    return evidence(features) < MIN_EVIDENCE
 
 
 def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     """Every sentence of ``passages`` worth scoring, best first, with its features and score."""
     qnorm = normalize_for_index(question)
     tokens = list(dict.fromkeys(query_tokens(qnorm)))
-    idf = _idf(searcher, tokens)
-    total = sum(idf.values()) or 1.0
+    nouns = content_words(qnorm)
+    idf = _idf(searcher, tokens + nouns)
+    total = sum(idf[t] for t in tokens) or 1.0
+    noun_total = sum(idf[t] for t in nouns) or 1.0
     qtypes, units_wanted = question_types(question), expected_units(question)
     units = []
     for number, passage in enumerate(passages, 1):
@@ -95,9 +105,10 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             unit.norm = normalize_for_index(unit.text)
             kw = sum(idf[t] for t in tokens if t in unit.norm) / total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
+            noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
             typ, unit.span = type_evidence(qtypes, units_wanted, unit.text)
             unit.span = _prefer_new(unit, question) or unit.span
-            unit.features = {"kw": kw, "coverage": coverage, "type": typ, "rank": 1.0 / number}
+            unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number}
             units.append(unit)
     units = _dedupe(units)
     units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]))
@@ -188,6 +199,17 @@ def _dedupe(units: list[Unit]) -> list[Unit]:
         seen.add(key)
         kept.append(unit)
     return kept
+
+
+_NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")
+
+
+def content_words(text: str) -> list[str]:
+    """The nouns, names and abbreviations of normalised ``text`` (two characters or more): what it is about."""
+    import jieba.posseg
+
+    words = (w for w, flag in jieba.posseg.cut(text) if flag.startswith(_NOUN_FLAGS) and len(w) >= 2)
+    return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))
 
 
 def _idf(searcher, tokens: list[str]) -> dict[str, float]:

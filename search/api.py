@@ -46,6 +46,13 @@ class Searcher:
         hits = self._retriever.retrieve(query, top_k=top_k, mode=mode, allowed=allowed)
         return [self.result(row, rank, score) for rank, (row, score) in enumerate(hits, 1)]
 
+    def similar_letters(self, letter_id: str, k: int = 5) -> list[dict]:
+        """The letters most similar to ``letter_id`` ("相似来信"): ``[{"letter_id", "score", "title", "agency",
+        "date"}]``, best first; letter vectors are computed on the first call and cached (search/similarity.py)."""
+        from .similarity import similar_letters
+
+        return similar_letters(self, letter_id, k)
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Query vectors of the index's own model (for answer sentences and comparisons)."""
         return self._encoder.encode_queries(texts)

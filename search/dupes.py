@@ -50,8 +50,6 @@ def pair_score(letter_cosine: float, cover_a: float, cover_b: float | None = Non
 # ---------------------------------------------------------------- near-verbatim copies
 
 _NOT_WORD = re.compile(r"[\W_]+")
-
-
 _PRIME = np.uint64(0x100000001B3)
 
 
@@ -87,28 +85,35 @@ class CopyIndex:
     """Shingle hashes and MinHash signatures of every letter of a space, with an LSH index over them."""
 
     def __init__(self, space: LetterSpace):
-        from datasketch import LeanMinHash, MinHash, MinHashLSH
+        from datasketch import MinHash, MinHashLSH
 
+        self._perms = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations   # shared by every signature
         self.hashes = [shingle_hashes(space.text(i)) for i in range(len(space.ids))]
+        self.signatures = {i: self.minhash(h) for i, h in enumerate(self.hashes) if len(h) >= MIN_SHINGLES}
         self.lsh = MinHashLSH(threshold=LSH_JACCARD, num_perm=NUM_PERM)
-        self._minhash = lambda h: _minhash(h, MinHash, LeanMinHash)
         with self.lsh.insertion_session() as session:
-            for i, h in enumerate(self.hashes):
-                if len(h) >= MIN_SHINGLES:
-                    session.insert(i, self._minhash(h), check_duplication=False)
+            for i, signature in self.signatures.items():
+                session.insert(i, signature, check_duplication=False)
 
-    def candidates(self, hashes: np.ndarray) -> list[int]:
-        """Positions of letters whose estimated shingle Jaccard with ``hashes`` passes the LSH threshold."""
-        return [] if len(hashes) < MIN_SHINGLES else list(self.lsh.query(self._minhash(hashes)))
+    def minhash(self, hashes: np.ndarray):
+        """datasketch's MinHash (affine32 scheme) of a set of shingle hashes."""
+        from datasketch import LeanMinHash, MinHash
+
+        signature = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, permutations=self._perms, scheme="affine32")
+        signature.update_batch(hashes)
+        return LeanMinHash(signature)
+
+    def candidates(self, hashes: np.ndarray, position: int | None = None) -> list[int]:
+        """Positions of letters whose estimated shingle Jaccard with ``hashes`` (or with the letter at
+        ``position``) passes the LSH threshold."""
+        if position is not None:
+            signature = self.signatures.get(position)
+        else:
+            signature = self.minhash(hashes) if len(hashes) >= MIN_SHINGLES else None
+        return [] if signature is None else list(self.lsh.query(signature))
 
     def near_copy(self, position: int, hashes: np.ndarray) -> bool:
         return containment(self.hashes[position], hashes) >= NEAR_COPY_CONTAINMENT
-
-
-def _minhash(hashes: np.ndarray, MinHash, LeanMinHash):
-    mh = MinHash(num_perm=NUM_PERM, hashfunc=int)
-    mh.update_batch(hashes.tolist())
-    return LeanMinHash(mh)
 
 
 _COPY_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -236,7 +241,7 @@ def pairs_in_space(space: LetterSpace, threshold: float | None = None, k: int = 
     copies = copy_index(space) if near_copies else None
     lsh = set()
     if copies is not None:
-        lsh = {(min(i, j), max(i, j)) for i, h in enumerate(copies.hashes) for j in copies.candidates(h) if j != i}
+        lsh = {(min(i, j), max(i, j)) for i in copies.signatures for j in copies.candidates(None, i) if j != i}
         if lsh:
             extra = np.array(sorted(lsh), np.int64)
             a, b = np.concatenate([a, extra[:, 0]]), np.concatenate([b, extra[:, 1]])
@@ -261,16 +266,16 @@ def _pair_scores(space: LetterSpace, a: np.ndarray, b: np.ndarray) -> np.ndarray
     letter against all of its candidates' passages."""
     scores = np.zeros(len(a), np.float64)
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, np.int64)
-    for start, end in zip(starts, np.r_[starts[1:], len(a)]):
+    lengths_all = np.fromiter((len(r) for r in space.chunk_rows), np.int64, len(space.chunk_rows))
+    for start, end in zip(starts.tolist(), np.r_[starts[1:], len(a)].tolist()):
         mine = space.passage_vectors(int(a[start]))
-        others = [space.passage_vectors(int(j)) for j in b[start:end]]
-        lengths = np.array([len(o) for o in others])
+        others = b[start:end]
+        lengths = lengths_all[others]
         offsets = np.r_[0, np.cumsum(lengths)[:-1]]
-        sims = mine @ np.concatenate(others).T
+        sims = mine @ space.centred_rows(np.concatenate([space.chunk_rows[j] for j in others.tolist()])).T
         cover_a = np.maximum.reduceat(sims, offsets, axis=1).mean(axis=0)
         cover_b = np.add.reduceat(sims.max(axis=0), offsets) / lengths
-        cosine = space.vectors[b[start:end]] @ space.vectors[int(a[start])]
-        scores[start:end] = pair_score(cosine, cover_a, cover_b)
+        scores[start:end] = pair_score(space.vectors[others] @ space.vectors[int(a[start])], cover_a, cover_b)
     return scores
 
 

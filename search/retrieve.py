@@ -10,6 +10,7 @@ from ..corpus.normalize import normalize_for_index
 from ..index.encoder import Encoder
 from ..index.keyword import query_tokens
 from ..index.store import IndexData
+from .figures import expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
 
@@ -17,10 +18,13 @@ MODES = ("hybrid", "dense", "keyword")
 @dataclass(frozen=True)
 class Fusion:
     """How hybrid mode mixes the two rankings: each side's scores are standardised over the pooled
-    candidates (z-scores), then mixed as ``dense_weight * dense + (1 - dense_weight) * keyword``.
-    The weight was fitted on one development set and checked on the other (``benchmarks/fit_fusion.py``)."""
+    candidates (z-scores), then mixed as ``dense_weight * dense + (1 - dense_weight) * keyword``; when the
+    question asks for a figure, a date, an organisation or a name, passages holding one of that kind (with
+    the unit the question names) gain ``answer_type_weight`` (0–1 evidence, in z-score units).
+    The weights were fitted on one development set and checked on the other (``benchmarks/fit_fusion.py``)."""
 
-    dense_weight: float = 0.7
+    dense_weight: float = 0.8
+    answer_type_weight: float = 0.75
     pool: int = 100
 
 
@@ -54,8 +58,18 @@ class HybridRetriever:
         dense = self.data.vectors[rows] @ qvec
         w = self.fusion.dense_weight
         fused = w * _standardise(dense) + (1 - w) * _standardise(keyword[rows])
+        if self.fusion.answer_type_weight:
+            fused += self.fusion.answer_type_weight * self._answer_type_evidence(query, rows)
         order = np.argsort(-fused, kind="stable")[:top_k]
         return [(int(rows[i]), float(fused[i])) for i in order]
+
+    def _answer_type_evidence(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """0–1 per passage: does it hold what the question asks for (a figure in the asked unit, a date…)?"""
+        kinds = tuple(k for k in question_types(query) if k != "other")
+        if not kinds:
+            return np.zeros(len(rows))
+        units = expected_units(query)
+        return np.array([type_evidence(kinds, units, self.data.chunks[r].text)[0] for r in rows])
 
     def _keyword(self, text: str, allowed: np.ndarray | None) -> np.ndarray:
         scores = self.data.keyword.scores(query_tokens(text))

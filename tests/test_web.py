@@ -71,6 +71,7 @@ def test_search_page_lists_cited_marked_results(client, letter_id):
     assert "<mark>" in html
     assert re.search(rf'href="/letters/{letter_id}\?hl=\d+&amp;q=[^"]+#c\d+"', html)
     assert 'class="rank"' in html
+    assert "显示更多结果" in html and "k=20" in html
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "keyword"])
@@ -143,6 +144,32 @@ def test_letter_page_errors(client):
         response = client.get(f"/letters/{bad}")
         assert response.status_code == 400, bad
         assert "来信编号无效" in response.get_data(as_text=True)
+
+
+class _WithSimilar:
+    """The seed searcher with letter similarity (as ``Searcher.similar_letters`` will provide it)."""
+
+    def __init__(self, searcher):
+        self._searcher = searcher
+
+    def __getattr__(self, name):
+        return getattr(self._searcher, name)
+
+    def similar_letters(self, letter_id, k=5):
+        from dafu.search.similarity import similar_letters
+
+        return similar_letters(self._searcher, letter_id, k)
+
+
+def test_similar_letters_listed(seed_searcher, letter_id):
+    client = create_app(searcher=_WithSimilar(seed_searcher)).test_client()
+    html = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+    assert "相似来信" in html
+    links = re.findall(r'<aside class="similar">.*?</aside>', html, re.S)[0]
+    assert 1 <= links.count('href="/letters/') <= 5 and f'href="/letters/{letter_id}"' not in links
+    data = client.get(f"/api/letters/{letter_id}/similar", query_string={"k": 2}).get_json()
+    assert data["available"] and len(data["similar"]) == 2
+    assert all(s["letter_id"] in seed_searcher.by_id and "score" in s and "title" in s for s in data["similar"])
 
 
 def test_letter_page_without_similarity_support(client, seed_searcher, letter_id):
@@ -302,3 +329,26 @@ def test_letter_markup_renders_as_text(xss_client):
     assert "测试标记" in html and "&lt;img src=x" in html
     data = xss_client.get("/api/letters/xss-letter").get_json()
     assert XSS in data["body"]  # JSON carries the letter's own text; escaping is the renderer's job
+
+
+def test_serve_builds_a_missing_index_then_runs_waitress(monkeypatch, capsys, seed_searcher, tmp_path):
+    from dafu.search.api import IndexMissing
+    from dafu.web import serve as serve_module
+
+    opened, served = [], {}
+
+    class FakeSearcher:
+        @staticmethod
+        def open(index_dir, build_if_missing=False, progress=False):
+            opened.append(build_if_missing)
+            if not build_if_missing:
+                raise IndexMissing("none")
+            return seed_searcher
+
+    monkeypatch.setattr(serve_module, "Searcher", FakeSearcher)
+    monkeypatch.setattr(serve_module, "waitress_serve", lambda app, **kw: served.update(app=app, **kw))
+    serve_module.serve(tmp_path / "new-index", host="127.0.0.1", port=8123)
+    assert opened == [False, True]
+    assert "正在用内置的答复函建立索引" in capsys.readouterr().err
+    assert served["port"] == 8123 and served["host"] == "127.0.0.1"
+    assert served["app"].test_client().get("/api/health").get_json()["status"] == "ok"

@@ -19,6 +19,8 @@ DEFAULTS = {
     "MAX_TOP_K": 50,          # the largest k the API accepts
     "MAX_QUERY_CHARS": 500,   # longer queries are refused
     "SIMILAR_K": 5,           # similar letters listed under a letter
+    "EXAMPLES": ["医疗护理员培训补助标准是多少", "养老机构扶持资金拨付给了几家机构", "老年人居家医疗服务怎么开展",
+                 "泉州养老服务热线的呼入量", "社区助老员培训了多少人"],  # example questions on the empty page
 }
 
 SECURITY_HEADERS = {
@@ -43,6 +45,7 @@ class SearchService:
         self.index_dir = index_dir
         self._searcher = searcher
         self._lock = threading.Lock()
+        self._facets: dict | None = None
 
     @property
     def searcher(self) -> Searcher:
@@ -56,6 +59,12 @@ class SearchService:
         searcher = self.searcher
         with self._lock:
             return searcher.search(query, top_k=top_k, mode=mode, filters=filters)
+
+    def facets(self) -> dict[str, list[str]]:
+        """The filter options (computed once: the searcher's index does not change under it)."""
+        if self._facets is None:
+            self._facets = self.searcher.facets()
+        return self._facets
 
     def letter(self, letter_id: str) -> dict:
         """The letter with this id; ``InvalidRequest`` for an impossible id, ``UnknownLetter`` if absent."""

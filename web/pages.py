@@ -16,8 +16,6 @@ pages = Blueprint("pages", __name__)
 log = logging.getLogger("dafu.web")
 
 MODE_LABELS = {"hybrid": "综合", "dense": "语义", "keyword": "关键词"}
-EXAMPLES = ("医疗护理员培训补助标准是多少", "全省有多少家医养结合机构", "家庭医生签约率是多少",
-            "泉州养老服务热线的呼入量", "社区助老员培训了多少人")
 FILTER_LABELS = {"agency": "承办单位", "year": "年份", "category": "答复类别", "region": "地区"}
 METADATA_LABELS = (("doc_number", "文号"), ("category", "答复类别"), ("session", "会议"),
                    ("proposal_number", "提案号"), ("title", "提案标题"), ("addressee", "委员/代表"),
@@ -48,22 +46,24 @@ def _labels() -> dict:
 @pages.get("/")
 def index():
     cfg = current_app.config
-    facets = service().searcher.facets()
+    facets = service().facets()
     state = {"query": (request.args.get("q") or "").strip(), "mode": request.args.get("mode", "hybrid"),
              "filters": {name: request.args.get(name, "") for name in FILTER_LABELS}, "modes": MODES,
-             "facets": facets, "examples": EXAMPLES, "results": None, "error": None}
+             "facets": facets, "examples": cfg["EXAMPLES"], "results": None, "error": None}
     if not state["query"]:
         return render_template("search.html", **state)
     try:
         req = search_request(request.args, cfg["TOP_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
     except InvalidRequest as err:
         return render_template("search.html", **{**state, "error": str(err).split(" / ")[0]}), 400
-    state.update(query=req.query, mode=req.mode)
+    state.update(query=req.query, mode=req.mode, active=req.filters)
     try:
         state["results"] = service().search(req.query, req.top_k, req.mode, req.filters)
     except Exception:  # shown as the page's error state; the details go to the log
         log.exception("search failed for a query of %d characters", len(req.query))
         return render_template("search.html", **{**state, "error": "检索时出错了，请稍后再试。"}), 500
+    if len(state["results"]) == req.top_k < cfg["MAX_TOP_K"]:  # there may be more: offer the next page size
+        state["more_k"] = min(req.top_k + cfg["TOP_K"], cfg["MAX_TOP_K"])
     return render_template("search.html", **state)
 
 
