@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..corpus.formats import UnreadableDocument, decode_bytes, extract_text
+from ..corpus.parse import MalformedLetter, parse_letter
 from .dupes import NEAR_COPY_LABEL
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -73,8 +74,13 @@ def _read_text_file(path: Path) -> tuple[list[dict], list[DraftError]]:
         text = extract_text(path)
     except UnreadableDocument as err:
         return [], [DraftError(str(path), err.reason)]
-    lines = [line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()]
-    title = lines[0] if lines and len(lines[0]) <= 60 else path.stem
+    try:
+        title = parse_letter(text, path.stem, str(path)).title   # the 《》 title a letter or proposal states
+    except MalformedLetter:
+        return [], [DraftError(str(path), "没有正文 / no text")]
+    if not title:
+        lines = [line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()]
+        title = lines[0] if lines and len(lines[0]) <= 60 else path.stem
     return [{"name": str(path), "title": title, "text": text}], []
 
 

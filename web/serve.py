@@ -21,12 +21,19 @@ def serve(index_dir=None, host: str = "127.0.0.1", port: int = 8000) -> None:
         print("还没有索引，正在用内置的答复函建立索引，请稍候… / no index yet: building it from the bundled "
               "corpus", file=sys.stderr, flush=True)
         searcher = Searcher.open(index_dir, build_if_missing=True, progress=sys.stderr.isatty())
-    searcher.search("预热", top_k=1)  # load the query encoder now, not on the first visitor's request
+    _warm_up(searcher)
     manifest = searcher.manifest
     print(f"dafu: {manifest.get('letter_count')} 封来信、{manifest.get('chunk_count')} 个段落；"
           f"请在浏览器打开 http://{_url_host(host)}:{port}/", file=sys.stderr, flush=True)
     waitress_serve(create_app(index_dir, searcher=searcher), host=host, port=port, threads=THREADS,
                    ident="dafu")
+
+
+def _warm_up(searcher: Searcher) -> None:
+    """Load the query model and the letter vectors now rather than on the first visitor's request."""
+    searcher.search("预热", top_k=1)
+    if hasattr(searcher, "similar_letters") and searcher.by_id:
+        searcher.similar_letters(next(iter(searcher.by_id)), 1)
 
 
 def _url_host(host: str) -> str:
