@@ -21,7 +21,7 @@ from .figures import expected_units, question_types, type_evidence
 # MIN_EVIDENCE the answer abstains.  All fitted by benchmarks/calibrate_abstention.py on dev.jsonl,
 # dev_real.jsonl and tests/data/unanswerable.jsonl.
 W_COS, W_KW, W_TYPE, W_RANK = 1.0, 0.2, 0.1, 0.1
-EVIDENCE_NOUNS, EVIDENCE_COS, MIN_EVIDENCE = 0.5, 4.0, 0.9
+EVIDENCE_NOUNS, EVIDENCE_COS, MIN_EVIDENCE = 1.0, 4.0, 1.26
 EXTRA_MARGIN = 0.08      # further sentences within this score of the best are also given (at most 3 in all)
 EMBED_CANDIDATES = 16    # sentences embedded per question, after a cheap keyword / type pre-ranking
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
