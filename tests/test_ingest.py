@@ -83,3 +83,15 @@ def test_all_formats_index_and_search_alike(copies, tmp_path):
     found = {r["letter_id"] for r in results if "1.2万平方米" in squash(r["text"])
              or "1.2萬平方米" in squash(r["text"])}
     assert found == indexed  # every format's copy answers, the traditional one included
+
+
+def test_redacted_letter_with_split_heading_and_no_signature(tmp_path):
+    path = tmp_path / "redacted.txt"
+    path.write_text("关于县十八届人大三次会议\n第71号建议的\n答 复\n\n***代表：\n"
+                    "您提出的《关于增开城乡公交线路的建议》收悉，现答复如下：\n"
+                    "我局已于今年新开通城乡公交线路2条，联系人：王**，电话131******5505。\n", encoding="utf-8")
+    letter = read_letter(path, "redacted")
+    assert letter.session == "县十八届人大三次会议" and letter.proposal_number == "71"
+    assert letter.addressee == "***代表" and letter.title == "关于增开城乡公交线路的建议"
+    assert letter.date is None and letter.agency is None  # missing, never invented
+    assert "131******5505" in letter.body
