@@ -5,7 +5,7 @@
 Without index directories it builds both (seeds; seeds + ../shared/eval/dev_letters) in a temporary folder.
 Data: dev.jsonl (20 answerable, seed index), dev_real.jsonl (47 answerable, dev index) and
 tests/data/unanswerable.jsonl (questions the letters cannot answer, asked of both indexes).
-1. Sentence weights (W_KW, W_TYPE, W_RANK; W_COS = 1): a grid, fitted on dev.jsonl by answer@1 without
+1. Sentence weights (W_KW, W_TYPE, W_RANK, W_BOILERPLATE; W_COS = 1): a grid, fitted on dev.jsonl by answer@1 without
    abstention, then checked on dev_real.jsonl (and the other way round).
 2. Abstention: evidence = coverage + EVIDENCE_NOUNS * noun coverage + EVIDENCE_COS * (cosine - 0.9) of the best
    sentence, abstain below MIN_EVIDENCE.  A grid maximising mean(answer@1 over both answerable sets) +
@@ -84,9 +84,10 @@ def main() -> int:
     def answer_at_1(name, w, thresholds=None):
         return statistics.mean(outcome(r, w, thresholds)[0] for r in rows[name])
 
-    grid = list(itertools.product([0.2, 0.4, 0.6, 0.8, 1.0], [0.0, 0.1, 0.25, 0.4], [0.0, 0.05, 0.1, 0.2]))
-    current = (A.W_KW, A.W_TYPE, A.W_RANK)
-    print("\n1. sentence weights (W_KW, W_TYPE, W_RANK), answer@1 without abstention")
+    grid = list(itertools.product([0.1, 0.2, 0.4, 0.6, 1.0], [0.0, 0.1, 0.25, 0.4], [0.0, 0.05, 0.1, 0.2],
+                                  [0.0, 0.05, 0.1, 0.2]))
+    current = (A.W_KW, A.W_TYPE, A.W_RANK, A.W_BOILERPLATE)
+    print("\n1. sentence weights (W_KW, W_TYPE, W_RANK, W_BOILERPLATE), answer@1 without abstention")
     for fit, check in (("dev", "dev_real"), ("dev_real", "dev")):
         best = max(grid, key=lambda w: answer_at_1(fit, w))
         print(f"  fitted on {fit}: {best} -> {fit} {answer_at_1(fit, best):.3f}, {check} {answer_at_1(check, best):.3f}")
@@ -146,7 +147,9 @@ def main() -> int:
 
 
 def _score(f: dict, w) -> float:
-    return f["cos"] + w[0] * f["kw"] + w[1] * f["type"] + w[2] * f["rank"]
+    from dafu.search.answer import score
+
+    return score(f, w)
 
 
 if __name__ == "__main__":

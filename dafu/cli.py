@@ -1,4 +1,4 @@
-"""The ``dafu`` command: index, search, eval, letters and serve over the same search API as the web app."""
+"""The ``dafu`` command: index, search, ask, dupes, eval, letters and serve over the same search API as the web app."""
 from __future__ import annotations
 
 import argparse
@@ -48,6 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     p = command("letters", _letters, "list the indexed letters and their metadata")
     p.add_argument("--json", action="store_true", help="a JSON array")
     p.add_argument("--csv", action="store_true", help="CSV with a header row")
+
+    p = command("dupes", _dupes, "find earlier letters that a draft proposal repeats, or similar letter pairs")
+    p.add_argument("drafts", nargs="*", metavar="DRAFT", help=".txt/.md files, folders, or CSV/JSONL with title,text")
+    p.add_argument("--all", action="store_true", help="every similar pair of indexed letters, in clusters")
+    p.add_argument("--threshold", type=float, help="lowest pair score for --all (default: the 高度相似 tier)")
+    p.add_argument("--top-k", type=int, default=5, help="matches per draft (default 5)")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="JSON (one object per draft, or one for --all)")
+    output.add_argument("--csv", action="store_true", help="CSV")
+    output.add_argument("--html", metavar="REPORT.html", help="write a self-contained HTML report")
 
     p = command("serve", _serve, "serve the web app over the current index")
     p.add_argument("--host", default="127.0.0.1")
@@ -132,6 +142,34 @@ def _letters(args) -> int:
         for r in rows:
             print(" · ".join(str(v) for v in (r["id"], r["title"], r["doc_number"], r["agency"], r["date"]) if v))
     return 0
+
+
+def _dupes(args) -> int:
+    from .search import dupes_io
+    from .search.dupes import all_pairs, find_duplicates
+
+    if args.all == bool(args.drafts):
+        raise ValueError("give DRAFT files or --all / 请给出草稿文件或 --all")
+    searcher = _open(args)
+    errors = []
+    if args.all:
+        report = all_pairs(searcher, args.threshold)
+    else:
+        drafts, errors = dupes_io.read_drafts(args.drafts)
+        for error in errors:
+            print(f"dafu: {error.draft}: {error.error}", file=sys.stderr)
+        report = find_duplicates(searcher, drafts, k=args.top_k)
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as handle:
+            handle.write(dupes_io.to_html(report, errors))
+        print(f"报告已写入 {args.html}")
+    elif args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n" if args.all else dupes_io.to_json_lines(report))
+    elif args.csv:
+        sys.stdout.write(dupes_io.to_csv(report, errors))
+    else:
+        print(dupes_io.format_table(report, errors))
+    return 1 if errors and not report else 0
 
 
 def _serve(args) -> int:

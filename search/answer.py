@@ -16,11 +16,11 @@ from .conflicts import find_conflicts
 from .figures import expected_units, question_types, type_evidence
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
-# 1 / passage rank).  Evidence for answering at all = coverage of the question's words by the best sentence's
+# 1 / passage rank, minus a penalty for letter formulas).  Evidence for answering at all = coverage of the question's words by the best sentence's
 # passage and letter + EVIDENCE_NOUNS · coverage of its nouns + EVIDENCE_COS · (similarity - 0.9); below
 # MIN_EVIDENCE the answer abstains.  All fitted by benchmarks/calibrate_abstention.py on dev.jsonl,
 # dev_real.jsonl and tests/data/unanswerable.jsonl.
-W_COS, W_KW, W_TYPE, W_RANK = 1.0, 0.2, 0.1, 0.1
+W_COS, W_KW, W_TYPE, W_RANK, W_BOILERPLATE = 1.0, 0.2, 0.1, 0.1, 0.1
 EVIDENCE_NOUNS, EVIDENCE_COS, MIN_EVIDENCE = 1.0, 4.0, 1.26
 EXTRA_MARGIN = 0.08      # further sentences within this score of the best are also given (at most 3 in all)
 EMBED_CANDIDATES = 16    # sentences embedded per question, after a cheap keyword / type pre-ranking
@@ -28,6 +28,9 @@ MAX_UNIT = 90            # longer sentences are cut at commas into pieces of abo
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+# Formulas every letter has (thanks, receipt, contact lines, signature) answer no question.
+_BOILERPLATE = re.compile(r"感谢|收悉|答复如下|现答复|此复|联系人|联系电话|抄送|特此|关心和支持|意见和建议|批评指正|"
+                          r"^[\u4e00-\u9fff]{2,20}(?:局|委员会|委|厅|政府|办公室)$")
 _MARKUP = re.compile(r"^[\s*#>|]+|[\s*#|]+$")
 
 
@@ -108,7 +111,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
             typ, unit.span = type_evidence(qtypes, units_wanted, unit.text)
             unit.span = _prefer_new(unit, question) or unit.span
-            unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number}
+            unit.features = {"boilerplate": float(bool(_BOILERPLATE.search(unit.norm))), "kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number}
             units.append(unit)
     units = _dedupe(units)
     units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]))
@@ -119,10 +122,16 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     for unit, cos in zip(units, vectors[1:] @ vectors[0]):
         f = unit.features
         f["cos"] = float(cos)
-        unit.score = W_COS * f["cos"] + W_KW * f["kw"] + W_TYPE * f["type"] + W_RANK * f["rank"]
+        unit.score = score(f)
         f["score"] = unit.score
     units.sort(key=lambda u: -u.score)
     return units
+
+
+def score(f: dict, weights: tuple | None = None) -> float:
+    """A sentence's score from its features (``weights``: W_KW, W_TYPE, W_RANK, W_BOILERPLATE to try others)."""
+    kw, typ, rank, boiler = weights or (W_KW, W_TYPE, W_RANK, W_BOILERPLATE)
+    return W_COS * f["cos"] + kw * f["kw"] + typ * f["type"] + rank * f["rank"] - boiler * f["boilerplate"]
 
 
 def split_units(passage: dict, number: int) -> list[Unit]:
@@ -133,7 +142,7 @@ def split_units(passage: dict, number: int) -> list[Unit]:
         for start, end in _pieces(text, m.start(), m.end()):
             lead = _MARKUP.match(text, start, end)
             start = lead.end() if lead else start
-            while end > start and text[end - 1] in " \t*#|":
+            while end > start and text[end - 1] in " \t*#|，,、：:":
                 end -= 1
             piece = text[start:end]
             if len(_CONTENT.findall(piece)) < 6:
