@@ -308,7 +308,9 @@ def build_e5_model(target_dir: Path) -> Path:
     """
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     target_dir = Path(target_dir)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     set_torch_threads()

@@ -189,3 +189,29 @@ def test_html_report_escapes_and_is_self_contained(seed_results):
     page = to_html(hostile)
     assert "<script>alert" not in page and "&lt;script&gt;" in page and "<img" not in page
     assert "a &amp; b" in page and "http" not in page and page.startswith("<!DOCTYPE html>")
+
+
+def test_cli_dupes_json_csv_html_and_all(seed_index, tmp_path, capsys):
+    from dafu.cli import main
+
+    drafts = tmp_path / "drafts.jsonl"
+    drafts.write_text(json.dumps(PARAPHRASE_004, ensure_ascii=False) + "\n" + '{"title": "缺正文"}\n',
+                      encoding="utf-8")
+    assert main(["dupes", str(drafts), "--json", "--index-dir", str(seed_index)]) == 0
+    captured = capsys.readouterr()
+    assert f"{drafts}:2" in captured.err
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(lines) == 1 and lines[0]["draft"] == f"{drafts}:1"
+    assert lines[0]["matches"][0]["letter_id"].startswith("004_")
+
+    report = tmp_path / "report.html"
+    assert main(["dupes", str(drafts), "--html", str(report), "--index-dir", str(seed_index)]) == 0
+    assert "004_" in report.read_text(encoding="utf-8")
+    assert str(report) in capsys.readouterr().out
+
+    assert main(["dupes", "--all", "--json", "--index-dir", str(seed_index)]) == 0
+    pairs = json.loads(capsys.readouterr().out)
+    assert pairs["pairs"] and set(pairs) >= {"pairs", "clusters"}
+    scores = [p["score"] for p in pairs["pairs"]]
+    assert scores == sorted(scores, reverse=True)
+    assert main(["dupes", "--index-dir", str(seed_index)]) == 2  # neither drafts nor --all
