@@ -135,7 +135,10 @@ def main() -> int:
     used = (A.EVIDENCE_NOUNS, A.EVIDENCE_COS, A.MIN_EVIDENCE)
     show("in use:", used)
     for name in rows:
-        print(f"    {name:11s} abstained {statistics.mean(outcome_t(r, used)[1] for r in rows[name]):.3f}")
+        values = sorted(A.evidence(max(r["units"], key=lambda fu: _score(fu[0], current))[0]) for r in rows[name] if r)
+        print(f"    {name:11s} abstained {statistics.mean(outcome_t(r, used)[1] for r in rows[name]):.3f}; "
+              f"evidence lowest {', '.join(f'{v:.2f}' for v in values[:3])} … highest "
+              f"{', '.join(f'{v:.2f}' for v in values[-3:])}")
 
     print("\nbest-sentence features per set: min / median / max")
     for name in rows:

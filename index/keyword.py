@@ -44,7 +44,8 @@ class KeywordIndex:
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> "KeywordIndex":
         retriever = bm25s.BM25()
-        retriever.index([tokens or [""] for tokens in token_lists], show_progress=False)
+        documents = [tokens or [""] for tokens in token_lists]
+        retriever.index(documents or [["", "empty"]], show_progress=False)  # bm25s needs one document
         return cls(retriever, len(token_lists))
 
     def scores(self, tokens: list[str]) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..index.keyword import QUERY_STOPWORDS, query_tokens
 from .conflicts import find_conflicts
-from .figures import expected_units, question_types, type_evidence
+from .figures import expected_units, fold, question_types, type_evidence
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
 # 1 / passage rank, minus a penalty for letter formulas).  Evidence for answering at all = coverage of the question's words by the best sentence's
@@ -67,8 +67,8 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     chosen = select(units)
     out["abstained"] = False
     out["answer"] = [_item(u) for u in chosen]
-    out["conflicts"] = find_conflicts(question, [u for u in units[:10] if u.score >= best.score - 0.2],
-                                      searcher.by_id)
+    weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))
+    out["conflicts"] = find_conflicts(weights, [u for u in units[:10] if u.score >= best.score - 0.2], searcher.by_id)
     from .llm import generate_answer
 
     generated, out["generator"] = generate_answer(question, passages)
@@ -98,6 +98,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     total = sum(idf[t] for t in tokens) or 1.0
     noun_total = sum(idf[t] for t in nouns) or 1.0
     qtypes, units_wanted = question_types(question), expected_units(question)
+    qfold = fold(question)
     units = []
     for number, passage in enumerate(passages, 1):
         letter = searcher.by_id.get(passage["letter_id"], {})
@@ -109,8 +110,8 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             kw = sum(idf[t] for t in tokens if t in unit.norm) / total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
-            typ, unit.span = type_evidence(qtypes, units_wanted, unit.text)
-            unit.span = _prefer_new(unit, question) or unit.span
+            typ, spans = type_evidence(qtypes, units_wanted, unit.text)
+            unit.span = _choose_span(unit.text, spans, qfold, idf)
             unit.features = {"boilerplate": float(bool(_BOILERPLATE.search(unit.norm))), "kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number}
             units.append(unit)
     units = _dedupe(units)
@@ -188,14 +189,21 @@ def _item(unit: Unit) -> dict:
     return item
 
 
-def _prefer_new(unit: Unit, question: str) -> tuple[int, int] | None:
-    """For organisation answers, the named body the question itself does not already name."""
-    from .figures import organisations
-
-    if unit.span is None or "org" not in question_types(question):
+def _choose_span(text: str, spans: list[tuple[int, int]], question: str, idf: dict[str, float]):
+    """The candidate span to bold: one the question does not already name, whose nearby words (8 characters
+    before, 6 after, within its clause) share the most question words (覆盖率达到85% over 入园率达到100% for a 覆盖率 question)."""
+    if not spans:
         return None
-    fresh = [s for s in organisations(unit.text) if unit.text[s[0]:s[1]] not in question]
-    return fresh[0] if fresh else None
+    folded = fold(text)
+
+    def merit(span):
+        s, e = span
+        before = re.split(r"[,;:。!?]", folded[max(0, s - 8):s])[-1]
+        after = re.split(r"[,;:。!?]", folded[e:e + 6])[0]
+        window = before + " " + after
+        return (folded[s:e].strip() not in question, sum(w for t, w in idf.items() if t in window))
+
+    return max(spans, key=merit)
 
 
 def _dedupe(units: list[Unit]) -> list[Unit]:
@@ -302,7 +310,8 @@ def format_answer(answer: dict) -> str:
         lines.append("依据：")
     for number, passage in enumerate(answer["passages"], 1):
         c = passage.get("citation") or {}
-        parts = [f"《{c['title']}》" if c.get("title") else passage["letter_id"], c.get("doc_number"),
+        title = c.get("title") or ""
+        parts = [(title if title.startswith("《") else f"《{title}》") if title else passage["letter_id"], c.get("doc_number"),
                  c.get("agency"), c.get("date"), passage.get("section") or None]
         lines.append(f"  [{number}] " + "，".join(p for p in parts if p))
     return "\n".join(lines)

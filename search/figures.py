@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .highlight import _fold_char
+
 # Count units, longest first so 人次 wins over 人 and 平方米 over 米.
 UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 万人次 人次 万人 万名 人 名 位 户
 家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 件 本 部 场 期 轮 岗 颗 棵 km
@@ -13,14 +15,14 @@ TIME_UNITS = frozenset("年 个月 月 日 天 周 小时 分钟".split())
 PERCENT = frozenset("% ％ ‰".split())
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 
-_NUM = r"(?:\d+(?:[.,，]\d+)*(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)"
+_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)"
 _UNIT = "|".join(re.escape(u) for u in UNITS)
 FIGURE_RE = re.compile(rf"(?P<num>{_NUM})\s*(?P<mag>[万亿千百])?\s*(?P<approx>余|多)?\s*(?P<unit>{_UNIT})")
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬))")
 TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}时|尽快|近期|今年|明年|下一步")
-ORG_RE = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:委员会|人民政府|办公室|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
-                    r"协会|学会|街道|社区|局|委|厅|部门|部|办|院|站|所|人大|政协|政府)")
+ORG_RE = re.compile(r"(?:(?![的由是在将对把被向从为了等及即])[\u4e00-\u9fff]){1,14}?(?:委员会|人民政府|办公室|办事处|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
+                    r"协会|学会|局|委|厅|部门|部|办|院|人大|政协|政府)")
 NAME_RE = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
 REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|因此|所以|考虑到|受[^，。]{1,10}影响|没有[^，。]{0,10}规定|暂不|无法|尚未")
 
@@ -29,8 +31,9 @@ QTYPE_PATTERNS = (
     ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥")),
     ("number", re.compile(r"多少|几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
-                          r"[^\s]率是|率达|覆盖率|普及率|标准是")),
-    ("name", re.compile(r"叫什么|什么名|名称|什么文件|什么方案|什么证|哪个项目|什么项目|什么工程|什么政策|哪些文件|什么意见|哪几")),
+                          r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$")),
+    ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
+                        r"哪个项目|哪些文件|哪几")),
 )
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
@@ -74,7 +77,7 @@ def expected_units(question: str) -> frozenset[str]:
 def figures(text: str, with_time: bool = False) -> list[Figure]:
     """Numbers with units in ``text`` (dates and durations only when ``with_time``)."""
     found = []
-    for m in FIGURE_RE.finditer(text):
+    for m in FIGURE_RE.finditer(fold(text)):
         unit = m.group("unit")
         if unit in TIME_UNITS and not with_time:
             continue
@@ -83,18 +86,18 @@ def figures(text: str, with_time: bool = False) -> list[Figure]:
         value = _value(m.group("num"), m.group("mag"))
         if m.group("num")[0] in CN_DIGITS and (unit in TIME_UNITS or value == 1):
             continue  # 一张图, 一年 — words, not figures
-        found.append(Figure(m.start(), m.end(), m.group(0), value, "%" if unit == "％" else unit))
+        found.append(Figure(m.start(), m.end(), text[m.start():m.end()], value, unit))
     return found
 
 
 def dates(text: str) -> list[tuple[int, int]]:
     """Spans of dates (``2020年12月底``, ``6月28日``)."""
-    return [m.span() for m in DATE_RE.finditer(text)]
+    return [m.span() for m in DATE_RE.finditer(fold(text))]
 
 
 def organisations(text: str) -> list[tuple[int, int]]:
     """Spans of organisation names ending in 局/委/院/中心/公司 and the like."""
-    spans = []
+    spans, text = [], fold(text)
     for m in ORG_RE.finditer(text):
         start = m.start()
         lead = _ORG_LEAD.match(text, start, m.end() - 1)
@@ -108,47 +111,53 @@ def organisations(text: str) -> list[tuple[int, int]]:
 _ORG_LEAD = re.compile(r"(?:由|经|与|和|及|并|会同|联合|协调|请|是|为|在|向|对|把|将|我|已|均|的)+")
 
 
-def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str) -> tuple[float, tuple[int, int] | None]:
-    """How well ``text`` holds what the question asks for (0–1, best over its types) and the span to bold."""
+def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str) -> tuple[float, list[tuple[int, int]]]:
+    """How well ``text`` holds what the question asks for (0–1, best over its types) and candidate spans to bold."""
     return max((_evidence(t, units, text) for t in qtypes), key=lambda pair: pair[0])
 
 
-def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, tuple[int, int] | None]:
+def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list[tuple[int, int]]]:
+    folded = fold(text)
     if qtype == "number":
         found = figures(text, with_time=bool(units & TIME_UNITS))
-        matching = [f for f in found if f.unit in units]
+        matching = [(f.start, f.end) for f in found if f.unit in units]
         if matching:
-            return 1.0, (matching[0].start, matching[0].end)
-        if found:
-            return (0.3 if units else 0.8), (found[0].start, found[0].end)
-        return 0.0, None
+            return 1.0, matching
+        return (0.3 if units else 0.8) if found else 0.0, [(f.start, f.end) for f in found]
     if qtype == "time":
-        spans = dates(text)
-        if spans:
-            return 1.0, spans[0]
-        durations = [f for f in figures(text, with_time=True) if f.unit in TIME_UNITS]
-        if durations:
-            return 0.9, (durations[0].start, durations[0].end)
-        m = TIME_WORDS.search(text)
-        return (0.6, m.span()) if m else (0.0, None)
+        if spans := dates(text):
+            return 1.0, spans
+        if durations := [(f.start, f.end) for f in figures(text, with_time=True) if f.unit in TIME_UNITS]:
+            return 0.9, durations
+        spans = [m.span() for m in TIME_WORDS.finditer(folded)]
+        return (0.6 if spans else 0.0), spans
     if qtype == "org":
         spans = organisations(text)
-        return (1.0, spans[0]) if spans else (0.0, None)
+        return (1.0 if spans else 0.0), spans
     if qtype == "name":
-        m = NAME_RE.search(text)
-        return (1.0, m.span()) if m else (0.2, None)
+        spans = [m.span() for m in NAME_RE.finditer(folded)]
+        return (1.0 if spans else 0.2), spans
     if qtype == "reason":
-        m = REASON_RE.search(text)
-        return (1.0, m.span()) if m else (0.3, None)
-    found = figures(text)
-    return 0.5, ((found[0].start, found[0].end) if found else None)
+        spans = [m.span() for m in REASON_RE.finditer(folded)]
+        return (1.0 if spans else 0.3), spans
+    return 0.5, [m.span() for m in NAME_RE.finditer(folded)]
+
+
+def fold(text: str) -> str:
+    """``text`` folded for matching (width, script, case) at the same length: spans found in it fit ``text``;
+    the pinyin annotations of mirror copies (``萬(wàn)``) become spaces."""
+    blanked = _PINYIN.sub(lambda m: " " * len(m.group(0)), text)
+    return "".join(_fold_char(ch) for ch in blanked)
+
+
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zA-Z\u00c0-\u01dc\u0300-\u036f\u1e3f\u0144\u0148\u01f9]{1,8}[)）]")
 
 
 def _value(num: str, magnitude: str | None) -> float | None:
     scale = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}.get(magnitude or "", 1.0)
     if num[0].isdigit():
         try:
-            return float(num.replace(",", "").replace("，", "")) * scale
+            return float(num.replace(",", "")) * scale
         except ValueError:
             return None
     value = _chinese_number(num)

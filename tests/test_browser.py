@@ -141,3 +141,42 @@ def test_search_open_letter_and_filter(server, browser, tmp_path):
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     browser.save_screenshot(str(tmp_path / "phone.png"))
     print(f"screenshots in {tmp_path}")
+
+
+def test_answer_box_and_dupes_page(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 120)
+    browser.get(server + "/")
+    browser.find_element(By.ID, "q").send_keys(QUESTION + Keys.ENTER)
+    box = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "section.answer")))
+    figure = box.find_element(By.CSS_SELECTOR, ".answer-text strong.figure")
+    assert "2000" in figure.text and int(figure.value_of_css_property("font-weight")) >= 700
+    cite = box.find_element(By.CSS_SELECTOR, "a.cite")
+    assert cite.text == "[1]"
+    assert browser.find_elements(By.CSS_SELECTOR, ".result")  # the results stay under the box
+    browser.save_screenshot(str(tmp_path / "answer.png"))
+    cite.click()
+    cited = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".chunk.cited")))
+    assert browser.current_url.endswith("#c" + cited.get_attribute("id")[1:])
+    assert "2000" in "".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, ".chunk.cited"))
+
+    browser.find_element(By.LINK_TEXT, "查重").click()
+    wait.until(ec.presence_of_element_located((By.ID, "text")))
+    browser.find_element(By.ID, "title").send_keys("关于加快医疗和养老融合发展的建议")
+    browser.find_element(By.ID, "text").send_keys(
+        "建议鼓励养老院在院内开设医务室或护理站，并把符合条件的纳入医疗联合体统一管理。"
+        "推动医院与养老机构签约合作，为入住老人开通就医绿色通道。加大医疗护理员培训力度，给予培训补贴。")
+    browser.find_element(By.CSS_SELECTOR, "form.draft button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".dupes-result")))
+    matches = browser.find_elements(By.CSS_SELECTOR, ".match")
+    assert matches and matches[0].find_element(By.CSS_SELECTOR, ".tier").text in ("疑似重复", "高度相似", "相关")
+    assert [e.text for e in matches[0].find_elements(By.CSS_SELECTOR, "table.aligned th")] == ["草稿", "来信"]
+    browser.save_screenshot(str(tmp_path / "dupes.png"))
+    browser.set_window_size(390, 844)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    browser.save_screenshot(str(tmp_path / "dupes-phone.png"))
+    print(f"screenshots in {tmp_path}")

@@ -259,8 +259,8 @@ def test_api_health(client, seed_searcher):
 def test_api_openapi(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    assert {"/api/search", "/api/letters/{letter_id}", "/api/letters/{letter_id}/similar", "/api/health",
-            "/api/openapi.json"} == set(spec["paths"])
+    assert {"/api/search", "/api/ask", "/api/dupes", "/api/letters/{letter_id}", "/api/letters/{letter_id}/similar",
+            "/api/health", "/api/openapi.json"} == set(spec["paths"])
     q = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")
     assert q["required"] and q["schema"]["maxLength"] == 500
 

@@ -1,13 +1,15 @@
-"""The JSON API under /api: search, letters, similar letters, health and the OpenAPI description."""
+"""The JSON API under /api: search, answers, the duplicate check, letters, similar letters, health and the
+OpenAPI description. Everything is GET except /api/dupes, a POST that only computes (nothing is written)."""
 from __future__ import annotations
 
 from pathlib import PurePath
 
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import UnsupportedMediaType
 
 from .app import service
 from .openapi import openapi_spec
-from .params import InvalidRequest, count_param, search_request
+from .params import InvalidRequest, count_param, draft_request, search_request
 
 api = Blueprint("api", __name__)
 
@@ -21,6 +23,29 @@ def search():
     req = search_request(request.args, cfg["TOP_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
     results = service().search(req.query, req.top_k, req.mode, req.filters)
     return jsonify(query=req.query, mode=req.mode, filters=req.filters, results=results)
+
+
+@api.get("/ask")
+def ask():
+    """An extractive answer with numbered citations, conflicting figures and the passages it drew on."""
+    cfg = current_app.config
+    req = search_request(request.args, cfg["ASK_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
+    answer = service().ask(req.query, req.top_k, req.mode, req.filters)
+    return jsonify({**answer, "mode": req.mode, "filters": req.filters})
+
+
+@api.post("/dupes")
+def dupes():
+    """The duplicate check of one draft ``{"title", "text", "k"}``: its matches, best first."""
+    cfg = current_app.config
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidRequest("请求体应为 JSON 对象 / body must be a JSON object {\"title\", \"text\", \"k\"}")
+    req = draft_request(body.get("title"), body.get("text"), body.get("k"), cfg["DUPES_K"], cfg["MAX_DUPES_K"],
+                        cfg["MAX_TITLE_CHARS"], cfg["MAX_DRAFT_CHARS"])
+    return jsonify(service().dupes(req.title, req.text, req.k))
 
 
 @api.get("/letters/<letter_id>")
@@ -54,7 +79,9 @@ def health():
 @api.get("/openapi.json")
 def openapi():
     cfg = current_app.config
-    return jsonify(openapi_spec(cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"], cfg["TOP_K"], cfg["SIMILAR_K"]))
+    return jsonify(openapi_spec(cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"], cfg["TOP_K"], cfg["SIMILAR_K"],
+                                ask_k=cfg["ASK_K"], dupes_k=cfg["DUPES_K"], max_dupes_k=cfg["MAX_DUPES_K"],
+                                max_title=cfg["MAX_TITLE_CHARS"], max_draft=cfg["MAX_DRAFT_CHARS"]))
 
 
 def public_letter(letter: dict) -> dict:

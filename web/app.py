@@ -1,4 +1,7 @@
-"""The Flask application factory: configuration, the shared searcher, security headers and error handling."""
+"""The Flask application factory: configuration, the shared searcher, security headers and error handling.
+
+No endpoint writes anything: the pages and the API only read the index. The two POST endpoints (the 查重 form
+at /dupes and /api/dupes) only compute matches for the posted draft, which is neither stored nor logged."""
 from __future__ import annotations
 
 import logging
@@ -19,6 +22,12 @@ DEFAULTS = {
     "MAX_TOP_K": 50,          # the largest k the API accepts
     "MAX_QUERY_CHARS": 500,   # longer queries are refused
     "SIMILAR_K": 5,           # similar letters listed under a letter
+    "ASK_K": 5,               # passages an answer is drawn from (/api/ask default k)
+    "DUPES_K": 5,             # matches listed per draft on the 查重 page (/api/dupes default k)
+    "MAX_DUPES_K": 20,        # the largest k /api/dupes accepts
+    "MAX_TITLE_CHARS": 200,   # a draft's title
+    "MAX_DRAFT_CHARS": 20000,  # a draft's body
+    "MAX_CONTENT_LENGTH": 1 << 20,  # bytes of any request body (Flask answers 413 beyond)
     "EXAMPLES": ["医疗护理员培训补助标准是多少", "养老机构扶持资金拨付给了几家机构", "老年人居家医疗服务怎么开展",
                  "泉州养老服务热线的呼入量", "社区助老员培训了多少人"],  # example questions on the empty page
 }
@@ -31,7 +40,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-ERROR_TITLES = {400: "请求有误", 404: "没有找到", 405: "不支持的请求方式", 503: "检索服务暂不可用"}
+ERROR_TITLES = {400: "请求有误", 404: "没有找到", 405: "不支持的请求方式", 413: "提交的内容太长",
+                415: "提交的格式不对", 503: "检索服务暂不可用"}
 
 
 class UnknownLetter(LookupError):
@@ -59,6 +69,23 @@ class SearchService:
         searcher = self.searcher
         with self._lock:
             return searcher.search(query, top_k=top_k, mode=mode, filters=filters)
+
+    def ask(self, question: str, top_k: int, mode: str, filters: dict) -> dict:
+        """``answer_question`` over the passages of ``mode`` (the answer layer itself searches in hybrid)."""
+        from ..search.answer import answer_question
+
+        searcher = self.searcher
+        with self._lock:
+            return answer_question(_InMode(searcher, mode) if mode != "hybrid" else searcher, question,
+                                   top_k=top_k, filters=filters or None)
+
+    def dupes(self, title: str, text: str, k: int) -> dict:
+        """The duplicate check of one draft: ``{"draft", "title", "matches"}`` (nothing is stored)."""
+        from ..search.dupes import find_duplicates
+
+        searcher = self.searcher
+        with self._lock:
+            return find_duplicates(searcher, [{"name": DRAFT_NAME, "title": title or None, "text": text}], k=k)[0]
 
     def facets(self) -> dict[str, list[str]]:
         """The filter options (computed once: the searcher's index does not change under it)."""
@@ -88,6 +115,22 @@ class SearchService:
         return out
 
 
+DRAFT_NAME = "网页草稿"
+
+
+class _InMode:
+    """A searcher whose ``search`` always uses one retrieval mode (everything else passes through)."""
+
+    def __init__(self, searcher: Searcher, mode: str):
+        self._searcher, self._mode = searcher, mode
+
+    def search(self, query: str, top_k: int = 10, mode: str | None = None, filters: dict | None = None):
+        return self._searcher.search(query, top_k=top_k, mode=self._mode, filters=filters)
+
+    def __getattr__(self, name):
+        return getattr(self._searcher, name)
+
+
 def create_app(index_dir=None, searcher: Searcher | None = None, config: dict | None = None) -> Flask:
     """The dafu web app over ``searcher``, else the index in ``index_dir`` (opened at the first request).
     Configuration: ``DEFAULTS``, then ``DAFU_*`` environment variables (``DAFU_TOP_K=20``), then ``config``."""
@@ -95,7 +138,8 @@ def create_app(index_dir=None, searcher: Searcher | None = None, config: dict | 
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("DAFU")
     app.config.update(config or {})
-    for name in ("TOP_K", "MAX_TOP_K", "MAX_QUERY_CHARS", "SIMILAR_K"):
+    for name in ("TOP_K", "MAX_TOP_K", "MAX_QUERY_CHARS", "SIMILAR_K", "ASK_K", "DUPES_K", "MAX_DUPES_K",
+                 "MAX_TITLE_CHARS", "MAX_DRAFT_CHARS", "MAX_CONTENT_LENGTH"):
         if not isinstance(app.config[name], int) or app.config[name] < 1:
             raise ValueError(f"DAFU_{name} must be a positive integer, not {app.config[name]!r}")
     app.json.ensure_ascii = False
@@ -133,7 +177,11 @@ def error_response(status: int, message: str):
 
 
 def _http_error(err: HTTPException):
-    messages = {404: "找不到这个地址 / not found", 405: f"不支持 {request.method} 请求，只能用 GET / method not allowed"}
+    allowed = sorted(set(err.valid_methods or ()) - {"HEAD", "OPTIONS"}) if err.code == 405 else []
+    messages = {404: "找不到这个地址 / not found",
+                405: f"不支持 {request.method} 请求，只能用 {'、'.join(allowed) or 'GET'} / method not allowed",
+                413: "提交的内容太长 / request body too large",
+                415: "请以 application/json 提交 / unsupported media type: send application/json"}
     response = error_response(err.code or 500, messages.get(err.code, err.description or err.name))
     if err.code == 405 and err.valid_methods:
         response.headers["Allow"] = ", ".join(err.valid_methods)
@@ -158,7 +206,7 @@ def _start_timer() -> None:
 
 def _finish(response):
     response.headers.update(SECURITY_HEADERS)
-    if wants_json():
+    if wants_json() or request.method == "POST":  # API answers, and pages that show a posted draft
         response.headers["Cache-Control"] = "no-store"
     took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     log.info("%s %s %s %.0fms", request.method, request.path, response.status_code, took)

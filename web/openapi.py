@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import __version__
 from ..search.api import MODES
+from ..search.dupes import TIERS
 
 
 def _param(name: str, description: str, schema: dict, required: bool = False, where: str = "query") -> dict:
@@ -20,12 +21,13 @@ def _nullable(kind: str = "string") -> dict:
 ERRORS = {
     "400": _json("#/components/schemas/Error", "invalid parameter (empty or over-long query, bad k, mode or id)"),
     "404": _json("#/components/schemas/Error", "unknown letter id or route"),
-    "405": _json("#/components/schemas/Error", "only GET and HEAD are allowed"),
+    "405": _json("#/components/schemas/Error", "method not allowed (GET and HEAD; POST only for /api/dupes)"),
     "503": _json("#/components/schemas/Error", "no index has been built yet"),
 }
 
 
-def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int) -> dict:
+def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask_k: int = 5, dupes_k: int = 5,
+                 max_dupes_k: int = 20, max_title: int = 200, max_draft: int = 20000) -> dict:
     """The API description, with the limits this app is configured with."""
     letter_id = _param("letter_id", "letter id (file name without extension)", {"type": "string"}, True, "path")
     k = {"type": "integer", "minimum": 1, "maximum": max_k}
@@ -48,6 +50,25 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int) -> 
     similar_item = {"type": "object", "required": ["letter_id", "score"], "properties": {
         "letter_id": {"type": "string"}, "score": {"type": "number"}, "title": _nullable(),
         "doc_number": _nullable(), "agency": _nullable(), "date": _nullable()}}
+    answer_item = {"type": "object", "required": ["text", "citations"], "properties": {
+        "text": {"type": "string", "description": "an answer sentence as written in the letter"},
+        "citations": {"type": "array", "items": {"type": "integer", "minimum": 1},
+                      "description": "numbers of the passages (1 = passages[0]) it comes from"},
+        "letter_id": _nullable(), "section": _nullable(), "start": {"type": "integer"}, "end": {"type": "integer"},
+        "figure": {**_nullable(), "description": "the key figure, a substring of text"}}}
+    conflict = {"type": "object", "required": ["measure", "values"], "properties": {
+        "measure": {"type": "string"},
+        "values": {"type": "array", "items": {"type": "object", "required": ["text", "letter_id", "date"],
+                                               "properties": {"text": {"type": "string"}, "figure": _nullable(),
+                                                              "letter_id": {"type": "string"},
+                                                              "date": _nullable()}}}}}
+    match = {"type": "object", "required": ["letter_id", "score", "tier", "near_copy", "passages"], "properties": {
+        "letter_id": {"type": "string"}, "score": {"type": "number"},
+        "tier": {"type": "string", "enum": [name for name, _ in TIERS]},
+        "near_copy": {"type": "boolean", "description": "文本近似复制: long runs of nearly the same text"},
+        "passages": {"type": "array", "items": {"type": "object", "properties": {
+            "draft_text": {"type": "string"}, "letter_text": {"type": "string"}, "score": {"type": "number"}}}},
+        "title": _nullable(), "agency": _nullable(), "date": _nullable()}}
     filters = [
         _param("agency", "承办单位 (substring)", {"type": "string", "maxLength": 100}),
         _param("year", "年份 of the letter's date", {"type": "string", "pattern": "^[0-9]{4}$"}),
@@ -58,7 +79,8 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int) -> 
         "openapi": "3.1.0",
         "info": {"title": "dafu 答复函检索 API", "version": __version__,
                  "description": "Semantic and keyword search over Chinese government reply letters. "
-                                "GET only; errors are JSON {\"error\": ...}."},
+                                "GET only, except POST /api/dupes, which only computes: no endpoint writes "
+                                "anything. Errors are JSON {\"error\": ...}."},
         "paths": {
             "/api/search": {"get": {
                 "summary": "ranked, cited passages for a query",
@@ -70,6 +92,27 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int) -> 
                     *filters],
                 "responses": {"200": _json("#/components/schemas/SearchResponse", "results, best first"),
                               **ERRORS}}},
+            "/api/ask": {"get": {
+                "summary": "an extractive answer: 1-3 cited sentences, or an abstention, with conflicting figures",
+                "parameters": [
+                    _param("q", "the question", {"type": "string", "minLength": 1, "maxLength": max_chars}, True),
+                    _param("k", "passages to answer from", {**k, "default": ask_k}),
+                    _param("mode", "retrieval mode of the passages",
+                           {"type": "string", "enum": list(MODES), "default": "hybrid"}),
+                    *filters],
+                "responses": {"200": _json("#/components/schemas/AskResponse",
+                                           "the answer (empty when abstained) and the passages it cites"),
+                              **ERRORS}}},
+            "/api/dupes": {"post": {
+                "summary": "letters that duplicate a draft proposal (computes only; nothing is stored)",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/DupesRequest"}}}},
+                "responses": {"200": _json("#/components/schemas/DupesResponse", "matches, best first"),
+                              "400": _json("#/components/schemas/Error",
+                                           "empty or over-long draft, bad k, or a body that is not a JSON object"),
+                              "413": _json("#/components/schemas/Error", "request body too large"),
+                              "415": _json("#/components/schemas/Error", "the body is not application/json"),
+                              "503": ERRORS["503"]}}},
             "/api/letters/{letter_id}": {"get": {
                 "summary": "a letter: metadata, clean body and its passages",
                 "parameters": [letter_id],
@@ -95,6 +138,20 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int) -> 
                 "query": {"type": "string"}, "mode": {"type": "string"},
                 "filters": {"type": "object", "additionalProperties": {"type": "string"}},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}}},
+            "AskResponse": {"type": "object", "required": ["question", "abstained", "answer", "conflicts",
+                                                           "passages"], "properties": {
+                "question": {"type": "string"}, "abstained": {"type": "boolean"},
+                "answer": {"type": "array", "items": answer_item},
+                "conflicts": {"type": "array", "items": conflict},
+                "passages": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+                "mode": {"type": "string"}, "filters": {"type": "object", "additionalProperties": {"type": "string"}}}},
+            "DupesRequest": {"type": "object", "required": ["text"], "properties": {
+                "title": {**_nullable(), "maxLength": max_title},
+                "text": {"type": "string", "minLength": 1, "maxLength": max_draft},
+                "k": {"type": "integer", "minimum": 1, "maximum": max_dupes_k, "default": dupes_k}}},
+            "DupesResponse": {"type": "object", "required": ["draft", "matches"], "properties": {
+                "draft": {"type": "string"}, "title": _nullable(),
+                "matches": {"type": "array", "items": match}}},
             "Letter": letter,
             "SimilarResponse": {"type": "object", "properties": {
                 "letter_id": {"type": "string"}, "available": {"type": "boolean"},

@@ -1,4 +1,4 @@
-"""The HTML pages: the search page and the letter page (Chinese UI)."""
+"""The HTML pages: the search page (with its answer box), the letter page and the 查重 page (Chinese UI)."""
 from __future__ import annotations
 
 import logging
@@ -7,10 +7,11 @@ from pathlib import PurePath
 from flask import Blueprint, current_app, render_template, request
 
 from ..search.api import MODES
+from ..search.dupes import NEAR_COPY_LABEL, TIERS
 from ..search.highlight import term_spans
 from .app import service
 from .layout import body_paragraphs
-from .params import InvalidRequest, optional_int, search_request
+from .params import InvalidRequest, draft_request, optional_int, search_request
 
 pages = Blueprint("pages", __name__)
 log = logging.getLogger("dafu.web")
@@ -64,7 +65,102 @@ def index():
         return render_template("search.html", **{**state, "error": "检索时出错了，请稍后再试。"}), 500
     if len(state["results"]) == req.top_k < cfg["MAX_TOP_K"]:  # there may be more: offer the next page size
         state["more_k"] = min(req.top_k + cfg["TOP_K"], cfg["MAX_TOP_K"])
+    if req.mode == "hybrid" and state["results"]:
+        state["answer"] = _answer(req.query, req.filters)
     return render_template("search.html", **state)
+
+
+def _answer(query: str, filters: dict) -> dict | None:
+    """The answer box's content; a failure there must not take the results down (no box, logged)."""
+    try:
+        return answer_view(service().ask(query, current_app.config["ASK_K"], "hybrid", filters))
+    except Exception:
+        log.exception("answer failed for a query of %d characters", len(query))
+        return None
+
+
+def answer_view(answer: dict) -> dict:
+    """What the answer box shows: each sentence as ``(piece, is_key_figure)`` segments with its citations
+    resolved to passages, the cited sources, and the conflicting figures with their letters."""
+    passages = answer.get("passages") or []
+
+    def cited(n) -> dict | None:
+        if isinstance(n, int) and 1 <= n <= len(passages):
+            p = passages[n - 1]
+            return {"n": n, "letter_id": p["letter_id"], "chunk": p.get("chunk"), "section": p.get("section"),
+                    "citation": p.get("citation") or {}}
+        return None
+
+    items, numbers = [], []
+    for item in [] if answer.get("abstained") else answer.get("answer") or []:
+        cites = [c for c in map(cited, item.get("citations") or []) if c]
+        numbers += [c["n"] for c in cites if c["n"] not in numbers]
+        items.append({"segments": figure_segments(item.get("text") or "", item.get("figure"),
+                                                  item.get("figure_start"), item.get("figure_end")),
+                      "cites": cites, "generated": bool(item.get("generated"))})
+    conflicts = []
+    for conflict in answer.get("conflicts") or []:
+        values = []
+        for value in conflict.get("values") or []:
+            letter_id = value.get("letter_id")
+            found = next((p for p in passages if p["letter_id"] == letter_id and value.get("text")
+                          and value["text"] in p["text"]), None)
+            title = (service().searcher.by_id.get(letter_id) or {}).get("title") if letter_id else None
+            values.append({"text": value.get("text") or "", "figure": value.get("figure"), "letter_id": letter_id,
+                           "date": value.get("date"), "title": title,
+                           "chunk": found.get("chunk") if found else None})
+        conflicts.append({"measure": conflict.get("measure") or "", "values": values})
+    return {"abstained": bool(answer.get("abstained")) or not items, "items": items,
+            "sources": [cited(n) for n in sorted(numbers)], "conflicts": conflicts}
+
+
+def figure_segments(text: str, figure: str | None, start: int | None = None,
+                    end: int | None = None) -> list[tuple[str, bool]]:
+    """``text`` as ``(piece, is_key_figure)`` pieces: the figure at its given offsets, else its first occurrence;
+    one plain piece when the figure is absent or not in the text."""
+    if not figure:
+        return [(text, False)]
+    if not (isinstance(start, int) and isinstance(end, int) and text[start:end] == figure):
+        start = text.find(figure)
+        end = start + len(figure)
+    if start < 0:
+        return [(text, False)]
+    return [(piece, bold) for piece, bold in ((text[:start], False), (figure, True), (text[end:], False)) if piece]
+
+
+@pages.route("/dupes", methods=["GET", "POST"])
+def dupes():
+    """The 查重 page: a member pastes a draft proposal and sees the letters on the same subject. The POST only
+    computes: the draft is neither stored nor logged."""
+    cfg = current_app.config
+    state = {"title": "", "text": "", "result": None, "error": None, "tiers": TIERS,
+             "near_copy_label": NEAR_COPY_LABEL}
+    if request.method == "GET":
+        return render_template("dupes.html", **state)
+    state.update(title=request.form.get("title", ""), text=request.form.get("text", ""))
+    try:
+        req = draft_request(state["title"], state["text"], None, cfg["DUPES_K"], cfg["MAX_DUPES_K"],
+                            cfg["MAX_TITLE_CHARS"], cfg["MAX_DRAFT_CHARS"])
+    except InvalidRequest as err:
+        return render_template("dupes.html", **{**state, "error": str(err).split(" / ")[0]}), 400
+    try:
+        result = service().dupes(req.title, req.text, req.k)
+    except Exception:  # the page's error state; the details (never the draft) go to the log
+        log.exception("duplicate check failed for a draft of %d characters", len(req.text))
+        return render_template("dupes.html", **{**state, "error": "查重时出错了，请稍后再试。"}), 500
+    state["result"] = {**result, "matches": [_with_anchors(m) for m in result.get("matches") or []]}
+    return render_template("dupes.html", **state)
+
+
+def _with_anchors(match: dict) -> dict:
+    """A match whose aligned passages know their ordinal in the letter (to link to them), where found."""
+    try:
+        chunks = service().letter(match["letter_id"]).get("chunks") or []
+    except (LookupError, ValueError):
+        chunks = []
+    ordinals = {c.get("text"): c.get("ordinal") for c in chunks}
+    passages = [{**p, "chunk": ordinals.get(p.get("letter_text"))} for p in match.get("passages") or []]
+    return {**match, "passages": passages}
 
 
 @pages.get("/letters/<letter_id>")

@@ -88,3 +88,38 @@ def _clean_query(raw: str) -> str:
 
 def _has_control(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+
+
+@dataclass
+class DraftRequest:
+    title: str
+    text: str
+    k: int
+
+
+def draft_request(title, text, k, default_k: int, max_k: int, max_title: int, max_chars: int) -> DraftRequest:
+    """A validated draft for the duplicate check: an optional one-line title and the body text (line breaks
+    kept, invisible format characters dropped). ``title`` / ``text`` may be None; ``k`` an int or a string."""
+    if title is not None and not isinstance(title, str):
+        raise InvalidRequest("标题应为文字 / title must be a string")
+    if text is not None and not isinstance(text, str):
+        raise InvalidRequest("正文应为文字 / text must be a string")
+    title = _clean_query(title or "")
+    body = _clean_text(text or "")
+    if not body:
+        raise InvalidRequest("请粘贴提案正文 / empty draft: give text")
+    if len(title) > max_title:
+        raise InvalidRequest(f"标题太长，请不超过 {max_title} 个字 / title longer than {max_title} characters")
+    if len(body) > max_chars:
+        raise InvalidRequest(f"正文太长，请不超过 {max_chars} 个字 / text longer than {max_chars} characters")
+    if _has_control(title) or _has_control(body.replace("\n", "").replace("\t", "")):
+        raise InvalidRequest("内容含有不可见的控制字符 / draft contains control characters")
+    if isinstance(k, bool) or not (k is None or isinstance(k, (int, str))):
+        raise InvalidRequest("k 必须是整数 / k must be an integer")
+    return DraftRequest(title, body, count_param(None if k is None else str(k), default_k, max_k))
+
+
+def _clean_text(raw: str) -> str:
+    """Multi-line text with unified line breaks and invisible format characters (zero-width) dropped."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
