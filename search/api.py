@@ -8,7 +8,7 @@ import numpy as np
 from ..index import paths as index_paths
 from ..index.build import ModelMismatch, build_index
 from ..index.encoder import load_encoder
-from ..index.store import IndexData, IndexMissing, load_generation
+from ..index.store import IndexData, IndexMissing, current_generation, load_generation
 from .retrieve import MODES, Fusion, HybridRetriever
 
 CITATION_FIELDS = ("title", "doc_number", "agency", "date")
@@ -39,6 +39,13 @@ class Searcher:
                 raise
         build_index(index_dir=directory, progress=progress)
         return cls(load_generation(directory))
+
+    def is_stale(self) -> bool:
+        """A newer generation of this index has been switched to since it was opened."""
+        if self.data.path is None:
+            return False
+        latest = current_generation(self.data.path.parent.parent)
+        return latest is not None and latest.name != self.data.path.name
 
     def search(self, query: str, top_k: int = 10, mode: str = "hybrid", filters: dict | None = None) -> list[dict]:
         """Passages for ``query`` as result objects of the CLI JSON contract (plus offsets and chunk number)."""

@@ -125,3 +125,15 @@ def test_other_model_is_refused(seed_index, tmp_path):
     shutil.copytree(seed_index, index_dir)
     with pytest.raises(ModelMismatch):
         build_index([DEV_LETTERS / "dev-001.txt"], index_dir=index_dir, model=str(gt.get_model_path()))
+
+
+def test_open_searcher_notices_a_newer_generation(seed_index, tmp_path):
+    from dafu.search.api import Searcher
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    searcher = Searcher.open(index_dir)
+    assert not searcher.is_stale()
+    build_index([DEV_LETTERS / "dev-002.txt"], index_dir=index_dir)
+    assert searcher.is_stale()
+    assert not Searcher.open(index_dir).is_stale()
