@@ -47,6 +47,10 @@ class Searcher:
         latest = current_generation(self.data.path.parent.parent)
         return latest is not None and latest.name != self.data.path.name
 
+    def reopen(self) -> "Searcher":
+        """A searcher over the newest generation of the same index directory."""
+        return Searcher.open(self.data.path.parent.parent)
+
     def search(self, query: str, top_k: int = 10, mode: str = "hybrid", filters: dict | None = None) -> list[dict]:
         """Passages for ``query`` as result objects of the CLI JSON contract (plus offsets and chunk number)."""
         allowed = self.filter_mask(filters) if filters else None

@@ -351,3 +351,18 @@ def test_serve_builds_a_missing_index_then_runs_waitress(monkeypatch, capsys, se
     assert "正在用内置的答复函建立索引" in capsys.readouterr().err
     assert served["port"] == 8123 and served["host"] == "127.0.0.1"
     assert served["app"].test_client().get("/api/health").get_json()["status"] == "ok"
+
+
+def test_running_app_picks_up_a_newer_index_generation(seed_index, tmp_path):
+    import shutil
+
+    from dafu.index.build import build_index
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    app_client = create_app(index_dir=index_dir).test_client()
+    assert app_client.get("/api/health").get_json()["letter_count"] == 5
+    build_index([SEEDS.parent.parent.parent / "shared" / "eval" / "dev_letters" / "dev-001.txt"], index_dir=index_dir)
+    assert app_client.get("/api/health").get_json()["letter_count"] == 6
+    found = app_client.get("/api/search?q=华容县第二幼儿园&k=3").get_json()["results"]
+    assert found[0]["letter_id"] == "dev-001"

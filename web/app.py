@@ -59,10 +59,14 @@ class SearchService:
 
     @property
     def searcher(self) -> Searcher:
-        if self._searcher is None:
+        """The searcher, reopened when ``dafu index`` has switched the index to a newer generation."""
+        current = self._searcher
+        if current is None or current.is_stale():
             with self._lock:
                 if self._searcher is None:
                     self._searcher = Searcher.open(self.index_dir)
+                elif self._searcher.is_stale():
+                    self._searcher, self._facets = self._searcher.reopen(), None
         return self._searcher
 
     def search(self, query: str, top_k: int, mode: str, filters: dict) -> list[dict]:
@@ -88,9 +92,10 @@ class SearchService:
             return find_duplicates(searcher, [{"name": DRAFT_NAME, "title": title or None, "text": text}], k=k)[0]
 
     def facets(self) -> dict[str, list[str]]:
-        """The filter options (computed once: the searcher's index does not change under it)."""
+        """The filter options (computed once per index generation)."""
+        searcher = self.searcher
         if self._facets is None:
-            self._facets = self.searcher.facets()
+            self._facets = searcher.facets()
         return self._facets
 
     def letter(self, letter_id: str) -> dict:
