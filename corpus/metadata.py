@@ -10,10 +10,10 @@ from __future__ import annotations
 import collections
 import functools
 import unicodedata
-from dataclasses import dataclass, field
 
 import regex
 
+from .models import Metadata
 from .normalize import PINYIN_ANNOTATION, to_simplified
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
@@ -68,22 +68,6 @@ PLACE = regex.compile(r"^\p{Han}{2,7}(?:省|市|县|区|州|旗|盟)$")
 NOT_PLACE = regex.compile(
     r"(?:社区|小区|城区|辖区|片区|园区|景区|山区|街区|矿区|市区|校区|院区|库区|湖区|试验区|示范区|开发区|保护区"
     r"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区)$|^[全我本该各外市县区省]")
-
-
-@dataclass
-class Metadata:
-    """What a letter says about itself; None where it does not say."""
-
-    title: str | None = None
-    doc_number: str | None = None
-    category: str | None = None
-    session: str | None = None
-    proposal_number: str | None = None
-    addressee: str | None = None
-    agency: str | None = None
-    date: str | None = None
-    region: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 class View:

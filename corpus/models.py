@@ -5,12 +5,9 @@ from dataclasses import asdict, dataclass, field
 
 
 @dataclass
-class Letter:
-    """A reply letter: metadata (None when the letter does not say) and its clean body."""
+class Metadata:
+    """What a letter says about itself; None where it does not say."""
 
-    id: str
-    source: str
-    body: str
     title: str | None = None
     doc_number: str | None = None
     category: str | None = None
@@ -20,8 +17,17 @@ class Letter:
     agency: str | None = None
     date: str | None = None
     region: str | None = None
-    content_hash: str = ""
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Letter(Metadata):
+    """A reply letter: its metadata and its clean body."""
+
+    id: str
+    source: str
+    body: str
+    content_hash: str = ""
 
     METADATA = ("title", "doc_number", "category", "session", "proposal_number",
                 "addressee", "agency", "date", "region")

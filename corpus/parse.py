@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 
 import regex
 
@@ -23,20 +24,5 @@ def parse_letter(text: str, letter_id: str, source: str) -> Letter:
     body = clean_body(text)
     if not WORDS.search(body):
         raise MalformedLetter("no body text")
-    meta = extract_metadata(body)
-    return Letter(
-        id=letter_id,
-        source=source,
-        body=body,
-        title=meta.title,
-        doc_number=meta.doc_number,
-        category=meta.category,
-        session=meta.session,
-        proposal_number=meta.proposal_number,
-        addressee=meta.addressee,
-        agency=meta.agency,
-        date=meta.date,
-        region=meta.region,
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        warnings=meta.warnings,
-    )
+    return Letter(id=letter_id, source=source, body=body, **asdict(extract_metadata(body)),
+                  content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())

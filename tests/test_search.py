@@ -8,7 +8,6 @@ import sys
 import pytest
 
 from dafu.cli import main
-from dafu.search.api import Searcher
 
 from conftest import DEV_JSONL, DEV_REAL_JSONL
 
