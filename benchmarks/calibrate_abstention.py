@@ -65,7 +65,7 @@ def main() -> int:
             gold = [normalize_for_match(span) for _, span in q["gold"]]
             rows[name].append({"units": [(u.features, normalize_for_match(u.text)) for u in units], "gold": gold}
                               if units else None)
-    print(f"questions: " + ", ".join(f"{k} {len(v)}" for k, v in rows.items()))
+    print("questions: " + ", ".join(f"{k} {len(v)}" for k, v in rows.items()))
     print(f"latency of retrieval + sentence scoring (first pass, cold caches): mean {statistics.mean(seconds):.3f} s, "
           f"max {max(seconds):.3f} s")
 

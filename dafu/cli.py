@@ -40,9 +40,15 @@ def _parser() -> argparse.ArgumentParser:
     _retrieval_options(p)
     p.add_argument("--json", action="store_true", help="JSON output (the CLI contract)")
 
-    p = command("eval", _eval, "hit@1, hit@5 and MRR@10 of a JSONL question set")
+    p = command("ask", _ask, "an answer with numbered citations, or a plain 'no answer in the corpus'")
+    p.add_argument("question")
+    p.add_argument("--top-k", type=int, default=5, help="passages to answer from (default 5)")
+    p.add_argument("--json", action="store_true", help="JSON output (the CLI contract)")
+
+    p = command("eval", _eval, "hit@1, hit@5 and MRR@10 of a JSONL question set (answer@1 with --answers)")
     p.add_argument("file", help='JSONL: {"q": ..., "gold": [[letter id, span], ...]}')
     _retrieval_options(p)
+    p.add_argument("--answers", action="store_true", help="score `dafu ask` answers instead of passages")
     p.add_argument("--json", action="store_true", help="print metrics as JSON")
 
     p = command("letters", _letters, "list the indexed letters and their metadata")
@@ -116,12 +122,28 @@ def format_results(query: str, results: list[dict]) -> str:
     return "\n\n".join(blocks)
 
 
+def _ask(args) -> int:
+    from .search.answer import answer_question, format_answer
+
+    answer = answer_question(_open(args), args.question, top_k=args.top_k)
+    print(json.dumps(answer, ensure_ascii=False) if args.json else format_answer(answer))
+    return 0
+
+
 def _eval(args) -> int:
     from .search.evaluate import evaluate_retrieval, load_questions
 
-    metrics = evaluate_retrieval(_open(args), load_questions(args.file), top_k=args.top_k, mode=args.mode)
+    questions = load_questions(args.file)
+    if args.answers:
+        from .search.answer import evaluate_answers
+
+        metrics = evaluate_answers(_open(args), questions)
+    else:
+        metrics = evaluate_retrieval(_open(args), questions, top_k=args.top_k, mode=args.mode)
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False))
+    elif args.answers:
+        print(f"answer@1={metrics['answer@1']:.3f}  n={metrics['n']}")
     else:
         print(f"mode={metrics['mode']}  hit@1={metrics['hit@1']:.3f}  hit@5={metrics['hit@5']:.3f}  "
               f"MRR@10={metrics['mrr@10']:.3f}  n={metrics['n']}")

@@ -2,8 +2,10 @@
 to its passage, letter, section and offsets — or an abstention when the letters do not hold the answer."""
 from __future__ import annotations
 
+import json
 import math
 import re
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -14,16 +16,17 @@ from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..index.keyword import QUERY_STOPWORDS, query_tokens
 from .conflicts import find_conflicts
 from .figures import expected_units, fold, question_types, type_evidence
+from .llm import generate_answer
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
-# 1 / passage rank, minus a penalty for letter formulas).  Evidence for answering at all = coverage of the question's words by the best sentence's
-# passage and letter + EVIDENCE_NOUNS · coverage of its nouns + EVIDENCE_COS · (similarity - 0.9); below
-# MIN_EVIDENCE the answer abstains.  All fitted by benchmarks/calibrate_abstention.py on dev.jsonl,
-# dev_real.jsonl and tests/data/unanswerable.jsonl.
+# 1 / passage rank) minus a penalty for letter formulas.  Evidence for answering at all = IDF-weighted coverage
+# of the question's words by the best sentence's passage and letter + EVIDENCE_NOUNS · the same for its nouns
+# + EVIDENCE_COS · (similarity - 0.9); below MIN_EVIDENCE the answer abstains.  All fitted by
+# benchmarks/calibrate_abstention.py on dev.jsonl, dev_real.jsonl and tests/data/unanswerable.jsonl.
 W_COS, W_KW, W_TYPE, W_RANK, W_BOILERPLATE = 1.0, 0.2, 0.1, 0.1, 0.1
 EVIDENCE_NOUNS, EVIDENCE_COS, MIN_EVIDENCE = 1.0, 4.0, 1.26
 EXTRA_MARGIN = 0.08      # further sentences within this score of the best are also given (at most 3 in all)
-EMBED_CANDIDATES = 16    # sentences embedded per question, after a cheap keyword / type pre-ranking
+EMBED_CANDIDATES = 12    # sentences embedded per question, after a cheap keyword / type pre-ranking
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
@@ -69,15 +72,13 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     out["answer"] = [_item(u) for u in chosen]
     weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))
     out["conflicts"] = find_conflicts(weights, [u for u in units[:10] if u.score >= best.score - 0.2], searcher.by_id)
-    from .llm import generate_answer
-
     generated, out["generator"] = generate_answer(question, passages)
     if generated:
         out["answer"] = generated
     return out
 
 
-def evidence(features: dict, nouns: float = None, cos: float = None) -> float:
+def evidence(features: dict, nouns: float | None = None, cos: float | None = None) -> float:
     """How well the best sentence and its letter cover the question (see the constants above)."""
     nouns = EVIDENCE_NOUNS if nouns is None else nouns
     cos = EVIDENCE_COS if cos is None else cos
@@ -112,14 +113,15 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
             typ, spans = type_evidence(qtypes, units_wanted, unit.text)
             unit.span = _choose_span(unit.text, spans, qfold, idf)
-            unit.features = {"boilerplate": float(bool(_BOILERPLATE.search(unit.norm))), "kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number}
+            unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number,
+                             "boilerplate": float(bool(_BOILERPLATE.search(unit.norm)))}
             units.append(unit)
     units = _dedupe(units)
     units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]))
     units = units[:EMBED_CANDIDATES]
     if not units:
         return []
-    vectors = _embed(searcher, [qnorm] + [u.norm for u in units])
+    vectors = _embed(searcher, [qnorm] + [u.norm[:160] for u in units])
     for unit, cos in zip(units, vectors[1:] @ vectors[0]):
         f = unit.features
         f["cos"] = float(cos)
@@ -191,7 +193,8 @@ def _item(unit: Unit) -> dict:
 
 def _choose_span(text: str, spans: list[tuple[int, int]], question: str, idf: dict[str, float]):
     """The candidate span to bold: one the question does not already name, whose nearby words (8 characters
-    before, 6 after, within its clause) share the most question words (覆盖率达到85% over 入园率达到100% for a 覆盖率 question)."""
+    before, 6 after, within its clause) share the most question words (for a 覆盖率 question, 覆盖率达到85%
+    rather than 入园率达到100%)."""
     if not spans:
         return None
     folded = fold(text)
@@ -243,22 +246,26 @@ def _idf(searcher, tokens: list[str]) -> dict[str, float]:
 
 
 _VECTORS: OrderedDict = OrderedDict()
+_VECTORS_LOCK = threading.Lock()
+_VECTORS_MAX = 20000
 
 
 def _embed(searcher, texts: list[str]) -> np.ndarray:
-    """Query-mode vectors (cached by model and text), shortest texts batched together."""
-    model = searcher.manifest.get("model", {}).get("model", "")
-    missing = [t for t in dict.fromkeys(texts) if (model, t) not in _VECTORS]
-    missing.sort(key=len)
+    """Query-mode vectors of ``texts``, cached by model and text (the web app asks from several threads)."""
+    model = json.dumps(searcher.manifest.get("model"), sort_keys=True)
+    with _VECTORS_LOCK:
+        known = {t: _VECTORS[(model, t)] for t in texts if (model, t) in _VECTORS}
+    missing = sorted({t for t in texts if t not in known}, key=len)
     for i in range(0, len(missing), 8):
         batch = missing[i:i + 8]
-        for text, vector in zip(batch, searcher.embed_queries(batch)):
+        known.update(zip(batch, searcher.embed_queries(batch)))
+    with _VECTORS_LOCK:
+        for text, vector in known.items():
             _VECTORS[(model, text)] = vector
-    for text in texts:
-        _VECTORS.move_to_end((model, text))
-    while len(_VECTORS) > 20000:
-        _VECTORS.popitem(last=False)
-    return np.stack([_VECTORS[(model, t)] for t in texts])
+            _VECTORS.move_to_end((model, text))
+        while len(_VECTORS) > _VECTORS_MAX:
+            _VECTORS.popitem(last=False)
+    return np.stack([known[t] for t in texts])
 
 
 def answer_hit(answer: dict, gold: list[tuple[str, str]]) -> bool:
@@ -311,7 +318,7 @@ def format_answer(answer: dict) -> str:
     for number, passage in enumerate(answer["passages"], 1):
         c = passage.get("citation") or {}
         title = c.get("title") or ""
-        parts = [(title if title.startswith("《") else f"《{title}》") if title else passage["letter_id"], c.get("doc_number"),
-                 c.get("agency"), c.get("date"), passage.get("section") or None]
+        name = (title if title.startswith("《") else f"《{title}》") if title else passage["letter_id"]
+        parts = [name, c.get("doc_number"), c.get("agency"), c.get("date"), passage.get("section") or None]
         lines.append(f"  [{number}] " + "，".join(p for p in parts if p))
     return "\n".join(lines)

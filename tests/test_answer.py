@@ -6,18 +6,14 @@ import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-
 from conftest import DEV_JSONL
 from dafu.search.answer import answer_question, evaluate_answers, format_answer
 from dafu.search.evaluate import load_questions
 
 UNANSWERABLE = Path(__file__).parent / "data" / "unanswerable.jsonl"
-
-
-def _joined(answer: dict) -> str:
-    return "".join(item["text"] for item in answer["answer"])
 
 
 def test_contract_shape(seed_searcher):
@@ -92,9 +88,9 @@ def test_no_conflict_where_letters_agree(seed_searcher):
 
 class _Stub(BaseHTTPRequestHandler):
     mode = "good"
-    requests: list = []
+    requests: ClassVar[list] = []
 
-    def do_POST(self):  # noqa: N802 - http.server API
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         _Stub.requests.append((self.path, body))
         prompt = body["messages"][-1]["content"]
@@ -147,3 +143,23 @@ def test_llm_reply_checked(seed_searcher, llm_stub, mode, used, reason):
         assert "[1]" in format_answer(answer)
     else:
         assert answer["answer"] and not any(i.get("generated") for i in answer["answer"])
+
+
+def test_cli_ask_json_contract_and_eval_answers(seed_index, capsys):
+    import json
+
+    from dafu.cli import main
+
+    assert main(["ask", "全省有多少家医养结合机构", "--json", "--index-dir", str(seed_index)]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) >= {"question", "abstained", "answer", "conflicts", "passages"}
+    assert not payload["abstained"] and payload["answer"]
+    for item in payload["answer"]:
+        assert item["citations"] and all(1 <= n <= len(payload["passages"]) for n in item["citations"])
+        assert item["text"] in payload["passages"][item["citations"][0] - 1]["text"]
+    assert [p["rank"] for p in payload["passages"]] == list(range(1, len(payload["passages"]) + 1))
+    assert main(["ask", "北京市养老金调整方案", "--index-dir", str(seed_index)]) == 0
+    assert "没有找到" in capsys.readouterr().out
+    assert main(["eval", str(DEV_JSONL), "--answers", "--index-dir", str(seed_index)]) == 0
+    line = capsys.readouterr().out
+    assert line.startswith("answer@1=") and float(line.split()[0].split("=")[1]) >= 0.8
