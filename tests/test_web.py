@@ -288,6 +288,9 @@ class _Broken:
     def facets(self):
         return {"agency": [], "year": [], "category": [], "region": []}
 
+    def is_stale(self):
+        return False
+
     def search(self, *args, **kwargs):
         raise RuntimeError("boom")
 
