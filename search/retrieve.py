@@ -26,6 +26,7 @@ class Fusion:
     dense_weight: float = 0.8
     answer_type_weight: float = 0.75
     pool: int = 100
+    rerank: int = 30
 
 
 class HybridRetriever:
@@ -58,8 +59,9 @@ class HybridRetriever:
         dense = self.data.vectors[rows] @ qvec
         w = self.fusion.dense_weight
         fused = w * _standardise(dense) + (1 - w) * _standardise(keyword[rows])
-        if self.fusion.answer_type_weight:
-            fused += self.fusion.answer_type_weight * self._answer_type_evidence(query, rows)
+        if self.fusion.answer_type_weight:  # only the leaders can still change places: score those
+            leaders = np.argsort(-fused, kind="stable")[:self.fusion.rerank]
+            fused[leaders] += self.fusion.answer_type_weight * self._answer_type_evidence(query, rows[leaders])
         order = np.argsort(-fused, kind="stable")[:top_k]
         return [(int(rows[i]), float(fused[i])) for i in order]
 
