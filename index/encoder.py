@@ -7,20 +7,10 @@ from pathlib import Path
 import numpy as np
 
 from .paths import cache_dir
+from .threads import cpu_threads, set_torch_threads
 
 DEFAULT_MODEL = "multilingual-e5-small"
 BATCH_SIZE = 32
-
-
-def cpu_threads() -> int:
-    """Threads to use: the cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-os.environ.setdefault("OMP_NUM_THREADS", str(cpu_threads()))
 
 
 class Encoder:
@@ -114,11 +104,10 @@ def load_encoder(model: str | None = None) -> Encoder:
 
 
 def _load_sentence_transformer(name_or_path: str):
-    import torch
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
-    torch.set_num_threads(cpu_threads())
+    set_torch_threads()
     hf_logging.disable_progress_bar()
     local = Path(name_or_path).expanduser()
     try:

