@@ -23,8 +23,8 @@ class Fusion:
     the unit the question names) gain ``answer_type_weight`` (0–1 evidence, in z-score units).
     The weights were fitted on one development set and checked on the other (``benchmarks/fit_fusion.py``)."""
 
-    dense_weight: float = 0.8
-    answer_type_weight: float = 0.75
+    dense_weight: float = 0.4
+    answer_type_weight: float = 2.0
     pool: int = 100
     rerank: int = 30
 

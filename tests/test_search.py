@@ -9,7 +9,9 @@ import pytest
 
 from dafu.cli import main
 
-from conftest import DEV_JSONL, DEV_REAL_JSONL
+from conftest import DEV_JSONL, DEV_REAL_JSONL, ROOT
+
+HELDOUT_JSONL = ROOT / "tests" / "data" / "heldout.jsonl"
 
 CITATION_KEYS = {"title", "doc_number", "agency", "date"}
 
@@ -97,6 +99,15 @@ def test_eval_on_real_letters_beats_naive_baselines(dev_searcher):
     metrics = evaluate_retrieval(dev_searcher, load_questions(DEV_REAL_JSONL))
     assert metrics["n"] == 47
     assert metrics["hit@1"] > 0.81 and metrics["hit@5"] >= 0.94
+
+
+def test_eval_on_project_heldout_questions(dev_searcher):
+    """40 questions written apart from the dev sets (other facts, indirect place names, traditional script)."""
+    from dafu.search.evaluate import evaluate_retrieval, load_questions
+
+    metrics = evaluate_retrieval(dev_searcher, load_questions(HELDOUT_JSONL))
+    assert metrics["n"] == 40
+    assert metrics["hit@1"] >= 0.85 and metrics["hit@5"] >= 0.95
 
 
 def test_bad_eval_file_is_a_clear_error(seed_index, tmp_path, capsys):
