@@ -162,9 +162,8 @@ def _assemble(previous: IndexData | None, kept: dict[str, dict], fresh: list[Let
     new_chunks: list[Chunk] = []
     new_texts: list[str] = []
     for letter in fresh:
-        row = {**letter.to_dict(), "chunks": 0}
         pieces = chunk_sections(letter)
-        row["chunks"] = len(pieces)
+        row = {**letter.to_dict(), "chunks": len(pieces)}
         letters.append(row)
         new_chunks.extend(pieces)
         new_texts.extend(index_text(row, c) for c in pieces)

@@ -214,8 +214,9 @@ def test_api_search_filters(client, seed_searcher):
     ({"q": QUESTION, "year": "24"}, "four digits"),
     ({"q": "a\x00b"}, "control"),
 ])
-def test_api_search_errors(client, params, message):
-    assert message in _json_error(client.get("/api/search", query_string=params), 400)
+@pytest.mark.parametrize("endpoint", ["/api/search", "/api/ask"])  # one validation serves both
+def test_api_search_and_ask_errors(client, endpoint, params, message):
+    assert message in _json_error(client.get(endpoint, query_string=params), 400)
 
 
 def test_api_letter(client, seed_searcher, letter_id):
