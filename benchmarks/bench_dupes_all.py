@@ -25,7 +25,7 @@ from dafu.search.dupes import DEFAULT_PAIR_THRESHOLD, copy_index, pairs_in_space
 from dafu.search.similarity import LetterSpace
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [ROOT / "corpus" / "letters", ROOT.parent / "shared" / "eval" / "dev_letters"]
+SOURCES = [ROOT / "corpus" / "letters", ROOT / "tests" / "data" / "eval" / "dev_letters"]
 
 
 def sentences() -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from dafu.search.api import MODES, Searcher
 from dafu.search.evaluate import load_questions
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev.jsonl"
+DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "eval" / "dev.jsonl"
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
     python benchmarks/calibrate_abstention.py [--seed-index DIR] [--dev-index DIR]
 
-Without index directories it builds both (seeds; seeds + ../shared/eval/dev_letters) in a temporary folder.
+Without index directories it builds both (seeds; seeds + tests/data/eval/dev_letters) in a temporary folder.
 Data: dev.jsonl (20 answerable, seed index), dev_real.jsonl (47 answerable, dev index) and
 tests/data/unanswerable.jsonl (questions the letters cannot answer, asked of both indexes).
 1. Sentence weights (W_KW, W_TYPE, W_RANK, W_BOILERPLATE; W_COS = 1): a grid, fitted on dev.jsonl by answer@1 without
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval"
+EVAL = ROOT / "tests" / "data" / "eval"
 
 
 def main() -> int:

@@ -2,7 +2,7 @@
 pairs on the seed + dev letters, and the thresholds they support.
 
 Topics: the seed letters are one cluster (elderly care, 养老/医养结合); the dev letters' clusters A-D are
-read from ``../shared/eval/dev_letters.md``. Paraphrases: hand-written drafts restating, in other words,
+read from ``tests/data/eval/dev_letters.md``. Paraphrases: hand-written drafts restating, in other words,
 the proposal an indexed letter answers (``dupes_drafts.py``); unrelated drafts treat topics no letter does.
 
 Rules (printed with the figures), on scores rounded to 0.01:
@@ -33,7 +33,7 @@ from dafu.search.api import Searcher  # noqa: E402
 from dafu.search.dupes import TIERS, pairs_in_space, score_drafts  # noqa: E402
 from dafu.search.similarity import letter_space  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
+SHARED = Path(__file__).resolve().parents[1] / "tests" / "data" / "eval"
 
 
 def topics(ids: list[str]) -> dict[str, str]:

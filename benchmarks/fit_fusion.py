@@ -1,8 +1,8 @@
 """Fit hybrid fusion's dense weight on one question set and check it on the other.
 
 Each query is embedded once; the sweep re-fuses the same scores. Usage (--check may be repeated):
-  python benchmarks/fit_fusion.py --fit DEV_INDEX_DIR ../shared/eval/dev_real.jsonl \
-      --check SEED_INDEX_DIR ../shared/eval/dev.jsonl --check DEV_INDEX_DIR tests/data/heldout.jsonl
+  python benchmarks/fit_fusion.py --fit DEV_INDEX_DIR tests/data/eval/dev_real.jsonl \
+      --check SEED_INDEX_DIR tests/data/eval/dev.jsonl --check DEV_INDEX_DIR tests/data/heldout.jsonl
 """
 from __future__ import annotations
 

@@ -8,10 +8,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-DEV_JSONL = SHARED / "eval" / "dev.jsonl"
-DEV_REAL_JSONL = SHARED / "eval" / "dev_real.jsonl"
-DEV_LETTERS = SHARED / "eval" / "dev_letters"
+DATA = ROOT / "tests" / "data"
+
+
+def data_path(*parts: str) -> Path:
+    """A file or folder under tests/data/; a missing one stops the run loudly (tests never read outside the repo)."""
+    path = DATA.joinpath(*parts)
+    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+        raise FileNotFoundError(f"test data missing: {path} (tests read only files inside the repository)")
+    return path
+
+
+EVAL = data_path("eval")
+DEV_JSONL = data_path("eval", "dev.jsonl")
+DEV_REAL_JSONL = data_path("eval", "dev_real.jsonl")
+DEV_LETTERS = data_path("eval", "dev_letters")
 SEEDS = ROOT / "corpus" / "letters"
 
 os.environ["HF_HUB_OFFLINE"] = "1"

@@ -10,9 +10,10 @@ import regex
 from dafu.corpus.chunk import chunk_sections
 from dafu.corpus.normalize import normalize_for_match
 from dafu.corpus.parse import parse_letter
+from conftest import EVAL
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "eval"
+SHARED = EVAL
 LETTERS = sorted((ROOT / "corpus" / "letters").glob("*.txt")) + sorted((SHARED / "dev_letters").glob("dev-*.txt"))
 BREAKS = regex.compile(r"[。！？!?；;，,、\n]")
 

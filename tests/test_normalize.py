@@ -9,9 +9,10 @@ import pytest
 from opencc import OpenCC
 
 from dafu.corpus.normalize import normalize_for_index, normalize_for_match, strip_pinyin, to_simplified
+from conftest import EVAL
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "eval"
+SHARED = EVAL
 LETTERS = sorted((ROOT / "corpus" / "letters").glob("*.txt")) + sorted((SHARED / "dev_letters").glob("dev-*.txt"))
 
 

@@ -9,10 +9,11 @@ import regex
 
 from dafu.corpus.clean import clean_body
 from dafu.corpus.parse import MalformedLetter, parse_letter
+from conftest import DEV_LETTERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpus" / "letters").glob("*.txt"))
-DEV = sorted((ROOT.parent / "shared" / "eval" / "dev_letters").glob("dev-*.txt"))
+DEV = sorted(DEV_LETTERS.glob("dev-*.txt"))
 MARKUP_OR_SPACE = regex.compile(r"[\s#*>|\-\u200b-\u200d\ufeff]")
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from dafu.web import create_app
 from dafu.web.layout import body_paragraphs
+from conftest import DEV_LETTERS
 
 SEED_CITED = "闽卫督函〔2024〕25号"
 QUESTION = "医疗护理员培训补助标准是多少"
@@ -366,7 +367,7 @@ def test_running_app_picks_up_a_newer_index_generation(seed_index, tmp_path):
     shutil.copytree(seed_index, index_dir)
     app_client = create_app(index_dir=index_dir).test_client()
     assert app_client.get("/api/health").get_json()["letter_count"] == 5
-    build_index([SEEDS.parent.parent.parent / "shared" / "eval" / "dev_letters" / "dev-001.txt"], index_dir=index_dir)
+    build_index([DEV_LETTERS / "dev-001.txt"], index_dir=index_dir)
     assert app_client.get("/api/health").get_json()["letter_count"] == 6
     found = app_client.get("/api/search?q=华容县第二幼儿园&k=3").get_json()["results"]
     assert found[0]["letter_id"] == "dev-001"
