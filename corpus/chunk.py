@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import regex
 
 from .models import Chunk, Letter
+from .text import SENTENCE, clauses
 
 HEADING_LEVELS = [
     regex.compile(r"^[一二三四五六七八九十]{1,3}[、.．]"),
@@ -23,8 +24,6 @@ HEADING_END = regex.compile(r"[。！？!?；;：:]")
 CLOSING = regex.compile(
     r"^(?:(?:再次|真诚|诚挚|衷心|非常)\S{0,4}感谢|感谢|谢谢|專此|专此|特此|此复|以上答复|以上回复|以上办理|"
     r"联系人|聯系人|联系电话|承办|承辦|分管领导|领导署名|抄送)")
-SENTENCE = regex.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)\"']*|(?=\n)|$)")
-CLAUSE = regex.compile(r"[^，,、]*(?:[，,、]+|$)")
 # The line that closes a letter's header block ("…收悉。现答复如下："): what follows is the reply itself.
 OPENING = regex.compile(r"收悉|答复如下|回复如下|答複如下|现将[^。]{0,30}(?:答复|回复|报告)|如下[:：]\s*$")
 OPENING_WITHIN = 8  # paragraphs
@@ -139,8 +138,8 @@ def _units(body: str, start: int, end: int, max_chars: int) -> list[_Unit]:
         if e - s <= max_chars:
             units.append(_Unit(s, e, breaks))
         else:
-            clauses = [c.span() for c in CLAUSE.finditer(body, s, e) if c.start() < c.end()]
-            units += [_Unit(cs, ce, breaks and k == 0) for k, (cs, ce) in enumerate(clauses)]
+            pieces = clauses(body, s, e, items=True)
+            units += [_Unit(cs, ce, breaks and k == 0) for k, (cs, ce) in enumerate(pieces)]
         new_paragraph = body[e:e + 1] == "\n"
     return units
 

@@ -14,7 +14,8 @@ import unicodedata
 import regex
 
 from .models import Metadata
-from .normalize import PINYIN_ANNOTATION, to_simplified
+from .normalize import to_simplified
+from .text import PINYIN_ANNOTATION, valid_date
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
 CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
@@ -272,7 +273,7 @@ def _format(year, month, day) -> str | None:
         return None
     if month is None or not 1 <= month <= 12:
         return f"{year:04d}"
-    if day is None or not 1 <= day <= 31:
+    if day is None or not valid_date(year, month, day):
         return f"{year:04d}-{month:02d}"
     return f"{year:04d}-{month:02d}-{day:02d}"
 

@@ -1,7 +1,7 @@
 """Normalisation of what is indexed and queried (never of what is stored or displayed).
 
 Width folding (NFKC), removal of the bracketed pinyin that mirror sites put after converted
-characters (``區(qū)`` -> ``區``), and traditional -> simplified conversion with OpenCC's ``t2s``
+characters (``區(qū)`` -> ``區``, corpus/text.py), and traditional -> simplified conversion with OpenCC's ``t2s``
 dictionaries, applied as a per-character table plus its phrase exceptions, which gives the same
 output as ``OpenCC('t2s').convert`` at ~30x its speed.
 """
@@ -12,22 +12,9 @@ import re
 import unicodedata
 from importlib import resources
 
-import regex
+from .text import strip_pinyin
 
-TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_SYLLABLE = r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouvü]{1,3}(?:ng|n|r)?"
-# Pinyin in () right after a CJK character (or after the latin debris of a mis-encoded one, ``F(xiàn)``):
-# with a tone mark anything pinyin-like, without one only a well-formed syllable after a Han character.
-PINYIN_ANNOTATION = regex.compile(
-    rf"(?:(?<=[\p{{Han}}A-Za-z])[(（](?=[a-zü{TONE_VOWELS}]*[{TONE_VOWELS}])[a-zü{TONE_VOWELS}]{{1,6}}[)）]"
-    rf"|(?<=\p{{Han}})[(（]{_SYLLABLE}[)）])"
-)
 WHITESPACE_AND_QUOTES = re.compile(r"[\s“”\"‘’'「」]+")
-
-
-def strip_pinyin(text: str) -> str:
-    """Remove mirror-copy pinyin annotations: ``計(jì)劃`` -> ``計劃``; ``(第20252060号)``, ``(A)`` stay."""
-    return PINYIN_ANNOTATION.sub("", text)
 
 
 @functools.lru_cache(maxsize=1)

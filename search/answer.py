@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..corpus.normalize import normalize_for_index, normalize_for_match
+from ..corpus.text import clauses, sentences
 from ..index.keyword import QUERY_STOPWORDS, query_tokens
 from .conflicts import find_conflicts
 from .figures import expected_units, fold, question_types, type_evidence
@@ -29,7 +30,6 @@ EXTRA_MARGIN = 0.08      # further sentences within this score of the best are a
 EMBED_CANDIDATES = 12    # sentences embedded per question, after a cheap keyword / type pre-ranking
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
 
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 # Formulas every letter has (thanks, receipt, contact lines, signature) answer no question.
 _BOILERPLATE = re.compile(r"感谢|收悉|答复如下|现答复|此复|联系人|联系电话|抄送|特此|关心和支持|意见和建议|批评指正|"
@@ -141,8 +141,8 @@ def split_units(passage: dict, number: int) -> list[Unit]:
     """Sentences of a passage (long ones cut at commas), trimmed of markup, with letter-body offsets."""
     text, base = passage["text"], int(passage.get("start") or 0)
     units = []
-    for m in _SENTENCE.finditer(text):
-        for start, end in _pieces(text, m.start(), m.end()):
+    for s, e in sentences(text):
+        for start, end in _pieces(text, s, e):
             lead = _MARKUP.match(text, start, end)
             start = lead.end() if lead else start
             while end > start and text[end - 1] in " \t*#|，,、：:":
@@ -159,12 +159,11 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``start:end`` as one piece, or, when longer than MAX_UNIT, as runs of whole clauses."""
     if end - start <= MAX_UNIT:
         return [(start, end)]
-    cuts = [m.end() for m in re.finditer(r"[，,：:]", text[start:end])]
     pieces, piece_start = [], start
-    for cut in cuts:
-        if start + cut - piece_start >= MAX_UNIT * 2 // 3:
-            pieces.append((piece_start, start + cut))
-            piece_start = start + cut
+    for _, cut in clauses(text, start, end)[:-1]:
+        if cut - piece_start >= MAX_UNIT * 2 // 3:
+            pieces.append((piece_start, cut))
+            piece_start = cut
     if end - piece_start < 12 and pieces:
         pieces[-1] = (pieces[-1][0], end)
     else:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 from ..corpus.normalize import normalize_for_index
+from ..corpus.text import clauses
 from ..index.keyword import tokenize
 from .figures import TIME_UNITS, figures
 
 MIN_OVERLAP = 0.6        # Jaccard of the measures' words
 MIN_CONTAINMENT = 0.75   # share of the shorter measure's words found in the longer
 MIN_RELEVANCE = 0.5      # IDF-weighted share of the question's words found in each clause
-_CLAUSE = re.compile(r"[^，,。；;：:！？!?\n]+")
 _LEAD = re.compile(r"^(?:截至|截止|到|至|自|从)?\s*(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|末|初)?)?\s*"
                    r"(?:全省|全市|全区|全县|全州|我省|我市|我区|我县|本省|本市)?(?:共有|共|有|已有|已)?")
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
@@ -47,8 +47,8 @@ def find_conflicts(question_weights: dict[str, float], units, letters: dict[str,
 def _facts(unit) -> list[dict]:
     """Each figure of a sentence with the words that say what it measures."""
     out = []
-    for clause in _CLAUSE.finditer(unit.text):
-        text = clause.group(0).strip()
+    for start, end in clauses(unit.text):
+        text = unit.text[start:end].rstrip("，,：:")
         for fig in figures(text):
             if fig.unit in TIME_UNITS or fig.value is None or fig.unit == "岁":
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..corpus.text import CN_NUMERAL_CHARS, blank_pinyin, parse_number, valid_date
 from .highlight import _fold_char
 
 # Count units, longest first so 人次 wins over 人 and 平方米 over 米.
@@ -13,9 +14,8 @@ UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 �
 % ％ ‰ 岁 倍 分钟 小时 天 周 年 个月 月 日""".split(), key=len, reverse=True)
 TIME_UNITS = frozenset("年 个月 月 日 天 周 小时 分钟".split())
 PERCENT = frozenset("% ％ ‰".split())
-CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 
-_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)"
+_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
 _UNIT = "|".join(re.escape(u) for u in UNITS)
 FIGURE_RE = re.compile(rf"(?P<num>{_NUM})\s*(?P<mag>[万亿千百])?\s*(?P<approx>余|多)?\s*(?P<unit>{_UNIT})")
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
@@ -84,15 +84,20 @@ def figures(text: str, with_time: bool = False) -> list[Figure]:
         if unit in TIME_UNITS and re.fullmatch(r"(?:19|20)\d{2}", m.group("num")):
             continue
         value = _value(m.group("num"), m.group("mag"))
-        if m.group("num")[0] in CN_DIGITS and (unit in TIME_UNITS or value == 1):
+        if m.group("num")[0] in CN_NUMERAL_CHARS and (unit in TIME_UNITS or value == 1):
             continue  # 一张图, 一年 — words, not figures
         found.append(Figure(m.start(), m.end(), text[m.start():m.end()], value, unit))
     return found
 
 
 def dates(text: str) -> list[tuple[int, int]]:
-    """Spans of dates (``2020年12月底``, ``6月28日``)."""
-    return [m.span() for m in DATE_RE.finditer(fold(text))]
+    """Spans of real dates (``2020年12月底``, ``6月28日``; not ``2月31日``)."""
+    return [m.span() for m in DATE_RE.finditer(fold(text)) if _is_real_date(m.group(0))]
+
+
+def _is_real_date(text: str) -> bool:
+    parts = {unit: int(num) for num, unit in re.findall(r"(\d+)\s*([年月日])", text)}
+    return valid_date(parts.get("年", 2000), parts.get("月"), parts.get("日"))
 
 
 def organisations(text: str) -> list[tuple[int, int]]:
@@ -146,34 +151,10 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
 def fold(text: str) -> str:
     """``text`` folded for matching (width, script, case) at the same length: spans found in it fit ``text``;
     the pinyin annotations of mirror copies (``萬(wàn)``) become spaces."""
-    blanked = _PINYIN.sub(lambda m: " " * len(m.group(0)), text)
-    return "".join(_fold_char(ch) for ch in blanked)
-
-
-_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zA-Z\u00c0-\u01dc\u0300-\u036f\u1e3f\u0144\u0148\u01f9]{1,8}[)）]")
+    return "".join(_fold_char(ch) for ch in blank_pinyin(text))
 
 
 def _value(num: str, magnitude: str | None) -> float | None:
+    value = parse_number(num)
     scale = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}.get(magnitude or "", 1.0)
-    if num[0].isdigit():
-        try:
-            return float(num.replace(",", "")) * scale
-        except ValueError:
-            return None
-    value = _chinese_number(num)
     return None if value is None else value * scale
-
-
-def _chinese_number(text: str) -> float | None:
-    """Small Chinese numerals (一 … 九千九百九十九)."""
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    total, current = 0, 0
-    for ch in text:
-        if ch in digits:
-            current = digits[ch]
-        elif ch in "十百千":
-            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
-            current = 0
-        else:
-            return None
-    return float(total + current)

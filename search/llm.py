@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 from ..corpus.normalize import normalize_for_match
+from ..corpus.text import sentences
 
 DEFAULT_TIMEOUT = 30.0
 SYSTEM_PROMPT = ("你是政府答复函问答助手。只依据用户给出的编号段落回答问题，用一到三句简洁的中文作答，"
@@ -18,7 +19,6 @@ SYSTEM_PROMPT = ("你是政府答复函问答助手。只依据用户给出的�
                  "段落中没有答案时，只回答“无法回答”。")
 _CITE = re.compile(r"[\[［【]\s*(\d{1,3})\s*[\]］】]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 
 def endpoint() -> str | None:
@@ -84,8 +84,8 @@ def check_reply(reply: str, passages: list[dict]) -> tuple[list[dict] | None, st
 def _items(reply: str, passages: list[dict]) -> list[dict]:
     """One item per sentence of the reply; a sentence without a marker takes the next marked one's citations."""
     items, pending = [], []
-    for m in _SENTENCE.finditer(reply):
-        sentence = m.group(0)
+    for start, end in sentences(reply):
+        sentence = reply[start:end]
         numbers = list(dict.fromkeys(int(n) for n in _CITE.findall(sentence)))
         text = _CITE.sub("", sentence).strip()
         if not text.strip("。！？!? "):

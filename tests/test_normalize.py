@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from opencc import OpenCC
 
-from dafu.corpus.normalize import normalize_for_index, normalize_for_match, strip_pinyin, to_simplified
+from dafu.corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
+from dafu.corpus.text import strip_pinyin
 from conftest import EVAL
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,95 @@
+"""One text toolkit for every layer: sentences and clauses, mirror-copy pinyin annotations, Chinese numerals
+(cn2an) and calendar-checked dates. Chunking, answers, conflicts and the LLM check all split and read text here."""
+from __future__ import annotations
+
+import datetime
+import re
+
+import cn2an
+import regex
+
+SENTENCE_ENDS = "。！？!?；;"
+# A sentence: up to its end marks (with any closing quotes or brackets after them), or up to a line break.
+SENTENCE = regex.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)\"']*|(?=\n)|$)")
+CLAUSE_MARKS = "，,：:"
+
+
+def _clause_pattern(marks: str) -> regex.Pattern:
+    """A clause: up to and with its run of delimiters (``marks``)."""
+    return regex.compile(rf"[^{marks}]*(?:[{marks}]+|$)")
+
+
+CLAUSE = _clause_pattern(CLAUSE_MARKS)
+# Enumeration commas (、) cut too: the finest pieces, for sentences too long for one passage.
+CLAUSE_OR_ITEM = _clause_pattern(CLAUSE_MARKS + "、")
+
+TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYLLABLE = r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouvü]{1,3}(?:ng|n|r)?"
+# Pinyin in () right after a CJK character (or after the latin debris of a mis-encoded one, ``F(xiàn)``):
+# with a tone mark anything pinyin-like, without one only a well-formed syllable after a Han character.
+PINYIN_ANNOTATION = regex.compile(
+    rf"(?:(?<=[\p{{Han}}A-Za-z])[(（](?=[a-zü{TONE_VOWELS}]*[{TONE_VOWELS}])[a-zü{TONE_VOWELS}]{{1,6}}[)）]"
+    rf"|(?<=\p{{Han}})[(（]{_SYLLABLE}[)）])"
+)
+
+CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text[start:end]``, surrounding whitespace trimmed, empty ones dropped."""
+    spans = []
+    for m in SENTENCE.finditer(text, start, len(text) if end is None else end):
+        spans.extend(_trimmed(text, *m.span()))
+    return spans
+
+
+def clauses(text: str, start: int = 0, end: int | None = None, items: bool = False) -> list[tuple[int, int]]:
+    """``(start, end)`` of each clause (comma or colon delimited, delimiter kept) of ``text[start:end]``;
+    with ``items`` enumeration commas (、) cut too."""
+    spans = []
+    for m in (CLAUSE_OR_ITEM if items else CLAUSE).finditer(text, start, len(text) if end is None else end):
+        spans.extend(_trimmed(text, *m.span()))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [(start, end)] if start < end else []
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove mirror-copy pinyin annotations: ``計(jì)劃`` -> ``計劃``; ``(第20252060号)``, ``(A)`` stay."""
+    return PINYIN_ANNOTATION.sub("", text)
+
+
+def blank_pinyin(text: str) -> str:
+    """Pinyin annotations replaced by spaces of the same length, so spans found in the result fit ``text``."""
+    return PINYIN_ANNOTATION.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def parse_number(text: str) -> float | None:
+    """The value of an Arabic (``1,200.5``, ``1.5万``) or Chinese (``两千五`` = 2500, ``一万二千`` = 12000,
+    ``二〇二四`` = 2024) numeral, read by cn2an; None when ``text`` is not one number."""
+    text = text.strip()
+    if not text:
+        return None
+    if _ARABIC.fullmatch(text):
+        return float(text.replace(",", ""))
+    try:
+        value = cn2an.cn2an(text.replace(",", ""), "smart")
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    return float(value)
+
+
+def valid_date(year: int, month: int | None = None, day: int | None = None) -> bool:
+    """A real calendar date (``2024-02-31`` is not), as far as it is given."""
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except (ValueError, TypeError):
+        return False
+    return True
