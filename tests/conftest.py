@@ -1,5 +1,9 @@
 """Shared fixtures: the real seed index and the seed + dev_letters index, each built once per session
-into temporary directories (DAFU_INDEX_DIR / DAFU_CACHE_DIR never point at a user's data)."""
+into temporary directories (DAFU_INDEX_DIR / DAFU_CACHE_DIR never point at a user's data).
+
+Tiers: a test that uses one of ``MODEL_FIXTURES`` (directly or through another fixture), or is listed in
+``MODEL_MODULES`` or ``MODEL_TESTS``, is marked ``model`` here; ``make test-fast`` runs
+``-m "not model and not browser"``, where a test that loads the embedding model anyway fails and says so."""
 from __future__ import annotations
 
 import os
@@ -27,6 +31,39 @@ SEEDS = ROOT / "corpus" / "letters"
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+MODEL_FIXTURES = {"seed_index", "seed_searcher", "dev_index", "dev_searcher", "xss_client"}
+# modules whose tests build indexes or run the encoder themselves rather than through a fixture
+MODEL_MODULES = {"test_e5convert", "test_encoder", "test_index", "test_ingest", "test_bundle"}
+# tests that run the model in a ``python -m dafu`` subprocess, where the guard below cannot see it
+MODEL_TESTS = {"test_first_use_builds_index_and_prints_cited_passages"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (MODEL_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__ in MODEL_MODULES
+                or item.originalname in MODEL_TESTS):
+            item.add_marker(pytest.mark.model)
+
+
+@pytest.fixture(autouse=True)
+def _no_model_in_fast_tier(request, monkeypatch):
+    """In a run that deselects ``model`` tests, loading the embedding model is a missing mark, not a slow test."""
+    if request.node.get_closest_marker("model") or "not model" not in (request.config.getoption("markexpr") or ""):
+        yield
+        return
+    from dafu.index import e5convert, encoder
+
+    def refuse(*args, **kwargs):
+        pytest.fail(f"{request.node.nodeid} loads the embedding model: use a fixture of MODEL_FIXTURES or add "
+                    f"its module to MODEL_MODULES in tests/conftest.py", pytrace=False)
+
+    for cls in (encoder.E5Encoder, encoder.SentenceTransformerEncoder):
+        monkeypatch.setattr(cls, "encode_queries", refuse)
+        monkeypatch.setattr(cls, "encode_passages", refuse)
+    monkeypatch.setattr(encoder, "_load_sentence_transformer", refuse)
+    monkeypatch.setattr(e5convert, "ensure_e5_model", refuse)
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)
