@@ -9,12 +9,19 @@ from __future__ import annotations
 import codecs
 import functools
 import logging
+import os
 import re
+import stat
 import unicodedata
 import zipfile
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+DEFAULT_MAX_FILE_MB = 20
+MAX_UNPACK_FACTOR = 10   # a .docx may unpack to at most this many times the file size limit
+MAX_ZIP_RATIO = 100      # ... and no part of it may be compressed more than this (zip bombs)
+MAX_ZIP_ENTRIES = 10000
+MAX_HTML_DEPTH = 400     # real pages nest a few dozen elements deep
 
 
 class UnreadableDocument(Exception):
@@ -26,6 +33,22 @@ class UnreadableDocument(Exception):
         super().__init__(f"{self.path}: {reason}" if self.path else reason)
 
 
+def max_file_bytes() -> int:
+    """The largest letter file read, in bytes: ``DAFU_MAX_FILE_MB`` megabytes (default 20)."""
+    raw = os.environ.get("DAFU_MAX_FILE_MB", "").strip()
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_FILE_MB
+    except ValueError:
+        mb = -1.0
+    if not mb > 0:
+        raise ValueError(f"DAFU_MAX_FILE_MB 应为正数 / DAFU_MAX_FILE_MB must be a positive number, not {raw!r}")
+    return int(mb * 1024 * 1024)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.3g} MB"
+
+
 def extract_text(path: Path) -> str:
     """Return the text of the letter at `path`; raise UnreadableDocument."""
     path = Path(path)
@@ -35,20 +58,38 @@ def extract_text(path: Path) -> str:
         raise UnreadableDocument(
             f"不支持的文件类型 / unsupported file type {suffix or '(none)'!r} "
             f"(支持 / supported: {', '.join(SUPPORTED_SUFFIXES)})", path)
+    limit = max_file_bytes()
     try:
-        data = path.read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableDocument("不是普通文件 / not a regular file", path)
+        if info.st_size > limit:
+            raise UnreadableDocument(_too_large(info.st_size, limit), path)
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
-        raise UnreadableDocument(f"无法读取文件 / cannot read file: {exc}", path) from exc
+        raise UnreadableDocument(f"无法读取文件 / cannot read file: {exc.strerror or exc}", path) from exc
+    if len(data) > limit:  # grew while being read
+        raise UnreadableDocument(_too_large(len(data), limit), path)
     if not data.strip():
         raise UnreadableDocument("空文件 / empty file", path)
     try:
         text = reader(data)
     except UnreadableDocument as exc:
         raise UnreadableDocument(exc.reason, path) from exc
+    except RecursionError as exc:
+        raise UnreadableDocument("文档结构嵌套过深 / document nested too deeply", path) from exc
+    except MemoryError as exc:
+        raise UnreadableDocument("内存不足，无法解析此文件 / out of memory while parsing this file", path) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     if not text.strip():
         raise UnreadableDocument("文档没有文字内容 / document contains no text", path)
     return text
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (f"文件过大（{_mb(size)}，上限 {_mb(limit)}，可用环境变量 DAFU_MAX_FILE_MB 调整）"
+            f" / file too large ({_mb(size)} > limit {_mb(limit)}; set DAFU_MAX_FILE_MB)")
 
 
 # ---------------------------------------------------------------- encodings
@@ -245,6 +286,7 @@ def _read_docx(data: bytes) -> str:
     import io
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    _check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
         lines = _docx_blocks(document)
@@ -255,6 +297,28 @@ def _read_docx(data: bytes) -> str:
             raise UnreadableDocument(f"DOCX 文件损坏 / corrupt DOCX: {exc}") from exc
         raise
     return "\n".join(lines)
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip (a .docx) whose parts would unpack to too much or are compressed suspiciously well (a zip
+    bomb), from the sizes its directory declares, before anything is inflated (zipfile stops at them)."""
+    import io
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UnreadableDocument(f"DOCX 文件损坏或无法解析 / corrupt or unreadable DOCX: {exc}") from exc
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise UnreadableDocument(f"DOCX 含 {len(entries)} 个部件，过多 / DOCX has too many parts ({len(entries)})")
+    total = sum(e.file_size for e in entries)
+    limit = MAX_UNPACK_FACTOR * max_file_bytes()
+    if total > limit:
+        raise UnreadableDocument(f"DOCX 解压后过大（{_mb(total)}，上限 {_mb(limit)}），疑似压缩炸弹"
+                                 f" / DOCX would unpack to {_mb(total)} (limit {_mb(limit)}): zip bomb?")
+    for e in entries:
+        if e.file_size > (1 << 20) and e.file_size > MAX_ZIP_RATIO * max(e.compress_size, 1):
+            raise UnreadableDocument(
+                f"DOCX 部件 {e.filename} 压缩比异常（{e.file_size // max(e.compress_size, 1)} 倍），疑似压缩炸弹"
+                f" / DOCX part {e.filename} is compressed {e.file_size // max(e.compress_size, 1)}:1: zip bomb?")
 
 
 def _docx_blocks(container) -> list[str]:
@@ -334,6 +398,10 @@ def _read_html(data: bytes) -> str:
     text = decode_bytes(data, declared.group(1).decode("ascii") if declared else None)
     soup = BeautifulSoup(text, "lxml")
     root = soup.body or soup
+    depth = _depth(soup)
+    if depth > MAX_HTML_DEPTH:
+        raise UnreadableDocument(f"HTML 嵌套过深（超过 {MAX_HTML_DEPTH} 层）"
+                                 f" / HTML nested more than {MAX_HTML_DEPTH} levels deep")
     for tag in root.find_all(_DROP_TAGS):
         if not tag.decomposed:
             tag.decompose()
@@ -350,6 +418,19 @@ def _read_html(data: bytes) -> str:
     out = [ln for ln in (re.sub(r"[ \t\r\n\f\xa0]+", " ", ln).strip() for ln in lines)
            if ln and not _junk(ln) and not (len(ln) <= 80 and _SITE_TEXT.search(ln))]
     return "\n".join(out)
+
+
+def _depth(root) -> int:
+    """How deeply elements nest under ``root`` (without recursion)."""
+    from bs4 import Tag
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_HTML_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return deepest
 
 
 def _attrs(tag) -> str:

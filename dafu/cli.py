@@ -9,13 +9,22 @@ from .search.api import MODES, IndexMissing, ModelMismatch, Searcher
 from .search.highlight import mark_terms
 
 
+EXIT_OK, EXIT_NOTHING_INDEXED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes: 0 done; 1 nothing could be indexed (every file refused, each with its reason) or no draft
+    could be read; 2 an error (a path that does not exist, disk full, another build running, bad settings);
+    130 interrupted. On 1, 2 and 130 the index is left as it was."""
     args = _parser().parse_args(argv)
     try:
-        return args.run(args) or 0
+        return args.run(args) or EXIT_OK
     except (IndexMissing, ModelMismatch, ValueError, OSError, RuntimeError) as err:
         print(f"dafu: {err}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("dafu: 已中断，索引未改变 / interrupted: the index is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,12 +90,20 @@ def _open(args) -> Searcher:
 
 
 def _index(args) -> int:
+    import signal
+
     from .index.build import build_index
 
+    if hasattr(signal, "SIGTERM"):  # `kill` cleans up like Ctrl-C: no half-written generation is left
+        signal.signal(signal.SIGTERM, _interrupted)
     report = build_index(args.paths, args.index_dir, model=args.model, rebuild=args.rebuild,
                          progress=sys.stderr.isatty())
     print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
-    return 1 if report.failed else 0
+    return EXIT_NOTHING_INDEXED if report.failed else EXIT_OK
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _search(args) -> int:

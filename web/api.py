@@ -9,7 +9,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from .app import service
 from .openapi import openapi_spec
-from .params import InvalidRequest, count_param, draft_request, search_request
+from .params import InvalidRequest, count_param, draft_request, json_body, search_request
 
 api = Blueprint("api", __name__)
 
@@ -40,7 +40,7 @@ def dupes():
     cfg = current_app.config
     if not request.is_json:
         raise UnsupportedMediaType()
-    body = request.get_json(silent=True)
+    body = json_body(request.get_data(cache=False), cfg["MAX_JSON_DEPTH"])
     if not isinstance(body, dict):
         raise InvalidRequest("请求体应为 JSON 对象 / body must be a JSON object {\"title\", \"text\", \"k\"}")
     req = draft_request(body.get("title"), body.get("text"), body.get("k"), cfg["DUPES_K"], cfg["MAX_DUPES_K"],

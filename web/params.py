@@ -1,6 +1,7 @@
 """Checking what a request asks for: the query, k, mode, filters and letter ids (shared by pages and API)."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -87,7 +88,33 @@ def _clean_query(raw: str) -> str:
 
 
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+    """Control or invisible format characters, or lone surrogates (``"\\ud800"`` in JSON: not text)."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text)
+
+
+def json_body(raw: bytes, max_depth: int):
+    """The JSON value of a request body; ``InvalidRequest`` for anything that is not JSON, nests deeper than
+    ``max_depth`` (checked before parsing, so a 1,000-deep body never reaches the parser) or is not UTF-8."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidRequest("请求体不是 UTF-8 文本 / body is not UTF-8") from None
+    depth = 0
+    for token in _JSON_BRACKETS.findall(text):
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                raise InvalidRequest(f"JSON 嵌套过深（超过 {max_depth} 层）/ JSON nested deeper than {max_depth} levels")
+        elif token in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise InvalidRequest("请求体不是有效的 JSON / body is not valid JSON: send a JSON object "
+                             "{\"title\", \"text\", \"k\"}") from None
+
+
+_JSON_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 @dataclass
@@ -113,7 +140,8 @@ def draft_request(title, text, k, default_k: int, max_k: int, max_title: int, ma
     if len(body) > max_chars:
         raise InvalidRequest(f"正文太长，请不超过 {max_chars} 个字 / text longer than {max_chars} characters")
     if _has_control(title) or _has_control(body.replace("\n", "").replace("\t", "")):
-        raise InvalidRequest("内容含有不可见的控制字符 / draft contains control characters")
+        raise InvalidRequest("内容含有不可见的控制字符或无效字符 / draft contains control characters or lone "
+                             "surrogates")
     if isinstance(k, bool) or not (k is None or isinstance(k, (int, str))):
         raise InvalidRequest("k 必须是整数 / k must be an integer")
     return DraftRequest(title, body, count_param(None if k is None else str(k), default_k, max_k))

@@ -25,8 +25,10 @@ def serve(index_dir=None, host: str = "127.0.0.1", port: int = 8000) -> None:
     manifest = searcher.manifest
     print(f"dafu: {manifest.get('letter_count')} 封来信、{manifest.get('chunk_count')} 个段落；"
           f"请在浏览器打开 http://{_url_host(host)}:{port}/", file=sys.stderr, flush=True)
-    waitress_serve(create_app(index_dir, searcher=searcher), host=host, port=port, threads=THREADS,
-                   ident="dafu")
+    app = create_app(index_dir, searcher=searcher)
+    # waitress reads (and spools to disk) a whole body before the app sees it: refuse big ones from the header
+    waitress_serve(app, host=host, port=port, threads=THREADS, ident="dafu",
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1)
 
 
 def _warm_up(searcher: Searcher) -> None:
