@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Check the topics development set: every gold span occurs in its letter (whitespace removed, as
+tests/data/eval/check_dev_real.py does), every letter has a question and a source row, every question's topic
+belongs to the split file it is in, and no two letters are the same text. Standard library only.
+Usage: python3 tests/data/topics/check.py"""
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# The fixed split by topic: constants are fitted on FIT topics and reported on HELD topics.
+FIT = {"js", "sr", "yb", "cj", "fh", "rq", "xw", "xf", "gy", "dd"}
+HELD = {"ys", "ly", "jz", "tx", "bz", "tsg", "wg", "gjj", "wy", "cw"}
+WS = re.compile(r"\s+")
+
+letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("t-*.txt"))}
+sources = set(re.findall(r"^\|\s*(t-[a-z]+-\d+)\s*\|", "".join(p.read_text(encoding="utf-8")
+                                                                for p in HERE.glob("sources*.md")), re.M))
+failures, asked = [], set()
+counts = {}
+for name, topics in (("fit.jsonl", FIT), ("held.jsonl", HELD)):
+    for number, line in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        where = f"{name}:{number}"
+        if row.get("topic") not in topics:
+            failures.append(f"{where}: topic {row.get('topic')!r} is not in this split")
+        if not row["gold"] and row.get("kind") != "unanswerable":
+            failures.append(f"{where}: no gold and not marked unanswerable")
+        for letter_id, span in row["gold"]:
+            asked.add(letter_id)
+            if letter_id not in letters:
+                failures.append(f"{where}: no letter {letter_id}")
+            elif WS.sub("", span) not in letters[letter_id]:
+                failures.append(f"{where}: span not in {letter_id}: {span!r}")
+        key = (name, "unanswerable" if not row["gold"] else "answerable")
+        counts[key] = counts.get(key, 0) + 1
+failures += [f"letter {lid} has no question" for lid in sorted(set(letters) - asked)]
+failures += [f"letter {lid} has no source row" for lid in sorted(set(letters) - sources)]
+seen = {}
+for lid, text in letters.items():
+    if text in seen:
+        failures.append(f"letters {seen[text]} and {lid} are the same text")
+    seen.setdefault(text, lid)
+print("\n".join(failures))
+print(f"letters: {len(letters)}  " + "  ".join(f"{n} {k}: {v}" for (n, k), v in sorted(counts.items()))
+      + f"  failures: {len(failures)}")
+sys.exit(1 if failures else 0)
