@@ -213,7 +213,16 @@ def read_letter(path: Path, letter_id: str) -> Letter:
         raise LetterError(err.reason) from err
     except MalformedLetter as err:
         raise LetterError(f"没有可用的正文 / no usable body text ({err})") from err
+    except ValueError as err:
+        if "DAFU_MAX_FILE_MB" in str(err):  # a bad setting is not a bad file
+            raise
+        raise LetterError(f"解析出错 / cannot parse: {type(err).__name__}: {_text(err)}") from err
     except (RecursionError, MemoryError) as err:
         raise LetterError(f"文件过于复杂，无法解析 / too complex to parse ({type(err).__name__})") from err
     except Exception as err:  # noqa: BLE001 - reported per file, never stops the build
-        raise LetterError(f"解析出错 / cannot parse: {type(err).__name__}: {err}") from err
+        raise LetterError(f"解析出错 / cannot parse: {type(err).__name__}: {_text(err)}") from err
+
+
+def _text(err: Exception) -> str:
+    """An error message that can be printed and stored (a path in it may hold undecodable bytes)."""
+    return str(err).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -91,13 +91,19 @@ def _open(args) -> Searcher:
 
 def _index(args) -> int:
     import signal
+    import threading
 
     from .index.build import build_index
 
-    if hasattr(signal, "SIGTERM"):  # `kill` cleans up like Ctrl-C: no half-written generation is left
-        signal.signal(signal.SIGTERM, _interrupted)
-    report = build_index(args.paths, args.index_dir, model=args.model, rebuild=args.rebuild,
-                         progress=sys.stderr.isatty())
+    # `kill` cleans up like Ctrl-C: no half-written generation is left behind
+    catch = hasattr(signal, "SIGTERM") and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupted) if catch else None
+    try:
+        report = build_index(args.paths, args.index_dir, model=args.model, rebuild=args.rebuild,
+                             progress=sys.stderr.isatty())
+    finally:
+        if catch:
+            signal.signal(signal.SIGTERM, previous)
     print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
     return EXIT_NOTHING_INDEXED if report.failed else EXIT_OK
 

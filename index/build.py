@@ -14,6 +14,7 @@ from .. import __version__
 from ..corpus.chunk import chunk_sections
 from ..corpus.collect import (LetterError, Skipped, bundled_corpus_dir, display_path, find_letter_files,
                               letter_id_for, read_letter, resolve_path)
+from ..corpus.formats import max_file_bytes
 from ..corpus.models import Chunk, Letter
 from ..corpus.normalize import normalize_for_index
 from . import paths as index_paths
@@ -86,6 +87,7 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
     started = time.perf_counter()
     directory = index_paths.index_dir(index_dir)
     _check_paths(paths)
+    max_file_bytes()  # a bad DAFU_MAX_FILE_MB stops here, not at every file
     with build_lock(directory):
         remove_temporary(directory)
         previous = None if rebuild else _load_or_none(directory)

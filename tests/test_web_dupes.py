@@ -117,7 +117,7 @@ def test_dupes_page_form_and_nav(client):
     assert response.status_code == 200
     assert '<a href="/dupes" aria-current="page">查重</a>' in html
     assert 'method="post"' in html and 'name="title"' in html and '<textarea id="text" name="text"' in html
-    assert 'maxlength="20000"' in html
+    assert 'maxlength="5000"' in html
     assert "疑似重复" in html and "高度相似" in html and "文本近似复制" in html  # the legend
     assert 'href="/dupes"' in client.get("/").get_data(as_text=True)  # nav link on the search page
 
@@ -168,5 +168,5 @@ def test_openapi_describes_dupes(client):
     assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("DupesRequest")
     assert {"400", "415", "200"} <= set(post["responses"])
     request = spec["components"]["schemas"]["DupesRequest"]
-    assert request["properties"]["text"]["maxLength"] == 20000 and request["required"] == ["text"]
+    assert request["properties"]["text"]["maxLength"] == 5000 and request["required"] == ["text"]
     assert [path for path, ops in spec["paths"].items() if set(ops) != {"get"}] == ["/api/dupes"]
