@@ -27,6 +27,7 @@ CLOSING = regex.compile(
 # The line that closes a letter's header block ("…收悉。现答复如下："): what follows is the reply itself.
 OPENING = regex.compile(r"收悉|答复如下|回复如下|答複如下|现将[^。]{0,30}(?:答复|回复|报告)|如下[:：]\s*$")
 OPENING_WITHIN = 8  # paragraphs
+OPENING_CLOSE = regex.compile(r"[^。！？!?；;：:\n]{0,30}[。！？!?；;：:]+")  # the rest of the opening sentence
 ITEM = regex.compile(r"^[二三四五六七八九十]是")
 HEADING_CHARS = 30
 PATH_SEP = " > "
@@ -76,14 +77,32 @@ def _paragraphs(body: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _opening(body: str, paragraphs: list[tuple[int, int]]) -> int | None:
+    """The index of the paragraph that closes the header block ("…收悉，现答复如下："), if any."""
+    return next((i for i, (s, e) in enumerate(paragraphs[:OPENING_WITHIN])
+                 if heading_level(body[s:e]) is None and OPENING.search(body[s:e])), None)
+
+
+def reply_start(body: str) -> int:
+    """Where the reply itself begins: after the header block and its opening paragraph (0 when there is none).
+    What comes before identifies the letter (title, addressee, restated proposal); it answers nothing."""
+    paragraphs = _paragraphs(body)
+    opening = _opening(body, paragraphs)
+    if opening is None:
+        return 0
+    start, end = paragraphs[opening]
+    last = list(OPENING.finditer(body, start, end))[-1].end()
+    close = OPENING_CLOSE.match(body, last, end)
+    return close.end() if close else last
+
+
 def _sections(body: str) -> list[tuple[str, int, int]]:
     """Contiguous (path, start, end) ranges: preamble, one per heading, closing block."""
     paragraphs = _paragraphs(body)
     if not paragraphs:
         return []
     starts: list[tuple[int, str]] = [(0, "")]
-    opening = next((i for i, (s, e) in enumerate(paragraphs[:OPENING_WITHIN])
-                    if heading_level(body[s:e]) is None and OPENING.search(body[s:e])), None)
+    opening = _opening(body, paragraphs)
     if opening is not None and opening + 1 < len(paragraphs) \
             and heading_level(body[paragraphs[opening + 1][0]:paragraphs[opening + 1][1]]) is None:
         starts.append((paragraphs[opening + 1][0], ""))  # header block apart from the reply's first paragraph

@@ -166,7 +166,10 @@ def _eval(args) -> int:
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False))
     elif args.answers:
-        print(f"answer@1={metrics['answer@1']:.3f}  n={metrics['n']}")
+        line = f"answer@1={metrics['answer@1']:.3f}  n={metrics['n']}  false_abstention={metrics['false_abstention']:.3f}"
+        if metrics["unanswerable"]:
+            line += f"  abstention={metrics['abstention']:.3f}  unanswerable={metrics['unanswerable']}"
+        print(line)
     else:
         print(f"mode={metrics['mode']}  hit@1={metrics['hit@1']:.3f}  hit@5={metrics['hit@5']:.3f}  "
               f"MRR@10={metrics['mrr@10']:.3f}  n={metrics['n']}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 import bm25s
@@ -53,6 +54,17 @@ class KeywordIndex:
         if not known or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """BM25-style IDF of each token over the indexed passages; unseen words weigh the most."""
+        n = max(1, self.size)
+        indptr = self.retriever.scores["indptr"]
+        out = {}
+        for token in tokens:
+            tid = self.retriever.vocab_dict.get(token)
+            df = int(indptr[tid + 1] - indptr[tid]) if tid is not None and tid + 1 < len(indptr) else 0
+            out[token] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return out
 
     def save(self, directory: Path) -> None:
         self.retriever.save(str(directory))

@@ -3,7 +3,6 @@ to its passage, letter, section and offsets — or an abstention when the letter
 from __future__ import annotations
 
 import json
-import math
 import re
 import threading
 import time
@@ -232,16 +231,7 @@ def content_words(text: str) -> list[str]:
 
 
 def _idf(searcher, tokens: list[str]) -> dict[str, float]:
-    """BM25-style IDF of each token over the indexed passages; unseen words weigh the most."""
-    retriever = searcher.data.keyword.retriever
-    n = max(1, len(searcher.data.chunks))
-    indptr = retriever.scores["indptr"]
-    out = {}
-    for token in tokens:
-        tid = retriever.vocab_dict.get(token)
-        df = int(indptr[tid + 1] - indptr[tid]) if tid is not None and tid + 1 < len(indptr) else 0
-        out[token] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    return out
+    return searcher.data.keyword.idf(tokens)
 
 
 _VECTORS: OrderedDict = OrderedDict()
@@ -276,18 +266,28 @@ def answer_hit(answer: dict, gold: list[tuple[str, str]]) -> bool:
 
 
 def evaluate_answers(searcher, questions: list[dict], top_k: int = 5) -> dict:
-    """answer@1 over a question set, with the count, abstentions, misses and mean seconds per question."""
-    hits, abstained, misses, started = 0, 0, [], time.perf_counter()
-    for q in questions:
+    """answer@1 over the answerable questions (those with gold), the share of unanswerable ones (no gold) that
+    abstain (``abstention``) and of answerable ones that do (``false_abstention``), misses, seconds per question."""
+    hits, abstained, refused, misses, started = 0, 0, 0, [], time.perf_counter()
+    answerable = [q for q in questions if q["gold"]]
+    unanswerable = [q for q in questions if not q["gold"]]
+    for q in answerable:
         answer = answer_question(searcher, q["q"], top_k=top_k)
         abstained += answer["abstained"]
         if answer_hit(answer, q["gold"]):
             hits += 1
         else:
             misses.append(q["q"])
-    n = len(questions)
-    return {"answer@1": hits / n if n else 0.0, "n": n, "abstained": abstained, "misses": misses,
-            "seconds_per_question": (time.perf_counter() - started) / n if n else 0.0}
+    for q in unanswerable:
+        answer = answer_question(searcher, q["q"], top_k=top_k)
+        refused += answer["abstained"]
+        if not answer["abstained"]:
+            misses.append(q["q"])
+    n, m = len(answerable), len(unanswerable)
+    return {"answer@1": hits / n if n else 0.0, "n": n, "abstained": abstained,
+            "false_abstention": abstained / n if n else 0.0,
+            "unanswerable": m, "abstention": refused / m if m else None, "misses": misses,
+            "seconds_per_question": (time.perf_counter() - started) / len(questions) if questions else 0.0}
 
 
 def format_answer(answer: dict) -> str:

@@ -47,7 +47,8 @@ def retrieval_metrics(ranks: list[int | None]) -> dict:
 
 
 def evaluate_retrieval(searcher, questions: list[dict], top_k: int = 10, mode: str = "hybrid") -> dict:
-    """Metrics plus, per question, the rank of its first hit (None when it is not in the top ``top_k``)."""
+    """Metrics over the answerable questions (those with gold) plus the questions whose first hit is not at rank 1."""
+    questions = [q for q in questions if q["gold"]]
     ranks = [first_hit_rank(searcher.search(q["q"], top_k=top_k, mode=mode), q["gold"]) for q in questions]
     return {**retrieval_metrics(ranks), "mode": mode,
             "misses": [q["q"] for q, r in zip(questions, ranks) if r != 1]}

@@ -1,11 +1,13 @@
 """Dense (FAISS), keyword (BM25) and hybrid retrieval over one loaded index generation."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import faiss
 import numpy as np
 
+from ..corpus.chunk import reply_start
 from ..corpus.normalize import normalize_for_index
 from ..index.encoder import Encoder
 from ..index.keyword import query_tokens
@@ -13,6 +15,7 @@ from ..index.store import IndexData
 from .figures import expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
+_CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Fusion:
     answer_type_weight: float = 2.0
     pool: int = 100
     rerank: int = 30
+    answer_first: bool = True
 
 
 class HybridRetriever:
@@ -36,6 +40,8 @@ class HybridRetriever:
         self.data = data
         self.encoder = encoder
         self.fusion = fusion
+        self._letters = {row["id"]: row for row in data.letters}
+        self._reply_starts: dict[str, int] = {}
 
     def retrieve(self, query: str, top_k: int = 10, mode: str = "hybrid",
                  allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -59,19 +65,47 @@ class HybridRetriever:
         dense = self.data.vectors[rows] @ qvec
         w = self.fusion.dense_weight
         fused = w * _standardise(dense) + (1 - w) * _standardise(keyword[rows])
-        if self.fusion.answer_type_weight:  # only the leaders can still change places: score those
-            leaders = np.argsort(-fused, kind="stable")[:self.fusion.rerank]
-            fused[leaders] += self.fusion.answer_type_weight * self._answer_type_evidence(query, rows[leaders])
+        leaders = np.argsort(-fused, kind="stable")[:self.fusion.rerank]  # only these can still change places
+        replies = [self.reply_text(r) for r in rows[leaders]]
+        evidence = self._answer_type_evidence(query, replies)
+        if self.fusion.answer_type_weight:
+            fused[leaders] += self.fusion.answer_type_weight * evidence
+        if self.fusion.answer_first:
+            self._answer_first(rows, fused, leaders, replies)
         order = np.argsort(-fused, kind="stable")[:top_k]
         return [(int(rows[i]), float(fused[i])) for i in order]
 
-    def _answer_type_evidence(self, query: str, rows: np.ndarray) -> np.ndarray:
-        """0–1 per passage: does it hold what the question asks for (a figure in the asked unit, a date…)?"""
+    def reply_text(self, row: int) -> str:
+        """The part of a passage that can answer: without its letter's header block and opening paragraph."""
+        chunk = self.data.chunks[row]
+        start = self._reply_starts.get(chunk.letter_id)
+        if start is None:
+            letter = self._letters.get(chunk.letter_id) or {}
+            start = self._reply_starts[chunk.letter_id] = reply_start(letter.get("body") or "")
+        return chunk.text[max(0, start - chunk.start):]
+
+    def _answer_type_evidence(self, query: str, texts: list[str]) -> np.ndarray:
+        """0–1 per text: does it hold what the question asks for (a figure in the asked unit, a date…)?"""
         kinds = tuple(k for k in question_types(query) if k != "other")
         if not kinds:
-            return np.zeros(len(rows))
+            return np.zeros(len(texts))
         units = expected_units(query)
-        return np.array([type_evidence(kinds, units, self.data.chunks[r].text)[0] for r in rows])
+        return np.array([type_evidence(kinds, units, t)[0] for t in texts])
+
+    def _answer_first(self, rows: np.ndarray, fused: np.ndarray, leaders: np.ndarray, replies: list[str]) -> None:
+        """Within each letter, a passage that is all header block and opening (title, addressee, the restated
+        proposal, "…收悉") trades places with the letter's passages of reply text ranked below it: it restates
+        the subject the question names and answers nothing. Letters keep their places in the ranking."""
+        by_letter: dict[str, list[int]] = {}
+        for i in leaders:  # best first
+            by_letter.setdefault(self.data.chunks[rows[i]].letter_id, []).append(int(i))
+        opening = {int(i): not _CONTENT.search(reply) for i, reply in zip(leaders, replies)}
+        for places in by_letter.values():
+            if len(places) > 1 and any(opening[i] for i in places):
+                places.sort(key=lambda i: -fused[i])
+                scores = fused[places].copy()
+                for place, score in zip(sorted(places, key=lambda i: opening[i]), scores):
+                    fused[place] = score
 
     def _keyword(self, text: str, allowed: np.ndarray | None) -> np.ndarray:
         scores = self.data.keyword.scores(query_tokens(text))
