@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # The fixed split by topic: constants are fitted on FIT topics and reported on HELD topics.
 FIT = {"js", "sr", "yb", "cj", "fh", "rq", "xw", "xf", "gy", "dd"}
-HELD = {"ys", "ly", "jz", "tx", "bz", "tsg", "wg", "gjj", "wy", "cw"}
+HELD = {"ys", "ly", "jz", "tx", "bz", "tsg", "wg", "gjj", "wy", "cw", "gl"}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("t-*.txt"))}
