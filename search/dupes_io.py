@@ -215,14 +215,20 @@ def format_table(report, errors=()) -> str:
             flag = f"  [{NEAR_COPY_LABEL}]" if p.get("near_copy") else ""
             lines.append(f"{p['tier']}  {p['score']:.3f}  {p['a']} {_quoted(p.get('a_title'))}  ⇄  "
                          f"{p['b']} {_quoted(p.get('b_title'))}{flag}")
-        for n, cluster in enumerate(clusters, 1):
-            lines.append(f"第 {n} 组（{len(cluster)} 封）: {'、'.join(cluster)}")
+        details = report.get("cluster_details") or [{} for _ in clusters]
+        for n, (cluster, detail) in enumerate(zip(clusters, details), 1):
+            about = f" {detail['name']}" if detail.get("name") else ""
+            years = "、".join(str(y) for y in detail.get("years") or [])
+            lines.append(f"第 {n} 组（{len(cluster)} 封）{about}: {'、'.join(cluster)}" + (f"  年份 {years}" if years else ""))
     else:
         for result in report:
             head = f"草稿 {result['draft']}" + (f" {_quoted(result.get('title'))}" if result.get("title") else "")
             lines.append(head)
             if not result["matches"]:
                 lines.append("  未发现相似来信")
+            for h in result.get("history") or []:
+                lines.append(f"  同一诉求 {h.get('year') or '?'} {h.get('agency') or ''} {h['letter_id']} "
+                             f"{_quoted(h.get('title'))} 答复类别 {h.get('category') or '-'}".rstrip())
             for rank, m in enumerate(result["matches"], 1):
                 meta = " · ".join(v for v in (m.get("agency"), m.get("date")) if v)
                 flag = f"  [{NEAR_COPY_LABEL}]" if m["near_copy"] else ""
