@@ -404,3 +404,19 @@ def test_long_drafts_are_refused_with_the_limit(client):
     assert "5000" in error and "longer than" in error
     spec = client.get("/api/openapi.json").get_json()
     assert spec["components"]["schemas"]["DupesRequest"]["properties"]["text"]["maxLength"] == 5000
+
+
+def test_openapi_describes_what_the_app_refuses(client):
+    """Schema-driven clients (schemathesis was run by hand) see the rules: no control characters, id form,
+    k may be null or an integral number."""
+    import re
+
+    spec = client.get("/api/openapi.json").get_json()
+    draft = spec["components"]["schemas"]["DupesRequest"]["properties"]
+    assert "null" in draft["k"]["type"]
+    assert client.post("/api/dupes", json={"text": "养老服务", "k": 2.0}).status_code == 200
+    pattern = re.compile(draft["text"]["pattern"])
+    assert pattern.match("正文\n第二行") and not pattern.match("正文\x00")
+    letter = next(p for p in spec["paths"]["/api/letters/{letter_id}"]["get"]["parameters"] if p["in"] == "path")
+    id_pattern = re.compile(letter["schema"]["pattern"])
+    assert id_pattern.match("鼓楼区助餐") and not id_pattern.match("../x") and not id_pattern.match(" x")

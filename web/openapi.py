@@ -18,6 +18,14 @@ def _nullable(kind: str = "string") -> dict:
     return {"type": [kind, "null"]}
 
 
+# What the app refuses, so that clients (and schema-driven testers) know: control characters (line breaks
+# and tabs are allowed where text may have them) and, in filters and ids, invisible format characters too.
+NO_CONTROL = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+NO_CONTROL_OR_FORMAT = ("^[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f"
+                        "\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff"
+                        "\\ufff9-\\ufffb]*$")
+LETTER_ID = "^(?!\\s)(?!.*\\s$)(?!.*\\.\\.)[^/\\\\\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\ufeff]+$"
+
 ERRORS = {
     "400": _json("#/components/schemas/Error", "invalid parameter (empty or over-long query, bad k, mode or id)"),
     "404": _json("#/components/schemas/Error", "unknown letter id or route"),
@@ -29,7 +37,8 @@ ERRORS = {
 def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask_k: int = 5, dupes_k: int = 5,
                  max_dupes_k: int = 20, max_title: int = 200, max_draft: int = 20000) -> dict:
     """The API description, with the limits this app is configured with."""
-    letter_id = _param("letter_id", "letter id (file name without extension)", {"type": "string"}, True, "path")
+    letter_id = _param("letter_id", "letter id (file name without extension)",
+                       {"type": "string", "minLength": 1, "maxLength": 200, "pattern": LETTER_ID}, True, "path")
     k = {"type": "integer", "minimum": 1, "maximum": max_k}
     citation = {"type": "object", "properties": {
         "title": _nullable(), "doc_number": _nullable(), "agency": _nullable(), "date": _nullable()}}
@@ -70,10 +79,13 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask
             "draft_text": {"type": "string"}, "letter_text": {"type": "string"}, "score": {"type": "number"}}}},
         "title": _nullable(), "agency": _nullable(), "date": _nullable()}}
     filters = [
-        _param("agency", "承办单位 (substring)", {"type": "string", "maxLength": 100}),
+        _param("agency", "承办单位 (substring)", {"type": "string", "maxLength": 100,
+                                                     "pattern": NO_CONTROL_OR_FORMAT}),
         _param("year", "年份 of the letter's date", {"type": "string", "pattern": "^[0-9]{4}$"}),
-        _param("category", "答复类别 (A, B, ...)", {"type": "string", "maxLength": 100}),
-        _param("region", "地区 (substring)", {"type": "string", "maxLength": 100}),
+        _param("category", "答复类别 (A, B, ...)", {"type": "string", "maxLength": 100,
+                                                     "pattern": NO_CONTROL_OR_FORMAT}),
+        _param("region", "地区 (substring)", {"type": "string", "maxLength": 100,
+                                                     "pattern": NO_CONTROL_OR_FORMAT}),
     ]
     return {
         "openapi": "3.1.0",
@@ -86,7 +98,7 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask
                 "summary": "ranked, cited passages for a query",
                 "parameters": [
                     _param("q", "question or keywords", {"type": "string", "minLength": 1,
-                                                         "maxLength": max_chars}, True),
+                                                         "maxLength": max_chars, "pattern": NO_CONTROL}, True),
                     _param("k", "number of passages", {**k, "default": default_k}),
                     _param("mode", "retrieval mode", {"type": "string", "enum": list(MODES), "default": "hybrid"}),
                     *filters],
@@ -95,7 +107,8 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask
             "/api/ask": {"get": {
                 "summary": "an extractive answer: 1-3 cited sentences, or an abstention, with conflicting figures",
                 "parameters": [
-                    _param("q", "the question", {"type": "string", "minLength": 1, "maxLength": max_chars}, True),
+                    _param("q", "the question", {"type": "string", "minLength": 1, "maxLength": max_chars,
+                                                 "pattern": NO_CONTROL}, True),
                     _param("k", "passages to answer from", {**k, "default": ask_k}),
                     _param("mode", "retrieval mode of the passages",
                            {"type": "string", "enum": list(MODES), "default": "hybrid"}),
@@ -146,9 +159,9 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask
                 "passages": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
                 "mode": {"type": "string"}, "filters": {"type": "object", "additionalProperties": {"type": "string"}}}},
             "DupesRequest": {"type": "object", "required": ["text"], "properties": {
-                "title": {**_nullable(), "maxLength": max_title},
-                "text": {"type": "string", "minLength": 1, "maxLength": max_draft},
-                "k": {"type": "integer", "minimum": 1, "maximum": max_dupes_k, "default": dupes_k}}},
+                "title": {**_nullable(), "maxLength": max_title, "pattern": NO_CONTROL},
+                "text": {"type": "string", "minLength": 1, "maxLength": max_draft, "pattern": NO_CONTROL},
+                "k": {"type": ["integer", "null"], "minimum": 1, "maximum": max_dupes_k, "default": dupes_k}}},
             "DupesResponse": {"type": "object", "required": ["draft", "matches"], "properties": {
                 "draft": {"type": "string"}, "title": _nullable(),
                 "matches": {"type": "array", "items": match}}},

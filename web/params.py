@@ -142,6 +142,8 @@ def draft_request(title, text, k, default_k: int, max_k: int, max_title: int, ma
     if _has_control(title) or _has_control(body.replace("\n", "").replace("\t", "")):
         raise InvalidRequest("内容含有不可见的控制字符或无效字符 / draft contains control characters or lone "
                              "surrogates")
+    if isinstance(k, float) and k.is_integer():  # JSON 6.0 is the integer 6 (as JSON Schema reads it)
+        k = int(k)
     if isinstance(k, bool) or not (k is None or isinstance(k, (int, str))):
         raise InvalidRequest("k 必须是整数 / k must be an integer")
     return DraftRequest(title, body, count_param(None if k is None else str(k), default_k, max_k))
