@@ -13,7 +13,12 @@ Rules (printed with the figures), on scores rounded to 0.01:
   高度相似 = the higher of: midway between 相关 and 疑似重复, just above every different-topic letter pair
              (also the default ``dupes --all`` threshold: pairs and cluster edges)
 
-Usage: python benchmarks/calibrate_dupes.py [--index-dir DIR]   (an index of the seeds plus dev_letters;
+Same ask (``--asks INDEX_DIR``, an index of the seeds, dev letters, topics letters and pairs letters): the
+labelled pairs of ``dupes_labels.py`` split BY AREA; a grid over (score floor, title floor, strong score, weak
+title floor) keeps the settings with no false 疑似重复 and the most same-ask pairs on FIT, takes the median of
+each constant over them, and prints precision / recall per split for that rule and for the old one.
+
+Usage: python benchmarks/calibrate_dupes.py [--index-dir DIR] [--asks INDEX_DIR]   (an index of the seeds plus dev_letters;
 without it one is built in a temporary directory)
 """
 from __future__ import annotations
@@ -66,7 +71,11 @@ def best_cut(positives, negatives) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index-dir")
+    parser.add_argument("--asks", help="index of seeds + dev + topics + pairs letters: fit the same-ask rule")
     args = parser.parse_args()
+    if args.asks:
+        calibrate_asks(Searcher.open(args.asks))
+        return
     if args.index_dir:
         searcher = Searcher.open(args.index_dir)
     else:
@@ -135,6 +144,64 @@ def main() -> None:
     for name, floor in TIERS:
         found = pairs_in_space(space, threshold=floor, near_copies=False)["clusters"]
         print(f"  {name} {floor:.2f}: " + " | ".join("".join(sorted(topic[x] for x in c)) for c in found))
+
+
+def calibrate_asks(searcher) -> None:
+    from dupes_labels import area_of, draft_labels, drafts, letter_pairs, split_of
+
+    from dafu.search import dupes as D
+
+    space = letter_space(searcher)
+    ids = space.ids
+    profiles = D._profiles(searcher, space)
+    scored = {frozenset((p["a"], p["b"])): p for p in
+              D.pairs_in_space(space, threshold=-1.0, k=len(ids), profiles=profiles)["pairs"]}
+    rows = []   # (label, split, score, ask, conflict, near)
+    for p in letter_pairs(ids):
+        q = scored.get(frozenset((p["a"], p["b"])))
+        if q:
+            rows.append((p["label"], p["split"], q["score"], q["ask_score"], q["place_conflict"], q["near_copy"]))
+    found = drafts()
+    for draft, result in zip(found, D.score_drafts(searcher, [{"name": str(i), **d} for i, d in enumerate(found)],
+                                                   candidates=len(ids))):
+        labels = draft_labels(draft, ids)
+        split = split_of(area_of(next(i for i in ids if i.startswith(draft["target"]))))
+        mine = D.ask_profile(draft["title"], draft["text"])
+        for position, score, near, *_ in result:
+            if ids[position] in labels:
+                ask, conflict = D.ask_agreement(mine, profiles[position])
+                rows.append((labels[ids[position]], split, score, ask, conflict, near))
+
+    def counts(split, rule):
+        tp = sum(1 for r in rows if r[1] == split and r[0] in ("same", "copy") and rule(r))
+        fp = sum(1 for r in rows if r[1] == split and r[0] not in ("same", "copy") and rule(r))
+        fn = sum(1 for r in rows if r[1] == split and r[0] in ("same", "copy") and not rule(r))
+        return tp, fp, fn
+
+    grid = []
+    for s_floor in np.arange(0.58, 0.755, 0.01):
+        for t_floor in np.arange(0.10, 0.605, 0.05):
+            for strong in np.arange(0.70, 0.865, 0.02):
+                for weak in (0.0, 0.1, 0.15, 0.2):
+                    def rule(r, s_floor=s_floor, t_floor=t_floor, strong=strong, weak=weak):
+                        return r[5] or (not r[4] and r[2] >= s_floor and r[3] >= (weak if r[2] >= strong else t_floor))
+                    tp, fp, _ = counts("fit", rule)
+                    grid.append((fp > 0, -tp, fp, round(float(s_floor), 2), round(float(t_floor), 2),
+                                 round(float(strong), 2), weak))
+    grid.sort()
+    ties = [g for g in grid if g[:3] == grid[0][:3]]
+    median = [float(np.median([g[i] for g in ties])) for i in (3, 4, 5, 6)]
+    print(f"FIT: {len(ties)} settings with {grid[0][2]} false 疑似重复 and {-grid[0][1]} same-ask pairs found; "
+          f"median: score >= {median[0]:.2f}, title >= {median[1]:.3f}, strong >= {median[2]:.2f}, weak title >= {median[3]:.3f}")
+    print(f"in use: score >= {D.SAME_ASK_SCORE}, title >= {D.SAME_ASK_TITLE}, strong >= {D.SAME_ASK_STRONG}, "
+          f"weak title >= {D.SAME_ASK_TITLE_WEAK}")
+    for name, rule in (("now", lambda r: D.same_ask(r[2], r[3], r[4], r[5])), ("before", lambda r: r[5] or r[2] >= TIERS[0][1])):
+        for split in ("fit", "held"):
+            tp, fp, fn = counts(split, rule)
+            n_area = sum(1 for r in rows if r[1] == split and r[0] == "area")
+            n_unrel = sum(1 for r in rows if r[1] == split and r[0] == "unrelated")
+            print(f"  {name:6s} {split:4s} 疑似重复 precision {tp / max(tp + fp, 1):.3f} ({tp}/{tp + fp})  recall "
+                  f"{tp / max(tp + fn, 1):.3f} ({tp}/{tp + fn})   pairs: same {tp + fn}, area {n_area}, unrelated {n_unrel}")
 
 
 if __name__ == "__main__":
