@@ -60,13 +60,18 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     if not units:
         out["generator"] = {"used": False, "reason": "no passages"}
         return out
+    specific = [u for u in units if says_what_is_asked(u, question, searcher.by_id)]
+    if not specific:
+        out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
+        return out
+    units = specific
     best = units[0]
     out["evidence"] = {**{k: round(v, 4) for k, v in best.features.items()},
                        "evidence": round(evidence(best.features), 4), "threshold": MIN_EVIDENCE}
     if abstains(best.features):
         out["generator"] = {"used": False, "reason": "abstained: weak evidence"}
         return out
-    chosen = select(units)
+    chosen = matching_first(select(units), question, searcher.by_id)
     out["abstained"] = False
     out["answer"] = [_item(u) for u in chosen]
     weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))
@@ -82,6 +87,33 @@ def evidence(features: dict, nouns: float | None = None, cos: float | None = Non
     nouns = EVIDENCE_NOUNS if nouns is None else nouns
     cos = EVIDENCE_COS if cos is None else cos
     return features["coverage"] + nouns * features["noun_cov"] + cos * (features["cos"] - 0.9)
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
+_ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
+# Kinds of area, not names of one: never required to appear in the letter.
+_AREA_NOUNS = frozenset("城区 老城区 新城区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区".split())
+
+
+def says_what_is_asked(unit: Unit, question: str, letters: dict) -> bool:
+    """Whether a sentence can answer at all: its letter names every year and administrative place the question
+    names (a question about 2024 or about 剑阁县 is not answered by a letter of 2021 or of another county), and,
+    when the question says what unit it wants (多少钱, 几条), the sentence holds a figure in that unit.
+    A check of the question's own words, with nothing fitted."""
+    letter = letters.get(unit.letter_id) or {}
+    text = normalize_for_index(" ".join(str(letter.get(k) or "") for k in ("title", "agency", "region", "date",
+                                                                        "session", "body")))
+    qnorm = normalize_for_index(question)
+    if any(year not in text for year in _YEAR.findall(qnorm)):
+        return False
+    for word, flag in _posseg(qnorm):
+        m = _ADMIN_PLACE.match(word) if flag == "ns" and word not in _AREA_NOUNS else None
+        if m and m.group(1) not in text:
+            return False
+    named_units = expected_units(question) - {"个"}  # 几个 / 多少个 count anything: 名, 处, 所 …
+    if question_types(question) == ("number",) and named_units:
+        return unit.features["type"] >= 1.0
+    return True
 
 
 def abstains(features: dict) -> bool:
@@ -180,12 +212,54 @@ def select(units: list[Unit]) -> list[Unit]:
     return chosen
 
 
+_SCOPE = re.compile(r"全国|全省|全市|全州|全县|全区|我省|我市|我州|我县|我区|本省|本市|本县|本区")
+_PLACE_FLAGS = ("ns",)
+
+
+def matching_first(chosen: list[Unit], question: str, letters: dict) -> list[Unit]:
+    """The answer sentences whose figure measures what the question names (家庭养老床位, not 医疗床位) and whose
+    place is the one asked (泉州, not 全省) first; the others keep their order and get a ``note`` saying what their
+    figure measures or where it applies, so no reader takes the wrong number."""
+    if len(chosen) < 2:
+        return chosen
+    places = [w for w, flag in _posseg(normalize_for_index(question)) if flag in _PLACE_FLAGS and len(w) >= 2]
+    measure_words = [w for w in content_words(normalize_for_index(question)) if w not in places]
+    for unit in chosen:
+        letter = letters.get(unit.letter_id) or {}
+        where = normalize_for_index(" ".join(str(v) for v in (unit.text, letter.get("title"), letter.get("agency"),
+                                                              letter.get("region")) if v))
+        unit.features["place_ok"] = float(all(p in where for p in places))
+        measure = _measure_of(unit)
+        scope = _SCOPE.search(measure)
+        unit.features["measure_ok"] = (sum(1 for w in measure_words if w in measure) / len(measure_words)
+                                       if measure and measure_words else 0.5)
+        unit.features["note"] = (measure if measure else "") if not unit.features["measure_ok"] else ""
+        if not unit.features["place_ok"]:
+            unit.features["note"] = "范围：" + (scope.group(0) if scope else (letter.get("region") or "另一地区"))
+    ordered = sorted(chosen, key=lambda u: (-u.features["place_ok"], -u.features["measure_ok"]))
+    for unit in ordered[:1]:
+        unit.features["note"] = ""
+    return ordered
+
+
+def _measure_of(unit: Unit) -> str:
+    """The words of its clause around the answer's figure: what it counts (``家庭养老床位``, ``医疗床位``)."""
+    if not unit.span:
+        return ""
+    for start, end in clauses(unit.text):
+        if start <= unit.span[0] < end:
+            return normalize_for_index(unit.text[start:unit.span[0]] + " " + unit.text[unit.span[1]:end])
+    return ""
+
+
 def _item(unit: Unit) -> dict:
     item = {"text": unit.text, "citations": [unit.passage], "letter_id": unit.letter_id, "section": unit.section,
             "start": unit.start, "end": unit.end, "figure": None, "score": round(unit.score, 4)}
     if unit.span:
         item["figure"] = unit.text[unit.span[0]:unit.span[1]]
         item["figure_start"], item["figure_end"] = unit.span
+    if unit.features.get("note"):
+        item["note"] = unit.features["note"]
     return item
 
 
@@ -224,10 +298,14 @@ _NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")
 
 def content_words(text: str) -> list[str]:
     """The nouns, names and abbreviations of normalised ``text`` (two characters or more): what it is about."""
+    words = (w for w, flag in _posseg(text) if flag.startswith(_NOUN_FLAGS) and len(w) >= 2)
+    return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))
+
+
+def _posseg(text: str) -> list[tuple[str, str]]:
     import jieba.posseg
 
-    words = (w for w, flag in jieba.posseg.cut(text) if flag.startswith(_NOUN_FLAGS) and len(w) >= 2)
-    return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))
+    return [(w, flag) for w, flag in jieba.posseg.cut(text)]
 
 
 def _idf(searcher, tokens: list[str]) -> dict[str, float]:
@@ -302,7 +380,8 @@ def format_answer(answer: dict) -> str:
             if item.get("figure_start") is not None:
                 s, e = item["figure_start"], item["figure_end"]
                 text = f"{text[:s]}【{text[s:e]}】{text[e:]}"
-            lines.append(f"  {text} " + "".join(f"[{n}]" for n in item["citations"]))
+            note = f"（{item['note']}）" if item.get("note") else ""
+            lines.append(f"  {text}{note} " + "".join(f"[{n}]" for n in item["citations"]))
         generator = answer.get("generator") or {}
         if generator.get("used"):
             lines.append("  （由语言模型依据所引段落生成，数字已逐一核对）")
