@@ -1,0 +1,62 @@
+"""Precision and recall of promise extraction (corpus/promises.py) against tests/data/promises/labels.jsonl,
+per split: ``fit`` (the dev letters the rules were written on) and ``heldout`` (topics letters, not looked at
+while writing the rules). A predicted sentence counts when its span overlaps a labelled one.
+
+    python benchmarks/eval_promises.py [--split heldout] [--show]"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from dafu.corpus.parse import parse_letter
+from dafu.corpus.promises import extract_promises
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+LABELS = DATA / "promises" / "labels.jsonl"
+
+
+def load_labels(path: Path = LABELS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score(rows: list[dict], show: bool = False) -> dict:
+    tp = fp = fn = 0
+    for row in rows:
+        path = DATA / row["file"]
+        letter = parse_letter(path.read_text(encoding="utf-8"), row["letter_id"], str(path))
+        gold = [(p["start"], p["end"]) for p in row["promises"]]
+        for p in row["promises"]:
+            assert letter.body[p["start"]:p["end"]] == p["text"], (row["letter_id"], p["text"])
+        got = [(p.start, p.end) for p in extract_promises(letter.body, letter.date)]
+        hit = [g for g in got if any(g[0] < e and s < g[1] for s, e in gold)]
+        found = [g for g in gold if any(g[0] < e and s < g[1] for s, e in got)]
+        tp += len(hit)
+        fp += len(got) - len(hit)
+        fn += len(gold) - len(found)
+        if show:
+            for s, e in got:
+                if (s, e) not in hit:
+                    print(f"FP {row['letter_id']}: {letter.body[s:e]}")
+            for s, e in gold:
+                if (s, e) not in found:
+                    print(f"FN {row['letter_id']}: {letter.body[s:e]}")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = (tp / (tp + fn)) if tp + fn else 1.0
+    return {"letters": len(rows), "labelled": sum(len(r["promises"]) for r in rows), "predicted": tp + fp,
+            "precision": round(precision, 3), "recall": round(recall, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("fit", "heldout", "all"), default="all")
+    parser.add_argument("--show", action="store_true", help="print false positives and misses")
+    args = parser.parse_args()
+    rows = load_labels()
+    for split in ("fit", "heldout") if args.split == "all" else (args.split,):
+        part = [r for r in rows if r["split"] == split]
+        print(split, json.dumps(score(part, args.show), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

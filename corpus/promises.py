@@ -1,0 +1,352 @@
+"""Promises (承诺事项): the sentences of a reply letter in which the replying side commits to future action
+(将/计划/拟/力争/下一步/年底前…), with what is promised, any deadline (calendar-checked) and any figure, cited by
+offsets in the clean body. Pure text rules over ``corpus/text.py``; fitted on the ``fit`` part of
+``tests/data/promises/labels.jsonl`` and scored on its held-back part (``benchmarks/eval_promises.py``)."""
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import asdict, dataclass, field
+
+from .normalize import to_simplified
+from .text import CN_NUMERAL_CHARS, blank_pinyin, parse_number, sentences, valid_date
+
+# --- what marks a commitment --------------------------------------------------------------------------------
+# 将 is future only after a subject or a time word (我局将, 下一步将, 届时将), or before an adverb or verb that
+# cannot follow the object-marking 将 (将于, 将积极, 将会同); ``将生均公用经费列入预算`` is no promise.
+_SUBJECT = r"(?:我们|我局|我委|我厅|我部|我办|我院|我司|我市|我县|我区|我镇|我乡|本局|本单位|局|委|厅|办|部门|政府|公司|支队|大队|中心|街道|乡镇|各县|今后|以后|下一步|下步|届时|随后|同时|后|时|也|还|均|都|并|亦|年|期间|月底|年底)"
+_WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加大|加强|全力|尽快|尽早|认真|适时|优先|逐步|结合|按照|根据|依据|"
+              r"会同|联合|组织|协调|主动|重点|着力|努力|规划(?=新建|能容纳|将)|力争|争取|综合|借此|考虑|及时|大力|推进|推动|启动|开展|实施|"
+              r"做好|不断|切实|严格|统筹|坚持|围绕|把|以|对|与|向|为|从|按|实现|升至|达到|建成|开通|完成|纳入|列入|"
+              r"对接|研究|督促|指导|配合|落实|跟进|安排|申报|争取|投入|新建|改造|开工|开放|对外开放|对公众开放|提升|完善|"
+              r"全面|分步|分批|陆续|每年|定期|同步|一并|立即|马上|视|根据|配备|给予|筹措|谋划|规划)")
+CUES = re.compile(
+    rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
+    r"|(?<![列入])计划(?=[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推])(?<!行动计划)"
+    r"|拟(?=[于在将新建定对把从按申开增改订纳报实])|规划(?=新建|能容纳|将)|力争|争取(?!资金|各级|中央|上级|项目)|(?<![为在])下一步(?!的)|(?<![为在])下步(?!的)|下阶段|今后|接下来|未来"
+    r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来)|适时|届时|会及时|确保[^。；]{0,30}(?:前|底|内)"
+    r"|待[^。；，]{1,30}(?:后|时)[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排)"
+    r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)")
+# Cues that also occur in reports of what was done; they count only in a sentence with no sign of the past.
+WEAK_CUE = re.compile(r"争取|年将|月底将|年底将|期间将|同时将|并将|也将|还将|都将|均将")
+# Headings over the next steps: what follows them (until the closing) commits.
+NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工作计划|工作方向|未来规划|规划与发展|努力方向|工作思路|工作措施|"
+                          r"下一阶段|后续工作|以下几个方面|以下几方面|以下工作|以下措施")
+# Not promises: the closing courtesies, contact blocks and what the reader is asked to do.
+CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
+                     r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
+COURTESY = re.compile(r"继续努力|认真倾听|积极采纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
+# A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject.
+RECITED = re.compile(r"《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将)")
+FIRST_PERSON_WILL = re.compile(r"(?:我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局)[^，。；]{0,6}将")
+# The member's own words quoted in the reply (建议：相关部门尽早…).
+THEIR_WORDS = re.compile(r"^\s*(?:建议|提案|议案|内容|诉求)[：:]")
+# Something that starts at a future date (从2018年7月开始执行, 于2026年起实施).
+STARTS = re.compile(r"(?:开始|起)(?:执行|实施|施行|运行|开放|启用)|(?:前|底)(?:完成|建成|开通|投入使用)")
+FIRST_PERSON = re.compile(r"我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局")
+# What the member proposed (``你们提出的在中银村拟建幼儿园的建议``) and titles: cues inside do not count.
+THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{0,60}?(?:建议|提案|议案|意见|问题)|《[^》]*》|“[^”]*”|\"[^\"]*\"")
+# Reports of what is already done or under way, when no cue of their own says more is to come.
+DONE = re.compile(r"已|完成了|建成了|开通了|正在|目前|截至|现有")
+# What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供).
+EFFECT = re.compile(r"(?:后|届时|时)?将(?:为[^，。；]{0,30}提供|有效|极大|大大|进一步满足|满足|缓解|得到缓解|改善|方便)")
+
+# --- deadlines --------------------------------------------------------------------------------------------
+_Y = r"(?P<y>(?:19|20)\d{2}|二[〇零○]\d{0}[〇零○一二三四五六七八九]{2})"
+DEADLINE = re.compile(
+    rf"{_Y}\s*年\s*(?:(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月\s*(?:(?P<d>\d{{1,2}})\s*日)?)?"
+    r"(?P<part>上半年|下半年|第?[一二三四1-4]季度|年?底|年末|末|初|内|前|以前|之前|中旬|上旬|下旬)?"
+    r"|(?P<rel>今年|明年|本年|年)(?P<rpart>底|年底|内|上半年|下半年|第?[一二三四1-4]季度)"
+    r"|(?<![\d年])(?P<m2>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:(?P<d2>\d{1,2})\s*日)?(?P<part2>底|末|初|中旬|上旬|下旬|前|以前|之前)"
+    r"|(?P<q>第?[一二三四1-4]季度)(?P<qpart>末|前|内)?"
+    r"|(?P<n>[一二三四五六七八九十两\d]{1,2})\s*年内")
+# The words that make a date a deadline rather than a date in the past ("2023年9月申报了…").
+DEADLINE_WORDS = re.compile(r"前|底|末|内|到|至|于|从|自|起|力争|计划|预计|拟|将|完成|建成|开工|开通|实施|投入使用")
+
+# --- figures ----------------------------------------------------------------------------------------------
+_UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 万人次 人次 万人 万名 人 名 位 户
+家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 件 本 部 场 期 轮 岗 颗 棵 盏 根 杆 km ㎡ % ％""".split(),
+                key=len, reverse=True)
+FIGURE = re.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[一二两三四五六七八九十百千万]+)\s*(?P<mag>[万亿千])?\s*(?:余|多)?\s*"
+                    rf"(?P<unit>{'|'.join(map(re.escape, _UNITS))})")
+TIME_AFTER_NUMBER = re.compile(r"\s*(?:年|月|日|季度)")
+_LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|[一二三四五六七八九十]是|同时|此外|另外|下一步|下步|"
+                   r"今后|接下来|目前|现|首先|其次|最后|[，,：:\s])+")
+
+
+@dataclass
+class Deadline:
+    """When a promise is due: the words, and the last day they allow (``YYYY-MM-DD``), or a year only."""
+
+    text: str
+    start: int
+    end: int
+    due: str  # the last calendar day of the period named (2025年底 -> 2025-12-31)
+    year: int
+
+
+@dataclass
+class Promise:
+    """One committing sentence at ``start:end`` of the letter body."""
+
+    start: int
+    end: int
+    text: str
+    what: str  # the sentence without its leading connective (下一步，/一是/同时)
+    cue: str  # the words that make it a commitment (将/计划/下一步 heading…)
+    section: str | None  # the heading it stands under, when the letter has one
+    deadline: Deadline | None = None
+    figures: list[dict] = field(default_factory=list)  # [{"text", "start", "end", "value", "unit"}], body offsets
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]:
+    """The committing sentences of ``body`` in order. ``letter_date`` (``YYYY[-MM[-DD]]``) dates relative
+    deadlines (今年底, 7月底前, 三年内) and keeps dates before the letter from counting as deadlines."""
+    scan = _scan_form(body)
+    written = _letter_day(letter_date)
+    found, heading = [], None
+    # next_level: the heading level whose section holds the next steps (None: not in one); a heading at that
+    # level or above ends it, deeper headings (（一）… under 三、下一步工作) stay inside it.
+    next_level, level, closing_seen = None, 0, False
+    for start, end in sentences(scan):
+        text = scan[start:end]
+        closing = bool(CLOSING.match(text))
+        will = FIRST_PERSON_WILL.search(text)
+        if closing and not (will and _substantive(text[will.end():])):
+            if next_level is not None and start == scan.rfind("\n", 0, start) + 1:
+                closing_seen = True
+            continue
+        if _is_metadata(text):
+            continue
+        if _is_heading(text):
+            heading, this_level = text.strip(), _heading_level(text)
+            if next_level is not None and 0 < this_level <= next_level:
+                next_level = None
+            if NEXT_HEADING.search(text) and not closing_seen:
+                next_level, level = this_level, this_level
+                continue
+            level = this_level or level
+            if next_level is None or not _acts(text):
+                continue
+        cue = _cue(text)
+        inside = next_level is not None and not closing_seen
+        if cue is None and inside and _acts(text) and not DONE.search(text) and "了" not in text:
+            cue = "（下一步工作）"
+        if cue is None and written is not None and not DONE.search(text):
+            due = find_deadline(body, start, end, written)
+            if due is not None and date_after(due.due, written) and STARTS.search(text):
+                cue = due.text
+        if cue is None:
+            continue
+        if _announces(text) and NEXT_HEADING.search(text):
+            next_level = level  # 下一步，我们将从以下几个方面…: what follows it in this section commits too
+        if EFFECT.search(text) and not CUES.search(EFFECT.sub("", text)):
+            continue
+        if COURTESY.search(text) and not _substantive(text):
+            continue
+        if RECITED.search(text) and not FIRST_PERSON.search(text):
+            continue
+        if THEIR_WORDS.match(text):
+            continue
+        found.append(_promise(body, start, end, cue, heading, written))
+    return found
+
+
+def _heading_level(text: str) -> int:
+    t = text.strip()
+    if re.match(r"^[一二三四五六七八九十]+[、.．]", t):
+        return 1
+    if re.match(r"^[（(][一二三四五六七八九十]+[)）]", t):
+        return 2
+    if re.match(r"^\d+[、.．]", t):
+        return 3
+    return 0  # a short line without numbering (称呼, 下步工作): no level of its own
+
+
+def date_after(due: str, written: datetime.date) -> bool:
+    return due > written.isoformat()
+
+
+def _scan_form(text: str) -> str:
+    """What the rules read: pinyin annotations blanked and traditional script simplified, offsets unchanged."""
+    return to_simplified(blank_pinyin(text))
+
+
+def _cue(text: str) -> str | None:
+    masked = THEIR_ASK.sub(lambda m: "□" * len(m.group(0)), text)
+    for m in CUES.finditer(masked):
+        if WEAK_CUE.fullmatch(m.group(0)) and (DONE.search(text) or "先后" in text or "了" in text):
+            continue  # 先后争取2400万元 / 现已安排…(2018年将毕业6名): a report, not a commitment
+        return m.group(0)
+    return None
+
+
+def _acts(text: str) -> bool:
+    """A sentence that states an action (a heading such as 三、下步工作方向 does not)."""
+    core = _LEAD.sub("", text).rstrip("。；;：: ")
+    if len(core) < 6 or re.fullmatch(r"[^，,]{0,8}(?:工作|情况|方向|打算|计划)", core):
+        return False
+    return not (NEXT_HEADING.search(core) and len(core) <= 12)
+
+
+def _announces(text: str) -> bool:
+    return bool(re.search(r"以下|如下|几个方面|几方面|[：:]\s*$", text))
+
+
+def _substantive(text: str) -> bool:
+    return bool(re.search(r"加大|推进|建设|开发|实施|完成|开通|新建|改造|纳入|申报|落实", text))
+
+
+def _is_heading(text: str) -> bool:
+    """A short line of its own with no sentence end (一、下步工作方向 / （二）加强规范管理。)."""
+    t = text.strip()
+    if re.match(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）])", t) and len(t) <= 30:
+        return True
+    return len(t) <= 20 and not re.search(r"[。；;，,]", t[:-1]) and not t.endswith(("。", "；", ";"))
+
+
+def _is_metadata(text: str) -> bool:
+    return bool(re.match(r"^(?:索引号|发布|来源|浏览|发文|文号|公开|主题|标题|生成日期|类别|成文日期|作者|信息来源|"
+                         r"联系|电话|承办|抄送|签发|日期|办理结果|办复类别|\(?[A-C]\)?类)", text.strip()))
+
+
+def _promise(body: str, start: int, end: int, cue: str, heading: str | None, written: datetime.date | None) -> Promise:
+    text = body[start:end]
+    lead = _LEAD.match(text)
+    what = text[lead.end():] if lead and lead.end() < len(text) else text
+    return Promise(start=start, end=end, text=text, what=what.strip(), cue=cue, section=heading,
+                   deadline=find_deadline(body, start, end, written), figures=find_figures(body, start, end))
+
+
+def _letter_day(date: str | None) -> datetime.date | None:
+    if not date:
+        return None
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    return datetime.date(y, mo, d) if valid_date(y, mo, d) else None
+
+
+def _num(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    value = parse_number(raw)
+    return int(value) if value is not None and value == int(value) else None
+
+
+def _year(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    digits = raw.translate(str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9"))
+    return int(digits) if digits.isdigit() and len(digits) == 4 else None
+
+
+def _quarter(raw: str) -> int:
+    return "一二三四".index(raw[-3]) + 1 if raw[-3] in "一二三四" else int(raw[-3])
+
+
+def _end_of(year: int, month: int | None, day: int | None, part: str | None) -> datetime.date | None:
+    """The last day the words allow: 2025年 -> 12-31, 2025年7月 -> 07-31, 2025年上半年 -> 06-30."""
+    part = part or ""
+    if "上半年" in part:
+        month, day = 6, None
+    elif "季度" in part:
+        month, day = 3 * _quarter(part), None
+    if not valid_date(year, month, day):
+        return None
+    if day:
+        return datetime.date(year, month, day)
+    if month:
+        if part in ("初", "上旬"):
+            return datetime.date(year, month, 10)
+        if part == "中旬":
+            return datetime.date(year, month, 20)
+        return datetime.date(year, month, calendar.monthrange(year, month)[1])
+    if part in ("初",):
+        return datetime.date(year, 3, 31)
+    return datetime.date(year, 12, 31)
+
+
+def find_deadline(body: str, start: int, end: int, written: datetime.date | None = None) -> Deadline | None:
+    """The deadline a sentence gives: the latest date it names with a deadline word before or after it
+    (到2025年底, 7月底前, 预计第三季度, 三年内), not before the letter's own date; None when it names none."""
+    text = _scan_form(body[start:end])
+    best = None
+    for m in DEADLINE.finditer(text):
+        due = _due(m, written)
+        if due is None:
+            continue
+        before, after = text[max(0, m.start() - 6):m.start()], text[m.end():m.end() + 8]
+        explicit = bool(m.group("part") or m.group("part2") or m.group("rpart") or m.group("n") or m.group("q"))
+        if not explicit and not DEADLINE_WORDS.search(before + after):
+            continue
+        if written and due < written:
+            continue  # a date before the letter is history, not a deadline
+        rank = (explicit, due)  # 10月底前 over a bare 2024年 in the same sentence, then the latest
+        if best is None or rank > best[0]:
+            best = (rank, m)
+    if best is None:
+        return None
+    (_, due), m = best
+    return Deadline(text=m.group(0).strip(), start=start + m.start(), end=start + m.end(), due=due.isoformat(),
+                    year=due.year)
+
+
+def _due(m: re.Match, written: datetime.date | None) -> datetime.date | None:
+    base = written.year if written else None
+    if m.group("y"):
+        year = _year(m.group("y"))
+        return _end_of(year, _num(m.group("m")), _num(m.group("d")), m.group("part")) if year else None
+    if m.group("rel"):
+        if base is None:
+            return None
+        year = base + (1 if m.group("rel") == "明年" else 0)
+        part = m.group("rpart")
+        return _end_of(year, None, None, part if ("季度" in part or "半年" in part) else None)
+    if m.group("m2"):
+        if base is None:
+            return None
+        month, day = _num(m.group("m2")), _num(m.group("d2"))
+        if month is None or not 1 <= month <= 12:
+            return None
+        year = base + (1 if written and month < written.month else 0)
+        return _end_of(year, month, day, m.group("part2"))
+    if m.group("q"):
+        if base is None:
+            return None
+        return _end_of(base, None, None, m.group("q"))
+    if m.group("n"):
+        years = _num(m.group("n"))
+        if base is None or not years or years > 10:
+            return None
+        return datetime.date(base + years, written.month, min(written.day, 28))
+    return None
+
+
+def find_figures(body: str, start: int, end: int) -> list[dict]:
+    """Numbers with units in ``body[start:end]`` (3处, 500万元, 20个班), not dates: ``[{"text", "start", "end",
+    "value", "unit"}]`` with body offsets; ``value`` in the unit written (500万元 is 500 of 万元)."""
+    text = _scan_form(body[start:end])
+    out = []
+    for m in FIGURE.finditer(text):
+        num = m.group("num")
+        if num.isdigit() and len(num) == 4 and m.group("unit") in ("年", "月"):
+            continue
+        if TIME_AFTER_NUMBER.match(text, m.start("unit")):
+            continue
+        if all(ch in CN_NUMERAL_CHARS for ch in num) and len(num) == 1 and m.group("unit") in ("是", "次"):
+            continue
+        if (num == "一" and m.group("unit") == "批") or text.startswith("一体", m.end()):
+            continue  # 一批 / 四位一体: no figure
+        value = parse_number(num)
+        if value is None:
+            continue
+        unit = (m.group("mag") or "") + m.group("unit")
+        out.append({"text": m.group(0), "start": start + m.start(), "end": start + m.end(), "value": value,
+                    "unit": unit})
+    return out
