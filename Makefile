@@ -37,6 +37,11 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not model and not browser"
 
+# Offline install folder for air-gapped offices: dist/dafu-bundle/ with wheels/ (dafu and every dependency,
+# torch 2.13.0 CPU included), model/ (the converted model) and INSTALL.md. See README "Offline install".
+bundle: install
+	$(BIN)/python tools/bundle.py dist/dafu-bundle --torch-args "$(TORCH_ARGS)"
+
 bench: install
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_query.py

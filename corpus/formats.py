@@ -16,8 +16,9 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from . import settings
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
-DEFAULT_MAX_FILE_MB = 20
 MAX_UNPACK_FACTOR = 10   # a .docx may unpack to at most this many times the file size limit
 MAX_ZIP_RATIO = 100      # ... and no part of it may be compressed more than this (zip bombs)
 MAX_ZIP_ENTRIES = 10000
@@ -34,15 +35,8 @@ class UnreadableDocument(Exception):
 
 
 def max_file_bytes() -> int:
-    """The largest letter file read, in bytes: ``DAFU_MAX_FILE_MB`` megabytes (default 20)."""
-    raw = os.environ.get("DAFU_MAX_FILE_MB", "").strip()
-    try:
-        mb = float(raw) if raw else DEFAULT_MAX_FILE_MB
-    except ValueError:
-        mb = -1.0
-    if not mb > 0:
-        raise ValueError(f"DAFU_MAX_FILE_MB 应为正数 / DAFU_MAX_FILE_MB must be a positive number, not {raw!r}")
-    return int(mb * 1024 * 1024)
+    """The largest letter file read, in bytes: ``DAFU_MAX_FILE_MB`` megabytes (default 20, corpus/settings.py)."""
+    return int(settings.max_file_mb() * 1024 * 1024)
 
 
 def _mb(n: int) -> str:

@@ -201,6 +201,8 @@ def _dupes(args) -> int:
     searcher = _open(args)
     errors = []
     if args.all:
+        print(f"正在比较 {len(searcher.by_id)} 封来信… / comparing {len(searcher.by_id)} letters…", file=sys.stderr,
+              flush=True)
         report = all_pairs(searcher, args.threshold)
     else:
         drafts, errors = dupes_io.read_drafts(args.drafts)

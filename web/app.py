@@ -11,27 +11,13 @@ import time
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
+from ..corpus import settings
 from ..search.api import IndexMissing, Searcher
 from .params import InvalidRequest, check_letter_id
 
 log = logging.getLogger("dafu.web")
 
-DEFAULTS = {
-    "INDEX_DIR": None,        # None: DAFU_INDEX_DIR, else the per-user data dir
-    "TOP_K": 10,              # passages per page
-    "MAX_TOP_K": 50,          # the largest k the API accepts
-    "MAX_QUERY_CHARS": 500,   # longer queries are refused
-    "SIMILAR_K": 5,           # similar letters listed under a letter
-    "ASK_K": 5,               # passages an answer is drawn from (/api/ask default k)
-    "DUPES_K": 5,             # matches listed per draft on the 查重 page (/api/dupes default k)
-    "MAX_DUPES_K": 20,        # the largest k /api/dupes accepts
-    "MAX_TITLE_CHARS": 200,   # a draft's title
-    "MAX_DRAFT_CHARS": 5000,  # a draft's body: embedding it holds the searcher (~0.3 s per 1,000 characters)
-    "MAX_CONTENT_LENGTH": 1 << 20,  # bytes of any request body: 413 from Content-Length, before reading it
-    "MAX_JSON_DEPTH": 20,     # nesting of a JSON body (the API's bodies are flat objects)
-    "EXAMPLES": ["医疗护理员培训补助标准是多少", "养老机构扶持资金拨付给了几家机构", "老年人居家医疗服务怎么开展",
-                 "泉州养老服务热线的呼入量", "社区助老员培训了多少人"],  # example questions on the empty page
-}
+DEFAULTS = settings.WEB_DEFAULTS  # every web setting with its default and meaning: corpus/settings.py
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -141,8 +127,7 @@ def create_app(index_dir=None, searcher: Searcher | None = None, config: dict | 
     """The dafu web app over ``searcher``, else the index in ``index_dir`` (opened at the first request).
     Configuration: ``DEFAULTS``, then ``DAFU_*`` environment variables (``DAFU_TOP_K=20``), then ``config``."""
     app = Flask(__name__)
-    app.config.update(DEFAULTS)
-    app.config.from_prefixed_env("DAFU")
+    app.config.update(settings.web_config())
     app.config.update(config or {})
     for name in ("TOP_K", "MAX_TOP_K", "MAX_QUERY_CHARS", "SIMILAR_K", "ASK_K", "DUPES_K", "MAX_DUPES_K",
                  "MAX_TITLE_CHARS", "MAX_DRAFT_CHARS", "MAX_CONTENT_LENGTH", "MAX_JSON_DEPTH"):
