@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="FILE", help="one query per line; prints one JSON object per line")
     _retrieval_options(p)
     p.add_argument("--json", action="store_true", help="JSON output (the CLI contract)")
+    p.add_argument("--xlsx", metavar="FILE", help="also write the results to a spreadsheet (.xlsx; .csv by name)")
 
     p = command("ask", _ask, "an answer with numbered citations, or a plain 'no answer in the corpus'")
     p.add_argument("question")
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("letters", _letters, "list the indexed letters and their metadata")
     p.add_argument("--json", action="store_true", help="a JSON array")
     p.add_argument("--csv", action="store_true", help="CSV with a header row")
+    p.add_argument("--xlsx", metavar="FILE", help="write the list to a spreadsheet (.xlsx; .csv by name)")
 
     p = command("dupes", _dupes, "find earlier letters that a draft proposal repeats, or similar letter pairs")
     p.add_argument("drafts", nargs="*", metavar="DRAFT", help=".txt/.md files, folders, or CSV/JSONL with title,text")
@@ -73,6 +75,16 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="JSON (one object per draft, or one for --all)")
     output.add_argument("--csv", action="store_true", help="CSV")
     output.add_argument("--html", metavar="REPORT.html", help="write a self-contained HTML report")
+    output.add_argument("--xlsx", metavar="FILE", help="write the report to a spreadsheet (.xlsx; .csv by name)")
+
+    p = command("promises", _promises, "承诺事项: what the letters promised, with the later letter's sentence on it")
+    p.add_argument("--agency", help="承办单位 containing these words")
+    p.add_argument("--region", help="地区 containing these words")
+    p.add_argument("--year", help="year of the promising letter (four digits)")
+    p.add_argument("--status", help="已有后续答复 | 到期未见后续 | 未到期 | 无明确期限")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="a JSON array of promise rows")
+    output.add_argument("--csv", action="store_true", help="CSV with a header row")
 
     p = command("serve", _serve, "serve the web app over the current index")
     p.add_argument("--host", default="127.0.0.1")
@@ -121,12 +133,21 @@ def _search(args) -> int:
             queries = [line.strip() for line in handle if line.strip()]
     else:
         queries = [args.query]
+    found = []
     for query in queries:
         results = searcher.search(query, top_k=args.top_k, mode=args.mode)
+        found.append((query, results))
+        if args.xlsx and not (args.json or args.batch):
+            continue
         if args.json or args.batch:
             print(json.dumps({"query": query, "results": results}, ensure_ascii=False), flush=True)
         else:
             print(format_results(query, results))
+    if args.xlsx:
+        from .search.export import search_sheet, write
+
+        write(args.xlsx, [search_sheet(found)])
+        print(f"已写入 {args.xlsx}（{sum(len(r) for _, r in found)} 条段落）/ written", file=sys.stderr)
     return 0
 
 
@@ -178,7 +199,12 @@ def _eval(args) -> int:
 
 def _letters(args) -> int:
     rows = _open(args).letters()
-    if args.json:
+    if args.xlsx:
+        from .search.export import letters_sheet, write
+
+        write(args.xlsx, [letters_sheet(rows)])
+        print(f"已写入 {args.xlsx}（{len(rows)} 封来信）/ written", file=sys.stderr)
+    elif args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     elif args.csv:
         import csv
@@ -209,7 +235,16 @@ def _dupes(args) -> int:
         for error in errors:
             print(f"dafu: {error.draft}: {error.error}", file=sys.stderr)
         report = find_duplicates(searcher, drafts, k=args.top_k)
-    if args.html:
+    if args.xlsx:
+        from .search import export
+
+        if args.all:
+            sheets = export.pairs_sheets(report, searcher.by_id)
+        else:
+            sheets = export.dupes_sheets(report, searcher.by_id, passage_of=lambda lid, text: _passage_of(searcher, lid, text))
+        export.write(args.xlsx, sheets)
+        print(f"报告已写入 {args.xlsx}")
+    elif args.html:
         with open(args.html, "w", encoding="utf-8") as handle:
             handle.write(dupes_io.to_html(report, errors))
         print(f"报告已写入 {args.html}")
@@ -220,6 +255,52 @@ def _dupes(args) -> int:
     else:
         print(dupes_io.format_table(report, errors))
     return 1 if errors and not report else 0
+
+
+def _passage_of(searcher, letter_id: str, text: str | None):
+    """(passage number, section) of the letter's passage with this text, for spreadsheet links."""
+    letter = searcher.letter(letter_id) or {}
+    found = next((c for c in letter.get("chunks") or [] if c.get("text") == text), None)
+    return (found.get("ordinal"), found.get("section")) if found else None
+
+
+def _promises(args) -> int:
+    from .search.promises import FIELDS, STATUSES, promise_rows
+
+    if args.status and args.status not in STATUSES:
+        raise ValueError(f"--status must be one of {', '.join(STATUSES)} / 状态应为 {'、'.join(STATUSES)} 之一")
+    if args.year and not (len(args.year) == 4 and args.year.isdigit()):
+        raise ValueError("--year must be four digits / 年份应为四位数字")
+    filters = {"agency": args.agency, "region": args.region, "year": args.year, "status": args.status}
+    rows = promise_rows(_open(args), filters)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif args.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(FIELDS), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        print(format_promises(rows))
+    return 0
+
+
+def format_promises(rows: list[dict]) -> str:
+    """Readable Chinese output: status, deadline, the promise, its letter, and the later sentence if any."""
+    if not rows:
+        return "没有符合条件的承诺事项。"
+    blocks = []
+    for r in rows:
+        head = " · ".join(v for v in (r["status"], f"期限 {r['deadline']}" if r["deadline"] else None,
+                                      f"数字 {r['figure']}" if r["figure"] else None) if v)
+        cite = " · ".join(v for v in (r["letter_id"], r["doc_number"], r["agency"], r["date"]) if v)
+        block = f"[{head}] {r['text']}\n    {cite}  (字符 {r['start']}-{r['end']})"
+        if r.get("later_text"):
+            block += (f"\n    后来的答复 {r['later_date']} · {r['later_letter_id']}：{r['later_text']}"
+                      f"（是否办到请对照原文判断）")
+        blocks.append(block)
+    return "\n\n".join(blocks) + f"\n\n共 {len(rows)} 条承诺。"
 
 
 def _serve(args) -> int:

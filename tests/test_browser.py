@@ -78,6 +78,7 @@ def browser(tmp_path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages for get_log("browser")
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -180,3 +181,42 @@ def test_answer_box_and_dupes_page(server, browser, tmp_path):
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     browser.save_screenshot(str(tmp_path / "dupes-phone.png"))
     print(f"screenshots in {tmp_path}")
+
+
+def test_overview_charts_draw_and_bars_open_filtered_lists(server, browser, tmp_path):
+    """/overview draws its SVG charts with nothing from the network and no console errors; a bar opens the
+    letters it counts; on a phone nothing is wider than the screen."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 60)
+    browser.get(server + "/")
+    browser.find_element(By.LINK_TEXT, "概览").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.line-chart")))
+    drawn = browser.execute_script("""
+        const box = e => e.getBoundingClientRect();
+        const bars = [...document.querySelectorAll('svg.bar rect.bar-fill')].map(r => box(r).width);
+        const points = [...document.querySelectorAll('svg.line-chart circle')].map(c => box(c).width);
+        return {bars: bars, points: points, line: box(document.querySelector('svg.line-chart')).height};""")
+    assert drawn["bars"] and max(drawn["bars"]) > 50 and drawn["points"] and min(drawn["points"]) > 0
+    assert drawn["line"] > 100
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
+    browser.save_screenshot(str(tmp_path / "overview.png"))
+
+    bar = browser.find_element(By.CSS_SELECTOR, "a.bar-row[href*='agency=']")
+    agency = bar.find_element(By.CSS_SELECTOR, ".bar-label").text
+    count = int(bar.find_element(By.CSS_SELECTOR, ".bar-value").text.split()[0])
+    bar.click()
+    wait.until(ec.url_contains("agency="))
+    listed = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "section.browse-letters")))
+    assert f"共 {count} 封" in listed.text
+    assert all(agency in e.text for e in browser.find_elements(By.CSS_SELECTOR, "ol.browse .muted"))
+
+    browser.set_window_size(390, 844)
+    browser.get(server + "/overview")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.line-chart")))
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    browser.save_screenshot(str(tmp_path / "overview-phone.png"))

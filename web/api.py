@@ -2,6 +2,7 @@
 OpenAPI description. Everything is GET except /api/dupes, a POST that only computes (nothing is written)."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import PurePath
 
 from flask import Blueprint, current_app, jsonify, request
@@ -9,7 +10,8 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from .app import service
 from .openapi import openapi_spec
-from .params import InvalidRequest, count_param, draft_request, json_body, search_request
+from .params import (InvalidRequest, count_param, draft_request, filters_from, json_body, page_param,
+                     promise_filters, search_request)
 
 api = Blueprint("api", __name__)
 
@@ -65,6 +67,33 @@ def similar(letter_id: str):
 def bad_letter_path(letter_id: str):
     """Ids with slashes (``../x``, ``a/b``) never name a letter."""
     raise InvalidRequest("来信编号无效 / invalid letter id")
+
+
+@api.get("/overview")
+def overview():
+    """Letter counts by year, 承办单位, 答复类别 and 地区 and the ask clusters of the letters matching the filters."""
+    from ..search import overview as archive
+
+    return jsonify(archive.summary(service().searcher, filters_from(request.args)))
+
+
+@api.get("/promises")
+def promises():
+    """承诺事项 with their follow-up status: filters agency, year, status, region; ``letter_id`` for one letter;
+    ``limit`` / ``offset`` page through the rows."""
+    from ..search.promises import STATUSES, filter_promises, letter_promises, promise_rows
+
+    active = promise_filters(request.args, STATUSES)
+    limit = page_param(request.args.get("limit"), "limit", 100, 1000)
+    offset = page_param(request.args.get("offset"), "offset", 0, 10_000_000, minimum=0)
+    letter_id = request.args.get("letter_id")
+    if letter_id is not None:
+        service().letter(letter_id)  # 400 for an impossible id, 404 for an unknown one
+        rows = filter_promises(letter_promises(service().searcher, letter_id), **active)
+    else:
+        rows = promise_rows(service().searcher, active)
+    return jsonify(filters=active, letter_id=letter_id, total=len(rows), offset=offset, limit=limit,
+                   statuses=list(STATUSES), today=date.today().isoformat(), promises=rows[offset:offset + limit])
 
 
 @api.get("/health")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import __version__
 from ..search.api import MODES
 from ..search.dupes import TIERS
+from ..search.promises import FIELDS as PROMISE_FIELDS, STATUSES as PROMISE_STATUSES
 
 
 def _param(name: str, description: str, schema: dict, required: bool = False, where: str = "query") -> dict:
@@ -135,6 +136,24 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask
                 "parameters": [letter_id, _param("k", "number of letters", {**k, "default": similar_k})],
                 "responses": {"200": _json("#/components/schemas/SimilarResponse",
                                            "similar letters (available=false when not supported)"), **ERRORS}}},
+            "/api/overview": {"get": {
+                "summary": "letter counts by year, 承办单位, 答复类别 and 地区, and the ask clusters (the /overview charts)",
+                "parameters": filters,
+                "responses": {"200": _json("#/components/schemas/Overview",
+                                           "counts of the letters matching the filters"), **ERRORS}}},
+            "/api/promises": {"get": {
+                "summary": "承诺事项: promises of the letters with their follow-up status and the later sentence",
+                "parameters": [
+                    *[f for f in filters if f["name"] in ("agency", "year", "region")],
+                    _param("status", "follow-up status", {"type": "string", "enum": list(PROMISE_STATUSES)}),
+                    _param("letter_id", "only this letter's promises",
+                           {"type": "string", "minLength": 1, "maxLength": 200, "pattern": LETTER_ID}),
+                    _param("limit", "rows to return", {"type": "integer", "minimum": 1, "maximum": 1000,
+                                                       "default": 100}),
+                    _param("offset", "rows to skip", {"type": "integer", "minimum": 0, "maximum": 10000000,
+                                                      "default": 0})],
+                "responses": {"200": _json("#/components/schemas/PromisesResponse",
+                                           "promise rows, newest letter first"), **ERRORS}}},
             "/api/health": {"get": {
                 "summary": "the index in use: model, counts, build time",
                 "responses": {"200": _json("#/components/schemas/Health", "the index manifest"),
@@ -166,6 +185,8 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask
                 "draft": {"type": "string"}, "title": _nullable(),
                 "matches": {"type": "array", "items": match}}},
             "Letter": letter,
+            "Overview": _overview_schema(),
+            "PromisesResponse": _promises_schema(),
             "SimilarResponse": {"type": "object", "properties": {
                 "letter_id": {"type": "string"}, "available": {"type": "boolean"},
                 "similar": {"type": "array", "items": similar_item}}},
@@ -176,3 +197,47 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask
                 "dafu_version": {"type": "string"}}},
         }},
     }
+
+
+def _promises_schema() -> dict:
+    """GET /api/promises: rows of search/promises.py (every value a string, an integer or null)."""
+    ints = {"start", "end", "chunk", "deadline_year", "later_start", "later_end", "later_chunk"}
+    row = {"type": "object", "required": ["id", "letter_id", "text", "start", "end", "status"],
+           "properties": {name: _nullable("integer" if name in ints else "string") for name in PROMISE_FIELDS}}
+    row["properties"].update(id={"type": "string"}, letter_id={"type": "string"}, text={"type": "string"},
+                             start={"type": "integer"}, end={"type": "integer"},
+                             status={"type": "string", "enum": list(PROMISE_STATUSES)})
+    return {"type": "object", "required": ["total", "offset", "limit", "statuses", "today", "promises"],
+            "properties": {"filters": {"type": "object"}, "letter_id": _nullable(), "total": {"type": "integer"},
+                           "offset": {"type": "integer"}, "limit": {"type": "integer"},
+                           "statuses": {"type": "array", "items": {"type": "string"}},
+                           "today": {"type": "string", "description": "the date statuses are computed for"},
+                           "promises": {"type": "array", "items": row}}}
+
+
+def _overview_schema() -> dict:
+    count = {"type": "object", "required": ["value", "count"],
+             "properties": {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}}
+    facet = {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": count, "description": "most letters first (答复类别 by code)"},
+        "other_values": {"type": "integer", "description": "values not listed"},
+        "other_count": {"type": "integer", "description": "letters of the values not listed"},
+        "missing": {"type": "integer", "description": "letters that do not give this field"}}}
+    cluster = {"type": "object", "properties": {
+        "value": {"type": "string", "description": "the words the titles of its letters share"},
+        "count": {"type": "integer"}, "letters": {"type": "array", "items": {"type": "string"}},
+        "years": {"type": "array", "items": {"type": "integer"}}}}
+    return {"type": "object", "required": ["total", "by_year", "by_agency", "by_category", "by_region", "clusters"],
+            "properties": {
+                "total": {"type": "integer"},
+                "filters": {"type": "object", "additionalProperties": {"type": "string"}},
+                "by_year": {"type": "array", "items": count,
+                            "description": "every year from the first to the last, 0 for a year without letters"},
+                "undated": {"type": "integer"},
+                "by_agency": facet, "by_category": facet, "by_region": facet,
+                "clusters": {"type": "object", "properties": {
+                    "status": {"type": "string", "enum": ["ready", "running", "failed"]},
+                    "seconds": {"type": ["number", "null"]},
+                    "items": {"type": "array", "items": cluster},
+                    "other_values": {"type": "integer"}, "other_count": {"type": "integer"},
+                    "clustered": {"type": "integer"}}}}}

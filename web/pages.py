@@ -1,17 +1,20 @@
 """The HTML pages: the search page (with its answer box), the letter page and the 查重 page (Chinese UI)."""
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import PurePath
+from urllib.parse import quote
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 
 from ..search.api import MODES
 from ..search.dupes import NEAR_COPY_LABEL, TIERS
 from ..search.highlight import term_spans
 from .app import service
 from .layout import body_paragraphs
-from .params import InvalidRequest, draft_request, optional_int, search_request
+from .params import (InvalidRequest, draft_request, filters_from, optional_int, page_param, promise_filters,
+                     search_request)
 
 pages = Blueprint("pages", __name__)
 log = logging.getLogger("dafu.web")
@@ -52,6 +55,12 @@ def index():
              "filters": {name: request.args.get(name, "") for name in FILTER_LABELS}, "modes": MODES,
              "facets": facets, "examples": cfg["EXAMPLES"], "results": None, "error": None}
     if not state["query"]:
+        try:
+            state["active"] = filters_from(request.args)
+        except InvalidRequest as err:
+            return render_template("search.html", **{**state, "error": str(err).split(" / ")[0]}), 400
+        if state["active"]:  # filters without a question (a bar of /overview): the letters they select
+            state["browse"] = browse_view(state["active"])
         return render_template("search.html", **state)
     try:
         req = search_request(request.args, cfg["TOP_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
@@ -67,6 +76,8 @@ def index():
         state["more_k"] = min(req.top_k + cfg["TOP_K"], cfg["MAX_TOP_K"])
     if req.mode == "hybrid" and state["results"]:
         state["answer"] = _answer(req.query, req.filters)
+    if state["results"] and "year" not in req.filters:
+        state["timeline"] = _timeline(req)
     return render_template("search.html", **state)
 
 
@@ -171,7 +182,51 @@ def letter(letter_id: str):
     similar = _similar(letter_id)
     rows = [(label, _display(name, found.get(name))) for name, label in METADATA_LABELS if found.get(name)]
     return render_template("letter.html", letter=found, rows=rows, paragraphs=body_paragraphs(found, cited),
-                           cited=cited, query=query, similar=similar)
+                           cited=cited, query=query, similar=similar, promises=_letter_promises(letter_id),
+                           promise_statuses=_statuses())
+
+
+PROMISES_PER_PAGE = 50
+
+
+@pages.get("/promises")
+def promises():
+    """承诺事项: what the letters promised, filtered by agency, year, status and place, each with the later
+    letter's sentence on it when there is one."""
+    from ..search.promises import STATUSES, facets, promise_rows
+
+    try:
+        active = promise_filters(request.args, STATUSES)
+        page = page_param(request.args.get("page"), "page", 1, 100000)
+    except InvalidRequest as err:
+        return render_template("promises.html", error=str(err).split(" / ")[0], rows=[], total=0, active={},
+                               facets=facets([]), statuses=STATUSES, page=1, pages=1, counts={}), 400
+    searcher = service().searcher
+    everything = promise_rows(searcher)
+    rows = promise_rows(searcher, active)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
+    pages_total = max(1, -(-len(rows) // PROMISES_PER_PAGE))
+    page = min(page, pages_total)
+    shown = rows[(page - 1) * PROMISES_PER_PAGE: page * PROMISES_PER_PAGE]
+    return render_template("promises.html", rows=shown, total=len(rows), active=active, facets=facets(everything),
+                           statuses=STATUSES, page=page, pages=pages_total, counts=counts, error=None)
+
+
+def _statuses() -> tuple[str, ...]:
+    from ..search.promises import STATUSES
+
+    return STATUSES
+
+
+def _letter_promises(letter_id: str) -> list[dict]:
+    """The promises box of the letter page; a failure there must not take the letter page down."""
+    from ..search.promises import letter_promises
+
+    try:
+        return letter_promises(service().searcher, letter_id)
+    except Exception:
+        log.exception("promises failed for %s", letter_id)
+        return []
 
 
 @pages.get("/letters/<path:letter_id>")
@@ -195,3 +250,180 @@ def _display(name: str, value: str) -> str:
     if name == "source":
         return PurePath(value).name
     return value
+
+
+# ------------------------------------------------------------------ overview, timeline, letter lists, export
+
+TIMELINE_K = 50      # passages whose letters make a search's timeline
+BROWSE_LIMIT = 200   # letters listed for filters without a question (all of them in the download)
+EXPORT_FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "csv": "text/csv; charset=utf-8"}
+
+
+@pages.get("/overview")
+def overview():
+    """The archive at a glance: letters by year, 承办单位, 答复类别, 地区 and ask cluster, each bar a link."""
+    return render_template("overview.html", **overview_view(filters_from(request.args)))
+
+
+def overview_view(filters: dict) -> dict:
+    """Counts, clusters and chart geometry of the letters that match ``filters``."""
+    from ..search import overview as archive
+    from .charts import bar_chart, line_chart
+
+    counts = archive.summary(service().searcher, filters)
+    grouped = counts["clusters"]
+
+    def link(name):
+        return lambda value: url_for("pages.index", **{**filters, name: value})
+
+    charts = {"year": line_chart(counts["by_year"], link("year")),
+              "category": bar_chart(counts["by_category"]["items"], link("category"), archive.category_label),
+              "agency": bar_chart(counts["by_agency"]["items"], link("agency")),
+              "region": bar_chart(counts["by_region"]["items"], link("region")),
+              "clusters": bar_chart(grouped["items"], lambda name: url_for("pages.index", q=name, **filters))}
+    notes = {name: _rest_note(counts[f"by_{name}"], what) for name, what in (("agency", "个承办单位"),
+                                                                              ("region", "个地区"))}
+    notes["clusters"] = (f"共 {len(grouped['items']) + grouped['other_values']} 个类群、{grouped['clustered']} 封来信"
+                         + (f"；另有 {grouped['other_values']} 个较小的类群共 {grouped['other_count']} 封未列出。"
+                            if grouped["other_values"] else "。"))
+    return {"counts": counts, "charts": charts, "notes": notes, "active": filters, "clusters": grouped}
+
+
+def _rest_note(facet: dict, what: str) -> str | None:
+    parts = []
+    if facet["other_values"]:
+        parts.append(f"另有 {facet['other_values']} {what}共 {facet['other_count']} 封未列出")
+    if facet["missing"]:
+        parts.append(f"{facet['missing']} 封没有写明")
+    return "；".join(parts) + "。" if parts else None
+
+
+def _timeline(req) -> dict | None:
+    """The years of the letters a search finds (its first ``TIMELINE_K`` passages), as small columns that
+    link to the same search in one year; a failure here must not take the results down."""
+    from ..search.overview import years_of
+    from .charts import column_chart
+
+    try:
+        k = min(TIMELINE_K, current_app.config["MAX_TOP_K"])
+        years = years_of(service().search(req.query, k, req.mode, req.filters))
+    except Exception:
+        log.exception("timeline failed for a query of %d characters", len(req.query))
+        return None
+    if not years:
+        return None
+
+    def link(year):
+        return url_for("pages.index", q=req.query, mode=req.mode, **{**req.filters, "year": year})
+
+    found = [y for y in years if y["count"]]
+    return {"chart": column_chart(years, link), "years": found, "k": k,
+            "links": {y["value"]: link(y["value"]) for y in found}}
+
+
+def browse_view(filters: dict) -> dict:
+    """The letters that match ``filters`` (newest first), for the search page without a question."""
+    from ..search.overview import letters_matching
+
+    found = sorted(letters_matching(service().searcher, filters), key=lambda r: (r.get("date") or "", r["id"]),
+                   reverse=True)
+    return {"total": len(found), "letters": found[:BROWSE_LIMIT]}
+
+
+def _download(data: bytes | str, fmt: str, name: str, ascii_name: str):
+    """A file download named ``name.fmt`` (``dafu-ascii_name.fmt`` for clients that only read ASCII names)."""
+    body = data.encode("utf-8") if isinstance(data, str) else data
+    response = send_file(io.BytesIO(body), mimetype=EXPORT_FORMATS[fmt], max_age=0)
+    response.headers["Content-Disposition"] = (f'attachment; filename="dafu-{ascii_name}.{fmt}"; '
+                                               f"filename*=UTF-8''{quote(name)}.{fmt}")
+    return response
+
+
+def _sheets_response(sheets, fmt: str, name: str, ascii_name: str):
+    from ..search.export import to_csv, to_xlsx
+
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    return _download(to_xlsx(sheets) if fmt == "xlsx" else to_csv(sheets[0]), fmt, name, ascii_name)
+
+
+def _base() -> str:
+    return request.host_url.rstrip("/")
+
+
+@pages.get("/export/search.<fmt>")
+def export_search(fmt: str):
+    """The search results of ``q`` (same parameters as the search page) as a spreadsheet."""
+    from ..search.export import search_sheet
+
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    cfg = current_app.config
+    req = search_request(request.args, cfg["TOP_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
+    results = service().search(req.query, req.top_k, req.mode, req.filters)
+    return _sheets_response([search_sheet([(req.query, results)], _base())], fmt, "检索结果", "search")
+
+
+@pages.get("/export/letters.<fmt>")
+def export_letters(fmt: str):
+    """The letters list (all, or those matching the filters) as a spreadsheet."""
+    from ..search.export import letters_sheet
+    from ..search.overview import letters_matching
+
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    rows = letters_matching(service().searcher, filters_from(request.args))
+    return _sheets_response([letters_sheet(rows, _base())], fmt, "来信清单", "letters")
+
+
+@pages.post("/export/dupes.<fmt>")
+def export_dupes(fmt: str):
+    """The duplicate check of the posted draft (form ``title``, ``text``) as a spreadsheet; nothing is stored."""
+    from ..search.export import dupes_sheets
+
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    cfg = current_app.config
+    req = draft_request(request.form.get("title"), request.form.get("text"), None, cfg["DUPES_K"],
+                        cfg["MAX_DUPES_K"], cfg["MAX_TITLE_CHARS"], cfg["MAX_DRAFT_CHARS"])
+    result = service().dupes(req.title, req.text, req.k)
+    searcher = service().searcher
+    return _sheets_response(dupes_sheets([result], searcher.by_id, _base(), _passage_of), fmt, "查重结果", "dupes")
+
+
+def _passage_of(letter_id: str, text: str | None):
+    """(passage number, section) of a letter's passage with this text, or None."""
+    try:
+        chunks = service().letter(letter_id).get("chunks") or []
+    except (LookupError, ValueError):
+        return None
+    found = next((c for c in chunks if c.get("text") == text), None)
+    return (found.get("ordinal"), found.get("section")) if found else None
+
+
+@pages.get("/export/promises.<fmt>")
+def export_promises(fmt: str):
+    """Promises (承诺事项) as a spreadsheet, once search/promises.py provides them."""
+    from ..search.export import promises_sheet
+
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    rows = promise_rows(request.args)
+    if rows is None:
+        abort(404)
+    return _sheets_response([promises_sheet(rows, service().searcher.by_id, _base())], fmt, "承诺事项", "promises")
+
+
+def promise_rows(args) -> list[dict] | None:
+    """HOOK for the promises feature: its rows as dicts, or None while search/promises.py has no
+    ``promise_rows(searcher, filters)`` function."""
+    try:
+        from ..search import promises
+    except ImportError:
+        return None
+    rows_of = getattr(promises, "promise_rows", None)
+    if rows_of is None:
+        return None
+    filters = {k: v for k, v in args.items() if k in ("agency", "year", "status", "region") and v}
+    return list(rows_of(service().searcher, filters))

@@ -1,0 +1,177 @@
+"""The archive at a glance: how many letters there are by year, 承办单位, 答复类别, 地区 and ask cluster, and the
+years in which a search's letters were written ("this came up in 2019, 2021 and 2024").
+
+Counts read only the letters' metadata (``Searcher.letters()``), so they take milliseconds on 10,000 letters.
+Ask clusters are the duplicate finder's own groups of letters on one ask (``search.dupes.all_pairs``, the same
+clusters as ``dafu dupes --all``). They need every letter compared with its neighbours (about 34 s on 10,000
+letters, 2 cores), so they are computed once per index generation: at once for a small archive, in a
+background thread for a large one, while the counts are shown straight away with the note that the clusters
+are still being computed.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from collections import Counter
+
+from ..index.backend import Filter
+from .dupes import CATEGORY_LABELS
+
+log = logging.getLogger("dafu.overview")
+
+FACETS = ("agency", "category", "region")   # counted by value; years separately (a continuous axis)
+TOP = 15                                     # bars per chart; the rest are summed as "其他"
+TOP_CLUSTERS = 15
+SYNC_CLUSTER_LETTERS = 400                   # up to this many letters the clusters are computed in the request
+MISSING = "未注明"
+MAX_YEAR_SPAN = 60
+
+__all__ = ["overview", "summary", "cluster_counts", "ask_clusters", "letters_matching", "years_of", "category_label", "FACETS", "TOP"]
+
+
+def letters_matching(searcher, filters: dict | None = None) -> list[dict]:
+    """The indexed letters (``Searcher.letters()`` rows) that match every filter, with the search filters'
+    own rules (承办单位/地区 contain the value, 年份 is the date's year, 答复类别 equals it)."""
+    where = Filter.from_dict(filters)
+    rows = searcher.letters()
+    return [row for row in rows if where.matches(row)] if where is not None else rows
+
+
+def overview(searcher, filters: dict | None = None, top: int = TOP) -> dict:
+    """Letter counts of the (filtered) archive::
+
+        {"total": int, "filters": {...},
+         "by_year": [{"value": "2019", "count": 3}, ...]   # every year from the first to the last, 0 included
+         "undated": int,
+         "by_agency" / "by_category" / "by_region": {"items": [{"value", "count"}], most first, at most ``top``;
+                                                    "other_values": int, "other_count": int, "missing": int}}
+    """
+    rows = letters_matching(searcher, filters)
+    years = Counter(year for year in (_year(r) for r in rows) if year)
+    out = {"total": len(rows), "filters": dict(filters or {}), "by_year": _year_axis(years),
+           "undated": sum(1 for r in rows if not _year(r))}
+    for name in FACETS:
+        counts = Counter(r[name] for r in rows if r.get(name))
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if name == "category":  # A, B, C in their own order: the reader compares them, not ranks them
+            ranked.sort(key=lambda kv: kv[0])
+        shown, rest = ranked[:top], ranked[top:]
+        out[f"by_{name}"] = {"items": [{"value": v, "count": c} for v, c in shown],
+                             "other_values": len(rest), "other_count": sum(c for _, c in rest),
+                             "missing": sum(1 for r in rows if not r.get(name))}
+    return out
+
+
+def summary(searcher, filters: dict | None = None, top: int = TOP) -> dict:
+    """``overview`` plus the ask clusters of the same letters: ``{..., "clusters": {"status", "seconds",
+    "items", "other_values", "other_count", "clustered"}}`` (what /overview draws and /api/overview returns)."""
+    counts = overview(searcher, filters, top)
+    found = ask_clusters(searcher)
+    ids = {r["id"] for r in letters_matching(searcher, filters)} if filters else None
+    grouped = cluster_counts(found["clusters"], ids)
+    return {**counts, "clusters": {"status": found["status"], "seconds": found["seconds"], **grouped}}
+
+
+def years_of(results: list[dict]) -> list[dict]:
+    """Distinct letters per year among search results (result objects with ``citation.date``), every year from
+    the first to the last: ``[{"value": "2019", "count": 2, "letters": [ids]}, ...]``; undated letters left out."""
+    letters: dict[str, set[str]] = {}
+    for r in results:
+        year = _year(r.get("citation") or {})
+        if year:
+            letters.setdefault(year, set()).add(r["letter_id"])
+    axis = _year_axis(Counter({y: len(ids) for y, ids in letters.items()}))
+    return [{**item, "letters": sorted(letters.get(item["value"], ()))} for item in axis]
+
+
+def category_label(value: str) -> str:
+    """``A`` -> ``A 类（已解决或采纳）``; a code with a number (``A1``) keeps its number."""
+    meaning = CATEGORY_LABELS.get((value or "")[:1])
+    return f"{value} 类（{meaning}）" if meaning else f"{value} 类"
+
+
+# ------------------------------------------------------------------ ask clusters
+
+_CLUSTERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_CLUSTERS_LOCK = threading.Lock()
+
+
+def ask_clusters(searcher, wait: bool | None = None) -> dict:
+    """The duplicate finder's ask clusters of this index generation::
+
+        {"status": "ready" | "running" | "failed", "seconds": float | None,
+         "clusters": [{"name", "letters": [ids], "years": [int], "agencies": [...], "categories": [...]}]}
+
+    Computed once per searcher: in this call when ``wait`` (default: for archives of at most
+    ``SYNC_CLUSTER_LETTERS`` letters), else in a background thread, reporting ``running`` until done (the
+    searcher is safe to share between threads)."""
+    with _CLUSTERS_LOCK:
+        state = _CLUSTERS.get(searcher)
+        first = state is None
+        if first:
+            state = {"status": "running", "seconds": None, "clusters": [], "done": threading.Event()}
+            _CLUSTERS[searcher] = state
+    if first:
+        if wait is None:
+            wait = len(searcher.by_id) <= SYNC_CLUSTER_LETTERS
+        if wait:
+            _compute(searcher, state)
+        else:
+            threading.Thread(target=_compute, args=(searcher, state), daemon=True,
+                             name="dafu-ask-clusters").start()
+    elif wait:
+        state["done"].wait()
+    return _public(state)
+
+
+def _compute(searcher, state: dict) -> None:
+    from .dupes import all_pairs
+
+    started = time.perf_counter()
+    try:
+        report = all_pairs(searcher)
+        clusters = report.get("cluster_details") or []
+        state.update(clusters=[{k: c.get(k) for k in ("name", "letters", "years", "agencies", "categories")}
+                               for c in clusters], status="ready")
+    except Exception:  # the counts still show; the log says why the clusters do not
+        log.exception("ask clusters failed")
+        state["status"] = "failed"
+    finally:
+        state["seconds"] = round(time.perf_counter() - started, 2)
+        state["done"].set()
+
+
+def _public(state: dict) -> dict:
+    return {k: state[k] for k in ("status", "seconds", "clusters")}
+
+
+def cluster_counts(clusters: list[dict], letter_ids: set[str] | None = None, top: int = TOP_CLUSTERS) -> dict:
+    """The largest clusters (counting only ``letter_ids`` when given): ``{"items": [{"value": name, "count",
+    "years", "letters"}], "other_values", "other_count", "clustered": letters in any cluster}``."""
+    items = []
+    for c in clusters:
+        members = [lid for lid in c.get("letters") or [] if letter_ids is None or lid in letter_ids]
+        if len(members) >= 2:
+            items.append({"value": c.get("name") or members[0], "count": len(members), "letters": members,
+                          "years": c.get("years") or []})
+    items.sort(key=lambda item: (-item["count"], item["value"]))
+    rest = items[top:]
+    return {"items": items[:top], "other_values": len(rest), "other_count": sum(i["count"] for i in rest),
+            "clustered": sum(i["count"] for i in items)}
+
+
+def _year(row: dict) -> str | None:
+    date = row.get("date") or ""
+    return date[:4] if len(date) >= 4 and date[:4].isdigit() else None
+
+
+def _year_axis(counts: Counter) -> list[dict]:
+    """Every year from the first to the last with its count (0 for a year with none)."""
+    if not counts:
+        return []
+    years = sorted(int(y) for y in counts)
+    if years[-1] - years[0] > MAX_YEAR_SPAN:  # a misread date (0199) must not draw 1,800 empty years
+        return [{"value": y, "count": counts[y]} for y in sorted(counts)]
+    return [{"value": str(y), "count": counts.get(str(y), 0)} for y in range(years[0], years[-1] + 1)]
