@@ -341,7 +341,7 @@ def find_figures(body: str, start: int, end: int) -> list[dict]:
             continue
         if all(ch in CN_NUMERAL_CHARS for ch in num) and len(num) == 1 and m.group("unit") in ("是", "次"):
             continue
-        if (num == "一" and m.group("unit") == "批") or text.startswith("一体", m.end()):
+        if (num == "一" and m.group("unit") in ("批", "个", "次", "项", "位")) or text.startswith("一体", m.end()):
             continue  # 一批 / 四位一体: no figure
         value = parse_number(num)
         if value is None:

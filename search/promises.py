@@ -28,9 +28,9 @@ MIN_SHARED = 3  # and at least this many of them
 
 # Row fields, in the order exports show them (every value a str, int or None).
 FIELDS = ("id", "letter_id", "title", "doc_number", "agency", "region", "date", "text", "what", "section",
-          "start", "end", "chunk", "deadline", "due", "deadline_year", "figures", "status",
-          "follow_up_letter_id", "follow_up_title", "follow_up_doc_number", "follow_up_agency", "follow_up_date",
-          "follow_up_text", "follow_up_start", "follow_up_end", "follow_up_chunk")
+          "start", "end", "chunk", "deadline", "due", "deadline_year", "figure", "status",
+          "later_letter_id", "later_title", "later_doc_number", "later_agency", "later_date",
+          "later_text", "later_start", "later_end", "later_chunk")
 # Words every reply uses: they say nothing about what was promised.
 GENERIC = re.compile(r"下一步|下步|我局|我委|我们|进一步|积极|加强|加大|推进|推动|不断|持续|继续|做好|工作|相关|有关|部门|"
                      r"力度|提升|完善|落实|开展|实施|努力|力争|争取|计划|确保|以便|同时|以及|结合|按照|根据|今后|逐步|"
@@ -109,7 +109,7 @@ def _rows_of(letter: dict) -> list[dict]:
             "start": p.start, "end": p.end, "chunk": chunk_of(chunks, p.start),
             "deadline": p.deadline.text if p.deadline else None, "due": p.deadline.due if p.deadline else None,
             "deadline_year": p.deadline.year if p.deadline else None,
-            "figures": "；".join(f["text"] for f in p.figures) or None})
+            "figure": "；".join(f["text"] for f in p.figures) or None})
     return rows
 
 
@@ -143,7 +143,7 @@ def status_of(row: dict, follow_up: dict | None, today: datetime.date | None = N
 
 def follow_up_fields(found: dict | None) -> dict:
     keys = ("letter_id", "title", "doc_number", "agency", "date", "text", "start", "end", "chunk")
-    return {f"follow_up_{k}": (found or {}).get(k) for k in keys}
+    return {f"later_{k}": (found or {}).get(k) for k in keys}
 
 
 def find_follow_up(searcher, row: dict) -> dict | None:
@@ -198,3 +198,12 @@ def content_bigrams(text: str) -> set[str]:
     norm = GENERIC.sub(" ", normalize_for_index(text))
     pieces = re.findall(r"[\u4e00-\u9fff0-9a-z]+", norm)
     return {p[i:i + 2] for p in pieces for i in range(len(p) - 1)}
+
+
+def promise_rows(searcher, filters: dict | None = None, today: datetime.date | None = None) -> list[dict]:
+    """The promise rows matching ``filters`` (``agency``, ``year``, ``status``, ``region``): plain dicts of
+    ``FIELDS`` for the page, the API, the CLI and the spreadsheet export."""
+    filters = filters or {}
+    rows = all_promises(searcher, today)
+    return filter_promises(rows, filters.get("agency"), filters.get("year"), filters.get("status"),
+                           filters.get("region"))

@@ -252,8 +252,8 @@ def test_api_similar(client, seed_searcher, letter_id):
 def test_api_health(client, seed_searcher):
     data = client.get("/api/health").get_json()
     assert data["status"] == "ok"
-    assert data["chunk_count"] == len(seed_searcher.data.chunks)
-    assert data["letter_count"] == len(seed_searcher.data.letters)
+    assert data["chunk_count"] == seed_searcher.index.chunk_count()
+    assert data["letter_count"] == seed_searcher.index.letter_count()
     assert data["model"] == seed_searcher.manifest["model"] and data["built_at"]
     assert client.head("/api/health").status_code == 200
 
@@ -262,7 +262,7 @@ def test_api_openapi(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     assert {"/api/search", "/api/ask", "/api/dupes", "/api/letters/{letter_id}", "/api/letters/{letter_id}/similar",
-            "/api/health", "/api/openapi.json"} == set(spec["paths"])
+            "/api/health", "/api/openapi.json", "/api/overview", "/api/promises"} == set(spec["paths"])
     q = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")
     assert q["required"] and q["schema"]["maxLength"] == 500
 

@@ -254,7 +254,8 @@ def _display(name: str, value: str) -> str:
 
 # ------------------------------------------------------------------ overview, timeline, letter lists, export
 
-TIMELINE_K = 50      # passages whose letters make a search's timeline
+TIMELINE_K = 50      # passages whose letters make a search's timeline ...
+TIMELINE_MIN_Z = 1.0  # ... in 综合 mode those scoring a standard deviation above the candidates' mean
 BROWSE_LIMIT = 200   # letters listed for filters without a question (all of them in the download)
 EXPORT_FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   "csv": "text/csv; charset=utf-8"}
@@ -300,14 +301,21 @@ def _rest_note(facet: dict, what: str) -> str | None:
 
 
 def _timeline(req) -> dict | None:
-    """The years of the letters a search finds (its first ``TIMELINE_K`` passages), as small columns that
-    link to the same search in one year; a failure here must not take the results down."""
+    """The years of the letters a search finds, as small columns that link to the same search in one year: the
+    letters of its best ``TIMELINE_K`` passages that stand out (综合: fused score, a z-score over the candidates,
+    of at least ``TIMELINE_MIN_Z``; 关键词: any match; 语义, where every passage has some similarity: the
+    passages shown). A failure here must not take the results down."""
     from ..search.overview import years_of
     from .charts import column_chart
 
     try:
         k = min(TIMELINE_K, current_app.config["MAX_TOP_K"])
-        years = years_of(service().search(req.query, k, req.mode, req.filters))
+        found = service().search(req.query, k, req.mode, req.filters)
+        if req.mode == "hybrid":
+            found = [r for r in found if r["score"] >= TIMELINE_MIN_Z]
+        elif req.mode == "dense":
+            found = found[:req.top_k]
+        years = years_of(found)
     except Exception:
         log.exception("timeline failed for a query of %d characters", len(req.query))
         return None
@@ -317,9 +325,9 @@ def _timeline(req) -> dict | None:
     def link(year):
         return url_for("pages.index", q=req.query, mode=req.mode, **{**req.filters, "year": year})
 
-    found = [y for y in years if y["count"]]
-    return {"chart": column_chart(years, link), "years": found, "k": k,
-            "links": {y["value"]: link(y["value"]) for y in found}}
+    shown = [y for y in years if y["count"]]
+    return {"chart": column_chart(years, link), "years": shown, "letters": sum(y["count"] for y in shown),
+            "links": {y["value"]: link(y["value"]) for y in shown}}
 
 
 def browse_view(filters: dict) -> dict:

@@ -153,3 +153,36 @@ def _clean_text(raw: str) -> str:
     """Multi-line text with unified line breaks and invisible format characters (zero-width) dropped."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+
+
+PROMISE_FILTERS = ("agency", "year", "status", "region")
+
+
+def promise_filters(args, statuses) -> dict[str, str]:
+    """The /promises and /api/promises filters: ``agency`` and ``region`` (words contained), ``year`` (four
+    digits) and ``status`` (one of ``statuses``); ``InvalidRequest`` for anything else."""
+    filters = {}
+    for name in PROMISE_FILTERS:
+        value = (args.get(name) or "").strip()
+        if not value:
+            continue
+        if len(value) > MAX_FILTER_CHARS or _has_control(value):
+            raise InvalidRequest(f"筛选条件 {name} 无效 / invalid filter {name}")
+        if name == "year" and not _YEAR.fullmatch(value):
+            raise InvalidRequest("年份应为四位数字，如 2024 / year must be four digits")
+        if name == "status" and value not in statuses:
+            raise InvalidRequest(f"状态应为 {'、'.join(statuses)} 之一 / status must be one of {', '.join(statuses)}")
+        filters[name] = value
+    return filters
+
+
+def page_param(raw: str | None, name: str, default: int, maximum: int, minimum: int = 1) -> int:
+    """An integer query parameter in minimum..maximum (``default`` when absent)."""
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise InvalidRequest(f"{name} 必须是整数 / {name} must be an integer")
+    value = int(raw)
+    if not minimum <= value <= maximum:
+        raise InvalidRequest(f"{name} 应在 {minimum} 到 {maximum} 之间 / {name} must be between {minimum} and {maximum}")
+    return value

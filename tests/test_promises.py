@@ -1,0 +1,278 @@
+"""Promises (承诺事项): extraction against the labelled letters, deadlines and figures, the follow-up status
+against dated fixtures, and the /promises page, the letter page box, GET /api/promises and `dafu promises`."""
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from dafu.corpus.promises import extract_promises, find_deadline, find_figures
+from dafu.search.promises import (FOLLOWED, OPEN, OVERDUE, PENDING, STATUSES, best_follow_up, content_bigrams,
+                                  filter_promises, is_later, status_of)
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from eval_promises import load_labels, score  # noqa: E402
+
+FOLLOWUP = ROOT / "tests" / "data" / "promises" / "followup"
+TODAY = datetime.date(2026, 12, 2)
+
+
+# --- extraction against the labelled set --------------------------------------------------------------------
+
+def test_labels_cover_at_least_40_real_letters_with_exact_offsets():
+    rows = load_labels()
+    assert len(rows) >= 40
+    assert {r["split"] for r in rows} == {"fit", "heldout"}
+    assert sum(len(r["promises"]) for r in rows) >= 100
+    score(rows)  # asserts every labelled text sits at its offsets in the parsed body
+
+
+def test_extraction_on_the_fit_letters():
+    metrics = score([r for r in load_labels() if r["split"] == "fit"])
+    assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
+
+
+def test_extraction_on_the_held_back_letters():
+    """The held-back letters (dev-021..040 and six topics letters): the figures the README reports."""
+    metrics = score([r for r in load_labels() if r["split"] == "heldout"])
+    assert metrics["precision"] >= 0.8 and metrics["recall"] >= 0.8, metrics
+
+
+def test_promise_fields():
+    body = ("您提出的《关于拟建停车场的建议》收悉，现答复如下：\n2021年我局新增泊位200个。\n"
+            "下一步，我局将于2025年底前新建3处停车场，投入资金500万元。\n感谢您对交通工作的关心和支持。")
+    found = extract_promises(body, "2024-06-01")
+    assert [p.text for p in found] == ["下一步，我局将于2025年底前新建3处停车场，投入资金500万元。"]
+    p = found[0]
+    assert body[p.start:p.end] == p.text
+    assert p.what.startswith("我局将于")
+    assert p.deadline.due == "2025-12-31" and body[p.deadline.start:p.deadline.end] == p.deadline.text
+    assert [f["text"] for f in p.figures] == ["3处", "500万元"]
+    assert body[p.figures[1]["start"]:p.figures[1]["end"]] == "500万元"
+
+
+@pytest.mark.parametrize("sentence, written, due", [
+    ("力争在10月底前完工。", "2024-05-28", "2024-10-31"),
+    ("计划2月开工，预计明年上半年建成。", "2024-05-28", "2025-06-30"),
+    ("预计第三季度全部完成。", "2025-06-04", "2025-09-30"),
+    ("计划三年内逐步消除架空线缆。", "2025-05-16", "2028-05-16"),
+    ("争取2025年3月15日前开通。", None, "2025-03-15"),
+    ("力争到2026年底前完成改造。", "2024-01-02", "2026-12-31"),
+])
+def test_deadlines(sentence, written, due):
+    day = datetime.date.fromisoformat(written) if written else None
+    assert find_deadline(sentence, 0, len(sentence), day).due == due
+
+
+@pytest.mark.parametrize("sentence, written", [
+    ("将于2024年2月31日前完成。", None),  # no such day
+    ("在2023年9月专门申报了改造计划，正在推进。", "2024-05-28"),  # a date before the letter is history
+    ("我局将加强监管。", "2024-05-28"),
+])
+def test_no_deadline(sentence, written):
+    day = datetime.date.fromisoformat(written) if written else None
+    assert find_deadline(sentence, 0, len(sentence), day) is None
+
+
+def test_figures_are_not_dates_or_vague_counts():
+    text = "2025年底前新建一批停车场，其中3处在老城区，两千五百个泊位，作为一个特例。"
+    assert [f["text"] for f in find_figures(text, 0, len(text))] == ["3处", "两千五百个"]
+
+
+def test_not_promises():
+    body = ("你们提出的在中银村拟建幼儿园的建议收悉。\n我县先后争取2400万元建设卫生院5个。\n"
+            "《纲要》提出到2025年达到每千人4.5个托位。\n新建幼儿园投入使用后将缓解学位紧张问题。\n"
+            "建议：相关部门尽早拿出安装方案。\n再次感谢您的关心，欢迎今后多提宝贵意见，我们将继续努力。")
+    assert extract_promises(body, "2024-01-01") == []
+
+
+def test_next_steps_section_commits():
+    body = ("现答复如下：\n一、基本情况\n我局已建成停车场2处。\n二、下一步工作\n（一）加快停车设施建设。\n"
+            "积极争取上级资金，新建停车场1处。\n（二）加强停车管理。\n感谢您的关心和支持。")
+    texts = [p.text for p in extract_promises(body, "2024-01-01")]
+    assert texts == ["（一）加快停车设施建设。", "积极争取上级资金，新建停车场1处。", "（二）加强停车管理。"]
+
+
+def test_mirror_copy_in_traditional_script():
+    body = "隨著道路條件改善，我局將適時對城鄉客運線路進行公交化改造。"
+    assert len(extract_promises(body, "2020-01-01")) == 1
+
+
+# --- follow-up status: dated fixtures ------------------------------------------------------------------------
+
+PROMISE = {"id": "a#10", "letter_id": "a", "date": "2022-06-10", "agency": "测试县交通运输局", "region": "测试县",
+           "what": "我局将于2023年底前在老城区新建3处公共停车场，新增停车泊位500个", "due": "2023-12-31"}
+
+
+def _passage(letter_id, date, text, start=0):
+    return {"letter_id": letter_id, "text": text, "start": start, "chunk": 0,
+            "citation": {"title": None, "doc_number": None, "agency": "测试县交通运输局", "date": date}}
+
+
+@pytest.mark.parametrize("due, today, status", [
+    ("2023-12-31", datetime.date(2024, 1, 1), OVERDUE),
+    ("2023-12-31", datetime.date(2023, 12, 31), PENDING),  # due today: not yet overdue
+    ("2027-06-30", TODAY, PENDING),
+    (None, TODAY, OPEN),
+])
+def test_status_without_a_later_letter(due, today, status):
+    assert status_of({**PROMISE, "due": due}, None, today) == status
+
+
+def test_status_with_a_later_sentence_wins_over_the_deadline():
+    later = {"letter_id": "b", "date": "2024-05-20", "text": "…"}
+    assert status_of(PROMISE, later, TODAY) == FOLLOWED
+
+
+def test_follow_up_is_a_later_letter_on_the_same_thing():
+    passages = [
+        _passage("b", "2024-05-20", "现答复如下：\n2023年，我局在老城区新建公共停车场3处，新增停车泊位520个，已全部投入使用。"
+                                    "同时对道路泊位实行智能化管理。", start=40),
+        _passage("c", "2021-05-08", "我局在老城区新建公共停车场3处，新增停车泊位500个。"),  # earlier: not a follow-up
+        _passage("d", "2025-01-01", "我局今年将新开通城乡公交线路2条。"),  # later, another matter
+        _passage("a", "2022-06-10", "下一步，我局将于2023年底前在老城区新建3处公共停车场。"),  # the letter itself
+    ]
+    found = best_follow_up(PROMISE, passages, lambda lid: None)
+    assert found["letter_id"] == "b" and found["date"] == "2024-05-20"
+    assert found["text"].startswith("2023年，我局在老城区新建公共停车场3处")
+    assert passages[0]["text"][found["start"] - 40:found["end"] - 40] == found["text"]  # body offsets
+    assert best_follow_up(PROMISE, passages[1:], lambda lid: None) is None
+
+
+def test_dates_and_words():
+    assert is_later("2024-05-20", "2022-06-10") and not is_later("2022-06", "2022-06-10")
+    assert is_later("2023", "2022-12-31") and not is_later("2022", "2022-06-10")
+    assert {"停车", "车场", "3处"} <= content_bigrams("新建3处停车场") & content_bigrams("已建成停车场3处，计3处")
+    rows = [{"agency": "测试县交通运输局", "region": "测试县", "date": "2022-06-10", "status": OVERDUE},
+            {"agency": "别县民政局", "region": "别县", "date": "2021-01-01", "status": OPEN}]
+    assert filter_promises(rows, agency="交通", year="2022", status=OVERDUE) == rows[:1]
+    assert filter_promises(rows, region="别县") == rows[1:]
+
+
+# --- the follow-up over a real index of dated fixture letters, the pages, the API and the CLI ---------------
+
+@pytest.fixture(scope="module")
+def followup_index(tmp_path_factory, isolated_data):
+    from dafu.index.build import build_index
+
+    directory = tmp_path_factory.mktemp("promises-index")
+    build_index([FOLLOWUP], index_dir=directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def searcher(followup_index):
+    from dafu.search.api import Searcher
+
+    return Searcher.open(followup_index)
+
+
+@pytest.fixture(scope="module")
+def client(searcher):
+    from dafu.web import create_app
+
+    return create_app(searcher=searcher).test_client()
+
+
+@pytest.mark.model
+def test_statuses_over_the_fixture_letters(searcher):
+    from dafu.search.promises import letter_promises
+
+    parking = letter_promises(searcher, "fu-2022-parking", TODAY)
+    assert len(parking) == 1 and parking[0]["status"] == FOLLOWED
+    assert parking[0]["later_letter_id"] == "fu-2024-parking" and parking[0]["later_date"] == "2024-05-20"
+    assert parking[0]["later_text"].startswith("2023年，我局在老城区新建公共停车场3处")
+    body = searcher.letter("fu-2024-parking")["body"]
+    assert body[parking[0]["later_start"]:parking[0]["later_end"]] == parking[0]["later_text"]
+    bus = letter_promises(searcher, "fu-2021-bus", TODAY)
+    assert [(r["status"], r["due"], r["later_text"]) for r in bus] == [(OVERDUE, "2022-12-31", None)]
+    bridge = letter_promises(searcher, "fu-2026-bridge", TODAY)
+    assert [(r["status"], r["due"]) for r in bridge] == [(PENDING, "2030-06-30")]
+    assert letter_promises(searcher, "fu-2024-parking", TODAY) == []  # reports what was done: no promise
+    assert letter_promises(searcher, "fu-2026-bridge", datetime.date(2030, 7, 1))[0]["status"] == OVERDUE
+
+
+@pytest.mark.model
+def test_promises_page(client):
+    response = client.get("/promises")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "承诺事项" in html and 'name="viewport"' in html
+    assert "共 <strong>3</strong> 条承诺" in html
+    assert "下一步，我局将于2023年底前在老城区新建3处公共停车场" in html
+    assert "2023年，我局在老城区新建公共停车场3处" in html  # the later sentence, shown, not judged
+    assert re.search(r'href="/letters/fu-2022-parking\?hl=\d+#c\d+"', html)
+    assert re.search(r'href="/letters/fu-2024-parking\?hl=\d+#c\d+"', html)  # the later passage
+    assert "期限：2023年底" in html and "数字：3处；500个" in html
+    filtered = client.get("/promises", query_string={"status": OVERDUE}).get_data(as_text=True)
+    assert "共 <strong>1</strong> 条承诺" in filtered and "北山镇" in filtered and "停车场" not in filtered
+    assert "共 <strong>1</strong> 条承诺" in client.get("/promises?year=2026&agency=测试").get_data(as_text=True)
+    assert "没有符合条件的承诺事项" in client.get("/promises?region=别处").get_data(as_text=True)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("query", ["year=20x4", "status=done", "agency=" + "长" * 101, "page=0", "page=x"])
+def test_promises_page_bad_parameters(client, query):
+    response = client.get("/promises?" + query)
+    assert response.status_code == 400
+    assert "筛选条件有误" in response.get_data(as_text=True) or "错误" in response.get_data(as_text=True)
+
+
+@pytest.mark.model
+def test_letter_page_promises_box(client):
+    html = client.get("/letters/fu-2022-parking").get_data(as_text=True)
+    assert "这封答复函的承诺事项（1 条）" in html and FOLLOWED in html and "查看后来的答复" in html
+    assert "承诺事项" not in client.get("/letters/fu-2024-parking").get_data(as_text=True).split("letter-body")[-1]
+
+
+@pytest.mark.model
+def test_api_promises(client):
+    body = client.get("/api/promises").get_json()
+    assert body["total"] == 3 and body["statuses"] == list(STATUSES)
+    row = next(r for r in body["promises"] if r["letter_id"] == "fu-2022-parking")
+    assert row["status"] == FOLLOWED and row["later_letter_id"] == "fu-2024-parking"
+    assert all(not isinstance(v, (dict, list)) for r in body["promises"] for v in r.values())  # plain rows
+    one = client.get("/api/promises", query_string={"letter_id": "fu-2021-bus"}).get_json()
+    assert one["total"] == 1 and one["promises"][0]["due"] == "2022-12-31"
+    paged = client.get("/api/promises?limit=1&offset=1").get_json()
+    assert paged["total"] == 3 and len(paged["promises"]) == 1
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("query, status", [
+    ("status=done", 400), ("year=24", 400), ("limit=0", 400), ("limit=1001", 400), ("offset=-1", 400),
+    ("limit=abc", 400), ("letter_id=../x", 400), ("letter_id=nope", 404), ("agency=%01", 400)])
+def test_api_promises_errors_are_json(client, query, status):
+    response = client.get("/api/promises?" + query)
+    assert response.status_code == status and response.is_json and response.get_json()["error"]
+
+
+@pytest.mark.model
+def test_openapi_describes_promises(client):
+    spec = client.get("/api/openapi.json").get_json()
+    op = spec["paths"]["/api/promises"]["get"]
+    assert {p["name"] for p in op["parameters"]} >= {"agency", "year", "status", "region", "limit", "offset"}
+    assert spec["components"]["schemas"]["PromisesResponse"]["properties"]["promises"]["items"]["properties"][
+        "status"]["enum"] == list(STATUSES)
+    assert "400" in op["responses"]
+
+
+@pytest.mark.model
+def test_cli_promises(followup_index, capsys):
+    from dafu.cli import main
+
+    assert main(["promises", "--index-dir", str(followup_index), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 3 and {r["letter_id"] for r in rows} == {"fu-2022-parking", "fu-2021-bus", "fu-2026-bridge"}
+    assert main(["promises", "--index-dir", str(followup_index), "--agency", "交通", "--status", FOLLOWED]) == 0
+    out = capsys.readouterr().out
+    assert "已有后续答复" in out and "后来的答复 2024-05-20" in out and "共 1 条承诺" in out
+    assert main(["promises", "--index-dir", str(followup_index), "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("id,letter_id,") and len(lines) == 4
+    assert main(["promises", "--index-dir", str(followup_index), "--status", "done"]) == 2
