@@ -220,3 +220,34 @@ def test_overview_charts_draw_and_bars_open_filtered_lists(server, browser, tmp_
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     browser.save_screenshot(str(tmp_path / "overview-phone.png"))
+
+
+def test_promises_page_and_its_passage(server, browser, tmp_path):
+    """/promises lists the seed letters' promises with their status; a promise opens its letter at the passage,
+    where the promises box shows it too; on a phone nothing is wider than the screen."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 60)
+    browser.get(server + "/")
+    browser.find_element(By.LINK_TEXT, "承诺").click()
+    items = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "li.promise")))
+    assert items and all(i.find_element(By.CSS_SELECTOR, ".status").text for i in items)
+    assert "条承诺" in browser.find_element(By.CSS_SELECTOR, ".count").text
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    browser.save_screenshot(str(tmp_path / "promises.png"))
+
+    promise = items[0].find_element(By.CSS_SELECTOR, ".promise-text").text
+    items[0].find_element(By.LINK_TEXT, "查看原文中的这一段").click()
+    cited = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".chunk.cited")))
+    assert promise[:12] in browser.find_element(By.CSS_SELECTOR, ".letter-body").text
+    assert cited.text
+    box = browser.find_element(By.CSS_SELECTOR, "aside.promises-box")
+    assert promise[:12] in box.text
+
+    browser.set_window_size(390, 844)
+    browser.get(server + "/promises")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "li.promise")))
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    browser.save_screenshot(str(tmp_path / "promises-phone.png"))
