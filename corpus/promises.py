@@ -57,6 +57,8 @@ _Y = r"(?P<y>(?:19|20)\d{2}|二[〇零○]\d{0}[〇零○一二三四五六七�
 DEADLINE = re.compile(
     rf"{_Y}\s*年\s*(?:(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月\s*(?:(?P<d>\d{{1,2}})\s*日)?)?"
     r"(?P<part>上半年|下半年|第?[一二三四1-4]季度|年?底|年末|末|初|内|前|以前|之前|中旬|上旬|下旬)?"
+    r"|(?P<rel2>今年|明年|本年)\s*(?P<m3>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:(?P<d3>\d{1,2})\s*日)?"
+    r"(?P<part3>底|末|初|中旬|上旬|下旬|前|以前|之前)?"
     r"|(?P<rel>今年|明年|本年|年)(?P<rpart>底|年底|内|上半年|下半年|第?[一二三四1-4]季度)"
     r"|(?<![\d年])(?P<m2>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:(?P<d2>\d{1,2})\s*日)?(?P<part2>底|末|初|中旬|上旬|下旬|前|以前|之前)"
     r"|(?P<q>第?[一二三四1-4]季度)(?P<qpart>末|前|内)?"
@@ -282,7 +284,8 @@ def find_deadline(body: str, start: int, end: int, written: datetime.date | None
         if due is None:
             continue
         before, after = text[max(0, m.start() - 6):m.start()], text[m.end():m.end() + 8]
-        explicit = bool(m.group("part") or m.group("part2") or m.group("rpart") or m.group("n") or m.group("q"))
+        explicit = bool(m.group("part") or m.group("part2") or m.group("rpart") or m.group("n") or m.group("q")
+                        or m.group("rel2"))
         if not explicit and not DEADLINE_WORDS.search(before + after):
             continue
         if written and due < written:
@@ -302,6 +305,11 @@ def _due(m: re.Match, written: datetime.date | None) -> datetime.date | None:
     if m.group("y"):
         year = _year(m.group("y"))
         return _end_of(year, _num(m.group("m")), _num(m.group("d")), m.group("part")) if year else None
+    if m.group("rel2"):
+        if base is None:
+            return None
+        year = base + (1 if m.group("rel2") == "明年" else 0)
+        return _end_of(year, _num(m.group("m3")), _num(m.group("d3")), m.group("part3"))
     if m.group("rel"):
         if base is None:
             return None

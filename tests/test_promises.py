@@ -63,6 +63,8 @@ def test_promise_fields():
     ("计划三年内逐步消除架空线缆。", "2025-05-16", "2028-05-16"),
     ("争取2025年3月15日前开通。", None, "2025-03-15"),
     ("力争到2026年底前完成改造。", "2024-01-02", "2026-12-31"),
+    ("拟于今年7月组织培训。", "2025-06-17", "2025-07-31"),
+    ("明年3月底前开通。", "2025-06-17", "2026-03-31"),
 ])
 def test_deadlines(sentence, written, due):
     day = datetime.date.fromisoformat(written) if written else None
