@@ -381,7 +381,7 @@ def export_letters(fmt: str):
 
     if fmt not in EXPORT_FORMATS:
         abort(404)
-    rows = letters_matching(service().searcher, filters_from(request.args))
+    rows = letters_matching(service().searcher, filters_from(request.args), fresh=True)
     return _sheets_response([letters_sheet(rows, _base())], fmt, "来信清单", "letters")
 
 
