@@ -49,11 +49,11 @@ def score(rows: list[dict], show: bool = False) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("fit", "heldout", "all"), default="all")
+    parser.add_argument("--split", choices=("fit", "heldout", "heldout2", "all"), default="all")
     parser.add_argument("--show", action="store_true", help="print false positives and misses")
     args = parser.parse_args()
     rows = load_labels()
-    for split in ("fit", "heldout") if args.split == "all" else (args.split,):
+    for split in ("fit", "heldout", "heldout2") if args.split == "all" else (args.split,):
         part = [r for r in rows if r["split"] == split]
         print(split, json.dumps(score(part, args.show), ensure_ascii=False))
 

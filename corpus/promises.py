@@ -24,12 +24,14 @@ _WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加�
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
     r"|(?<![列入])计划(?=[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推])(?<!行动计划)"
-    r"|拟(?=[于在将新建定对把从按申开增改订纳报实])|规划(?=新建|能容纳|将)|力争|争取(?!资金|各级|中央|上级|项目)|(?<![为在])下一步(?!的)|(?<![为在])下步(?!的)|下阶段|今后|接下来|未来"
+    r"|拟(?=[于在将新建定对把从按申开增改订纳报实])|规划(?=新建|能容纳|将)|力争|争取(?!资金|各级|中央|上级|项目)|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|今后|接下来|未来"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来)|适时|届时|会及时|确保[^。；]{0,30}(?:前|底|内)"
     r"|待[^。；，]{1,30}(?:后|时)[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排)"
     r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)")
 # Cues that also occur in reports of what was done; they count only in a sentence with no sign of the past.
 WEAK_CUE = re.compile(r"争取|年将|月底将|年底将|期间将|同时将|并将|也将|还将|都将|均将")
+# An enumerated item: 二是…, （二）…, 2、…
+ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|[一二三四五六七八九十]+、)")
 # Headings over the next steps: what follows them (until the closing) commits.
 NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工作计划|工作方向|未来规划|规划与发展|努力方向|工作思路|工作措施|"
                           r"下一阶段|后续工作|以下几个方面|以下几方面|以下工作|以下措施")
@@ -114,6 +116,7 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
     # next_level: the heading level whose section holds the next steps (None: not in one); a heading at that
     # level or above ends it, deeper headings (（一）… under 三、下一步工作) stay inside it.
     next_level, level, closing_seen = None, 0, False
+    listing = False  # the last enumerated item (一是/（一）/1、) was a promise
     for start, end in sentences(scan):
         text = scan[start:end]
         closing = bool(CLOSING.match(text))
@@ -138,13 +141,17 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         inside = next_level is not None and not closing_seen
         if cue is None and inside and _acts(text) and not DONE.search(text) and "了" not in text:
             cue = "（下一步工作）"
+        if cue is None and listing and ENUM.match(text) and not DONE.search(text) and "了" not in text:
+            cue = "（同一列举）"  # 二是… after a promising 一是…
+        if ENUM.match(text) or "一是" in text:
+            listing = cue is not None
         if cue is None and written is not None and not DONE.search(text):
             due = find_deadline(body, start, end, written)
             if due is not None and date_after(due.due, written) and STARTS.search(text):
                 cue = due.text
         if cue is None:
             continue
-        if _announces(text) and NEXT_HEADING.search(text):
+        if (_announces(text) and NEXT_HEADING.search(text)) or re.search(r"[：:]\s*$", text):
             next_level = level  # 下一步，我们将从以下几个方面…: what follows it in this section commits too
         if EFFECT.search(text) and not CUES.search(EFFECT.sub("", text)):
             continue

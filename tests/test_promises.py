@@ -27,7 +27,7 @@ TODAY = datetime.date(2026, 12, 2)
 def test_labels_cover_at_least_40_real_letters_with_exact_offsets():
     rows = load_labels()
     assert len(rows) >= 40
-    assert {r["split"] for r in rows} == {"fit", "heldout"}
+    assert {r["split"] for r in rows} == {"fit", "heldout", "heldout2"}
     assert sum(len(r["promises"]) for r in rows) >= 100
     score(rows)  # asserts every labelled text sits at its offsets in the parsed body
 
@@ -37,10 +37,12 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-def test_extraction_on_the_held_back_letters():
-    """The held-back letters (dev-021..040 and six topics letters): the figures the README reports."""
-    metrics = score([r for r in load_labels() if r["split"] == "heldout"])
-    assert metrics["precision"] >= 0.8 and metrics["recall"] >= 0.8, metrics
+@pytest.mark.parametrize("split, precision, recall", [("heldout", 0.8, 0.8), ("heldout2", 0.9, 0.65)])
+def test_extraction_on_the_held_back_letters(split, precision, recall):
+    """The held-back letters (``heldout``: dev-021..040 and six topics letters; ``heldout2``: twenty more
+    topics letters): guards at the figures the README reports, which are below the 0.9 / 0.8 aimed at."""
+    metrics = score([r for r in load_labels() if r["split"] == split])
+    assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
 
 
 def test_promise_fields():
