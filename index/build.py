@@ -18,14 +18,11 @@ from ..corpus.formats import max_file_bytes
 from ..corpus.models import Chunk, Letter
 from ..corpus.normalize import normalize_for_index
 from . import paths as index_paths
+from .backend import IndexMissing, ModelMismatch  # noqa: F401 - ModelMismatch is raised from here
 from .encoder import Encoder, load_encoder
-from .keyword import KeywordIndex, tokenize
-from .store import (IndexData, IndexMissing, build_lock, dense_index, load_generation, remove_temporary,
-                    write_generation)
-
-
-class ModelMismatch(ValueError):
-    """The index was built with another embedding model."""
+from .keyword import tokenize_many
+from .sqlstore import EmbeddedIndex, NewGeneration
+from .store import build_lock, load_generation, remove_temporary, write_generation
 
 
 class PathNotFound(FileNotFoundError):
@@ -93,7 +90,7 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
         previous = None if rebuild else _load_or_none(directory)
         encoder = encoder or load_encoder(model or _model_of(previous))
         _check_model(previous, encoder)
-        if not paths and (previous is None or not previous.letters):
+        if not paths and (previous is None or not previous.letter_count()):
             paths = [bundled_corpus_dir()]
         report = BuildReport()
         kept, fresh = _reconcile(previous, paths, report, progress)
@@ -103,13 +100,13 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
         if not (kept or fresh) or (previous is not None and not (fresh or report.removed)):
             # nothing new, or nothing at all: never switch to an empty index (a typo, a folder of bad files)
             live = previous if previous is not None else _load_or_none(directory)
-            report.letters, report.chunks = (len(live.letters), len(live.chunks)) if live else (0, 0)
+            report.letters, report.chunks = (live.letter_count(), live.chunk_count()) if live else (0, 0)
             report.added, report.updated, report.removed = [], [], []
             report.seconds = time.perf_counter() - started
             return report
         data = _assemble(previous, kept, fresh, encoder, progress, report)
         report.generation = write_generation(directory, data).name
-    report.letters, report.chunks = len(data.letters), len(data.chunks)
+    report.letters, report.chunks = data.manifest["letter_count"], data.manifest["chunk_count"]
     report.seconds = time.perf_counter() - started
     return report
 
@@ -123,28 +120,28 @@ def _check_paths(paths) -> None:
                            f"the index is unchanged")
 
 
-def _load_or_none(directory: Path) -> IndexData | None:
+def _load_or_none(directory: Path) -> EmbeddedIndex | None:
     try:
         return load_generation(directory)
     except IndexMissing:
         return None
 
 
-def _model_of(previous: IndexData | None) -> str | None:
+def _model_of(previous: EmbeddedIndex | None) -> str | None:
     return previous.manifest["model"]["model"] if previous else None
 
 
-def _check_model(previous: IndexData | None, encoder: Encoder) -> None:
+def _check_model(previous: EmbeddedIndex | None, encoder: Encoder) -> None:
     if previous is not None and previous.manifest["model"] != encoder.identity():
         raise ModelMismatch(
             f"索引由模型 {previous.manifest['model']['model']} 构建，不能加入 {encoder.name} 的向量；"
             f"请用 --rebuild 重建 / index was built with another model: use --rebuild")
 
 
-def _reconcile(previous: IndexData | None, paths, report: BuildReport,
+def _reconcile(previous: EmbeddedIndex | None, paths, report: BuildReport,
                progress: bool = False) -> tuple[dict[str, dict], list[Letter]]:
     """Split the previous letters into kept ones and read the new or changed files named by ``paths``."""
-    kept = {row["id"]: row for row in (previous.letters if previous else [])}
+    kept = {row["id"]: row for row in (previous.letters(("id", "source", "content_hash")) if previous else [])}
     files, report.skipped = find_letter_files(paths)
     named = [resolve_path(p) for p in paths]
     found = {display_path(f) for f in files}
@@ -217,42 +214,28 @@ def _reading(files: list, progress: bool):
     return tqdm(files, desc="读取来信 / reading", unit="个", disable=not progress or len(files) < 20, leave=False)
 
 
-def _assemble(previous: IndexData | None, kept: dict[str, dict], fresh: list[tuple[Letter, list[Chunk]]],
-              encoder: Encoder,
-              progress: bool, report: BuildReport) -> IndexData:
-    """Kept letters with their stored chunks and vectors, plus the fresh letters chunked and embedded."""
-    letters: list[dict] = []
-    chunks: list[Chunk] = []
-    vector_parts: list[np.ndarray] = []
-    if previous is not None and kept:
-        rows = previous.rows_of_letter()
-        for row in previous.letters:
-            if row["id"] in kept:
-                letters.append(row)
-                chunks.extend(previous.chunks[i] for i in rows.get(row["id"], []))
-                vector_parts.append(previous.vectors[rows.get(row["id"], [])])
-    new_chunks: list[Chunk] = []
+def _assemble(previous: EmbeddedIndex | None, kept: dict[str, dict], fresh: list[tuple[Letter, list[Chunk]]],
+              encoder: Encoder, progress: bool, report: BuildReport) -> NewGeneration:
+    """Kept letters with their stored chunks, vectors and token ids, plus the fresh letters chunked, embedded
+    and tokenised (only those)."""
+    kept_ids = [lid for lid in previous.letter_ids() if lid in kept] if previous is not None else []
+    rows: list[tuple[dict, list[Chunk]]] = []
     new_texts: list[str] = []
     for letter, pieces in fresh:
         row = {**letter.to_dict(), "chunks": len(pieces)}
-        letters.append(row)
-        new_chunks.extend(pieces)
+        rows.append((row, pieces))
         new_texts.extend(index_text(row, c) for c in pieces)
-    if new_texts:
-        vector_parts.append(encoder.encode_passages(new_texts, progress=progress))
+    vectors = encoder.encode_passages(new_texts, progress=progress) if new_texts else \
+        np.zeros((0, encoder.dim), np.float32)
     report.embedded = len(new_texts)
-    chunks.extend(new_chunks)
-    vectors = np.concatenate(vector_parts) if vector_parts else np.zeros((0, encoder.dim), np.float32)
-    by_id = {row["id"]: row for row in letters}
-    keyword = KeywordIndex.build([tokenize(index_text(by_id[c.letter_id], c)) for c in chunks])
+    tokens = tokenize_many(new_texts)
+    hashes = [r["content_hash"] for r in kept.values()]
     manifest = {
         "dafu_version": __version__,
         "model": encoder.identity(),
-        "dim": int(vectors.shape[1]),
-        "letter_count": len(letters),
-        "chunk_count": len(chunks),
-        "corpus_hash": hashlib.sha256("".join(sorted(r["content_hash"] for r in letters)).encode()).hexdigest(),
+        "dim": int(vectors.shape[1]) if len(vectors) else int(previous.dim if previous else encoder.dim),
+        "corpus_hash": hashlib.sha256("".join(sorted(list(hashes) + [r["content_hash"] for r, _ in rows]))
+                                      .encode()).hexdigest(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    return IndexData(manifest, letters, chunks, np.ascontiguousarray(vectors, np.float32), keyword,
-                     dense_index(vectors))
+    return NewGeneration(manifest, previous, kept_ids, rows, vectors, tokens)

@@ -1,15 +1,25 @@
-"""The keyword side of the index: jieba tokens of normalised text, scored with BM25 (bm25s)."""
+"""The keyword side of the index: jieba tokens of normalised text, scored with BM25.
+
+What is stored per passage is its distinct token ids and their counts (``terms``/``tfs``/``offsets``); the
+BM25 matrix (bm25s's "lucene" scores: k1 1.5, b 0.75, idf log(1 + (N - df + .5) / (df + .5)), the same
+numbers bm25s computes) is built from those arrays with numpy, never from token strings, so an update
+re-tokenises only the letters that changed. The matrix is three arrays (by token: passage rows and scores),
+memory-mapped at query time; a query sums the postings of its tokens, never a score array over every
+passage unless its tokens are that common."""
 from __future__ import annotations
 
 import logging
 import math
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
-import bm25s
 import jieba
 import numpy as np
 
 jieba.setLogLevel(logging.WARNING)
+
+K1, B = 1.5, 0.75
 
 # Question words and particles that say what is asked, not what it is about.
 QUERY_STOPWORDS = frozenset(
@@ -35,40 +45,152 @@ def _is_word(token: str) -> bool:
     return any(ch.isalnum() for ch in token)
 
 
-class KeywordIndex:
-    """BM25 over tokenised passages; ``scores`` returns one score per passage."""
+PARALLEL_MIN = 4000  # below this many texts, tokenising in one process beats starting workers
 
-    def __init__(self, retriever: bm25s.BM25, size: int):
-        self.retriever = retriever
-        self.size = size
+
+def tokenize_many(texts: list[str], progress: bool = False) -> list[list[str]]:
+    """``tokenize`` of each text; big batches in worker processes (jieba is pure Python: one core each)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(texts) < PARALLEL_MIN or workers < 2:
+        return [tokenize(t) for t in texts]
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ctx.Pool(workers) as pool:
+        return pool.map(tokenize, texts, chunksize=256)
+
+
+@dataclass
+class Terms:
+    """Per passage, its distinct token ids and their counts: passage i owns ``ids[offsets[i]:offsets[i+1]]``."""
+
+    ids: np.ndarray      # int32
+    tfs: np.ndarray      # int32 counts
+    offsets: np.ndarray  # int64, passages + 1
 
     @classmethod
-    def build(cls, token_lists: list[list[str]]) -> "KeywordIndex":
-        retriever = bm25s.BM25()
-        documents = [tokens or [""] for tokens in token_lists]
-        retriever.index(documents or [["", "empty"]], show_progress=False)  # bm25s needs one document
-        return cls(retriever, len(token_lists))
+    def from_token_ids(cls, docs: list[list[int]]) -> "Terms":
+        ids, tfs, offsets = [], [], [0]
+        for doc in docs:
+            u, c = np.unique(np.asarray(doc, np.int32), return_counts=True)
+            ids.append(u)
+            tfs.append(c.astype(np.int32))
+            offsets.append(offsets[-1] + len(u))
+        return cls(np.concatenate(ids) if ids else np.zeros(0, np.int32),
+                   np.concatenate(tfs) if tfs else np.zeros(0, np.int32), np.asarray(offsets, np.int64))
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        known = [t for t in tokens if t in self.retriever.vocab_dict]
-        if not known or self.size == 0:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
 
-    def idf(self, tokens: list[str]) -> dict[str, float]:
-        """BM25-style IDF of each token over the indexed passages; unseen words weigh the most."""
-        n = max(1, self.size)
-        indptr = self.retriever.scores["indptr"]
-        out = {}
-        for token in tokens:
-            tid = self.retriever.vocab_dict.get(token)
-            df = int(indptr[tid + 1] - indptr[tid]) if tid is not None and tid + 1 < len(indptr) else 0
-            out[token] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        return out
+    def take(self, rows: np.ndarray) -> "Terms":
+        """The terms of the given passages, in that order."""
+        rows = np.asarray(rows, np.int64)
+        starts, ends = self.offsets[rows], self.offsets[rows + 1]
+        lengths = ends - starts
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        picks = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+        return Terms(np.asarray(self.ids[picks], np.int32), np.asarray(self.tfs[picks], np.int32), offsets)
 
-    def save(self, directory: Path) -> None:
-        self.retriever.save(str(directory))
+    @staticmethod
+    def concat(parts: list["Terms"]) -> "Terms":
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return Terms(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(1, np.int64))
+        offsets, base = [np.zeros(1, np.int64)], 0
+        for p in parts:
+            offsets.append(p.offsets[1:] + base)
+            base += int(p.offsets[-1])
+        return Terms(np.concatenate([p.ids for p in parts]), np.concatenate([p.tfs for p in parts]),
+                     np.concatenate(offsets))
+
+    def save(self, directory: Path, save=np.save) -> None:
+        save(directory / "terms_ids.npy", self.ids)
+        save(directory / "terms_tfs.npy", self.tfs)
+        save(directory / "terms_offsets.npy", self.offsets)
+
+    @classmethod
+    def load(cls, directory: Path) -> "Terms":
+        return cls(*(np.load(directory / f"terms_{n}.npy", mmap_mode="r") for n in ("ids", "tfs", "offsets")))
+
+
+def bm25_matrix(terms: Terms, vocab_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(indptr by token id, passage rows, scores): BM25 of every (token, passage) pair, grouped by token."""
+    n = len(terms)
+    lengths = np.diff(terms.offsets)
+    doc_len = np.add.reduceat(terms.tfs.astype(np.float64), terms.offsets[:-1]) if len(terms.ids) else np.zeros(n)
+    doc_len = np.where(lengths > 0, doc_len, 1.0)  # bm25s indexes an empty passage as the token ""
+    avg = float(doc_len.mean()) if n else 1.0
+    df = np.bincount(terms.ids, minlength=vocab_size).astype(np.float64)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    docs = np.repeat(np.arange(n, dtype=np.int32), lengths)
+    tf = terms.tfs.astype(np.float64)
+    scores = (idf[terms.ids] * tf / (K1 * ((1 - B) + B * doc_len[docs] / avg) + tf)).astype(np.float32)
+    order = np.argsort(terms.ids, kind="stable")
+    indptr = np.zeros(vocab_size + 1, np.int64)
+    np.cumsum(np.bincount(terms.ids, minlength=vocab_size), out=indptr[1:])
+    return indptr, np.ascontiguousarray(docs[order]), np.ascontiguousarray(scores[order])
+
+
+class KeywordIndex:
+    """BM25 postings by token id (memory-mapped), for one generation of ``size`` passages."""
+
+    def __init__(self, indptr: np.ndarray, docs: np.ndarray, scores: np.ndarray, size: int):
+        self.indptr, self.docs, self.scores_by_token, self.size = indptr, docs, scores, size
+
+    @classmethod
+    def build(cls, terms: Terms, vocab_size: int) -> "KeywordIndex":
+        return cls(*bm25_matrix(terms, vocab_size), len(terms))
+
+    def save(self, directory: Path, save=np.save) -> None:
+        save(directory / "bm25_indptr.npy", self.indptr)
+        save(directory / "bm25_docs.npy", self.docs)
+        save(directory / "bm25_scores.npy", self.scores_by_token)
 
     @classmethod
     def load(cls, directory: Path, size: int) -> "KeywordIndex":
-        return cls(bm25s.BM25.load(str(directory)), size)
+        return cls(*(np.load(directory / f"bm25_{n}.npy", mmap_mode="r") for n in ("indptr", "docs", "scores")),
+                   size)
+
+    def df(self, token_id: int | None) -> int:
+        if token_id is None or not 0 <= token_id < len(self.indptr) - 1:
+            return 0
+        return int(self.indptr[token_id + 1] - self.indptr[token_id])
+
+    def idf(self, token_ids: dict[str, int | None]) -> dict[str, float]:
+        """BM25-style IDF of each token over the indexed passages; unseen words weigh the most."""
+        n = max(1, self.size)
+        return {t: math.log(1 + (n - self.df(i) + 0.5) / (self.df(i) + 0.5)) for t, i in token_ids.items()}
+
+    def postings(self, token_ids: list[int], allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, summed scores) of the passages holding any of ``token_ids`` (each occurrence counts, as in
+        bm25s), rows ascending; ``allowed``: a sorted array of the rows that may be returned."""
+        slices = [(int(self.indptr[i]), int(self.indptr[i + 1])) for i in token_ids
+                  if 0 <= i < len(self.indptr) - 1]
+        total = sum(e - s for s, e in slices)
+        if not total:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if total > self.size // 4:  # common tokens: one dense sum is cheaper than sorting the postings
+            summed = np.zeros(self.size, np.float32)
+            for s, e in slices:
+                _add_unique(summed, self.docs[s:e], self.scores_by_token[s:e])
+            rows = np.flatnonzero(summed > 0) if allowed is None else allowed[summed[allowed] > 0]
+            return rows.astype(np.int64), summed[rows]
+        docs = np.concatenate([self.docs[s:e] for s, e in slices])
+        scores = np.concatenate([self.scores_by_token[s:e] for s, e in slices])
+        rows, inverse = np.unique(docs, return_inverse=True)
+        summed = np.bincount(inverse, weights=scores, minlength=len(rows)).astype(np.float32)
+        if allowed is not None:
+            keep = _isin_sorted(rows, allowed)
+            rows, summed = rows[keep], summed[keep]
+        return rows.astype(np.int64), summed
+
+
+def _add_unique(target: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    target[rows] += values  # a token's postings name each passage once
+
+
+def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    if not len(sorted_set):
+        return np.zeros(len(values), bool)
+    at = np.searchsorted(sorted_set, values).clip(0, len(sorted_set) - 1)
+    return sorted_set[at] == values

@@ -1,4 +1,5 @@
-"""The index directory: generations written aside and switched to atomically, read back as ``IndexData``."""
+"""The index directory: generations written aside and switched to atomically, each read back as an
+``IndexBackend`` of the embedded store (``index/sqlstore.py``)."""
 from __future__ import annotations
 
 import errno
@@ -8,23 +9,17 @@ import shutil
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
 from filelock import FileLock, Timeout
 
-from ..corpus.models import Chunk
-from .keyword import KeywordIndex
+from .backend import IndexMissing, OldIndexFormat
+from .sqlstore import FORMAT, EmbeddedIndex
 
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
 KEEP_GENERATIONS = 2
-
-
-class IndexMissing(RuntimeError):
-    """There is no built index in the directory."""
 
 
 class DiskFull(OSError):
@@ -32,34 +27,6 @@ class DiskFull(OSError):
 
     def __str__(self) -> str:
         return self.strerror or super().__str__()
-
-
-@dataclass
-class IndexData:
-    """Everything one generation holds, in memory."""
-
-    manifest: dict
-    letters: list[dict]
-    chunks: list[Chunk]
-    vectors: np.ndarray
-    keyword: KeywordIndex
-    dense: faiss.Index
-    path: Path | None = None
-
-    def rows_of_letter(self) -> dict[str, list[int]]:
-        """Chunk rows per letter id, in chunk order."""
-        rows: dict[str, list[int]] = {}
-        for i, chunk in enumerate(self.chunks):
-            rows.setdefault(chunk.letter_id, []).append(i)
-        return rows
-
-
-def dense_index(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner-product search over L2-normalised vectors."""
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(vectors)
-    return index
 
 
 @contextmanager
@@ -102,8 +69,8 @@ def current_generation(index_dir: Path) -> Path | None:
     return path if (path / "manifest.json").exists() else None
 
 
-def write_generation(index_dir: Path, data: IndexData) -> Path:
-    """Write ``data`` as a new generation, then point CURRENT at it with one atomic rename. On any failure
+def write_generation(index_dir: Path, data) -> Path:
+    """Write ``data`` (a ``NewGeneration`` of a build, or a loaded generation) as a new generation, then point CURRENT at it with one atomic rename. On any failure
     (disk full, interrupted) nothing of the new generation is left and CURRENT is unchanged; a full disk
     raises ``DiskFull`` saying how much space the index needs."""
     generations = index_dir / GENERATIONS
@@ -115,11 +82,7 @@ def write_generation(index_dir: Path, data: IndexData) -> Path:
     switched = False
     try:
         tmp.mkdir()
-        _write_jsonl(tmp / "letters.jsonl", data.letters)
-        _write_jsonl(tmp / "chunks.jsonl", (c.to_dict() for c in data.chunks))
-        np.save(tmp / "vectors.npy", data.vectors)
-        faiss.write_index(data.dense, str(tmp / "dense.faiss"))
-        data.keyword.save(tmp / "keyword")
+        data.write_to(tmp, save=np.save)
         (tmp / "manifest.json").write_text(json.dumps({**data.manifest, "generation": name},
                                                       ensure_ascii=False, indent=2), encoding="utf-8")
         _fsync_tree(tmp)
@@ -143,11 +106,9 @@ def write_generation(index_dir: Path, data: IndexData) -> Path:
     return final
 
 
-def estimated_size(data: IndexData) -> int:
+def estimated_size(data) -> int:
     """About how many bytes a generation of ``data`` takes on disk."""
-    letters = sum(len(json.dumps(row, ensure_ascii=False).encode("utf-8")) + 1 for row in data.letters)
-    chunks = sum(len(c.text.encode("utf-8")) + len(c.section.encode("utf-8")) + 120 for c in data.chunks)
-    return letters + 2 * chunks + 2 * int(data.vectors.nbytes) + 4096
+    return int(data.estimated_size())
 
 
 def _is_disk_full(err: BaseException) -> bool:
@@ -157,7 +118,7 @@ def _is_disk_full(err: BaseException) -> bool:
     return "No space left" in text or "Disk quota" in text
 
 
-def _disk_full_message(index_dir: Path, data: IndexData) -> str:
+def _disk_full_message(index_dir: Path, data) -> str:
     needed = estimated_size(data)
     try:
         free = f"{shutil.disk_usage(index_dir).free / 2**20:.1f} MB"
@@ -168,17 +129,18 @@ def _disk_full_message(index_dir: Path, data: IndexData) -> str:
             f"{free} free at {index_dir}; nothing was written, the previous index is unchanged")
 
 
-def load_generation(index_dir: Path) -> IndexData:
-    """Read the current generation; raise ``IndexMissing`` when there is none."""
+def load_generation(index_dir: Path) -> EmbeddedIndex:
+    """Open the current generation; raise ``IndexMissing`` when there is none and ``OldIndexFormat`` when it
+    was written by a dafu before the SQLite store (rebuild it with ``dafu index --rebuild``)."""
     path = current_generation(index_dir)
     if path is None:
         raise IndexMissing(f"索引不存在 / no index in {index_dir}: run `dafu index` first")
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    letters = _read_jsonl(path / "letters.jsonl")
-    chunks = [Chunk(**row) for row in _read_jsonl(path / "chunks.jsonl")]
-    vectors = np.load(path / "vectors.npy")
-    return IndexData(manifest, letters, chunks, vectors, KeywordIndex.load(path / "keyword", len(chunks)),
-                     faiss.read_index(str(path / "dense.faiss")), path)
+    if manifest.get("format") != FORMAT or not (path / "store.sqlite").exists():
+        raise OldIndexFormat(f"索引格式已过时，请运行 dafu index --rebuild 重建（原来信不变） / the index in "
+                             f"{index_dir} was written by an older dafu: run `dafu index --rebuild` "
+                             f"(add your letter folders again)")
+    return EmbeddedIndex(path)
 
 
 def _prune(generations: Path, keep: str) -> None:
@@ -188,17 +150,6 @@ def _prune(generations: Path, keep: str) -> None:
     stale += [p for p in generations.iterdir() if p.name.startswith(".tmp-")]  # killed builds (under the lock)
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
-
-
-def _write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def _fsync_tree(directory: Path) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
-from ..index.keyword import QUERY_STOPWORDS, query_tokens
+from ..index.backend import QUERY_STOPWORDS, query_tokens
 from .conflicts import find_conflicts
 from .figures import expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
@@ -309,7 +309,7 @@ def _posseg(text: str) -> list[tuple[str, str]]:
 
 
 def _idf(searcher, tokens: list[str]) -> dict[str, float]:
-    return searcher.data.keyword.idf(tokens)
+    return searcher.index.idf(tokens)
 
 
 _VECTORS: OrderedDict = OrderedDict()

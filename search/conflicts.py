@@ -7,7 +7,7 @@ import re
 
 from ..corpus.normalize import normalize_for_index
 from ..corpus.text import clauses
-from ..index.keyword import tokenize
+from ..index.backend import tokenize
 from .figures import TIME_UNITS, figures
 
 MIN_OVERLAP = 0.6        # Jaccard of the measures' words

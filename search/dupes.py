@@ -272,7 +272,7 @@ def embed_drafts(searcher, drafts: list[dict]) -> list[tuple[np.ndarray, list[st
     """Each draft's passages, cut by the project's chunker and embedded like indexed chunks (title header,
     normalised, the index's own model): (vectors, texts)."""
     from ..corpus.chunk import chunk_sections
-    from ..index.build import index_text
+    from ..index.backend import index_text
 
     pieces, texts = [], []
     for draft in drafts:
@@ -280,7 +280,7 @@ def embed_drafts(searcher, drafts: list[dict]) -> list[tuple[np.ndarray, list[st
         chunks = [c for c in chunk_sections(letter) if c.text.strip()] if letter else []
         pieces.append(chunks)
         texts += [index_text({"title": letter.title}, c) for c in chunks]
-    vectors = searcher.embed_passages(texts) if texts else np.zeros((0, searcher.data.vectors.shape[1]), np.float32)
+    vectors = searcher.embed_passages(texts) if texts else np.zeros((0, searcher.index.dim), np.float32)
     out, start = [], 0
     for chunks in pieces:
         out.append((vectors[start:start + len(chunks)], [c.text for c in chunks]))

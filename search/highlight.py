@@ -7,7 +7,7 @@ from functools import lru_cache
 from opencc import OpenCC
 
 from ..corpus.normalize import normalize_for_index
-from ..index.keyword import query_tokens
+from ..index.backend import query_tokens
 
 _T2S = OpenCC("t2s")
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import faiss
 import numpy as np
 
 from ..corpus.chunk import reply_start
 from ..corpus.normalize import normalize_for_index
-from ..index.encoder import Encoder
-from ..index.keyword import query_tokens
-from ..index.store import IndexData
+from ..index.backend import Filter, IndexBackend, query_tokens
 from .figures import expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
@@ -34,37 +31,36 @@ class Fusion:
 
 
 class HybridRetriever:
-    """Scores passages of one index for a query; ``allowed`` (a boolean mask over passages) filters."""
+    """Scores passages of one index for a query; ``where`` (a metadata ``Filter``) filters."""
 
-    def __init__(self, data: IndexData, encoder: Encoder, fusion: Fusion = Fusion()):
-        self.data = data
+    def __init__(self, index: IndexBackend, encoder, fusion: Fusion = Fusion()):
+        self.index = index
         self.encoder = encoder
         self.fusion = fusion
-        self._letters = {row["id"]: row for row in data.letters}
         self._reply_starts: dict[str, int] = {}
 
     def retrieve(self, query: str, top_k: int = 10, mode: str = "hybrid",
-                 allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+                 where: Filter | None = None) -> list[tuple[int, float]]:
         """``(passage row, score)`` pairs, best first."""
         if mode not in MODES:
             raise ValueError(f"未知检索方式 / unknown mode {mode!r}: use one of {', '.join(MODES)}")
-        size = len(self.data.chunks)
-        if size == 0 or (allowed is not None and not allowed.any()):
+        size = self.index.chunk_count()
+        if size == 0 or (where is not None and not len(self.index.filter_rows(where))):
             return []
         text = normalize_for_index(query)
         pool = max(self.fusion.pool, top_k)
         if mode == "keyword":
-            return [(r, s) for r, s in _top(self._keyword(text, allowed), top_k) if s > 0]
+            return self.index.keyword_search(query_tokens(text), top_k, where).top
         qvec = self.encoder.encode_queries([text])[0]
-        dense_rows = self._dense_candidates(qvec, pool, allowed)
+        dense_rows = self.index.dense_search(qvec, pool, where)
         if mode == "dense":
             return [(r, float(s)) for r, s in dense_rows[:top_k]]
-        keyword = self._keyword(text, allowed)
-        keyword_rows = [r for r, _ in _top(keyword, pool) if keyword[r] > 0]
-        rows = np.array(sorted({r for r, _ in dense_rows} | set(keyword_rows)), dtype=np.int64)
-        dense = self.data.vectors[rows] @ qvec
+        keyword_hits = self.index.keyword_search(query_tokens(text), pool, where)
+        rows = np.array(sorted({r for r, _ in dense_rows} | {r for r, _ in keyword_hits.top}), dtype=np.int64)
+        dense = self.index.vectors(rows) @ qvec
+        keyword = keyword_hits.scores_of(rows)
         w = self.fusion.dense_weight
-        fused = w * _standardise(dense) + (1 - w) * _standardise(keyword[rows])
+        fused = w * _standardise(dense) + (1 - w) * _standardise(keyword)
         leaders = np.argsort(-fused, kind="stable")[:self.fusion.rerank]  # only these can still change places
         replies = [self.reply_text(r) for r in rows[leaders]]
         evidence = self._answer_type_evidence(query, replies)
@@ -77,10 +73,10 @@ class HybridRetriever:
 
     def reply_text(self, row: int) -> str:
         """The part of a passage that can answer: without its letter's header block and opening paragraph."""
-        chunk = self.data.chunks[row]
+        chunk = self.index.chunk(row)
         start = self._reply_starts.get(chunk.letter_id)
         if start is None:
-            letter = self._letters.get(chunk.letter_id) or {}
+            letter = self.index.letter(chunk.letter_id) or {}
             start = self._reply_starts[chunk.letter_id] = reply_start(letter.get("body") or "")
         return chunk.text[max(0, start - chunk.start):]
 
@@ -98,7 +94,7 @@ class HybridRetriever:
         the subject the question names and answers nothing. Letters keep their places in the ranking."""
         by_letter: dict[str, list[int]] = {}
         for i in leaders:  # best first
-            by_letter.setdefault(self.data.chunks[rows[i]].letter_id, []).append(int(i))
+            by_letter.setdefault(self.index.chunk(rows[i]).letter_id, []).append(int(i))
         opening = {int(i): not _CONTENT.search(reply) for i, reply in zip(leaders, replies)}
         for places in by_letter.values():
             if len(places) > 1 and any(opening[i] for i in places):
@@ -106,27 +102,6 @@ class HybridRetriever:
                 scores = fused[places].copy()
                 for place, score in zip(sorted(places, key=lambda i: opening[i]), scores):
                     fused[place] = score
-
-    def _keyword(self, text: str, allowed: np.ndarray | None) -> np.ndarray:
-        scores = self.data.keyword.scores(query_tokens(text))
-        if allowed is not None:
-            scores = np.where(allowed, scores, -np.inf)
-        return scores
-
-    def _dense_candidates(self, qvec: np.ndarray, pool: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64)))
-        k = min(pool, len(self.data.chunks))
-        scores, ids = self.data.dense.search(qvec.reshape(1, -1), k, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-
-
-def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    k = min(k, len(scores))
-    rows = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    rows = rows[np.argsort(-scores[rows], kind="stable")]
-    return [(int(r), float(scores[r])) for r in rows if np.isfinite(scores[r])]
 
 
 def _standardise(values: np.ndarray) -> np.ndarray:

@@ -142,14 +142,14 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
 def background_vector(searcher) -> np.ndarray:
     """The mean embedding of ``BACKGROUND`` with the index's model, cached in the model cache directory."""
     from ..corpus.normalize import normalize_for_index
-    from ..index.paths import cache_dir
+    from ..index.backend import cache_dir
 
     identity = json.dumps(searcher.manifest.get("model", {}), sort_keys=True, ensure_ascii=False)
     key = hashlib.sha256((identity + json.dumps(BACKGROUND, ensure_ascii=False)).encode()).hexdigest()[:16]
     path = cache_dir() / f"dupes-background-{key}.npy"
     try:
         mean = np.load(path)
-        if mean.shape == (searcher.data.vectors.shape[1],):
+        if mean.shape == (searcher.index.dim,):
             return mean.astype(np.float32)
     except (OSError, ValueError):
         pass
@@ -172,11 +172,12 @@ def letter_space(searcher) -> LetterSpace:
     """The letter space of a ``Searcher``'s index generation, computed once and cached with the searcher."""
     space = _SPACES.get(searcher)
     if space is None:
-        data = searcher.data
-        ids = [row["id"] for row in data.letters]
-        rows = [np.asarray(searcher.rows_of_letter.get(lid, []), np.int64) for lid in ids]
-        background = background_vector(searcher) if len(data.vectors) else None
-        space = LetterSpace(ids, rows, data.vectors, [c.text for c in data.chunks], background)
+        index = searcher.index
+        ids = index.letter_ids()
+        by_letter = index.rows_by_letter()
+        rows = [np.asarray(by_letter.get(lid, []), np.int64) for lid in ids]
+        background = background_vector(searcher) if index.chunk_count() else None
+        space = LetterSpace(ids, rows, index.vectors(), index.chunk_texts(), background)
         _SPACES[searcher] = space
     return space
 

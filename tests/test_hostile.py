@@ -85,7 +85,7 @@ def test_every_real_letter_is_indexed_despite_hostile_files(hostile):
     assert "零宽_字符_" in ids
     long_id = next(i for i in ids if i.startswith("关于养老服务设施"))
     assert len(long_id) <= 200
-    sources = {Path(row["source"]).name for row in load_generation(index_dir).letters}
+    sources = {Path(row["source"]).name for row in load_generation(index_dir).letters(("source",))}
     assert sources == {"鼓楼区助餐.txt", "   前导空格.txt", LONG_NAME, "关于养老服务的答复.txt",
                        "零宽\u200b字符\u202e.txt"}
 

@@ -17,6 +17,10 @@ from dafu.index.store import current_generation, load_generation
 from conftest import DEV_LETTERS, SEEDS
 
 
+def _chunks(data):
+    return data.chunks(range(data.chunk_count()))
+
+
 class CountingE5(E5Encoder):
     """The real default encoder, counting the passages it embeds."""
 
@@ -32,13 +36,14 @@ class CountingE5(E5Encoder):
 def test_seed_index_reloads_with_manifest(seed_index):
     data = load_generation(seed_index)
     assert data.manifest["letter_count"] == 5
-    assert data.manifest["chunk_count"] == len(data.chunks) == data.vectors.shape[0] == data.dense.ntotal
+    chunks = data.chunks(range(data.chunk_count()))
+    assert data.manifest["chunk_count"] == len(chunks) == data.vectors().shape[0] == data.chunk_count()
     assert data.manifest["model"]["model"] == "multilingual-e5-small"
     assert data.manifest["model"]["prefixes"] == ["query: ", "passage: "]
     assert len(data.manifest["model"]["weights"]) == 64
-    assert {row["id"] for row in data.letters} == {p.stem for p in SEEDS.glob("*.txt")}
-    for chunk in data.chunks:
-        body = next(r["body"] for r in data.letters if r["id"] == chunk.letter_id)
+    assert {row["id"] for row in data.letters(("id",))} == {p.stem for p in SEEDS.glob("*.txt")}
+    for chunk in chunks:
+        body = data.letter(chunk.letter_id)["body"]
         assert body[chunk.start:chunk.end] == chunk.text
 
 
@@ -53,7 +58,7 @@ def test_incremental_update_embeds_only_changes(tmp_path):
     assert sorted(first.added) == ["dev-001", "dev-011", "dev-021"]
     assert encoder.embedded == first.chunks
 
-    before = {c.letter_id: c for c in load_generation(index_dir).chunks}
+    before = {c.letter_id: c for c in _chunks(load_generation(index_dir))}
     (folder / "dev-011.txt").write_text((DEV_LETTERS / "dev-011.txt").read_text(encoding="utf-8")
                                         + "\n另外，我委将于明年增开一条夜间公交线路。\n", encoding="utf-8")
     (folder / "dev-021.txt").unlink()
@@ -61,13 +66,14 @@ def test_incremental_update_embeds_only_changes(tmp_path):
     encoder.embedded = 0
     second = build_index([folder], index_dir=index_dir, encoder=encoder)
     data = load_generation(index_dir)
+    chunks = _chunks(data)
     assert second.added == ["dev-031"] and second.updated == ["dev-011"] and second.removed == ["dev-021"]
     assert second.unchanged == 1
-    changed_chunks = sum(1 for c in data.chunks if c.letter_id in ("dev-011", "dev-031"))
+    changed_chunks = sum(1 for c in chunks if c.letter_id in ("dev-011", "dev-031"))
     assert encoder.embedded == second.embedded == changed_chunks
-    assert "dev-021" not in {r["id"] for r in data.letters}
-    assert any("夜间公交线路" in c.text for c in data.chunks if c.letter_id == "dev-011")
-    assert before["dev-001"].text in {c.text for c in data.chunks}
+    assert "dev-021" not in data.letter_ids()
+    assert any("夜间公交线路" in c.text for c in chunks if c.letter_id == "dev-011")
+    assert before["dev-001"].text in {c.text for c in chunks}
 
     encoder.embedded = 0
     third = build_index([folder], index_dir=index_dir, encoder=encoder)
@@ -111,7 +117,7 @@ def test_killed_build_leaves_previous_index_usable(seed_index, tmp_path):
         proc.wait()
         after = load_generation(index_dir)
         assert after.manifest["generation"] == before.manifest["generation"]
-        assert len(after.chunks) == len(before.chunks)
+        assert after.chunk_count() == before.chunk_count()
     # a later build cleans up what the killed ones left and completes
     report = build_index([DEV_LETTERS / "dev-001.txt"], index_dir=index_dir)
     assert report.added == ["dev-001"]

@@ -1,0 +1,422 @@
+"""The embedded default backend: one index generation as files in one directory.
+
+- ``store.sqlite``: letters (metadata, body), passages (row, letter, section, text, offsets) and the token
+  vocabulary. Bodies and passages are read on demand; the letters list, filters and facets are SQL.
+- ``vectors.npy``: the passage vectors, stored once and memory-mapped (``np.load(mmap_mode="r")``).
+- ``dense.faiss``: only at ``APPROX_MIN`` passages and more, an IVF index with 8-bit codes whose candidates
+  are re-scored exactly from ``vectors.npy``; below that, dense search is exact over the memory-mapped vectors.
+- ``terms_*.npy``: per passage its distinct token ids and counts; ``bm25_*.npy``: the BM25 postings built from
+  them (``index/keyword.py``), memory-mapped.
+- ``manifest.json``: model identity, counts, ``"format": 2``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from ..corpus.models import Chunk
+from .backend import Filter, IndexBackend, KeywordHits, QueryEncoder
+from .keyword import KeywordIndex, Terms
+
+FORMAT = 2
+APPROX_MIN = 200_000     # passages from which dense search is approximate (IVF-SQ8 + exact re-scoring)
+NPROBE = 48              # IVF lists searched per query (recall@10 >= 0.98: benchmarks/bench_scale.py)
+RESCORE = 4              # IVF candidates per wanted passage re-scored with the stored vectors
+EXACT_FILTERED_MAX = 50_000  # a filter allowing at most this many passages is searched exactly
+BLOCK = 65_536           # rows per block of exact search over the memory-mapped vectors
+
+LETTER_FIELDS = ("id", "title", "doc_number", "category", "session", "proposal_number", "addressee",
+                 "agency", "date", "region", "warnings", "source", "body", "content_hash", "chunks")
+SCHEMA = """
+CREATE TABLE letters (pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT, doc_number TEXT,
+  category TEXT, session TEXT, proposal_number TEXT, addressee TEXT, agency TEXT, date TEXT, region TEXT,
+  warnings TEXT, source TEXT, body TEXT, content_hash TEXT, chunks INTEGER);
+CREATE TABLE chunks (row INTEGER PRIMARY KEY, letter_id TEXT NOT NULL, ordinal INTEGER, section TEXT,
+  text TEXT, start INTEGER, "end" INTEGER);
+CREATE TABLE vocab (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE);
+"""
+INDEXES = "CREATE INDEX chunks_letter ON chunks(letter_id, row);"
+
+
+def letter_to_sql(row: dict) -> tuple:
+    return tuple(json.dumps(row.get(f) or [], ensure_ascii=False) if f == "warnings" else row.get(f)
+                 for f in LETTER_FIELDS)
+
+
+def _letter_from_sql(values) -> dict:
+    row = dict(zip(LETTER_FIELDS, values))
+    row["warnings"] = json.loads(row["warnings"]) if row.get("warnings") else []
+    return row
+
+
+class EmbeddedIndex(IndexBackend):
+    """A generation directory of the embedded store, opened read-only."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.manifest = json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
+        self._local = threading.local()
+        self._vectors = np.load(self.path / "vectors.npy", mmap_mode="r")
+        self._keyword = KeywordIndex.load(self.path, self.chunk_count())
+        self._dense = None
+        if (self.path / "dense.faiss").exists():
+            import faiss
+
+            self._dense = faiss.read_index(str(self.path / "dense.faiss"))
+        self._encoder: QueryEncoder | None = None
+        self._encoder_lock = threading.Lock()
+        self._filters: OrderedDict = OrderedDict()
+        self._filters_lock = threading.Lock()
+        self._rows_by_letter: dict | None = None
+        self._by_id = None
+        self._chunk_cached = functools.lru_cache(maxsize=4096)(self._chunk)
+
+    # --- identity ---------------------------------------------------------------------------------------
+    @property
+    def generation(self) -> str | None:
+        return self.manifest.get("generation") or self.path.name
+
+    @property
+    def index_dir(self) -> Path:
+        return self.path.parent.parent
+
+    def is_stale(self) -> bool:
+        from .store import current_generation
+
+        latest = current_generation(self.index_dir)
+        return latest is not None and latest.name != self.path.name
+
+    def reopen(self) -> "EmbeddedIndex":
+        from .store import load_generation
+
+        return load_generation(self.index_dir)
+
+    @property
+    def by_id(self):
+        if self._by_id is None:
+            from .backend import LetterMap
+
+            self._by_id = LetterMap(self)
+        return self._by_id
+
+    # --- SQLite -------------------------------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's read-only connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            uri = (self.path / "store.sqlite").resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            conn.execute("PRAGMA query_only = 1")
+            self._local.conn = conn
+        return conn
+
+    def letter_count(self) -> int:
+        return int(self.manifest["letter_count"])
+
+    def chunk_count(self) -> int:
+        return int(self.manifest["chunk_count"])
+
+    def letter(self, letter_id: str) -> dict | None:
+        found = self.db.execute(f"SELECT {', '.join(LETTER_FIELDS)} FROM letters WHERE id = ?",
+                                (letter_id,)).fetchone()
+        return _letter_from_sql(found) if found else None
+
+    def letter_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM letters ORDER BY pos")]
+
+    def letters(self, fields=LETTER_FIELDS) -> list[dict]:
+        fields = [f for f in fields if f in LETTER_FIELDS]
+        out = []
+        for values in self.db.execute(f"SELECT {', '.join(fields)} FROM letters ORDER BY pos"):
+            row = dict(zip(fields, values))
+            if "warnings" in row:
+                row["warnings"] = json.loads(row["warnings"]) if row["warnings"] else []
+            out.append(row)
+        return out
+
+    def chunk(self, row: int) -> Chunk:
+        return self._chunk_cached(int(row))
+
+    def _chunk(self, row: int) -> Chunk:
+        found = self.db.execute('SELECT letter_id, ordinal, section, text, start, "end" FROM chunks WHERE row = ?',
+                                (int(row),)).fetchone()
+        if found is None:
+            raise IndexError(row)
+        return Chunk(*found)
+
+    def rows_of_letter(self, letter_id: str) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT row FROM chunks WHERE letter_id = ? ORDER BY row",
+                                              (letter_id,))]
+
+    def rows_by_letter(self) -> dict[str, list[int]]:
+        if self._rows_by_letter is None:
+            rows: dict[str, list[int]] = {lid: [] for lid in self.letter_ids()}
+            for lid, row in self.db.execute("SELECT letter_id, row FROM chunks ORDER BY row"):
+                rows.setdefault(lid, []).append(row)
+            self._rows_by_letter = rows
+        return self._rows_by_letter
+
+    def facets(self) -> dict[str, list[str]]:
+        out = {}
+        for name, column in (("agency", "agency"), ("year", "substr(date, 1, 4)"), ("category", "category"),
+                             ("region", "region")):
+            out[name] = [r[0] for r in self.db.execute(
+                f"SELECT DISTINCT {column} AS v FROM letters WHERE v IS NOT NULL AND v != '' ORDER BY v")]
+        return out
+
+    def filter_rows(self, where: Filter) -> np.ndarray:
+        with self._filters_lock:
+            if where in self._filters:
+                self._filters.move_to_end(where)
+                return self._filters[where]
+        sql, params = _filter_sql(where)
+        found = self.db.execute(f"SELECT c.row FROM chunks c JOIN letters l ON l.id = c.letter_id WHERE {sql} "
+                                f"ORDER BY c.row", params).fetchall()
+        rows = np.fromiter((r[0] for r in found), np.int64, len(found))
+        with self._filters_lock:
+            self._filters[where] = rows
+            if len(self._filters) > 64:
+                self._filters.popitem(last=False)
+        return rows
+
+    # --- retrieval --------------------------------------------------------------------------------------
+    def dense_search(self, vector: np.ndarray, k: int, where: Filter | None = None) -> list[tuple[int, float]]:
+        q = np.ascontiguousarray(np.asarray(vector, np.float32).reshape(-1))
+        n = self.chunk_count()
+        k = min(k, n)
+        if k <= 0:
+            return []
+        rows = self.filter_rows(where) if where is not None else None
+        if rows is not None and not len(rows):
+            return []
+        if self._dense is None or (rows is not None and len(rows) <= EXACT_FILTERED_MAX):
+            return _exact_top(self._vectors, q, k, rows)
+        import faiss
+
+        want = min(max(k * RESCORE, 100), n)
+        sel = faiss.IDSelectorBatch(rows) if rows is not None else None
+        params = faiss.SearchParametersIVF(nprobe=NPROBE, sel=sel) if sel is not None else \
+            faiss.SearchParametersIVF(nprobe=NPROBE)
+        _, ids = self._dense.search(q[None, :], want, params=params)
+        found = np.unique(ids[0][ids[0] >= 0])
+        if not len(found):
+            return []
+        return _exact_top(self._vectors, q, k, found)
+
+    def keyword_search(self, tokens, k, where=None) -> KeywordHits:
+        ids = self._token_ids(tokens)
+        token_ids = [ids[t] for t in tokens if ids.get(t) is not None]
+        allowed = self.filter_rows(where) if where is not None else None
+        return KeywordHits(*self._keyword.postings(token_ids, allowed), k)
+
+    def _token_ids(self, tokens: list[str]) -> dict[str, int | None]:
+        distinct = list(dict.fromkeys(tokens))
+        out: dict[str, int | None] = dict.fromkeys(distinct)
+        for start in range(0, len(distinct), 500):
+            part = distinct[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for token, tid in self.db.execute(f"SELECT token, id FROM vocab WHERE token IN ({marks})", part):
+                out[token] = tid
+        return out
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        return self._keyword.idf(self._token_ids(tokens))
+
+    def vectors(self, rows=None) -> np.ndarray:
+        if rows is None:
+            return self._vectors
+        return np.asarray(self._vectors[np.asarray(rows, np.int64)], np.float32)
+
+    def encoder(self) -> QueryEncoder:
+        if self._encoder is None:
+            with self._encoder_lock:
+                if self._encoder is None:
+                    self._encoder = QueryEncoder(self.manifest["model"])
+        return self._encoder
+
+    # --- what a build reads back ----------------------------------------------------------------------
+    def terms(self) -> Terms:
+        return Terms.load(self.path)
+
+    def vocab(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT token, id FROM vocab"))
+
+    def content_hashes(self) -> list[dict]:
+        return self.letters(("id", "source", "content_hash"))
+
+    def estimated_size(self) -> int:
+        return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+
+    def write_to(self, directory: Path, save=np.save) -> None:
+        """A copy of this generation into ``directory`` (what ``write_generation`` of a loaded index writes)."""
+        NewGeneration(self.manifest, self, self.letter_ids(), [], np.zeros((0, self.dim), np.float32),
+                      []).write_to(directory, save)
+
+
+def _filter_sql(where: Filter) -> tuple[str, list]:
+    parts, params = ["1"], []
+    for name in ("agency", "region"):
+        value = getattr(where, name)
+        if value not in (None, ""):
+            parts.append(f"instr(l.{name}, ?) > 0")
+            params.append(value)
+    if where.year not in (None, ""):
+        parts.append("substr(l.date, 1, length(?)) = ?")
+        params += [where.year, where.year]
+    if where.category not in (None, ""):
+        parts.append("l.category = ?")
+        params.append(where.category)
+    if where.letter_ids is not None:
+        ids = sorted(where.letter_ids)
+        if not ids:
+            return "0", []
+        parts.append(f"l.id IN ({','.join('?' * len(ids))})")
+        params += ids
+    return " AND ".join(parts), params
+
+
+def _exact_top(vectors: np.ndarray, q: np.ndarray, k: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
+    """The ``k`` best inner products with ``q`` over ``rows`` (all rows when None), in blocks."""
+    n = len(vectors) if rows is None else len(rows)
+    best_rows, best_scores = np.zeros(0, np.int64), np.zeros(0, np.float32)
+    for start in range(0, n, BLOCK):
+        if rows is None:
+            ids = np.arange(start, min(n, start + BLOCK), dtype=np.int64)
+            scores = np.asarray(vectors[start:start + BLOCK]) @ q
+        else:
+            ids = rows[start:start + BLOCK]
+            scores = np.asarray(vectors[ids]) @ q
+        ids, scores = np.concatenate([best_rows, ids]), np.concatenate([best_scores, scores.astype(np.float32)])
+        if len(ids) > k:
+            keep = np.argpartition(-scores, k - 1)[:k]
+            ids, scores = ids[keep], scores[keep]
+        best_rows, best_scores = ids, scores
+    order = np.lexsort((best_rows, -best_scores))
+    return [(int(best_rows[i]), float(best_scores[i])) for i in order]
+
+
+def approximate_index(vectors: np.ndarray, previous=None):
+    """IVF with 8-bit scalar codes over ``vectors`` (inner product); ``previous``'s trained lists are reused."""
+    import faiss
+
+    n, dim = vectors.shape
+    if previous is not None and previous.d == dim:
+        index = faiss.clone_index(previous)
+        index.reset()
+    else:
+        nlist = int(min(4096, max(256, 4 * np.sqrt(n))))
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                              faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).choice(n, size=min(n, nlist * 64), replace=False)
+        index.train(np.ascontiguousarray(vectors[np.sort(sample)], np.float32))
+    for start in range(0, n, BLOCK):
+        index.add(np.ascontiguousarray(vectors[start:start + BLOCK], np.float32))
+    return index
+
+
+class NewGeneration:
+    """What a build writes: the kept letters of ``previous`` (copied inside SQLite, their vectors and token
+    ids reused) plus fresh letters with their chunks, vectors and tokens. The BM25 postings are rebuilt
+    from token ids; only the fresh letters were tokenised and embedded."""
+
+    def __init__(self, manifest: dict, previous: EmbeddedIndex | None, kept_ids: list[str],
+                 fresh: list[tuple[dict, list[Chunk]]], new_vectors: np.ndarray, new_tokens: list[list[str]]):
+        self.manifest = manifest
+        self.previous = previous
+        self.kept_ids = kept_ids
+        self.fresh = fresh
+        self.new_vectors = np.ascontiguousarray(new_vectors, np.float32)
+        self.new_tokens = new_tokens
+
+    def estimated_size(self) -> int:
+        """About how many bytes the generation takes on disk."""
+        fresh = sum(2 * len(json.dumps(row, ensure_ascii=False).encode("utf-8")) for row, _ in self.fresh)
+        tokens = sum(8 * len(t) for t in self.new_tokens)
+        base = self.previous.estimated_size() if self.previous is not None else 0
+        return base + fresh + 2 * int(self.new_vectors.nbytes) + tokens + 4096
+
+    def write_to(self, directory: Path, save=np.save) -> None:
+        db = sqlite3.connect(str(directory / "store.sqlite"))
+        try:
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+            kept_rows = self._copy_kept(db)
+            vocab = self._new_token_ids(db)
+            base_pos, base_row = len(self.kept_ids), len(kept_rows)
+            db.executemany(f"INSERT INTO letters (pos, {', '.join(LETTER_FIELDS)}) VALUES "
+                           f"(?{', ?' * len(LETTER_FIELDS)})",
+                           ((base_pos + i, *letter_to_sql(row)) for i, (row, _) in enumerate(self.fresh)))
+            chunks = (c for _, pieces in self.fresh for c in pieces)
+            db.executemany('INSERT INTO chunks (row, letter_id, ordinal, section, text, start, "end") '
+                           'VALUES (?, ?, ?, ?, ?, ?, ?)',
+                           ((base_row + i, c.letter_id, c.ordinal, c.section, c.text, c.start, c.end)
+                            for i, c in enumerate(chunks)))
+            db.executescript(INDEXES)
+            db.commit()
+            letters = db.execute("SELECT count(*) FROM letters").fetchone()[0]
+            vocab_size = db.execute("SELECT coalesce(max(id) + 1, 0) FROM vocab").fetchone()[0]
+        finally:
+            db.close()
+        parts = [self.new_vectors]
+        if len(kept_rows):
+            parts.insert(0, self.previous.vectors(kept_rows) if len(kept_rows) < self.previous.chunk_count()
+                         else np.asarray(self.previous.vectors()))
+        vectors = np.ascontiguousarray(np.concatenate(parts) if len(parts) > 1 else parts[0], np.float32)
+        save(directory / "vectors.npy", vectors)
+        terms = Terms.from_token_ids([[vocab[t] for t in tokens] for tokens in self.new_tokens])
+        if len(kept_rows):
+            terms = Terms.concat([self.previous.terms().take(kept_rows), terms])
+        terms.save(directory, save)
+        KeywordIndex.build(terms, vocab_size).save(directory, save)
+        if len(vectors) >= APPROX_MIN:
+            import faiss
+
+            previous = self.previous._dense if self.previous is not None else None
+            faiss.write_index(approximate_index(vectors, previous), str(directory / "dense.faiss"))
+        self.manifest.update(format=FORMAT, letter_count=int(letters), chunk_count=int(len(vectors)),
+                             dim=int(vectors.shape[1]))
+
+    def _copy_kept(self, db: sqlite3.Connection) -> np.ndarray:
+        """Copy the kept letters and their passages (renumbered in order) from the previous generation."""
+        if self.previous is None:
+            return np.zeros(0, np.int64)
+        db.execute("ATTACH DATABASE ? AS old", ((self.previous.path / "store.sqlite").resolve().as_uri()
+                                                + "?mode=ro",))
+        db.execute("INSERT INTO vocab SELECT id, token FROM old.vocab")
+        if not self.kept_ids:
+            return np.zeros(0, np.int64)
+        db.execute("CREATE TEMP TABLE keep (id TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO keep VALUES (?)", ((i,) for i in self.kept_ids))
+        columns = ", ".join(LETTER_FIELDS)
+        db.execute(f"INSERT INTO letters (pos, {columns}) SELECT ROW_NUMBER() OVER (ORDER BY pos) - 1, {columns} "
+                   f"FROM old.letters WHERE id IN (SELECT id FROM keep) ORDER BY pos")
+        db.execute('INSERT INTO chunks (row, letter_id, ordinal, section, text, start, "end") '
+                   'SELECT ROW_NUMBER() OVER (ORDER BY row) - 1, letter_id, ordinal, section, text, start, "end" '
+                   'FROM old.chunks WHERE letter_id IN (SELECT id FROM keep) ORDER BY row')
+        found = db.execute("SELECT row FROM old.chunks WHERE letter_id IN (SELECT id FROM keep) ORDER BY row")
+        rows = np.fromiter((r[0] for r in found), np.int64)
+        db.commit()
+        db.execute("DETACH DATABASE old")
+        return rows
+
+    def _new_token_ids(self, db: sqlite3.Connection) -> dict[str, int]:
+        """Ids of the fresh passages' tokens, adding the tokens never seen to the vocabulary."""
+        distinct = list(dict.fromkeys(t for tokens in self.new_tokens for t in tokens))
+        vocab: dict[str, int] = {}
+        for start in range(0, len(distinct), 500):
+            part = distinct[start:start + 500]
+            vocab.update(db.execute(f"SELECT token, id FROM vocab WHERE token IN ({','.join('?' * len(part))})",
+                                    part))
+        next_id = db.execute("SELECT coalesce(max(id) + 1, 0) FROM vocab").fetchone()[0]
+        unseen = [t for t in distinct if t not in vocab]
+        for i, token in enumerate(unseen):
+            vocab[token] = next_id + i
+        db.executemany("INSERT INTO vocab (id, token) VALUES (?, ?)", ((vocab[t], t) for t in unseen))
+        return vocab
