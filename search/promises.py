@@ -207,3 +207,28 @@ def promise_rows(searcher, filters: dict | None = None, today: datetime.date | N
     rows = all_promises(searcher, today)
     return filter_promises(rows, filters.get("agency"), filters.get("year"), filters.get("status"),
                            filters.get("region"))
+
+
+SYNC_LETTERS = 2000  # up to this many letters, the first /promises request computes everything itself
+
+
+def ready(searcher, today: datetime.date | None = None) -> bool:
+    """Whether every promise's follow-up is computed. Over a large index (more than ``SYNC_LETTERS`` letters)
+    the first call starts the work in a background thread and returns False until it is done (the page says
+    so); over a small one it computes at once and returns True."""
+    state = _state(searcher)
+    if state.get("ready"):
+        return True
+    if len(searcher.letters()) <= SYNC_LETTERS:
+        all_promises(searcher, today)
+        state["ready"] = True
+        return True
+    with _cache_lock:
+        if state.get("worker") is None:
+            def work():
+                all_promises(searcher, today)
+                state["ready"] = True
+
+            state["worker"] = threading.Thread(target=work, name="dafu-promises", daemon=True)
+            state["worker"].start()
+    return bool(state.get("ready"))

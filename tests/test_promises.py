@@ -220,6 +220,26 @@ def test_promises_page(client):
 
 
 @pytest.mark.model
+def test_promises_page_over_a_large_index_works_in_the_background(client, searcher, monkeypatch):
+    import dafu.search.promises as promises
+
+    import threading
+
+    release = threading.Event()
+    state = promises._state(searcher)
+    state.pop("ready", None)
+    monkeypatch.setattr(promises, "SYNC_LETTERS", 1)
+    monkeypatch.setattr(promises, "all_promises", lambda *a, **k: release.wait(30))  # busy until released
+    html = client.get("/promises").get_data(as_text=True)
+    assert "承诺事项正在整理" in html and "请稍后刷新本页" in html
+    release.set()
+    state.pop("worker").join(30)
+    monkeypatch.undo()
+    assert state["ready"]
+    assert "共 <strong>3</strong> 条承诺" in client.get("/promises").get_data(as_text=True)
+
+
+@pytest.mark.model
 @pytest.mark.parametrize("query", ["year=20x4", "status=done", "agency=" + "长" * 101, "page=0", "page=x"])
 def test_promises_page_bad_parameters(client, query):
     response = client.get("/promises?" + query)

@@ -194,6 +194,7 @@ def promises():
     """承诺事项: what the letters promised, filtered by agency, year, status and place, each with the later
     letter's sentence on it when there is one."""
     from ..search.promises import STATUSES, facets, promise_rows
+    from ..search.promises import ready as promises_ready
 
     try:
         active = promise_filters(request.args, STATUSES)
@@ -202,6 +203,9 @@ def promises():
         return render_template("promises.html", error=str(err).split(" / ")[0], rows=[], total=0, active={},
                                facets=facets([]), statuses=STATUSES, page=1, pages=1, counts={}), 400
     searcher = service().searcher
+    if not promises_ready(searcher):
+        return render_template("promises.html", rows=[], total=0, active=active, facets=facets([]),
+                               statuses=STATUSES, page=1, pages=1, counts={}, error=None, running=True)
     everything = promise_rows(searcher)
     rows = promise_rows(searcher, active)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
