@@ -1,4 +1,5 @@
-"""Fit hybrid fusion's dense weight on one question set and check it on the other.
+"""Fit hybrid fusion's dense weight on one question set and check it on the other (``auto``: the per-query
+weight that needs no fitting, the default).
 
 Each query is embedded once; the sweep re-fuses the same scores. Usage (--check may be repeated):
   python benchmarks/fit_fusion.py --fit DEV_INDEX_DIR tests/data/eval/dev_real.jsonl \
@@ -15,7 +16,8 @@ from dafu.search.api import Searcher
 from dafu.search.evaluate import first_hit_rank, load_questions, retrieval_metrics
 from dafu.search.retrieve import Fusion
 
-WEIGHTS = [(round(w, 2), t) for t in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0) for w in np.arange(0.3, 0.91, 0.1)]
+WEIGHTS = [(None, t) for t in (0.0, 1.0, 2.0, 3.0)] + [(round(w, 2), t) for t in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+                                                  for w in np.arange(0.3, 0.91, 0.1)]
 
 
 def sweep(index_dir: str, questions_file: str) -> dict[float, dict]:
@@ -24,7 +26,7 @@ def sweep(index_dir: str, questions_file: str) -> dict[float, dict]:
     encoder = retriever.encoder
     cached = lru_cache(maxsize=None)(lambda text: encoder.encode_queries([text]))
     retriever.encoder = type("Cached", (), {"encode_queries": lambda self, texts: cached(texts[0])})()
-    questions = load_questions(questions_file)
+    questions = [q for q in load_questions(questions_file) if q["gold"]]
     out = {}
     for weight in WEIGHTS:
         retriever.fusion = Fusion(dense_weight=weight[0], answer_type_weight=weight[1])
@@ -35,7 +37,8 @@ def sweep(index_dir: str, questions_file: str) -> dict[float, dict]:
 
 def _neighbourhood(scores: dict, weight: tuple[float, float]) -> float:
     """Mean fit MRR of a setting's grid neighbours: among equally good settings, prefer a plateau."""
-    near = [w for w in scores if abs(w[0] - weight[0]) <= 0.11 and abs(w[1] - weight[1]) <= 0.6]
+    near = [w for w in scores if (w[0] is None) == (weight[0] is None)
+            and (w[0] is None or abs(w[0] - weight[0]) <= 0.11) and abs(w[1] - weight[1]) <= 0.6]
     return sum(scores[w]["mrr@10"] for w in near) / len(near)
 
 
@@ -47,7 +50,8 @@ def main() -> None:
     fit, checks = sweep(*args.fit), [sweep(*c) for c in args.check]
     print("dense type  fit hit@1 hit@5 mrr   | check sets: hit@1 hit@5 mrr")
     for w in WEIGHTS:
-        print(f"{w[0]:5.2f} {w[1]:4.2f}  " + " | ".join(
+        dense = "auto" if w[0] is None else f"{w[0]:.2f}"
+        print(f"{dense:>5} {w[1]:4.2f}  " + " | ".join(
             f"{r[w]['hit@1']:.3f} {r[w]['hit@5']:.3f} {r[w]['mrr@10']:.3f}" for r in [fit, *checks]))
     best = max(WEIGHTS, key=lambda w: (round(fit[w]["mrr@10"], 3), _neighbourhood(fit, w)))
     print(f"best on fit set: dense_weight={best[0]} answer_type_weight={best[1]}")
