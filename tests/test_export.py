@@ -192,3 +192,14 @@ def test_cli_xlsx_options(seed_index, tmp_path, capsys):
     assert main(["letters", "--index-dir", str(seed_index), "--csv"]) == 0  # the CSV contract is untouched
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("id,title,doc_number")
+
+
+def test_web_promises_download(client):
+    pytest.importorskip("dafu.search.promises")
+    response = client.get("/export/promises.csv")
+    assert response.status_code == 200
+    rows = _read_csv(response.get_data(as_text=True))
+    assert all(r["原文链接"].startswith("http://localhost/letters/") for r in rows)
+    book = _read_xlsx(client.get("/export/promises.xlsx?status=未到期").data)
+    assert book["承诺事项"][0][:3] == ["承诺内容", "承诺事项", "期限"]
+    assert all(dict(zip(book["承诺事项"][0], r))["状态"] == "未到期" for r in book["承诺事项"][1:])
