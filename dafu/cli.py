@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     output = p.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="a JSON array of promise rows")
     output.add_argument("--csv", action="store_true", help="CSV with a header row")
+    output.add_argument("--xlsx", metavar="FILE", help="write the rows to a spreadsheet (.xlsx; .csv by name)")
 
     p = command("serve", _serve, "serve the web app over the current index")
     p.add_argument("--host", default="127.0.0.1")
@@ -272,8 +273,14 @@ def _promises(args) -> int:
     if args.year and not (len(args.year) == 4 and args.year.isdigit()):
         raise ValueError("--year must be four digits / 年份应为四位数字")
     filters = {"agency": args.agency, "region": args.region, "year": args.year, "status": args.status}
-    rows = promise_rows(_open(args), filters)
-    if args.json:
+    searcher = _open(args)
+    rows = promise_rows(searcher, filters)
+    if args.xlsx:
+        from .search.export import promises_sheet, write
+
+        write(args.xlsx, [promises_sheet(rows, searcher.by_id)])
+        print(f"已写入 {args.xlsx}（{len(rows)} 条承诺）/ written", file=sys.stderr)
+    elif args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     elif args.csv:
         import csv

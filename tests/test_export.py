@@ -3,6 +3,7 @@ web downloads and the CLI's --xlsx options; the existing --json/--csv outputs ar
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 
@@ -188,6 +189,9 @@ def test_cli_xlsx_options(seed_index, tmp_path, capsys):
     draft.write_text("关于医疗护理员培训的建议\n建议加大医疗护理员培训补助，提高培训补助标准，扩大培训规模。", encoding="utf-8")
     assert main(["dupes", str(draft), "--index-dir", str(seed_index), "--xlsx", str(tmp_path / "d.xlsx")]) == 0
     assert set(_read_xlsx((tmp_path / "d.xlsx").read_bytes())) == {"查重结果", "相似段落"}
+    if importlib.util.find_spec("dafu.search.promises"):
+        assert main(["promises", "--index-dir", str(seed_index), "--xlsx", str(tmp_path / "p.xlsx")]) == 0
+        assert _read_xlsx((tmp_path / "p.xlsx").read_bytes())["承诺事项"][0][0] == "承诺内容"
     capsys.readouterr()
     assert main(["letters", "--index-dir", str(seed_index), "--csv"]) == 0  # the CSV contract is untouched
     out = capsys.readouterr().out
