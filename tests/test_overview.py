@@ -183,6 +183,8 @@ def test_overview_page_draws_svg_charts_whose_bars_link_to_filtered_searches(cli
     bars = _hrefs(html, "bar-row")
     assert "/?category=A" in bars and "/?agency=市教育局" in bars and "/?region=泉州市" in bars
     assert "/?q=公办幼儿园、学位" in bars  # an ask cluster: searched by its shared words
+    cluster_list = html.split("查看每个类群的来信")[1]
+    assert cluster_list.index("/letters/L001") < cluster_list.index("/letters/L005")  # its letters, oldest first
     points = _hrefs(html, "point")
     assert "/?year=2017" in points and "/?year=2016" not in points
     assert "共有 <strong class=\"big-number\">40</strong> 封" in html

@@ -278,6 +278,11 @@ def overview_view(filters: dict) -> dict:
 
     counts = archive.summary(service().searcher, filters)
     grouped = counts["clusters"]
+    if grouped["items"]:  # each shown cluster's letters, oldest first, for the list under the chart
+        listed = {r["id"]: r for r in archive.letters_matching(service().searcher)}
+        for item in grouped["items"]:
+            item["rows"] = sorted((listed.get(lid) or {"id": lid} for lid in item["letters"]),
+                                  key=lambda r: (r.get("date") or "", r["id"]))
 
     def link(name):
         return lambda value: url_for("pages.index", **{**filters, name: value})
