@@ -36,7 +36,9 @@ class UnknownLetter(LookupError):
 
 
 class SearchService:
-    """The app's one searcher, opened at first use, with a lock so one query at a time uses the encoder."""
+    """The app's one searcher, opened at first use and shared by every request thread: nothing holds a lock
+    across a request (the index backend and its encoder are safe to share; ``_lock`` guards only opening and
+    switching to a newer generation), so a slow LLM reply or a long draft never stalls other searches."""
 
     def __init__(self, index_dir=None, searcher: Searcher | None = None):
         self.index_dir = index_dir
@@ -57,26 +59,21 @@ class SearchService:
         return self._searcher
 
     def search(self, query: str, top_k: int, mode: str, filters: dict) -> list[dict]:
-        searcher = self.searcher
-        with self._lock:
-            return searcher.search(query, top_k=top_k, mode=mode, filters=filters)
+        return self.searcher.search(query, top_k=top_k, mode=mode, filters=filters)
 
     def ask(self, question: str, top_k: int, mode: str, filters: dict) -> dict:
         """``answer_question`` over the passages of ``mode`` (the answer layer itself searches in hybrid)."""
         from ..search.answer import answer_question
 
         searcher = self.searcher
-        with self._lock:
-            return answer_question(_InMode(searcher, mode) if mode != "hybrid" else searcher, question,
-                                   top_k=top_k, filters=filters or None)
+        return answer_question(_InMode(searcher, mode) if mode != "hybrid" else searcher, question,
+                               top_k=top_k, filters=filters or None)
 
     def dupes(self, title: str, text: str, k: int) -> dict:
         """The duplicate check of one draft: ``{"draft", "title", "matches"}`` (nothing is stored)."""
         from ..search.dupes import find_duplicates
 
-        searcher = self.searcher
-        with self._lock:
-            return find_duplicates(searcher, [{"name": DRAFT_NAME, "title": title or None, "text": text}], k=k)[0]
+        return find_duplicates(self.searcher, [{"name": DRAFT_NAME, "title": title or None, "text": text}], k=k)[0]
 
     def facets(self) -> dict[str, list[str]]:
         """The filter options (computed once per index generation)."""
@@ -97,8 +94,7 @@ class SearchService:
         searcher = self.searcher
         if not hasattr(searcher, "similar_letters"):
             return None
-        with self._lock:
-            found = searcher.similar_letters(letter_id, k)
+        found = searcher.similar_letters(letter_id, k)
         out = []
         for item in found:
             meta = searcher.by_id.get(item["letter_id"], {})

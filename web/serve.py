@@ -9,7 +9,13 @@ from waitress import serve as waitress_serve
 from ..search.api import IndexMissing, Searcher
 from .app import create_app
 
-THREADS = 4
+
+def waitress_threads() -> int:
+    """Request threads: two per compute core, at least 4 (a request waits on SQLite, the LLM or the client
+    as well as computing; the encoder itself runs one embedding at a time on all cores)."""
+    from ..corpus import settings
+
+    return max(4, 2 * settings.threads())
 
 
 def serve(index_dir=None, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -27,7 +33,7 @@ def serve(index_dir=None, host: str = "127.0.0.1", port: int = 8000) -> None:
           f"请在浏览器打开 http://{_url_host(host)}:{port}/", file=sys.stderr, flush=True)
     app = create_app(index_dir, searcher=searcher)
     # waitress reads (and spools to disk) a whole body before the app sees it: refuse big ones from the header
-    waitress_serve(app, host=host, port=port, threads=THREADS, ident="dafu",
+    waitress_serve(app, host=host, port=port, threads=waitress_threads(), ident="dafu",
                    max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1)
 
 
