@@ -233,12 +233,13 @@ def matching_first(chosen: list[Unit], question: str, letters: dict) -> list[Uni
         scope = _SCOPE.search(measure)
         unit.features["measure_ok"] = (sum(1 for w in measure_words if w in measure) / len(measure_words)
                                        if measure and measure_words else 0.5)
-        unit.features["note"] = (measure if measure else "") if not unit.features["measure_ok"] else ""
-        if not unit.features["place_ok"]:
-            unit.features["note"] = "范围：" + (scope.group(0) if scope else (letter.get("region") or "另一地区"))
+        unit.features["note"] = ("范围：" + (scope.group(0) if scope else (letter.get("region") or "另一地区"))
+                                 if not unit.features["place_ok"] else _measure_label(unit))
     ordered = sorted(chosen, key=lambda u: (-u.features["place_ok"], -u.features["measure_ok"]))
-    for unit in ordered[:1]:
-        unit.features["note"] = ""
+    first = (ordered[0].features["place_ok"], ordered[0].features["measure_ok"])
+    for unit in ordered:  # a note only where a figure matches less well than the answer's own
+        if unit is ordered[0] or (unit.features["place_ok"], unit.features["measure_ok"]) >= first:
+            unit.features["note"] = ""
     return ordered
 
 
@@ -250,6 +251,24 @@ def _measure_of(unit: Unit) -> str:
         if start <= unit.span[0] < end:
             return normalize_for_index(unit.text[start:unit.span[0]] + " " + unit.text[unit.span[1]:end])
     return ""
+
+
+def _measure_label(unit: Unit) -> str:
+    """What the figure counts, in the sentence's own words: the noun after it in its clause (``100张医疗床位``),
+    else the words before it (``家庭养老床位484张``)."""
+    if not unit.span:
+        return ""
+    for start, end in clauses(unit.text):
+        if start <= unit.span[0] < end:
+            after = _CONTENT_RUN.match(unit.text, unit.span[1], end)
+            if after and len(after.group(0)) >= 2:
+                return "指" + after.group(0)[:12]
+            before = _CONTENT_RUN.findall(unit.text[start:unit.span[0]])
+            return "指" + before[-1][-12:] if before else ""
+    return ""
+
+
+_CONTENT_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _item(unit: Unit) -> dict:

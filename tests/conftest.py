@@ -35,7 +35,7 @@ SEEDS = ROOT / "corpus" / "letters"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-MODEL_FIXTURES = {"seed_index", "seed_searcher", "dev_index", "dev_searcher"}
+MODEL_FIXTURES = {"seed_index", "seed_searcher", "dev_index", "dev_searcher", "archive_index", "archive_searcher"}
 # calls that embed or build an index: a test whose own code or any of whose fixtures' code holds one needs the model
 MODEL_CALLS = re.compile(r"\bbuild_index\(|\bload_encoder\(|\bE5Encoder\(|\bensure_e5_model\(|"
                          r"SentenceTransformer\(|\"-m\", \"dafu\", \"(?:index|search|ask|dupes|eval|serve)\"")
@@ -135,3 +135,24 @@ def dev_searcher(dev_index):
     from dafu.search.api import Searcher
 
     return Searcher.open(dev_index)
+
+
+@pytest.fixture(scope="session")
+def archive_index(dev_index, isolated_data) -> Path:
+    """A member's archive: the bundled and dev letters plus the topics letters (tests/data/topics) and the
+    labelled pair letters (tests/data/pairs), grown from a copy of the dev index (nothing embedded twice)."""
+    import shutil
+
+    from dafu.index.build import build_index
+
+    directory = isolated_data / "archive-index"
+    shutil.copytree(dev_index, directory)
+    build_index([data_path("topics", "letters"), data_path("pairs", "letters")], index_dir=directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def archive_searcher(archive_index):
+    from dafu.search.api import Searcher
+
+    return Searcher.open(archive_index)

@@ -1,5 +1,5 @@
 """Same ask vs same area, on an archive mixing the bundled letters, the dev letters, the topics letters and the
-labelled pairs set (real letters, real model). The index is built once for this module (~1-2 minutes)."""
+labelled pairs set (real letters, real model), the session's archive index (tests/conftest.py)."""
 from __future__ import annotations
 
 import sys
@@ -17,36 +17,24 @@ DUP = TIERS[0][0]
 
 
 @pytest.fixture(scope="module")
-def mixed_searcher(isolated_data):
-    from dafu.index.build import build_index
-    from dafu.search.api import Searcher
-
-    directory = isolated_data / "mixed-asks-index"
-    build_index(index_dir=directory)
-    build_index([ROOT / "tests" / "data" / "eval" / "dev_letters", ROOT / "tests" / "data" / "topics" / "letters",
-                 ROOT / "tests" / "data" / "pairs" / "letters"], index_dir=directory)
-    return Searcher.open(directory)
+def report(archive_searcher):
+    return all_pairs(archive_searcher)
 
 
 @pytest.fixture(scope="module")
-def report(mixed_searcher):
-    return all_pairs(mixed_searcher)
-
-
-@pytest.fixture(scope="module")
-def labelled(mixed_searcher):
+def labelled(archive_searcher):
     """(label, split, predicted same ask) for every labelled letter pair and draft pair."""
     from dafu.search.dupes import _profiles, pairs_in_space
     from dafu.search.similarity import letter_space
 
-    space = letter_space(mixed_searcher)
-    profiles = _profiles(mixed_searcher, space)
+    space = letter_space(archive_searcher)
+    profiles = _profiles(archive_searcher, space)
     scored = {frozenset((p["a"], p["b"])): p for p in
               pairs_in_space(space, threshold=-1.0, k=len(space.ids), profiles=profiles)["pairs"]}
     rows = [(p["label"], p["split"], scored[frozenset((p["a"], p["b"]))]["tier"] == DUP)
             for p in letter_pairs(space.ids) if frozenset((p["a"], p["b"])) in scored]
     found = drafts()
-    for draft, scored_draft in zip(found, score_drafts(mixed_searcher, [{"name": str(i), **d} for i, d in enumerate(found)],
+    for draft, scored_draft in zip(found, score_drafts(archive_searcher, [{"name": str(i), **d} for i, d in enumerate(found)],
                                                         candidates=len(space.ids))):
         labels = draft_labels(draft, space.ids)
         split = split_of(area_of(next(i for i in space.ids if i.startswith(draft["target"]))))
@@ -74,10 +62,10 @@ def test_held_back_suspected_duplicates_are_mostly_the_same_ask(labelled):
     assert sum(1 for label, _, pred in letters_only if pred and label in ("area", "unrelated")) <= 1
 
 
-def test_area_and_unrelated_letter_pairs_are_not_suspected_duplicates(mixed_searcher, labelled):
+def test_area_and_unrelated_letter_pairs_are_not_suspected_duplicates(archive_searcher, labelled):
     from dafu.search.similarity import letter_space
 
-    ids = letter_space(mixed_searcher).ids
+    ids = letter_space(archive_searcher).ids
     n_letter_pairs = len([p for p in letter_pairs(ids)])
     letter_rows = labelled[:n_letter_pairs]
     wrong = [r for r in letter_rows if r[2] and r[0] in ("area", "unrelated")]
@@ -101,10 +89,10 @@ def test_real_same_ask_pair_and_copies(report):
     assert copy["near_copy"] and copy["tier"] == DUP
 
 
-def test_clusters_hold_one_ask_and_are_small(mixed_searcher, report):
+def test_clusters_hold_one_ask_and_are_small(archive_searcher, report):
     from dafu.search.similarity import letter_space
 
-    labels = {frozenset((p["a"], p["b"])): p["label"] for p in letter_pairs(letter_space(mixed_searcher).ids)}
+    labels = {frozenset((p["a"], p["b"])): p["label"] for p in letter_pairs(letter_space(archive_searcher).ids)}
     assert report["clusters"] and all(2 <= len(c) <= 15 for c in report["clusters"])
     for cluster in report["clusters"]:
         for i, a in enumerate(cluster):
@@ -117,13 +105,13 @@ def test_clusters_hold_one_ask_and_are_small(mixed_searcher, report):
     assert road["years"] == [2020, 2022] and "连云港市赣榆区交通运输局" in road["agencies"] and "245" in road["name"]
 
 
-def test_draft_history_lists_earlier_letters_on_the_same_ask(mixed_searcher):
+def test_draft_history_lists_earlier_letters_on_the_same_ask(archive_searcher):
     # a draft on the ask of p-031/p-032 (recall over all drafts is measured by the labelled-pairs test above)
     draft = {**next(d for d in drafts() if d["target"] == "p-031"), "title": "关于加快推进245省道建设的建议"}
     two_topics = {"title": "关于加强社区养老服务和优化公交线路的建议",
                   "text": "建议在各社区建设养老服务站，开展老年助餐和上门医疗服务，推进医养结合。"
                           "同时优化城区公交线路，在新建小区增设公交站点，缩短高峰时段发车间隔。"}
-    result, mixed = find_duplicates(mixed_searcher, [{"name": "245", **draft}, {"name": "two", **two_topics}], k=10)
+    result, mixed = find_duplicates(archive_searcher, [{"name": "245", **draft}, {"name": "two", **two_topics}], k=10)
     top = result["matches"][0]
     assert top["tier"] == DUP and top["letter_id"] in ("p-031", "p-032")
     history = result["history"]

@@ -7,22 +7,11 @@ import sys
 
 import pytest
 
-from conftest import DEV_LETTERS, SEEDS, data_path
+from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
 
 TOPICS = data_path("topics")
-
-
-@pytest.fixture(scope="module")
-def topics_searcher(isolated_data):
-    """The bundled letters, the dev letters and the topics letters in one index, as a member's archive."""
-    from dafu.index.build import build_index
-    from dafu.search.api import Searcher
-
-    directory = isolated_data / "topics-index"
-    build_index([SEEDS, DEV_LETTERS, TOPICS / "letters"], index_dir=directory)
-    return Searcher.open(directory)
 
 
 def test_topics_set_is_consistent():
@@ -32,25 +21,25 @@ def test_topics_set_is_consistent():
     assert "failures: 0" in done.stdout
 
 
-def test_held_back_topics_retrieval(topics_searcher):
+def test_held_back_topics_retrieval(archive_searcher):
     questions = load_questions(TOPICS / "held.jsonl")
-    hybrid = evaluate_retrieval(topics_searcher, questions, mode="hybrid")
-    keyword = evaluate_retrieval(topics_searcher, questions, mode="keyword")
+    hybrid = evaluate_retrieval(archive_searcher, questions, mode="hybrid")
+    keyword = evaluate_retrieval(archive_searcher, questions, mode="keyword")
     assert hybrid["n"] >= 130
     assert hybrid["hit@1"] >= 0.90 and hybrid["hit@5"] >= 0.98
     assert hybrid["hit@1"] > keyword["hit@1"]
 
 
-def test_opening_never_outranks_the_reply(topics_searcher):
+def test_opening_never_outranks_the_reply(archive_searcher):
     """A question on a letter's subject gets the reply's paragraph first, not the header that restates it."""
-    results = topics_searcher.search("凤鸣水岸小区什么时候才能通公交?")
+    results = archive_searcher.search("凤鸣水岸小区什么时候才能通公交?")
     assert results[0]["letter_id"] == "dev-011"
     assert "待新建道路投用时一并开通公交线路" in results[0]["text"]
     assert "收悉" not in results[0]["text"]
 
 
-def test_held_back_topics_answers_and_abstention(topics_searcher):
-    metrics = evaluate_answers(topics_searcher, load_questions(TOPICS / "held.jsonl"))
+def test_held_back_topics_answers_and_abstention(archive_searcher):
+    metrics = evaluate_answers(archive_searcher, load_questions(TOPICS / "held.jsonl"))
     assert metrics["unanswerable"] >= 30
     assert metrics["abstention"] >= 0.8
     assert metrics["answer@1"] >= 0.7
@@ -60,8 +49,8 @@ def test_held_back_topics_answers_and_abstention(topics_searcher):
     ("剑阁县城乡居民医保个人缴费标准是多少?", "a county no letter answers for"),
     ("禄丰市2024年又新修了几条森林防火通道?", "a year no letter speaks of"),
 ])
-def test_abstains_on_another_place_or_year(topics_searcher, question, reason):
-    assert answer_question(topics_searcher, question)["abstained"], reason
+def test_abstains_on_another_place_or_year(archive_searcher, question, reason):
+    assert answer_question(archive_searcher, question)["abstained"], reason
 
 
 @pytest.mark.parametrize("question,first,other", [

@@ -179,3 +179,10 @@ def test_openapi_describes_ask(client):
     assert q["required"] and q["schema"]["maxLength"] == 500
     assert {"agency", "year", "category", "region", "mode", "k"} <= {p["name"] for p in ask["parameters"]}
     assert "AskResponse" in spec["components"]["schemas"]
+
+
+def test_answer_box_labels_a_second_figure_of_another_measure(client):
+    html = client.get("/", query_string={"q": "晋安区家庭养老床位有多少张"}).get_data(as_text=True)
+    box = _answer_box(html)
+    assert box.index('<strong class="figure">484张</strong>') < box.index('<strong class="figure">100张</strong>')
+    assert '<span class="answer-note">（指医疗床位）</span>' in box

@@ -108,7 +108,7 @@ def answer_view(answer: dict) -> dict:
         numbers += [c["n"] for c in cites if c["n"] not in numbers]
         items.append({"segments": figure_segments(item.get("text") or "", item.get("figure"),
                                                   item.get("figure_start"), item.get("figure_end")),
-                      "cites": cites, "generated": bool(item.get("generated"))})
+                      "cites": cites, "generated": bool(item.get("generated")), "note": item.get("note")})
     conflicts = []
     for conflict in answer.get("conflicts") or []:
         values = []
