@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from urllib.parse import quote
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+from ..corpus import settings
 
 CITATION = (("title", "提案标题"), ("doc_number", "文号"), ("agency", "承办单位"), ("date", "日期"))
 LINK = ("link", "原文链接")
@@ -69,7 +68,8 @@ class Sheet:
 
 
 def base_url(given: str | None = None) -> str:
-    return (given or os.environ.get("DAFU_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    """Where links in an export point: ``given``, else the configured web address (``DAFU_BASE_URL``)."""
+    return (given or settings.base_url()).rstrip("/")
 
 
 def letter_link(letter_id: str, chunk: int | None = None, base: str | None = None) -> str:
