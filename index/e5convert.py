@@ -390,7 +390,10 @@ def _locked(path: Path):
 
 
 def _remove_stale_temps(cache_dir: Path, name: str) -> None:
-    """Delete leftovers of killed conversions (temp dirs of dead processes)."""
+    """Delete leftovers of killed conversions (temp dirs of dead processes). On Windows, where ``os.kill(pid, 0)``
+    would terminate the process rather than probe it, leftovers are kept."""
+    if os.name == "nt":
+        return
     for p in cache_dir.glob(f"{name}{_TMP_TAG}*"):
         pid = p.name[len(name) + len(_TMP_TAG):].split("-")[0]
         try:
