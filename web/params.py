@@ -40,10 +40,11 @@ def search_request(args, default_k: int, max_k: int, max_chars: int, require_que
     return SearchRequest(query, count_param(args.get("k"), default_k, max_k), mode, filters_from(args))
 
 
-def filters_from(args) -> dict[str, str]:
-    """The non-empty filters of ``args``; a year must be four digits."""
+def filters_from(args, names=FILTERS, statuses=()) -> dict[str, str]:
+    """The non-empty filters ``names`` of ``args``: short, printable, a year of four digits, a status one of
+    ``statuses``; ``InvalidRequest`` otherwise."""
     filters = {}
-    for name in FILTERS:
+    for name in names:
         value = (args.get(name) or "").strip()
         if not value:
             continue
@@ -51,6 +52,8 @@ def filters_from(args) -> dict[str, str]:
             raise InvalidRequest(f"筛选条件 {name} 无效 / invalid filter {name}")
         if name == "year" and not _YEAR.fullmatch(value):
             raise InvalidRequest("年份应为四位数字，如 2024 / year must be four digits")
+        if name == "status" and value not in statuses:
+            raise InvalidRequest(f"状态应为 {'、'.join(statuses)} 之一 / status must be one of {', '.join(statuses)}")
         filters[name] = value
     return filters
 
@@ -161,19 +164,7 @@ PROMISE_FILTERS = ("agency", "year", "status", "region")
 def promise_filters(args, statuses) -> dict[str, str]:
     """The /promises and /api/promises filters: ``agency`` and ``region`` (words contained), ``year`` (four
     digits) and ``status`` (one of ``statuses``); ``InvalidRequest`` for anything else."""
-    filters = {}
-    for name in PROMISE_FILTERS:
-        value = (args.get(name) or "").strip()
-        if not value:
-            continue
-        if len(value) > MAX_FILTER_CHARS or _has_control(value):
-            raise InvalidRequest(f"筛选条件 {name} 无效 / invalid filter {name}")
-        if name == "year" and not _YEAR.fullmatch(value):
-            raise InvalidRequest("年份应为四位数字，如 2024 / year must be four digits")
-        if name == "status" and value not in statuses:
-            raise InvalidRequest(f"状态应为 {'、'.join(statuses)} 之一 / status must be one of {', '.join(statuses)}")
-        filters[name] = value
-    return filters
+    return filters_from(args, PROMISE_FILTERS, statuses)
 
 
 def page_param(raw: str | None, name: str, default: int, maximum: int, minimum: int = 1) -> int:
