@@ -2,6 +2,7 @@
 gives it: numbers with units, dates, organisation names, titles in 《》 — as character spans of the text."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -76,6 +77,12 @@ def expected_units(question: str) -> frozenset[str]:
 
 def figures(text: str, with_time: bool = False) -> list[Figure]:
     """Numbers with units in ``text`` (dates and durations only when ``with_time``)."""
+    return list(_figures(text, with_time))
+
+
+@functools.lru_cache(maxsize=20000)
+def _figures(text: str, with_time: bool) -> tuple[Figure, ...]:
+    """Passages recur from query to query (the leaders of one topic): read each once."""
     found = []
     for m in FIGURE_RE.finditer(fold(text)):
         unit = m.group("unit")
@@ -87,7 +94,7 @@ def figures(text: str, with_time: bool = False) -> list[Figure]:
         if m.group("num")[0] in CN_NUMERAL_CHARS and (unit in TIME_UNITS or value == 1):
             continue  # 一张图, 一年 — words, not figures
         found.append(Figure(m.start(), m.end(), text[m.start():m.end()], value, unit))
-    return found
+    return tuple(found)
 
 
 def dates(text: str) -> list[tuple[int, int]]:
@@ -148,6 +155,7 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
     return 0.5, [m.span() for m in NAME_RE.finditer(folded)]
 
 
+@functools.lru_cache(maxsize=20000)
 def fold(text: str) -> str:
     """``text`` folded for matching (width, script, case) at the same length: spans found in it fit ``text``;
     the pinyin annotations of mirror copies (``萬(wàn)``) become spaces."""
