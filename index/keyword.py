@@ -123,8 +123,14 @@ def bm25_matrix(terms: Terms, vocab_size: int) -> tuple[np.ndarray, np.ndarray, 
     df = np.bincount(terms.ids, minlength=vocab_size).astype(np.float64)
     idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
     docs = np.repeat(np.arange(n, dtype=np.int32), lengths)
-    tf = terms.tfs.astype(np.float64)
-    scores = (idf[terms.ids] * tf / (K1 * ((1 - B) + B * doc_len[docs] / avg) + tf)).astype(np.float32)
+    tf = terms.tfs.astype(np.float32)
+    norm = (K1 * ((1 - B) + B * doc_len / avg)).astype(np.float32)  # per passage
+    denom = norm[docs]  # float32 and in place: this runs over every (token, passage) pair
+    denom += tf
+    scores = idf.astype(np.float32)[terms.ids]
+    scores *= tf
+    scores /= denom
+    del denom, tf
     order = np.argsort(terms.ids, kind="stable")
     indptr = np.zeros(vocab_size + 1, np.int64)
     np.cumsum(np.bincount(terms.ids, minlength=vocab_size), out=indptr[1:])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -344,10 +345,18 @@ class NewGeneration:
         return base + fresh + 2 * int(self.new_vectors.nbytes) + tokens + 4096
 
     def write_to(self, directory: Path, save=np.save) -> None:
+        appending = self.previous is not None and len(self.kept_ids) == self.previous.letter_count()
+        if appending:  # every letter kept: copy the file, then add (rows and positions stay as they are)
+            shutil.copyfile(self.previous.path / "store.sqlite", directory / "store.sqlite")
         db = sqlite3.connect(str(directory / "store.sqlite"))
         try:
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-            kept_rows = self._copy_kept(db)
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            if appending:
+                db.execute("DROP INDEX IF EXISTS chunks_letter")
+                kept_rows = np.arange(self.previous.chunk_count(), dtype=np.int64)
+            else:
+                db.executescript(SCHEMA)
+                kept_rows = self._copy_kept(db)
             vocab = self._new_token_ids(db)
             base_pos, base_row = len(self.kept_ids), len(kept_rows)
             db.executemany(f"INSERT INTO letters (pos, {', '.join(LETTER_FIELDS)}) VALUES "
@@ -372,7 +381,8 @@ class NewGeneration:
         save(directory / "vectors.npy", vectors)
         terms = Terms.from_token_ids([[vocab[t] for t in tokens] for tokens in self.new_tokens])
         if len(kept_rows):
-            terms = Terms.concat([self.previous.terms().take(kept_rows), terms])
+            kept_terms = self.previous.terms()
+            terms = Terms.concat([kept_terms if appending else kept_terms.take(kept_rows), terms])
         terms.save(directory, save)
         KeywordIndex.build(terms, vocab_size).save(directory, save)
         if len(vectors) >= APPROX_MIN:

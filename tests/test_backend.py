@@ -111,3 +111,25 @@ def test_bodies_are_read_on_demand(seed_searcher):
     assert lid in seed_searcher.by_id and "nope" not in seed_searcher.by_id
     assert seed_searcher.by_id[lid]["body"] == seed_searcher.letter(lid)["body"]
     assert len(seed_searcher.by_id) == 5 and list(seed_searcher.by_id)[0] == lid
+
+
+def test_an_appended_generation_scores_like_a_fresh_build(seed_index, tmp_path):
+    from dafu.index.build import build_index
+
+    from conftest import DEV_LETTERS, SEEDS
+
+    grown = tmp_path / "grown"
+    shutil.copytree(seed_index, grown)
+    build_index([DEV_LETTERS / "dev-001.txt"], index_dir=grown)  # every letter kept: the file is copied
+    fresh = tmp_path / "fresh"
+    build_index([SEEDS, DEV_LETTERS / "dev-001.txt"], index_dir=fresh)
+    a, b = load_generation(grown), load_generation(fresh)
+    assert a.chunk_count() == b.chunk_count() and sorted(a.letter_ids()) == sorted(b.letter_ids())
+    text = {r: a.chunk(r).text for r in range(a.chunk_count())}
+    row_in_b = {b.chunk(r).text: r for r in range(b.chunk_count())}
+    for query in ("华容县第二幼儿园", "医疗护理员培训补助标准", "幼儿园 养老"):
+        sa = a.keyword_search(tokenize(query), 5).scores_of(np.arange(a.chunk_count()))
+        sb = b.keyword_search(tokenize(query), 5).scores_of(np.arange(b.chunk_count()))
+        np.testing.assert_allclose(sa, [sb[row_in_b[text[r]]] for r in range(a.chunk_count())], rtol=1e-5)
+        assert a.idf(tokenize(query)) == pytest.approx(b.idf(tokenize(query)))
+    assert a.letter("dev-001")["body"] == b.letter("dev-001")["body"]

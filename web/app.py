@@ -12,7 +12,7 @@ from flask import Flask, current_app, g, jsonify, make_response, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from ..corpus import settings
-from ..search.api import IndexMissing, Searcher
+from ..search.api import IndexMissing, OldIndexFormat, Searcher
 from .params import InvalidRequest, check_letter_id
 
 log = logging.getLogger("dafu.web")
@@ -143,6 +143,7 @@ def create_app(index_dir=None, searcher: Searcher | None = None, config: dict | 
     app.register_error_handler(InvalidRequest, lambda err: error_response(400, str(err)))
     app.register_error_handler(UnknownLetter, lambda err: error_response(404, str(err)))
     app.register_error_handler(IndexMissing, _index_missing)
+    app.register_error_handler(OldIndexFormat, lambda err: error_response(503, str(err)))
     app.register_error_handler(Exception, _unexpected)
     return app
 
