@@ -41,12 +41,12 @@ CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.�
 COURTESY = re.compile(r"继续努力|认真倾听|积极采纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject.
 RECITED = re.compile(r"《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将)")
-FIRST_PERSON_WILL = re.compile(r"(?:我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局)[^，。；]{0,6}将")
 # The member's own words quoted in the reply (建议：相关部门尽早…).
 THEIR_WORDS = re.compile(r"^\s*(?:建议|提案|议案|内容|诉求)[：:]")
 # Something that starts at a future date (从2018年7月开始执行, 于2026年起实施).
 STARTS = re.compile(r"(?:开始|起)(?:执行|实施|施行|运行|开放|启用)|(?:前|底)(?:完成|建成|开通|投入使用)")
 FIRST_PERSON = re.compile(r"我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局")
+FIRST_PERSON_WILL = re.compile(rf"(?:{FIRST_PERSON.pattern})[^，。；]{{0,6}}将")
 # What the member proposed (``你们提出的在中银村拟建幼儿园的建议``) and titles: cues inside do not count.
 THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{0,60}?(?:建议|提案|议案|意见|问题)|《[^》]*》|“[^”]*”|\"[^\"]*\"")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
