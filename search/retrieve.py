@@ -69,18 +69,18 @@ class HybridRetriever:
             w = sure_dense / (sure_dense + sure_keyword)
         fused = w * dense_z + (1 - w) * keyword_z
         leaders = np.argsort(-fused, kind="stable")[:self.fusion.rerank]  # only these can still change places
-        replies = [self.reply_text(r) for r in rows[leaders]]
+        chunks = [self.index.chunk(r) for r in rows[leaders]]
+        replies = [self._reply_of(c) for c in chunks]
         evidence = self._answer_type_evidence(query, replies)
         if self.fusion.answer_type_weight:
             fused[leaders] += self.fusion.answer_type_weight * evidence
         if self.fusion.answer_first:
-            self._answer_first(rows, fused, leaders, replies)
+            self._answer_first(fused, leaders, [c.letter_id for c in chunks], replies)
         order = np.argsort(-fused, kind="stable")[:top_k]
         return [(int(rows[i]), float(fused[i])) for i in order]
 
-    def reply_text(self, row: int) -> str:
+    def _reply_of(self, chunk) -> str:
         """The part of a passage that can answer: without its letter's header block and opening paragraph."""
-        chunk = self.index.chunk(row)
         start = self._reply_starts.get(chunk.letter_id)
         if start is None:
             letter = self.index.letter(chunk.letter_id) or {}
@@ -95,13 +95,13 @@ class HybridRetriever:
         units = expected_units(query)
         return np.array([type_evidence(kinds, units, t)[0] for t in texts])
 
-    def _answer_first(self, rows: np.ndarray, fused: np.ndarray, leaders: np.ndarray, replies: list[str]) -> None:
+    def _answer_first(self, fused: np.ndarray, leaders: np.ndarray, letter_ids: list[str], replies: list[str]) -> None:
         """Within each letter, a passage that is all header block and opening (title, addressee, the restated
         proposal, "…收悉") trades places with the letter's passages of reply text ranked below it: it restates
         the subject the question names and answers nothing. Letters keep their places in the ranking."""
         by_letter: dict[str, list[int]] = {}
-        for i in leaders:  # best first
-            by_letter.setdefault(self.index.chunk(rows[i]).letter_id, []).append(int(i))
+        for i, letter_id in zip(leaders, letter_ids):  # best first
+            by_letter.setdefault(letter_id, []).append(int(i))
         opening = {int(i): not _CONTENT.search(reply) for i, reply in zip(leaders, replies)}
         for places in by_letter.values():
             if len(places) > 1 and any(opening[i] for i in places):
