@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from .normalize import to_simplified
 from .text import CN_NUMERAL_CHARS, blank_pinyin, parse_number, sentences, valid_date
@@ -163,6 +165,29 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             continue
         found.append(_promise(body, start, end, cue, heading, written))
     return found
+
+
+# What an index stores per promise (``promise_records``), the letter's metadata left out.
+RECORD_FIELDS = ("letter_id", "start", "end", "text", "what", "section", "chunk", "deadline", "due", "deadline_year",
+                 "figure")
+# The rules' identity: an index whose stored promises were extracted by other rules extracts them again.
+RULES = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
+                                for name in ("promises.py", "text.py"))).hexdigest()[:16]
+
+
+def promise_records(letter_id: str, body: str, letter_date: str | None, chunks=()) -> list[dict]:
+    """The promises of one letter as flat dicts of ``RECORD_FIELDS`` (what an index stores): ``chunk`` is the
+    ordinal of the first of ``chunks`` (objects with ``start``, ``end``, ``ordinal``) that holds the sentence."""
+    spans = sorted((c.start, c.end, c.ordinal) for c in chunks)
+    out = []
+    for p in extract_promises(body, letter_date):
+        chunk = next((ordinal for s, e, ordinal in spans if s <= p.start < e), None)
+        out.append({"letter_id": letter_id, "start": p.start, "end": p.end, "text": p.text, "what": p.what,
+                    "section": p.section, "chunk": chunk, "deadline": p.deadline.text if p.deadline else None,
+                    "due": p.deadline.due if p.deadline else None,
+                    "deadline_year": p.deadline.year if p.deadline else None,
+                    "figure": "；".join(f["text"] for f in p.figures) or None})
+    return out
 
 
 def _heading_level(text: str) -> int:

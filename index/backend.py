@@ -2,7 +2,8 @@
 
 A backend answers for one index generation: letters and passages by id or row, dense search and keyword
 search under a metadata ``Filter``, document frequencies, stored vectors of given rows, the letters list
-and its facets, and whether a newer generation has been switched to. The embedded default
+and its facets, and whether a newer generation has been switched to. It also gives each letter's
+promises (承诺事项), computed from the bodies unless the backend stores them. The embedded default
 (``index/sqlstore.py``: SQLite + memory-mapped vectors + FAISS + BM25 postings) is one backend; another
 engine plugs in behind the same methods. ``open_index`` opens the current generation of an index
 directory (building it from the bundled letters first when asked to); building and updating stay in
@@ -24,6 +25,7 @@ import numpy as np
 
 from ..corpus import settings
 from ..corpus.models import Chunk
+from ..corpus.promises import promise_records
 from .keyword import QUERY_STOPWORDS, query_tokens, tokenize  # noqa: F401 - re-exported for search/
 from .paths import cache_dir  # noqa: F401 - re-exported for search/
 from .paths import index_dir as resolve_index_dir
@@ -152,6 +154,18 @@ class IndexBackend(abc.ABC):
     @abc.abstractmethod
     def filter_rows(self, where: Filter) -> np.ndarray:
         """The passage rows ``where`` allows, ascending."""
+
+    def promises(self, letter_id: str | None = None) -> list[dict]:
+        """The promises (承诺事项, ``corpus/promises.py``) of one letter, or of every letter in index order, as
+        dicts of ``corpus.promises.RECORD_FIELDS``. This default extracts them from the stored bodies on every
+        call; a backend that stores them at index time reads them instead."""
+        out = []
+        for lid in ([letter_id] if letter_id is not None else self.letter_ids()):
+            letter = self.letter(lid)
+            if letter is not None:
+                out += promise_records(lid, letter.get("body") or "", letter.get("date"),
+                                       self.chunks(self.rows_of_letter(lid)))
+        return out
 
     # --- retrieval ------------------------------------------------------------------------------------
     @abc.abstractmethod
