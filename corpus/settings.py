@@ -37,6 +37,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OMP_NUM_THREADS", "DAFU_THREADS", "OpenMP threads (set before the engines load)"),
     Setting("OMP_WAIT_POLICY", "PASSIVE", "OpenMP idle threads sleep instead of spinning (a busy machine slowed "
             "a query 10x when they spun)"),
+    # the index engine
+    Setting("DAFU_BACKEND", "faiss", "index engine: `faiss` (the embedded store in the index directory) or `milvus`"),
+    Setting("DAFU_MILVUS_URI", "INDEX_DIR/milvus.db", "with `milvus`: a path ending in `.db` runs milvus-lite in "
+            "this process; `http://host:19530` a Milvus standalone or cluster"),
+    Setting("DAFU_MILVUS_TOKEN", "unset", "with `milvus`: `user:password` or an API key for that server"),
+    Setting("DAFU_MILVUS_COLLECTION", "dafu", "with `milvus`: prefix of the index's collections on that server"),
     # reading letters
     Setting("DAFU_MAX_FILE_MB", "20", "larger letter files are skipped with a reason"),
     # optional generative answers
@@ -143,6 +149,48 @@ def set_openmp_defaults() -> None:
     load their OpenMP runtime."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads()))
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+# ------------------------------------------------------------------ the index engine
+
+BACKENDS = ("faiss", "milvus")
+
+
+def backend() -> str:
+    """``DAFU_BACKEND``: ``faiss`` (default) or ``milvus``; ValueError for anything else."""
+    value = (raw("DAFU_BACKEND") or "faiss").lower()
+    if value not in BACKENDS:
+        raise ValueError(f"DAFU_BACKEND 应为 {' / '.join(BACKENDS)} / must be one of {', '.join(BACKENDS)}, "
+                         f"not {value!r}")
+    return value
+
+
+def milvus_uri(index_directory: Path) -> str:
+    """``DAFU_MILVUS_URI``, else ``milvus.db`` in the index directory (milvus-lite). A local path must end in
+    ``.db``; a server address must be ``http(s)://host[:port]``."""
+    value = raw("DAFU_MILVUS_URI")
+    if value is None:
+        return str(index_directory / "milvus.db")
+    if value.startswith(("http://", "https://", "tcp://")):
+        return value
+    if "://" in value or not value.endswith(".db"):
+        raise ValueError(f"DAFU_MILVUS_URI 应为以 .db 结尾的路径或 http://主机:端口 / must be a path ending in .db "
+                         f"(milvus-lite) or http://host:port (a Milvus server), not {value!r}")
+    return str(Path(value).expanduser())
+
+
+def milvus_token() -> str:
+    return raw("DAFU_MILVUS_TOKEN") or ""
+
+
+def milvus_collection() -> str:
+    """``DAFU_MILVUS_COLLECTION`` (default ``dafu``): letters, digits and ``_``, starting with a letter or ``_``."""
+    value = raw("DAFU_MILVUS_COLLECTION") or "dafu"
+    if not (value[0].isascii() and (value[0].isalpha() or value[0] == "_")
+            and all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in value) and len(value) <= 64):
+        raise ValueError(f"DAFU_MILVUS_COLLECTION 只能含英文字母、数字和下划线 / must be ASCII letters, digits and _ "
+                         f"(a letter or _ first, at most 64), not {value!r}")
+    return value
 
 
 # ------------------------------------------------------------------ reading letters
