@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="start from an empty index")
     p.add_argument("--model", help="sentence-transformers model name or path (default: DAFU_MODEL, else bundled e5)")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
+    p.add_argument("--backend", choices=("faiss", "milvus"), help="index engine (default: DAFU_BACKEND, else faiss)")
+
+    p = command("migrate", _migrate, "copy the FAISS index of --index-dir to Milvus (DAFU_MILVUS_URI), "
+                                     "reusing its vectors")
 
     p = command("search", _search, "ranked, cited passages for a query")
     p.add_argument("query", nargs="?", help="the question or keywords")
@@ -103,22 +107,34 @@ def _open(args) -> Searcher:
 
 
 def _index(args) -> int:
+    from .index.build import build_index
+
+    report = _interruptible(build_index, args.paths, args.index_dir, model=args.model, rebuild=args.rebuild,
+                            progress=sys.stderr.isatty(), backend=args.backend)
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
+    return EXIT_NOTHING_INDEXED if report.failed else EXIT_OK
+
+
+def _migrate(args) -> int:
+    from .index.milvus_write import migrate
+
+    print(_interruptible(migrate, args.index_dir, progress=True))
+    return EXIT_OK
+
+
+def _interruptible(run, *args, **kwargs):
+    """``run(...)`` with SIGTERM raising KeyboardInterrupt: `kill` cleans up like Ctrl-C, leaving no
+    half-written generation behind."""
     import signal
     import threading
 
-    from .index.build import build_index
-
-    # `kill` cleans up like Ctrl-C: no half-written generation is left behind
     catch = hasattr(signal, "SIGTERM") and threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupted) if catch else None
     try:
-        report = build_index(args.paths, args.index_dir, model=args.model, rebuild=args.rebuild,
-                             progress=sys.stderr.isatty())
+        return run(*args, **kwargs)
     finally:
         if catch:
             signal.signal(signal.SIGTERM, previous)
-    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
-    return EXIT_NOTHING_INDEXED if report.failed else EXIT_OK
 
 
 def _interrupted(signum, frame):

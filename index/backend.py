@@ -355,20 +355,20 @@ def index_text(letter: dict, chunk: Chunk) -> str:
 
 
 def open_index(index_dir=None, build_if_missing: bool = False, progress: bool = False) -> IndexBackend:
-    """The current generation of ``index_dir`` (default: ``DAFU_INDEX_DIR``, else the per-user data dir),
-    built from the bundled letters first when there is none and ``build_if_missing``."""
-    from .store import load_generation
+    """The current generation of ``index_dir`` (default: ``DAFU_INDEX_DIR``, else the per-user data dir) on
+    the ``DAFU_BACKEND`` engine, built from the bundled letters first when there is none and ``build_if_missing``."""
+    from .store import open_generation
 
     directory = resolve_index_dir(index_dir)
     try:
-        return load_generation(directory)
+        return open_generation(directory)
     except IndexMissing:
         if not build_if_missing:
             raise
     from .build import build_index
 
     build_index(index_dir=directory, progress=progress)
-    return load_generation(directory)
+    return open_generation(directory)
 
 
 def index_location(index_dir=None) -> Path:

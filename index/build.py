@@ -18,11 +18,11 @@ from ..corpus.formats import max_file_bytes
 from ..corpus.models import Chunk, Letter
 from ..corpus.normalize import normalize_for_index
 from . import paths as index_paths
-from .backend import IndexMissing, ModelMismatch  # noqa: F401 - ModelMismatch is raised from here
+from .backend import IndexBackend, IndexMissing, ModelMismatch  # noqa: F401 - ModelMismatch is raised from here
 from .encoder import Encoder, load_encoder
 from .keyword import tokenize_many
-from .sqlstore import EmbeddedIndex, NewGeneration
-from .store import build_lock, load_generation, remove_temporary, write_generation
+from .sqlstore import NewGeneration
+from .store import build_lock, open_generation, remove_temporary, switch_to
 
 
 class PathNotFound(FileNotFoundError):
@@ -78,16 +78,17 @@ def index_text(letter: dict, chunk: Chunk) -> str:
 
 
 def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: bool = False,
-                progress: bool = False, encoder: Encoder | None = None) -> BuildReport:
+                progress: bool = False, encoder: Encoder | None = None, backend: str | None = None) -> BuildReport:
     """Add the letters under ``paths`` to the index (the bundled corpus when the index is empty and no
-    paths are given), re-embedding only new or changed files, then switch to the new generation."""
+    paths are given), re-embedding only new or changed files, then switch to the new generation.
+    ``backend``: ``faiss`` or ``milvus`` (default ``DAFU_BACKEND``)."""
     started = time.perf_counter()
     directory = index_paths.index_dir(index_dir)
     _check_paths(paths)
     max_file_bytes()  # a bad DAFU_MAX_FILE_MB stops here, not at every file
     with build_lock(directory):
         remove_temporary(directory)
-        previous = None if rebuild else _load_or_none(directory)
+        previous = None if rebuild else _load_or_none(directory, backend)
         encoder = encoder or load_encoder(model or _model_of(previous))
         _check_model(previous, encoder)
         if not paths and (previous is None or not previous.letter_count()):
@@ -99,13 +100,13 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
         report.failed = not (kept or fresh) or (bool(paths) and accepted == 0)
         if not (kept or fresh) or (previous is not None and not (fresh or report.removed)):
             # nothing new, or nothing at all: never switch to an empty index (a typo, a folder of bad files)
-            live = previous if previous is not None else _load_or_none(directory)
+            live = previous if previous is not None else _load_or_none(directory, backend)
             report.letters, report.chunks = (live.letter_count(), live.chunk_count()) if live else (0, 0)
             report.added, report.updated, report.removed = [], [], []
             report.seconds = time.perf_counter() - started
             return report
         data = _assemble(previous, kept, fresh, encoder, progress, report)
-        report.generation = write_generation(directory, data).name
+        report.generation = switch_to(directory, data, backend, progress)
     report.letters, report.chunks = data.manifest["letter_count"], data.manifest["chunk_count"]
     report.seconds = time.perf_counter() - started
     return report
@@ -120,25 +121,25 @@ def _check_paths(paths) -> None:
                            f"the index is unchanged")
 
 
-def _load_or_none(directory: Path) -> EmbeddedIndex | None:
+def _load_or_none(directory: Path, backend: str | None = None) -> IndexBackend | None:
     try:
-        return load_generation(directory)
+        return open_generation(directory, backend)
     except IndexMissing:
         return None
 
 
-def _model_of(previous: EmbeddedIndex | None) -> str | None:
+def _model_of(previous: IndexBackend | None) -> str | None:
     return previous.manifest["model"]["model"] if previous else None
 
 
-def _check_model(previous: EmbeddedIndex | None, encoder: Encoder) -> None:
+def _check_model(previous: IndexBackend | None, encoder: Encoder) -> None:
     if previous is not None and previous.manifest["model"] != encoder.identity():
         raise ModelMismatch(
             f"索引由模型 {previous.manifest['model']['model']} 构建，不能加入 {encoder.name} 的向量；"
             f"请用 --rebuild 重建 / index was built with another model: use --rebuild")
 
 
-def _reconcile(previous: EmbeddedIndex | None, paths, report: BuildReport,
+def _reconcile(previous: IndexBackend | None, paths, report: BuildReport,
                progress: bool = False) -> tuple[dict[str, dict], list[Letter]]:
     """Split the previous letters into kept ones and read the new or changed files named by ``paths``."""
     kept = {row["id"]: row for row in (previous.letters(("id", "source", "content_hash")) if previous else [])}
@@ -214,7 +215,7 @@ def _reading(files: list, progress: bool):
     return tqdm(files, desc="读取来信 / reading", unit="个", disable=not progress or len(files) < 20, leave=False)
 
 
-def _assemble(previous: EmbeddedIndex | None, kept: dict[str, dict], fresh: list[tuple[Letter, list[Chunk]]],
+def _assemble(previous: IndexBackend | None, kept: dict[str, dict], fresh: list[tuple[Letter, list[Chunk]]],
               encoder: Encoder, progress: bool, report: BuildReport) -> NewGeneration:
     """Kept letters with their stored chunks, vectors and token ids, plus the fresh letters chunked, embedded
     and tokenised (only those)."""

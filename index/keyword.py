@@ -137,6 +137,12 @@ def bm25_matrix(terms: Terms, vocab_size: int) -> tuple[np.ndarray, np.ndarray, 
     return indptr, np.ascontiguousarray(docs[order]), np.ascontiguousarray(scores[order])
 
 
+def idf_of(passages: int, df: int) -> float:
+    """BM25 IDF of a token found in ``df`` of ``passages`` passages (bm25s's, as in ``bm25_matrix``)."""
+    n = max(1, passages)
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
 class KeywordIndex:
     """BM25 postings by token id (memory-mapped), for one generation of ``size`` passages."""
 
@@ -164,8 +170,7 @@ class KeywordIndex:
 
     def idf(self, token_ids: dict[str, int | None]) -> dict[str, float]:
         """BM25-style IDF of each token over the indexed passages; unseen words weigh the most."""
-        n = max(1, self.size)
-        return {t: math.log(1 + (n - self.df(i) + 0.5) / (self.df(i) + 0.5)) for t, i in token_ids.items()}
+        return {t: idf_of(self.size, self.df(i)) for t, i in token_ids.items()}
 
     def postings(self, token_ids: list[int], allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, summed scores) of the passages holding any of ``token_ids`` (each occurrence counts, as in

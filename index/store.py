@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
+from ..corpus import settings
 from .backend import IndexMissing, OldIndexFormat
 from .sqlstore import FORMAT, EmbeddedIndex
 
@@ -141,6 +142,26 @@ def load_generation(index_dir: Path) -> EmbeddedIndex:
                              f"{index_dir} was written by an older dafu: run `dafu index --rebuild` "
                              f"(add your letter folders again)")
     return EmbeddedIndex(path)
+
+
+def open_generation(index_dir: Path, backend: str | None = None):
+    """The current generation of the index ``index_dir`` names, on ``backend`` (default ``DAFU_BACKEND``):
+    the embedded store in the directory, or the Milvus collections (``index/milvus.py``)."""
+    if (backend or settings.backend()) == "milvus":
+        from .milvus import open_milvus
+
+        return open_milvus(index_dir)
+    return load_generation(index_dir)
+
+
+def switch_to(index_dir: Path, data, backend: str | None = None, progress: bool = False) -> str:
+    """Write ``data`` as the new current generation on ``backend``; the generation's name."""
+    if (backend or settings.backend()) == "milvus":
+        from .milvus import Milvus
+        from .milvus_write import write_milvus
+
+        return write_milvus(Milvus(index_dir), data, progress)
+    return write_generation(index_dir, data).name
 
 
 def _prune(generations: Path, keep: str) -> None:
