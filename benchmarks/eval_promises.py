@@ -1,8 +1,10 @@
 """Precision and recall of promise extraction (corpus/promises.py) against tests/data/promises/labels.jsonl,
-per split: ``fit`` (the dev letters the rules were written on) and ``heldout`` (topics letters, not looked at
-while writing the rules). A predicted sentence counts when its span overlaps a labelled one.
+per split and for the two parts: FIT (``fit``, ``heldout``, ``heldout2``, ``heldout3``: letters the rules were
+written on, or held back in an earlier round and looked at since) and HELD (``heldout4``: letters never looked at
+while writing rules; report only).
+A predicted sentence counts when its span overlaps a labelled one.
 
-    python benchmarks/eval_promises.py [--split heldout] [--show]"""
+    python benchmarks/eval_promises.py [--split fit|heldout|heldout2|heldout3|heldout4|FIT|HELD|all] [--show]"""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +16,7 @@ from dafu.corpus.promises import extract_promises
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELS = DATA / "promises" / "labels.jsonl"
+PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3"), "HELD": ("heldout4",)}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:
@@ -49,13 +52,14 @@ def score(rows: list[dict], show: bool = False) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("fit", "heldout", "heldout2", "all"), default="all")
+    splits = PARTS["FIT"] + PARTS["HELD"]
+    parser.add_argument("--split", choices=(*splits, *PARTS, "all"), default="all")
     parser.add_argument("--show", action="store_true", help="print false positives and misses")
     args = parser.parse_args()
     rows = load_labels()
-    for split in ("fit", "heldout", "heldout2") if args.split == "all" else (args.split,):
-        part = [r for r in rows if r["split"] == split]
-        print(split, json.dumps(score(part, args.show), ensure_ascii=False))
+    for name in (*splits, *PARTS) if args.split == "all" else (args.split,):
+        part = [r for r in rows if r["split"] in PARTS.get(name, (name,))]
+        print(name, json.dumps(score(part, args.show), ensure_ascii=False))
 
 
 if __name__ == "__main__":

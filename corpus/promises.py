@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .normalize import to_simplified
-from .text import CN_NUMERAL_CHARS, blank_pinyin, parse_number, sentences, valid_date
+from .text import CN_NUMERAL_CHARS, blank_pinyin, parse_number, sentences, strip_pinyin, valid_date
 
 # --- what marks a commitment --------------------------------------------------------------------------------
 # 将 is future only after a subject or a time word (我局将, 下一步将, 届时将), or before an adverb or verb that
@@ -25,24 +25,37 @@ _WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加�
               r"全面|分步|分批|陆续|每年|定期|同步|一并|立即|马上|视|根据|配备|给予|筹措|谋划|规划)")
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
-    r"|(?<![列入])计划(?=[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推])(?<!行动计划)"
-    r"|拟(?=[于在将新建定对把从按申开增改订纳报实])|规划(?=新建|能容纳|将)|力争|争取(?!资金|各级|中央|上级|项目)|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|今后|接下来|未来"
-    r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来)|适时|届时|会及时|确保[^。；]{0,30}(?:前|底|内)"
-    r"|待[^。；，]{1,30}(?:后|时)[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排)"
+    r"|(?<![列入按])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推]|通过)(?<!行动计划)"
+    r"|拟(?=定于|[于在将新建对把从按申开增改订纳报实重])|规划(?=新建|能容纳|将)|力争|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目)"
+    r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来"
+    r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来)|适时|届时|会及时"
+    r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
+    r"|待[^。；，]{1,30}(?:后|时)[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
     r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)")
 # Cues that also occur in reports of what was done; they count only in a sentence with no sign of the past.
-WEAK_CUE = re.compile(r"争取|年将|月底将|年底将|期间将|同时将|并将|也将|还将|都将|均将")
+WEAK_CUE = re.compile(r"争取|近期|年将|月底将|年底将|期间将|同时将|并将|也将|还将|都将|均将")
 # An enumerated item: 二是…, （二）…, 2、…
 ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|[一二三四五六七八九十]+、)")
+# The reply's announcement of its answer (现答复如下：): a list of measures right after it is what the reply
+# offers, unless an item reports what is done; ANSWER_ITEM: the first item in the same sentence (如下：一是…).
+ANSWER_INTRO = re.compile(r"(?:答复|回复|函复|复函|说明|函告|意见)如下[：:]|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]")
+ANSWER_ITEM = re.compile(r"如下[：:]\s*(?:[一二三四五六七八九十]是|[（(]?[一二三四五六七八九十\d]+[)）、.．])")
+# A sentence that goes on with the measure before it (its verb or its object first, no subject of its own).
+MEASURE = re.compile(r"(?:对于|针对|依据|按照|通过|联合|及时|严格|定期|加强|加大|建立|完善|强化|规范|督促|指导|做好|确保|"
+                     r"安排|组织|落实|开展|推进)")
+# A committing sentence that announces the measures listed after it (拟采取的措施有：, 从以下几个方面：), not a table.
+MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措)[^，。；：:]{0,6}[：:]\s*$")
+# What sets the scene in a list of measures (近年来…, 正如您所说…存在…): no measure of its own.
+BACKGROUND = re.compile(r"近年来|一直以来|随着|正如|存在|仍然|依然")
 # Headings over the next steps: what follows them (until the closing) commits.
-NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工作计划|工作方向|未来规划|规划与发展|努力方向|工作思路|工作措施|"
+NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工作计划|工作方向|未来规划|规划与发展|努力方向|工作思路|(?<!主要)工作措施|"
                           r"下一阶段|后续工作|以下几个方面|以下几方面|以下工作|以下措施")
 # Not promises: the closing courtesies, contact blocks and what the reader is asked to do.
 CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
                      r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
-COURTESY = re.compile(r"继续努力|认真倾听|积极采纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
+COURTESY = re.compile(r"继续努力|认真倾听|积极采纳|吸取采纳|认真吸纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject.
-RECITED = re.compile(r"《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将)")
+RECITED = re.compile(r"《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
 # The member's own words quoted in the reply (建议：相关部门尽早…).
 THEIR_WORDS = re.compile(r"^\s*(?:建议|提案|议案|内容|诉求)[：:]")
 # Something that starts at a future date (从2018年7月开始执行, 于2026年起实施).
@@ -50,11 +63,20 @@ STARTS = re.compile(r"(?:开始|起)(?:执行|实施|施行|运行|开放|启用
 FIRST_PERSON = re.compile(r"我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局")
 FIRST_PERSON_WILL = re.compile(rf"(?:{FIRST_PERSON.pattern})[^，。；]{{0,6}}将")
 # What the member proposed (``你们提出的在中银村拟建幼儿园的建议``) and titles: cues inside do not count.
-THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{0,60}?(?:建议|提案|议案|意见|问题)|《[^》]*》|“[^”]*”|\"[^\"]*\"")
+THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{0,60}?(?:建议|提案|议案|意见|问题)|《[^》]*》|“[^”]{6,}”|\"[^\"]{6,}\""
+                       r"|将[^，。；：:]{0,12}(?:答复|回复|函复|说明|函告)如下")  # 我局将办理情况答复如下: the object 将
+# Advice to others (建议医院做好…, 建议永州市加快…): no commitment of the replying side unless it names itself.
+ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
-DONE = re.compile(r"已|完成了|建成了|开通了|正在|目前|截至|现有")
+DONE = re.compile(r"已|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
+# A deferral (再予以认真研究): no commitment.
+SOFT = re.compile(r"再予以(?:认真)?研究|予以研究考虑")
+# A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
+SIGNATURE = re.compile(r"[\d〇零○一二三四五六七八九十]{2,4}\s*年.{1,6}日|[^，,。；\s]{2,24}(?:局|委|委员会|政府|办公室|中心|公司|厅|院|站|处|办|村|片|组|镇|乡)")
+FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
 # What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供).
-EFFECT = re.compile(r"(?:后|届时|时)?将(?:为[^，。；]{0,30}提供|有效|极大|大大|进一步满足|满足|缓解|得到缓解|改善|方便)")
+EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便)"
+                    r"|(?:建成|完成|实施|投用|投入使用)后?将")
 
 # --- deadlines --------------------------------------------------------------------------------------------
 _Y = r"(?P<y>(?:19|20)\d{2}|二[〇零○]\d{0}[〇零○一二三四五六七八九]{2})"
@@ -119,18 +141,29 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
     # level or above ends it, deeper headings (（一）… under 三、下一步工作) stay inside it.
     next_level, level, closing_seen = None, 0, False
     listing = False  # the last enumerated item (一是/（一）/1、) was a promise
+    # answering: in the list right after 现答复如下： (until a heading or a paragraph that is no item); its items
+    # commit while offering: until one reports what is done, and again after a sentence that commits
+    answering = offering = False
+    last_end = None  # where the sentence before this one ended
     for start, end in sentences(scan):
-        text = scan[start:end]
+        text = to_simplified(strip_pinyin(body[start:end]))  # 計(jì)劃 read as 计划 (blanks would split the word)
+        adjacent, last_end = bool(found) and found[-1].end == last_end, end
+        inline = ANSWER_ITEM.search(text)  # …现答复如下：一是… in one sentence: the item is what follows
+        item = bool(ENUM.match(text) or inline)
+        own = text[inline.start() + 3:] if inline else text
+        if start == scan.rfind("\n", 0, start) + 1 and not item:
+            answering = False  # a new paragraph that is no item ends the answer's list
         closing = bool(CLOSING.match(text))
         will = FIRST_PERSON_WILL.search(text)
         if closing and not (will and _substantive(text[will.end():])):
             if next_level is not None and start == scan.rfind("\n", 0, start) + 1:
                 closing_seen = True
+            answering = False
             continue
         if _is_metadata(text):
             continue
         if _is_heading(text):
-            heading, this_level = text.strip(), _heading_level(text)
+            heading, this_level, answering = text.strip(), _heading_level(text), False
             if next_level is not None and 0 < this_level <= next_level:
                 next_level = None
             if NEXT_HEADING.search(text) and not closing_seen:
@@ -141,30 +174,50 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
                 continue
         cue = _cue(text)
         inside = next_level is not None and not closing_seen
-        if cue is None and inside and _acts(text) and not DONE.search(text) and "了" not in text:
+        if cue is None and inside and _acts(text) and not _reports(text):
             cue = "（下一步工作）"
-        if cue is None and listing and ENUM.match(text) and not DONE.search(text) and "了" not in text:
-            cue = "（同一列举）"  # 二是… after a promising 一是…
-        if ENUM.match(text) or "一是" in text:
+        if ANSWER_INTRO.search(text):
+            answering = offering = True
+        if item and _reports(own):
+            offering = False
+        if cue is None and (listing or (answering and offering)) and item and not _reports(own):
+            cue = "（同一列举）" if listing else "（答复所列措施）"  # 二是… after a promising 一是…; 现答复如下：一、增设…
+        if cue is None and adjacent and _goes_on(scan, found[-1], start) and not _reports(text) \
+                and MEASURE.match(_LEAD.sub("", text)):
+            cue = "（同段措施）"  # 二是加强巡查。对于发现的问题，及时…: the same item goes on
+        if item or "一是" in text:
             listing = cue is not None
+        offering = offering or cue is not None
         if cue is None and written is not None and not DONE.search(text):
             due = find_deadline(body, start, end, written)
             if due is not None and date_after(due.due, written) and STARTS.search(text):
                 cue = due.text
         if cue is None:
             continue
-        if (_announces(text) and NEXT_HEADING.search(text)) or re.search(r"[：:]\s*$", text):
+        if (_announces(text) and NEXT_HEADING.search(text)) or MEASURES_FOLLOW.search(text):
             next_level = level  # 下一步，我们将从以下几个方面…: what follows it in this section commits too
         if EFFECT.search(text) and not CUES.search(EFFECT.sub("", text)):
             continue
-        if COURTESY.search(text) and not _substantive(text):
+        if (COURTESY.search(text) and not _substantive(text)) or SOFT.search(text):
             continue
         if RECITED.search(text) and not FIRST_PERSON.search(text):
             continue
-        if THEIR_WORDS.match(text):
+        if THEIR_WORDS.match(text) or (ADVICE.search(text) and not FIRST_PERSON.search(text)):
             continue
         found.append(_promise(body, start, end, cue, heading, written))
     return found
+
+
+def _goes_on(scan: str, last: Promise, start: int) -> bool:
+    """The sentence at ``start`` follows the promise ``last`` in its paragraph, and ``last`` committed firmly
+    (not by a cue that also reports, such as 还将 in brackets)."""
+    return last.end <= start and "\n" not in scan[last.end:start] and not WEAK_CUE.fullmatch(last.cue)
+
+
+def _reports(text: str) -> bool:
+    """Reports what is done or under way (已/正在/目前/了, 经排查…) or sets the scene (近年来, 存在…); 在目前政策
+    框架下 only frames a measure."""
+    return bool(DONE.search(FRAME.sub("", text)) or BACKGROUND.search(text)) or "了" in text
 
 
 # What an index stores per promise (``promise_records``), the letter's metadata left out.
@@ -222,7 +275,7 @@ def _cue(text: str) -> str | None:
 def _acts(text: str) -> bool:
     """A sentence that states an action (a heading such as 三、下步工作方向 does not)."""
     core = _LEAD.sub("", text).rstrip("。；;：: ")
-    if len(core) < 6 or re.fullmatch(r"[^，,]{0,8}(?:工作|情况|方向|打算|计划)", core):
+    if len(core) < 6 or re.fullmatch(r"[^，,]{0,8}(?:工作|情况|方向|打算|计划)", core) or SIGNATURE.fullmatch(core):
         return False
     return not (NEXT_HEADING.search(core) and len(core) <= 12)
 
@@ -232,7 +285,7 @@ def _announces(text: str) -> bool:
 
 
 def _substantive(text: str) -> bool:
-    return bool(re.search(r"加大|推进|建设|开发|实施|完成|开通|新建|改造|纳入|申报|落实", text))
+    return bool(re.search(r"加大|推进|推动|建设|开发|实施|完成|开通|新建|改造|纳入|申报|落实", text))
 
 
 def _is_heading(text: str) -> bool:
@@ -244,7 +297,7 @@ def _is_heading(text: str) -> bool:
 
 
 def _is_metadata(text: str) -> bool:
-    return bool(re.match(r"^(?:索引号|发布|来源|浏览|发文|文号|公开|主题|标题|生成日期|类别|成文日期|作者|信息来源|"
+    return bool(re.match(r"^(?:索引号|发布|来源|浏览|发文|文号|公开|主题|标题|内容概述|内容概览|摘要|生成日期|类别|成文日期|作者|信息来源|"
                          r"联系|电话|承办|抄送|签发|日期|办理结果|办复类别|\(?[A-C]\)?类)", text.strip()))
 
 

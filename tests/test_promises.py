@@ -16,7 +16,7 @@ from dafu.search.promises import (FOLLOWED, OPEN, OVERDUE, PENDING, STATUSES, be
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from eval_promises import load_labels, score  # noqa: E402
+from eval_promises import PARTS, load_labels, score  # noqa: E402
 
 FOLLOWUP = ROOT / "tests" / "data" / "promises" / "followup"
 TODAY = datetime.date(2026, 12, 2)
@@ -27,8 +27,9 @@ TODAY = datetime.date(2026, 12, 2)
 def test_labels_cover_at_least_40_real_letters_with_exact_offsets():
     rows = load_labels()
     assert len(rows) >= 40
-    assert {r["split"] for r in rows} == {"fit", "heldout", "heldout2"}
-    assert sum(len(r["promises"]) for r in rows) >= 100
+    assert {r["split"] for r in rows} == {"fit", "heldout", "heldout2", "heldout3", "heldout4"}
+    assert len([r for r in rows if r["split"] in PARTS["HELD"]]) >= 40
+    assert sum(len(r["promises"]) for r in rows) >= 250
     score(rows)  # asserts every labelled text sits at its offsets in the parsed body
 
 
@@ -37,12 +38,35 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("split, precision, recall", [("heldout", 0.8, 0.8), ("heldout2", 0.9, 0.65)])
-def test_extraction_on_the_held_back_letters(split, precision, recall):
-    """The held-back letters (``heldout``: dev-021..040 and six topics letters; ``heldout2``: twenty more
-    topics letters): guards at the figures the README reports, which are below the 0.9 / 0.8 aimed at."""
-    metrics = score([r for r in load_labels() if r["split"] == split])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.95, 0.85), ("HELD", 0.8, 0.8)])
+def test_extraction_on_both_parts(part, precision, recall):
+    """FIT: every letter the rules were written on or looked at (fit, heldout, heldout2, heldout3); HELD
+    (heldout4, 47 letters never looked at while writing rules): guards at the figures the README reports
+    (held precision 0.81 is below the 0.9 aimed at)."""
+    metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
+
+
+@pytest.mark.parametrize("letter_id", ["t-fh-03", "t-gy-06", "t-sr-02", "t-wy-01", "t-fh-02", "dev-036", "t-sr-08"])
+def test_list_style_replies_against_their_labels(letter_id):
+    """Replies that answer with a list of measures (现答复如下：一、增设… / 1、… / 一是…；二是…), items that go on in
+    the same paragraph (对于…，及时…) and items under a next-steps lead: every labelled sentence found, nothing else."""
+    row = next(r for r in load_labels() if r["letter_id"] == letter_id)
+    metrics = score([row])
+    assert metrics["precision"] == 1.0 and metrics["recall"] == 1.0, (letter_id, metrics)
+
+
+def test_answer_list_commits_until_an_item_reports():
+    """现答复如下： then items: each item commits (and a sentence that goes on with it), until an item reports
+    what is done; 将 in 我局将办理情况答复如下 is the object marker, no commitment."""
+    body = ("经研究，我局将办理情况答复如下：\n一、在风景线沿线增设森林防火宣传标志标识，进一步加大森林防火宣传力度。\n"
+            "二、及时清理风景线沿线掉落的枯枝落叶，消除容易引起火灾的隐患源头。对于巡查中发现的隐患，及时安排人员处置。\n"
+            "三、我局已于去年在风景线沿线建成森林防火瞭望塔2座，配备专职瞭望员4名。\n"
+            "四、组织护林员在防火期内沿风景线开展日常巡护，发现火情及时报告。\n衷心感谢您对林业工作的关心。")
+    texts = [p.text for p in extract_promises(body, "2024-01-01")]
+    assert texts == ["一、在风景线沿线增设森林防火宣传标志标识，进一步加大森林防火宣传力度。",
+                     "二、及时清理风景线沿线掉落的枯枝落叶，消除容易引起火灾的隐患源头。",
+                     "对于巡查中发现的隐患，及时安排人员处置。"]
 
 
 def test_promise_fields():
