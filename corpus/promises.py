@@ -223,9 +223,10 @@ def _reports(text: str) -> bool:
 # What an index stores per promise (``promise_records``), the letter's metadata left out.
 RECORD_FIELDS = ("letter_id", "start", "end", "text", "what", "section", "chunk", "deadline", "due", "deadline_year",
                  "figure")
-# The rules' identity: an index whose stored promises were extracted by other rules extracts them again.
+# The rules' identity (extraction, follow-up links, the text toolkit): an index whose stored promises were made
+# by other rules makes them again.
 RULES = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
-                                for name in ("promises.py", "text.py"))).hexdigest()[:16]
+                                for name in ("promises.py", "followup.py", "text.py"))).hexdigest()[:16]
 
 
 def promise_records(letter_id: str, body: str, letter_date: str | None, chunks=()) -> list[dict]:

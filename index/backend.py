@@ -25,12 +25,14 @@ import numpy as np
 
 from ..corpus import settings
 from ..corpus.models import Chunk
-from ..corpus.promises import promise_records
+from ..corpus.followup import LINK_FIELDS, link_follow_ups
+from ..corpus.promises import RECORD_FIELDS, promise_records
 from .keyword import QUERY_STOPWORDS, query_tokens, tokenize  # noqa: F401 - re-exported for search/
 from .paths import cache_dir  # noqa: F401 - re-exported for search/
 from .paths import index_dir as resolve_index_dir
 
 FILTERS = ("agency", "year", "category", "region")
+PROMISE_FIELDS = RECORD_FIELDS + LINK_FIELDS  # a stored promise and its follow-up link
 
 
 class IndexMissing(RuntimeError):
@@ -155,17 +157,24 @@ class IndexBackend(abc.ABC):
     def filter_rows(self, where: Filter) -> np.ndarray:
         """The passage rows ``where`` allows, ascending."""
 
+    promises_stored = False  # whether promises() reads what the index stored (else it computes them per call)
+
     def promises(self, letter_id: str | None = None) -> list[dict]:
-        """The promises (承诺事项, ``corpus/promises.py``) of one letter, or of every letter in index order, as
-        dicts of ``corpus.promises.RECORD_FIELDS``. This default extracts them from the stored bodies on every
-        call; a backend that stores them at index time reads them instead."""
-        out = []
+        """The promises (承诺事项, ``corpus/promises.py``) of one letter, or of every letter in index order, each
+        with its follow-up link (``corpus/followup.py``): dicts of ``PROMISE_FIELDS``. This default extracts
+        and links them from the stored bodies on every call; a backend that stores them at index time reads
+        them instead (``promises_stored``)."""
+        records = []
         for lid in ([letter_id] if letter_id is not None else self.letter_ids()):
             letter = self.letter(lid)
             if letter is not None:
-                out += promise_records(lid, letter.get("body") or "", letter.get("date"),
-                                       self.chunks(self.rows_of_letter(lid)))
-        return out
+                records += promise_records(lid, letter.get("body") or "", letter.get("date"),
+                                           self.chunks(self.rows_of_letter(lid)))
+        links = link_follow_ups(records, self.letters(("id", "agency", "region", "date")), self._text_of)
+        return [{**r, **(link or dict.fromkeys(LINK_FIELDS))} for r, link in zip(records, links)]
+
+    def _text_of(self, letter_id: str) -> tuple[str, list[Chunk]]:
+        return (self.letter(letter_id) or {}).get("body") or "", self.chunks(self.rows_of_letter(letter_id))
 
     # --- retrieval ------------------------------------------------------------------------------------
     @abc.abstractmethod
