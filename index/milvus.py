@@ -20,6 +20,7 @@ The writer is ``index/milvus_write.py``.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -34,7 +35,7 @@ from ..corpus import settings
 from ..corpus.models import Chunk
 from .backend import Filter, IndexBackend, IndexMissing, KeywordHits, ModelMismatch, QueryEncoder
 from .keyword import K1, idf_of
-from .milvus_query import filter_expr, literal, query_text
+from .milvus_query import filter_expr, query_text
 
 FORMAT = "milvus-1"
 META_KEY = "current"
@@ -97,7 +98,7 @@ class Milvus:
         if not self.client.has_collection(self.meta):
             return None
         self.load(self.meta)
-        found = self.client.query(self.meta, filter=f"key == {literal(META_KEY)}", output_fields=["manifest"])
+        found = self.client.get(self.meta, ids=[META_KEY], output_fields=["manifest"])
         return json.loads(found[0]["manifest"]) if found else None
 
     def scan(self, collection: str, fields: list[str], expr: str = "") -> list[dict]:
@@ -112,17 +113,30 @@ class Milvus:
         return rows
 
 
+@contextlib.contextmanager
+def milvus_errors(uri: str):
+    """Milvus's own errors (a server gone, a refused request) as ``MilvusUnavailable``, said in both languages."""
+    from pymilvus.exceptions import MilvusException
+
+    try:
+        yield
+    except MilvusException as err:
+        raise MilvusUnavailable(f"Milvus 出错：{uri}，索引未改变 / Milvus at {uri} failed: {err.message}; the index "
+                                f"is unchanged") from None
+
+
 def open_milvus(index_dir: Path) -> "MilvusIndex":
     """The current generation of the index on Milvus; ``IndexMissing`` when there is none."""
     return current_generation(Milvus(index_dir))
 
 
 def current_generation(where: Milvus) -> "MilvusIndex":
-    manifest = where.manifest()
-    if manifest is None:
-        raise IndexMissing(f"Milvus 中没有索引 {where.base}（{where.uri}） / no index {where.base} in Milvus at "
-                           f"{where.uri}: run `dafu index` or `dafu migrate` first")
-    return MilvusIndex(where, manifest)
+    with milvus_errors(where.uri):
+        manifest = where.manifest()
+        if manifest is None:
+            raise IndexMissing(f"Milvus 中没有索引 {where.base}（{where.uri}） / no index {where.base} in Milvus at "
+                               f"{where.uri}: run `dafu index` or `dafu migrate` first")
+        return MilvusIndex(where, manifest)
 
 
 class MilvusKeywordHits(KeywordHits):
@@ -213,8 +227,7 @@ class MilvusIndex(IndexBackend):
         meta = self._meta_by_id.get(letter_id)
         if meta is None:
             return None
-        found = self.client.query(self.letters_collection, filter=f"id == {literal(letter_id)}",
-                                  output_fields=["body"])
+        found = self.client.get(self.letters_collection, ids=[letter_id], output_fields=["body"])
         return {**{f: meta.get(f) for f in LETTER_FIELDS if f != "body"}, "body": "".join(found[0]["body"])}
 
     def letter_ids(self) -> list[str]:
@@ -237,8 +250,7 @@ class MilvusIndex(IndexBackend):
         missing = sorted(set(rows) - set(have))
         for start in range(0, len(missing), BATCH):
             part = missing[start:start + BATCH]
-            for found in self.client.query(self.passages, filter=f"row in {part}",
-                                           output_fields=["row", *PASSAGE_FIELDS]):
+            for found in self.client.get(self.passages, ids=part, output_fields=["row", *PASSAGE_FIELDS]):
                 have[found["row"]] = Chunk(*(found[f] for f in PASSAGE_FIELDS))
         with self._lock:
             for row in missing:
@@ -333,8 +345,7 @@ class MilvusIndex(IndexBackend):
         df: dict[str, int] = {}
         for start in range(0, len(distinct), BATCH):
             part = distinct[start:start + BATCH]
-            for found in self.client.query(self.terms_collection, output_fields=["token", "df"],
-                                           filter=f"token in [{', '.join(literal(t) for t in part)}]"):
+            for found in self.client.get(self.terms_collection, ids=part, output_fields=["token", "df"]):
                 df[found["token"]] = int(found["df"])
         return {t: idf_of(self.chunk_count(), df.get(t, 0)) for t in distinct}
 
@@ -354,7 +365,7 @@ class MilvusIndex(IndexBackend):
         found: dict[int, list[float]] = {}
         for start in range(0, len(distinct), BATCH):
             part = distinct[start:start + BATCH]
-            for hit in self.client.query(self.passages, filter=f"row in {part}", output_fields=["row", "vector"]):
+            for hit in self.client.get(self.passages, ids=part, output_fields=["row", "vector"]):
                 found[hit["row"]] = hit["vector"]
         return np.array([found[int(r)] for r in rows], np.float32).reshape(len(rows), self.dim)
 

@@ -18,7 +18,7 @@ import numpy as np
 from ..corpus import settings
 from .backend import index_text
 from .keyword import B, K1, tokenize
-from .milvus import BATCH, FORMAT, LETTER_FIELDS, META_KEY, Milvus
+from .milvus import BATCH, FORMAT, LETTER_FIELDS, META_KEY, Milvus, milvus_errors
 from .milvus_query import analyzer_params, keyword_text
 from .sqlstore import APPROX_MIN, EmbeddedIndex
 
@@ -80,14 +80,23 @@ def _create(client, name: str, schema, part: str, approximate: bool) -> None:
 
 
 def write_milvus(where: Milvus, data, progress: bool = False) -> str:
-    """Write ``data`` (a build's ``NewGeneration``) as a new generation and switch to it; its name."""
-    client = where.client
+    """Write ``data`` (a build's ``NewGeneration``) as a new generation and switch to it; its name. The
+    generation before stays (a reader may still use it), older ones are dropped."""
     generation = time.strftime("g%Y%m%d_%H%M%S_") + uuid.uuid4().hex[:6]
+    with milvus_errors(where.uri):
+        before = where.manifest()
+        _write(where, generation, data, progress)
+        _prune(where, keep={generation, before["generation"] if before else None})
+    return generation
+
+
+def _write(where: Milvus, generation: str, data, progress: bool) -> None:
+    """The new generation's collections, then the switch; on any failure what was written is dropped."""
+    client = where.client
     names = {part: where.collection(generation, part) for part in ("passages", "letters", "terms")}
     kept = _kept_rows(data)
     total = sum(len(rows) for rows in kept.values()) + sum(len(pieces) for _, pieces in data.fresh)
     schemas = _schemas(int(data.manifest["dim"]))
-    before = where.manifest()
     try:
         for part, name in names.items():
             _create(client, name, schemas[part], part, total >= APPROX_MIN)
@@ -113,8 +122,6 @@ def write_milvus(where: Milvus, data, progress: bool = False) -> str:
                 pass
         raise
     data.manifest.update(manifest)
-    _prune(where, keep={generation, before["generation"] if before else None})
-    return generation
 
 
 def _kept_rows(data) -> dict[str, list[int]]:
