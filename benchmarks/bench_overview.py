@@ -1,4 +1,4 @@
-"""Time /overview (and /api/overview, a bar's letter list, the letters download) on a 10,000-letter index.
+"""Time /overview and /promises (and their APIs, a bar's letter list, the letters download) on a 10,000-letter index.
 
     python benchmarks/bench_overview.py [--letters 10000] [--index-dir DIR] [--runs 20]
 
@@ -10,8 +10,10 @@ the embedded store (SQLite, memory-mapped vectors), ``Searcher``, the Flask app 
 
 Reported: the first /overview of a fresh app (it reads the letters' metadata once; the ask clusters start in a
 background thread and the page says they are being computed), how long the clusters took
-(``search.dupes.all_pairs``, the same as ``dafu dupes --all``), then per address the first request (counts of
-a new filter are computed, then cached per index generation) and the median and p95 of N more.
+(``search.dupes.all_pairs``, the same as ``dafu dupes --all``), the first /promises of the fresh app (whether it
+listed promises or said 承诺事项正在整理) and how long until every promise had its status, then per address the
+first request (counts of a new filter are computed, then cached per index generation) and the median and p95 of
+N more.
 """
 from __future__ import annotations
 
@@ -68,9 +70,21 @@ def main() -> None:
     print(f"ask clusters (all_pairs, background thread): {state['seconds']} s in all "
           f"(waited {waited:.1f} s more after the first page); {len(state['clusters']):,} clusters, status {state['status']}")
 
+    first = timed(client, "/promises")
+    listed = "承诺事项正在整理" not in client.get("/promises").get_data(as_text=True)
+    print(f"/promises, first request of a fresh app: {first[0]:7.1f} ms (status {first[1]}, {first[2]:,} bytes; "
+          f"{'promises listed' if listed else 'said 承诺事项正在整理'})")
+    from dafu.search import promises as promised
+
+    t0 = time.perf_counter()
+    rows = promised.all_promises(searcher)
+    print(f"every promise with its status (all_promises): {time.perf_counter() - t0:.1f} s more; {len(rows):,} promises")
+
     year = searcher.letters()[0]["date"][:4]
     urls = {"/overview": "/overview", "/overview?agency=教育局": "/overview?agency=%E6%95%99%E8%82%B2%E5%B1%80",
             "/api/overview": "/api/overview", f"/?year={year} (a bar's letter list)": f"/?year={year}",
+            "/promises": "/promises", "/promises?status=到期未见后续": "/promises?status=%E5%88%B0%E6%9C%9F%E6%9C%AA%E8%A7%81%E5%90%8E%E7%BB%AD",
+            "/api/promises?limit=100": "/api/promises?limit=100",
             "/export/letters.csv": "/export/letters.csv", "/export/letters.xlsx": "/export/letters.xlsx"}
     for name, url in urls.items():
         runs = args.runs if "export" not in name else max(3, args.runs // 5)

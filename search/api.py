@@ -54,6 +54,11 @@ class Searcher:
 
         return similar_letters(self, letter_id, k)
 
+    def reply_span(self, letter_id: str) -> tuple[int, int]:
+        """Where the reply itself begins and ends in a letter's body: around it, the header, opening and closing
+        identify the letter (title, addressee, the restated proposal, signature) and answer nothing."""
+        return self._retriever.reply_span(letter_id)
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Query vectors of the index's own model (for answer sentences and comparisons)."""
         return self._encoder.encode_queries(texts)
@@ -81,6 +86,10 @@ class Searcher:
     def letters(self) -> list[dict]:
         """Metadata of every indexed letter, as ``dafu letters --json`` prints it."""
         return self.index.letters(LETTER_LIST_FIELDS)
+
+    def promises(self, letter_id: str | None = None) -> list[dict]:
+        """The promises (承诺事项) the index holds for one letter, or for every letter in index order."""
+        return self.index.promises(letter_id)
 
     def facets(self) -> dict[str, list[str]]:
         """Values the filters can take, from the letters' metadata."""

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from dafu.corpus.promises import extract_promises, find_deadline, find_figures
-from dafu.search.promises import (FOLLOWED, OPEN, OVERDUE, PENDING, STATUSES, best_follow_up, content_bigrams,
-                                  filter_promises, is_later, status_of)
+from dafu.corpus.followup import content_bigrams, is_later, link_follow_ups
+from dafu.search.promises import FOLLOWED, OPEN, OVERDUE, PENDING, STATUSES, filter_promises, status_of
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -137,11 +137,6 @@ PROMISE = {"id": "a#10", "letter_id": "a", "date": "2022-06-10", "agency": "测�
            "what": "我局将于2023年底前在老城区新建3处公共停车场，新增停车泊位500个", "due": "2023-12-31"}
 
 
-def _passage(letter_id, date, text, start=0):
-    return {"letter_id": letter_id, "text": text, "start": start, "chunk": 0,
-            "citation": {"title": None, "doc_number": None, "agency": "测试县交通运输局", "date": date}}
-
-
 @pytest.mark.parametrize("due, today, status", [
     ("2023-12-31", datetime.date(2024, 1, 1), OVERDUE),
     ("2023-12-31", datetime.date(2023, 12, 31), PENDING),  # due today: not yet overdue
@@ -149,27 +144,39 @@ def _passage(letter_id, date, text, start=0):
     (None, TODAY, OPEN),
 ])
 def test_status_without_a_later_letter(due, today, status):
-    assert status_of({**PROMISE, "due": due}, None, today) == status
+    assert status_of({**PROMISE, "due": due}, today) == status
 
 
 def test_status_with_a_later_sentence_wins_over_the_deadline():
-    later = {"letter_id": "b", "date": "2024-05-20", "text": "…"}
-    assert status_of(PROMISE, later, TODAY) == FOLLOWED
+    assert status_of({**PROMISE, "later_letter_id": "b"}, TODAY) == FOLLOWED
 
 
-def test_follow_up_is_a_later_letter_on_the_same_thing():
-    passages = [
-        _passage("b", "2024-05-20", "现答复如下：\n2023年，我局在老城区新建公共停车场3处，新增停车泊位520个，已全部投入使用。"
-                                    "同时对道路泊位实行智能化管理。", start=40),
-        _passage("c", "2021-05-08", "我局在老城区新建公共停车场3处，新增停车泊位500个。"),  # earlier: not a follow-up
-        _passage("d", "2025-01-01", "我局今年将新开通城乡公交线路2条。"),  # later, another matter
-        _passage("a", "2022-06-10", "下一步，我局将于2023年底前在老城区新建3处公共停车场。"),  # the letter itself
-    ]
-    found = best_follow_up(PROMISE, passages, lambda lid: None)
-    assert found["letter_id"] == "b" and found["date"] == "2024-05-20"
-    assert found["text"].startswith("2023年，我局在老城区新建公共停车场3处")
-    assert passages[0]["text"][found["start"] - 40:found["end"] - 40] == found["text"]  # body offsets
-    assert best_follow_up(PROMISE, passages[1:], lambda lid: None) is None
+class _Chunk:
+    def __init__(self, start, end, ordinal):
+        self.start, self.end, self.ordinal = start, end, ordinal
+
+
+def test_follow_up_is_a_later_letter_of_the_same_agency_or_place_on_the_same_thing():
+    bodies = {
+        "a": "下一步，我局将于2023年底前在老城区新建3处公共停车场。",  # the promise's own letter
+        "b": "现答复如下：\n2023年，我局在老城区新建公共停车场3处，新增停车泊位520个，已全部投入使用。同时对道路泊位实行智能化管理。",
+        "c": "我局在老城区新建公共停车场3处，新增停车泊位500个。",  # earlier: not a follow-up
+        "d": "我局今年将新开通城乡公交线路2条。",  # later, another matter
+        "e": "2023年，别县在老城区新建公共停车场3处，新增停车泊位520个。",  # later, same matter, another bureau and place
+    }
+    letters = [{"id": "a", **{k: PROMISE[k] for k in ("agency", "region", "date")}},
+               {"id": "b", "agency": "测试县交通运输局", "region": "测试县", "date": "2024-05-20"},
+               {"id": "c", "agency": "测试县交通运输局", "region": "测试县", "date": "2021-05-08"},
+               {"id": "d", "agency": "测试县交通运输局", "region": "测试县", "date": "2025-01-01"},
+               {"id": "e", "agency": "别县住建局", "region": "别县", "date": "2024-01-01"}]
+    text_of = lambda lid: (bodies[lid], [_Chunk(0, 40, 0), _Chunk(40, 200, 1)])  # noqa: E731
+    [found] = link_follow_ups([PROMISE], letters, text_of)
+    assert found["later_letter_id"] == "b" and found["later_chunk"] == 0
+    assert found["later_text"].startswith("2023年，我局在老城区新建公共停车场3处")
+    assert bodies["b"][found["later_start"]:found["later_end"]] == found["later_text"]  # body offsets
+    assert link_follow_ups([PROMISE], [row for row in letters if row["id"] != "b"], text_of) == [None]
+    same_place = [{**row, "agency": "测试县住建局"} if row["id"] == "b" else row for row in letters]
+    assert link_follow_ups([PROMISE], same_place, text_of)[0]["later_letter_id"] == "b"  # the place is enough
 
 
 def test_dates_and_words():
@@ -244,7 +251,8 @@ def test_promises_page(client):
 
 
 @pytest.mark.model
-def test_promises_page_over_a_large_index_works_in_the_background(client, searcher, monkeypatch):
+def test_promises_page_over_a_large_index_without_stored_promises_works_in_the_background(client, searcher,
+                                                                                         monkeypatch):
     import dafu.search.promises as promises
 
     import threading
@@ -252,6 +260,7 @@ def test_promises_page_over_a_large_index_works_in_the_background(client, search
     release = threading.Event()
     state = promises._state(searcher)
     state.pop("ready", None)
+    monkeypatch.setattr(type(searcher.index), "promises_stored", False)  # a backend that computes them
     monkeypatch.setattr(promises, "SYNC_LETTERS", 1)
     monkeypatch.setattr(promises, "all_promises", lambda *a, **k: release.wait(30))  # busy until released
     html = client.get("/promises").get_data(as_text=True)
