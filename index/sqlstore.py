@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from ..corpus.models import Chunk
-from ..corpus.followup import LINK_FIELDS, link_follow_ups
-from ..corpus.promises import RECORD_FIELDS, RULES, promise_records
-from .backend import PROMISE_FIELDS, Filter, IndexBackend, KeywordHits, QueryEncoder
+from ..corpus.promises import RULES
+from . import promise_store
+from .backend import Filter, IndexBackend, KeywordHits, QueryEncoder
 from .keyword import KeywordIndex, Terms
 
 FORMAT = 2
@@ -48,12 +48,6 @@ CREATE TABLE chunks (row INTEGER PRIMARY KEY, letter_id TEXT NOT NULL, ordinal I
   text TEXT, start INTEGER, "end" INTEGER);
 CREATE TABLE vocab (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE);
 """
-PROMISES = """CREATE TABLE IF NOT EXISTS promises (letter_id TEXT NOT NULL, start INTEGER, "end" INTEGER, text TEXT,
-  what TEXT, section TEXT, chunk INTEGER, deadline TEXT, due TEXT, deadline_year INTEGER, figure TEXT,
-  later_letter_id TEXT, later_start INTEGER, later_end INTEGER, later_text TEXT, later_chunk INTEGER,
-  later_score REAL);"""
-PROMISE_COLUMNS = ", ".join(f'"{f}"' for f in PROMISE_FIELDS)
-RECORD_COLUMNS = ", ".join(f'"{f}"' for f in RECORD_FIELDS)
 INDEXES = "CREATE INDEX chunks_letter ON chunks(letter_id, row);"
 
 
@@ -206,13 +200,7 @@ class EmbeddedIndex(IndexBackend):
     def promises(self, letter_id: str | None = None) -> list[dict]:
         if not self.promises_stored:
             return super().promises(letter_id)  # made by other rules (or none): computed now
-        if letter_id is not None:
-            found = self.db.execute(f"SELECT {PROMISE_COLUMNS} FROM promises WHERE letter_id = ? ORDER BY start",
-                                    (letter_id,))
-        else:
-            found = self.db.execute(f"SELECT {', '.join('p.' + c for c in PROMISE_COLUMNS.split(', '))} FROM "
-                                    f"promises p JOIN letters l ON l.id = p.letter_id ORDER BY l.pos, p.start")
-        return [dict(zip(PROMISE_FIELDS, values)) for values in found]
+        return promise_store.read(self.db, letter_id)
 
     # --- retrieval --------------------------------------------------------------------------------------
     def dense_search(self, vector: np.ndarray, k: int, where: Filter | None = None) -> list[tuple[int, float]]:
@@ -286,26 +274,6 @@ class EmbeddedIndex(IndexBackend):
         """A copy of this generation into ``directory`` (what ``write_generation`` of a loaded index writes)."""
         NewGeneration(self.manifest, self, self.letter_ids(), [], np.zeros((0, self.dim), np.float32),
                       []).write_to(directory, save)
-
-
-def _stored_chunks(db: sqlite3.Connection, letter_id: str) -> list[Chunk]:
-    return [Chunk(letter_id, *c) for c in db.execute(
-        'SELECT ordinal, section, text, start, "end" FROM chunks WHERE letter_id = ? ORDER BY row', (letter_id,))]
-
-
-def _touched(db: sqlite3.Connection, letters: list[dict], changed: list[dict], every: bool) -> list[tuple]:
-    """``(rowid, letter_id, what)`` of the stored promises whose follow-up may differ now: those of an agency or
-    place (contained in) that of a changed letter, as the follow-up's candidates are chosen."""
-    agencies = {row["agency"] for row in changed if row.get("agency")}
-    regions = {row["region"] for row in changed if row.get("region")}
-    meta = {row["id"]: row for row in letters}
-
-    def touched(letter_id: str) -> bool:
-        row = meta.get(letter_id) or {}
-        return every or any(row.get("agency") and row["agency"] in a for a in agencies) \
-            or any(row.get("region") and row["region"] in r for r in regions)
-
-    return [r for r in db.execute("SELECT rowid, letter_id, what FROM promises ORDER BY rowid") if touched(r[1])]
 
 
 def _filter_sql(where: Filter) -> tuple[str, list]:
@@ -442,35 +410,12 @@ class NewGeneration:
                              dim=int(vectors.shape[1]), promise_rules=RULES)
 
     def _store_promises(self, db: sqlite3.Connection, fresh_ids: list[str]) -> None:
-        """Extract and store the fresh letters' promises, then link (again) the promises whose agency or place
-        is that of a fresh, changed or removed letter; everything when the previous generation's promises were
-        made by other rules (or none)."""
-        db.execute(PROMISES)
-        every = self.previous is None or self.previous.manifest.get("promise_rules") != RULES
-        if every:
-            db.execute("DELETE FROM promises")
-            fresh_ids = [r[0] for r in db.execute("SELECT id FROM letters ORDER BY pos")]
-        for letter_id in fresh_ids:
-            body, date = db.execute("SELECT body, date FROM letters WHERE id = ?", (letter_id,)).fetchone()
-            db.executemany(f"INSERT INTO promises ({RECORD_COLUMNS}) VALUES "
-                           f"({', '.join('?' * len(RECORD_FIELDS))})",
-                           (tuple(r[f] for f in RECORD_FIELDS) for r in
-                            promise_records(letter_id, body, date, _stored_chunks(db, letter_id))))
-        db.execute("CREATE INDEX IF NOT EXISTS promises_letter ON promises(letter_id, start)")
-        letters = [dict(zip(("id", "agency", "region", "date"), r))
-                   for r in db.execute("SELECT id, agency, region, date FROM letters ORDER BY pos")]
-        fresh = set(fresh_ids)
-        changed = [row for row in letters if row["id"] in fresh]
-        if self.previous is not None and not every:
-            kept = set(self.kept_ids)
-            changed += [row for row in self.previous.letters(("id", "agency", "region", "date"))
-                        if row["id"] not in kept]  # removed or changed: their old agency and place
-        relink = _touched(db, letters, changed, every)
-        links = link_follow_ups([{"letter_id": lid, "what": what} for _, lid, what in relink], letters,
-                                lambda lid: (db.execute("SELECT body FROM letters WHERE id = ?", (lid,)).fetchone()[0],
-                                             _stored_chunks(db, lid)))
-        db.executemany(f"UPDATE promises SET {', '.join(f'{f} = ?' for f in LINK_FIELDS)} WHERE rowid = ?",
-                       ((*((link or {}).get(f) for f in LINK_FIELDS), rowid) for (rowid, _, _), link in zip(relink, links)))
+        """The fresh letters' promises, and new follow-up links where letters changed (``index/promise_store.py``)."""
+        every = self.previous is None or not self.previous.promises_stored
+        kept = set(self.kept_ids)
+        gone = [] if every else [row for row in self.previous.letters(("id", "agency", "region", "date"))
+                                 if row["id"] not in kept]
+        promise_store.store(db, fresh_ids, gone, every)
 
     def _copy_kept(self, db: sqlite3.Connection) -> np.ndarray:
         """Copy the kept letters and their passages (renumbered in order) from the previous generation."""
@@ -489,10 +434,8 @@ class NewGeneration:
         db.execute('INSERT INTO chunks (row, letter_id, ordinal, section, text, start, "end") '
                    'SELECT ROW_NUMBER() OVER (ORDER BY row) - 1, letter_id, ordinal, section, text, start, "end" '
                    'FROM old.chunks WHERE letter_id IN (SELECT id FROM keep) ORDER BY row')
-        if self.previous.manifest.get("promise_rules") == RULES:
-            db.execute(PROMISES)
-            db.execute(f"INSERT INTO promises ({PROMISE_COLUMNS}) SELECT {PROMISE_COLUMNS} FROM old.promises "
-                       f"WHERE letter_id IN (SELECT id FROM keep)")
+        if self.previous.promises_stored:
+            promise_store.copy_kept(db)
         found = db.execute("SELECT row FROM old.chunks WHERE letter_id IN (SELECT id FROM keep) ORDER BY row")
         rows = np.fromiter((r[0] for r in found), np.int64)
         db.commit()
