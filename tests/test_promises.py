@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dafu.corpus.promises import extract_promises, find_deadline, find_figures
+from dafu.corpus.deadlines import find_deadline, find_figures
+from dafu.corpus.promises import extract_promises
 from dafu.corpus.followup import content_bigrams, is_later, link_follow_ups
 from dafu.search.promises import FOLLOWED, OPEN, OVERDUE, PENDING, STATUSES, filter_promises, status_of
 
