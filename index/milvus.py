@@ -62,6 +62,9 @@ def _client(uri: str, token: str):
     logging.getLogger("pymilvus").setLevel(logging.ERROR)  # its warnings are not the user's business
     if not uri.startswith(("http://", "https://", "tcp://")):
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
+        # milvus-lite in this process logs a traceback for each RPC it lacks (pymilvus's query iterator asks
+        # for a timestamp, then does without); the client gets the error status all the same
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
     try:
         return MilvusClient(uri=uri, token=token, timeout=CONNECT_TIMEOUT)
     except Exception as err:  # noqa: BLE001 - pymilvus raises its own classes, or grpc's

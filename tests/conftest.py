@@ -35,7 +35,8 @@ SEEDS = ROOT / "corpus" / "letters"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-MODEL_FIXTURES = {"seed_index", "seed_searcher", "dev_index", "dev_searcher", "archive_index", "archive_searcher"}
+MODEL_FIXTURES = {"seed_index", "seed_searcher", "dev_index", "dev_searcher", "archive_index", "archive_searcher",
+                  "milvus_seed", "milvus_dev"}
 # calls that embed or build an index: a test whose own code or any of whose fixtures' code holds one needs the model
 MODEL_CALLS = re.compile(r"\bbuild_index\(|\bload_encoder\(|\bE5Encoder\(|\bensure_e5_model\(|"
                          r"SentenceTransformer\(|\"-m\", \"dafu\", \"(?:index|search|ask|dupes|eval|serve)\"")
@@ -156,3 +157,65 @@ def archive_searcher(archive_index):
     from dafu.search.api import Searcher
 
     return Searcher.open(archive_index)
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(isolated_data):
+    """A milvus-lite gRPC server (``milvus-lite server``) for the session: the test process and the ``dafu``
+    processes it starts share it as they would a Milvus standalone."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(isolated_data / "milvus-lite.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(isolated_data / "milvus"),
+                             "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"milvus-lite server did not start: {(isolated_data / 'milvus-lite.log').read_text()}")
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+def milvus_env(uri: str, collection: str) -> dict[str, str]:
+    """The settings that select the Milvus index ``collection`` at ``uri``."""
+    return {"DAFU_BACKEND": "milvus", "DAFU_MILVUS_URI": uri, "DAFU_MILVUS_COLLECTION": collection}
+
+
+def _migrated(index_dir: Path, env: dict[str, str]):
+    """``index_dir``'s FAISS index migrated to Milvus (``dafu migrate``: its vectors, nothing embedded) and a
+    Searcher over it."""
+    from dafu.index.milvus_write import migrate
+    from dafu.search.api import Searcher
+
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        migrate(index_dir)
+        return Searcher.open(index_dir)
+
+
+@pytest.fixture(scope="session")
+def milvus_seed(seed_index, milvus_uri):
+    """(environment, Searcher) of the seed index on Milvus."""
+    env = milvus_env(milvus_uri, "seed")
+    return env, _migrated(seed_index, env)
+
+
+@pytest.fixture(scope="session")
+def milvus_dev(dev_index, milvus_uri):
+    """(environment, Searcher) of the seed + dev letters index on Milvus."""
+    env = milvus_env(milvus_uri, "dev")
+    return env, _migrated(dev_index, env)

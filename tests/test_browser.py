@@ -36,14 +36,16 @@ def _get_json(url: str) -> dict:
         return json.loads(response.read().decode("utf-8"))
 
 
-@pytest.fixture(scope="module")
-def server(seed_index, tmp_path_factory):
-    """``python -m dafu serve`` on a free port; yields its base URL once /api/health answers."""
+@pytest.fixture(scope="module", params=["faiss", "milvus"])
+def server(request, seed_index, tmp_path_factory):
+    """``python -m dafu serve`` on a free port, over the seed index on each backend (Milvus: the seed index
+    migrated to the session's milvus-lite server); yields its base URL once /api/health answers."""
+    env = {**os.environ, **(request.getfixturevalue("milvus_seed")[0] if request.param == "milvus" else {})}
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "dafu", "serve", "--index-dir", str(seed_index),
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
