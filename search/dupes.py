@@ -32,12 +32,13 @@ from .similarity import LetterSpace, align_passages, coverage, letter_card, lett
 
 # Calibrated on seeds + dev_letters + paraphrased drafts (benchmarks/calibrate_dupes.py).
 TIERS = (("疑似重复", 0.61), ("高度相似", 0.49), ("相关", 0.36))
-# 疑似重复 also needs the asks to agree (fitted on the FIT areas of the labelled pairs)
-# (the centre of the range of constants with no false 疑似重复 and most same-ask pairs found on FIT)
-SAME_ASK_SCORE = 0.61           # semantic score floor of a same-ask pair
-SAME_ASK_TITLE = 0.45           # title agreement (``ask_score``) floor
-SAME_ASK_STRONG = 0.82          # from here a weaker title agreement is enough ...
-SAME_ASK_TITLE_WEAK = 0.15      # ... this much
+# 疑似重复 also needs the asks to agree (fitted on the FIT split of the labelled pairs, read from
+# tests/data/pairs/pairs.jsonl: the median of the constants with no false 疑似重复 and most same-ask pairs found
+# on FIT; benchmarks/calibrate_dupes.py --asks, benchmarks/dupes_labels.py reports every tier)
+SAME_ASK_SCORE = 0.66           # semantic score floor of a same-ask pair
+SAME_ASK_TITLE = 0.40           # title agreement (``ask_score``) floor
+SAME_ASK_STRONG = 0.78          # from here a weaker title agreement is enough ...
+SAME_ASK_TITLE_WEAK = 0.125     # ... this much
 MAX_CLUSTER = 15
 CLUSTER_LINK = 0.5              # average-linkage cut: mean same-ask strength between two groups
 CATEGORY_LABELS = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "留作参考"}

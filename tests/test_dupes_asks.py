@@ -55,11 +55,13 @@ def _precision_recall(rows, split):
 
 def test_held_back_suspected_duplicates_are_mostly_the_same_ask(labelled):
     precision, recall, tp, fp = _precision_recall(labelled, "held")
-    # measured: 8 of 9 疑似重复 on held-back pairs are the same ask (the miss: a draft naming no place in its title
-    # against another county's letter on the same kind of ask); README gives the figures
-    assert tp >= 7 and precision >= 0.85 and recall >= 0.5, (precision, recall, tp, fp)
-    letters_only = [r for r in labelled if r[1] == "held"]
-    assert sum(1 for label, _, pred in letters_only if pred and label in ("area", "unrelated")) <= 1
+    # measured (split read from tests/data/pairs/pairs.jsonl): 13 of 15 疑似重复 on held-back pairs are the same
+    # ask, recall 13/20; the two others: a draft naming no place in its title against another county's letter on
+    # the same kind of ask, and p-067/p-068 (two counties of one city, each asking that one railway pass through
+    # it); README gives the figures
+    assert tp >= 12 and precision >= 0.85 and recall >= 0.6, (precision, recall, tp, fp)
+    held = [r for r in labelled if r[1] == "held"]
+    assert sum(1 for label, _, pred in held if pred and label in ("area", "unrelated")) <= 2
 
 
 def test_area_and_unrelated_letter_pairs_are_not_suspected_duplicates(archive_searcher, labelled):
