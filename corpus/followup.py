@@ -46,29 +46,23 @@ def link_follow_ups(promises: Sequence[dict], letters: Sequence[dict],
     promise's letter and its agency contains the promise's agency or its place the promise's place (the
     search filters' rule). ``text_of(id)`` gives a candidate's body and chunks (``start``, ``end``, ``ordinal``)."""
     own = {row["id"]: row for row in letters}
-    ids = [row["id"] for row in letters]
     later = _Later(letters)
-    groups: dict[tuple, np.ndarray] = {}  # (agency, region, date) of a promise's letter -> allowed letters
-    allowed = []
-    for p in promises:
-        meta = own.get(p["letter_id"]) or {}
-        key = (meta.get("agency") or "", meta.get("region") or "", meta.get("date") or "")
-        if key not in groups:
-            groups[key] = later.allowed(*key)
-        allowed.append(groups[key])
     wanted = [content_bigrams(p["what"]) for p in promises]
     vocab = {b: i for i, b in enumerate(sorted(set().union(*wanted)))} if wanted else {}
-    reach = np.zeros(len(ids), bool)
-    for mask in groups.values():
-        reach |= mask
-    position = {lid: i for i, lid in enumerate(ids)}
-    index = _SentenceIndex([ids[i] for i in np.flatnonzero(reach)], vocab, text_of, position)
-    out = []
-    for p, bigrams, mask in zip(promises, wanted, allowed):
-        own_mask = mask.copy()
-        if p["letter_id"] in index.position:
-            own_mask[index.position[p["letter_id"]]] = False
-        out.append(index.best(p, [vocab[b] for b in bigrams], len(bigrams), own_mask))
+    table = _Sentences(vocab, text_of)
+    groups: dict[tuple[str, str], dict[str, list[int]]] = {}  # agency, place -> letter date -> promises
+    for i, p in enumerate(promises):
+        meta = own.get(p["letter_id"]) or {}
+        key = (meta.get("agency") or "", meta.get("region") or "")
+        groups.setdefault(key, {}).setdefault(meta.get("date") or "", []).append(i)
+    out: list[dict | None] = [None] * len(promises)
+    for (agency, region), by_date in groups.items():  # one inverted index per agency and place
+        index = _SentenceIndex(table, [later.ids[i] for i in np.flatnonzero(later.group(agency, region))],
+                               later.position)
+        for date, members in by_date.items():
+            allowed = later.allowed(agency, region, date)
+            for i in members:
+                out[i] = index.best([vocab[b] for b in wanted[i]], len(wanted[i]), allowed)
     return out
 
 
@@ -76,6 +70,8 @@ class _Later:
     """Which letters are later than a date and share an agency or a place, as boolean masks over ``letters``."""
 
     def __init__(self, letters: Sequence[dict]):
+        self.ids = [row["id"] for row in letters]
+        self.position = {lid: i for i, lid in enumerate(self.ids)}
         self.agency = [row.get("agency") or "" for row in letters]
         self.region = [row.get("region") or "" for row in letters]
         self.dates = [row.get("date") or "" for row in letters]
@@ -83,14 +79,19 @@ class _Later:
         self._prefixes: dict[int, np.ndarray] = {}
         self._contains: dict[tuple[str, str], np.ndarray] = {}
 
-    def allowed(self, agency: str, region: str, date: str) -> np.ndarray:
+    def group(self, agency: str, region: str) -> np.ndarray:
+        """The letters whose agency contains ``agency`` or whose place contains ``region``."""
         mask = np.zeros(len(self.length), bool)
-        if not date or not (agency or region):
-            return mask  # without the promise's date nothing can be "later"; without a bureau or place, no group
         if agency:
             mask |= self._within("agency", agency)
         if region:
             mask |= self._within("region", region)
+        return mask
+
+    def allowed(self, agency: str, region: str, date: str) -> np.ndarray:
+        mask = self.group(agency, region)
+        if not date:
+            return mask & False  # without the promise's date nothing can be "later"
         later = np.zeros_like(mask)
         for n in set(self.length.tolist()) - {0}:  # compared at the precision both dates have (is_later's rule)
             m = min(n, len(date))
@@ -108,33 +109,57 @@ class _Later:
         return self._contains[(field, value)]
 
 
-class _SentenceIndex:
-    """The sentences of the candidate letters with their content bigrams, inverted (bigram id -> sentences)."""
+class _Sentences:
+    """Each letter's sentences with the ids of their content bigrams that some promise has, read once."""
 
-    def __init__(self, letter_ids: list[str], vocab: dict[str, int], text_of, position: dict[str, int]):
-        self.position = position
-        self.spans: list[tuple[str, int, int, str, int | None]] = []  # letter id, start, end, text, chunk
-        letter_of, postings = [], {}
-        for lid in letter_ids:
-            body, chunks = text_of(lid)
-            spans = sorted((c.start, c.end, c.ordinal) for c in chunks)
+    def __init__(self, vocab: dict[str, int], text_of):
+        self.vocab, self.text_of = vocab, text_of
+        self._of: dict[str, tuple[list[tuple], list[np.ndarray]]] = {}
+
+    def of(self, letter_id: str) -> tuple[list[tuple], list[np.ndarray]]:
+        """``(spans, bigram ids)``: spans ``(letter id, start, end, text, chunk)`` of the sentences sharing at
+        least ``MIN_SHARED`` bigrams with the promises' vocabulary."""
+        if letter_id not in self._of:
+            body, chunks = self.text_of(letter_id)
+            marks = sorted((c.start, c.end, c.ordinal) for c in chunks)
+            spans, ids = [], []
             for s, e in sentences(body):
-                known = {vocab[b] for b in content_bigrams(body[s:e]) if b in vocab}
-                if len(known) < MIN_SHARED:
-                    continue
-                row = len(self.spans)
-                self.spans.append((lid, s, e, body[s:e], next((o for a, b, o in spans if a <= s < b), None)))
-                letter_of.append(position[lid])
-                for b in known:
-                    postings.setdefault(b, []).append(row)
-        self.letter_of = np.array(letter_of, np.int64)
-        self.postings = {b: np.array(rows, np.int64) for b, rows in postings.items()}
+                known = [self.vocab[b] for b in content_bigrams(body[s:e]) if b in self.vocab]
+                if len(known) >= MIN_SHARED:
+                    spans.append((letter_id, s, e, body[s:e], next((o for a, b, o in marks if a <= s < b), None)))
+                    ids.append(np.array(known, np.int64))
+            self._of[letter_id] = (spans, ids)
+        return self._of[letter_id]
 
-    def best(self, promise: dict, wanted: list[int], size: int, allowed: np.ndarray) -> dict | None:
+
+class _SentenceIndex:
+    """The sentences of some letters, inverted: bigram id -> the sentences holding it."""
+
+    def __init__(self, table: _Sentences, letter_ids: list[str], position: dict[str, int]):
+        self.spans: list[tuple] = []
+        letter_of, bigram_ids, rows = [], [], []
+        for lid in letter_ids:
+            spans, ids = table.of(lid)
+            for span, known in zip(spans, ids):
+                bigram_ids.append(known)
+                rows.append(np.full(len(known), len(self.spans), np.int64))
+                self.spans.append(span)
+                letter_of.append(position[lid])
+        self.letter_of = np.array(letter_of, np.int64)
+        self.rows = np.zeros(0, np.int64)  # sentences by bigram: bigram b's are rows[bounds[b][0]:bounds[b][1]]
+        self.bounds: dict[int, tuple[int, int]] = {}
+        if bigram_ids:
+            bigram_ids, rows = np.concatenate(bigram_ids), np.concatenate(rows)
+            order = np.argsort(bigram_ids, kind="stable")
+            keys, starts, counts = np.unique(bigram_ids[order], return_index=True, return_counts=True)
+            self.rows = rows[order]
+            self.bounds = {k: (a, a + n) for k, a, n in zip(keys.tolist(), starts.tolist(), counts.tolist())}
+
+    def best(self, wanted: list[int], size: int, allowed: np.ndarray) -> dict | None:
         """The sentence sharing the largest share of ``wanted`` among the allowed letters' (ties: the first)."""
         if size < MIN_SHARED:
             return None
-        found = [self.postings[b] for b in wanted if b in self.postings]
+        found = [self.rows[slice(*self.bounds[b])] for b in wanted if b in self.bounds]
         if not found:
             return None
         rows = np.concatenate(found)

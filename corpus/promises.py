@@ -156,9 +156,9 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         if item or "一是" in text:
             listing = cue is not None
         offering = offering or cue is not None
-        if cue is None and written is not None and not DONE.search(text):
-            due = find_deadline(body, start, end, written)
-            if due is not None and date_after(due.due, written) and STARTS.search(text):
+        if cue is None and written is not None and STARTS.search(text) and not DONE.search(text):
+            due = find_deadline(body, start, end, written)  # 从2026年起实施: what starts after the letter
+            if due is not None and date_after(due.due, written):
                 cue = due.text
         if cue is None:
             continue

@@ -159,11 +159,11 @@ class IndexBackend(abc.ABC):
 
     promises_stored = False  # whether promises() reads what the index stored (else it computes them per call)
 
-    def promises(self, letter_id: str | None = None) -> list[dict]:
+    def promises(self, letter_id: str | None = None, fields: Sequence[str] = PROMISE_FIELDS) -> list[dict]:
         """The promises (承诺事项, ``corpus/promises.py``) of one letter, or of every letter in index order, each
-        with its follow-up link (``corpus/followup.py``): dicts of ``PROMISE_FIELDS``. This default extracts
-        and links them from the stored bodies on every call; a backend that stores them at index time reads
-        them instead (``promises_stored``)."""
+        with its follow-up link (``corpus/followup.py``): dicts of ``fields`` (of ``PROMISE_FIELDS``; a listing
+        leaves the texts out). This default extracts and links them from the stored bodies on every call; a
+        backend that stores them at index time reads them instead (``promises_stored``)."""
         records = []
         for lid in ([letter_id] if letter_id is not None else self.letter_ids()):
             letter = self.letter(lid)
@@ -171,7 +171,7 @@ class IndexBackend(abc.ABC):
                 records += promise_records(lid, letter.get("body") or "", letter.get("date"),
                                            self.chunks(self.rows_of_letter(lid)))
         links = link_follow_ups(records, self.letters(("id", "agency", "region", "date")), self._text_of)
-        return [{**r, **(link or dict.fromkeys(LINK_FIELDS))} for r, link in zip(records, links)]
+        return [{f: {**r, **(link or {})}.get(f) for f in fields} for r, link in zip(records, links)]
 
     def _text_of(self, letter_id: str) -> tuple[str, list[Chunk]]:
         return (self.letter(letter_id) or {}).get("body") or "", self.chunks(self.rows_of_letter(letter_id))

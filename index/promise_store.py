@@ -23,21 +23,23 @@ RECORD_COLUMNS = ", ".join(f'"{f}"' for f in RECORD_FIELDS)
 META = ("id", "agency", "region", "date")
 
 
-def read(db: sqlite3.Connection, letter_id: str | None = None) -> list[dict]:
-    """The stored promises of one letter in body order, or of every letter in index order."""
+def read(db: sqlite3.Connection, letter_id: str | None = None, fields=PROMISE_FIELDS) -> list[dict]:
+    """The stored promises' ``fields`` for one letter in body order, or for every letter in index order (rows
+    are stored letter by letter in index order)."""
+    columns = ", ".join(f'"{f}"' for f in fields if f in PROMISE_FIELDS)
     if letter_id is not None:
-        found = db.execute(f"SELECT {COLUMNS} FROM promises WHERE letter_id = ? ORDER BY start", (letter_id,))
+        found = db.execute(f"SELECT {columns} FROM promises WHERE letter_id = ? ORDER BY start", (letter_id,))
     else:
-        found = db.execute(f"SELECT {', '.join('p.' + c for c in COLUMNS.split(', '))} FROM promises p "
-                           f"JOIN letters l ON l.id = p.letter_id ORDER BY l.pos, p.start")
-    return [dict(zip(PROMISE_FIELDS, values)) for values in found]
+        found = db.execute(f"SELECT {columns} FROM promises ORDER BY rowid")
+    names = [f for f in fields if f in PROMISE_FIELDS]
+    return [dict(zip(names, values)) for values in found]
 
 
 def copy_kept(db: sqlite3.Connection) -> None:
     """Copy the kept letters' rows (temporary table ``keep``) from the attached previous store ``old``."""
     db.execute(SCHEMA)
     db.execute(f"INSERT INTO promises ({COLUMNS}) SELECT {COLUMNS} FROM old.promises "
-               f"WHERE letter_id IN (SELECT id FROM keep)")
+               f"WHERE letter_id IN (SELECT id FROM keep) ORDER BY rowid")
 
 
 def store(db: sqlite3.Connection, fresh_ids: list[str], gone: list[dict], every: bool) -> None:

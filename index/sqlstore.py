@@ -28,7 +28,7 @@ import numpy as np
 from ..corpus.models import Chunk
 from ..corpus.promises import RULES
 from . import promise_store
-from .backend import Filter, IndexBackend, KeywordHits, QueryEncoder
+from .backend import PROMISE_FIELDS, Filter, IndexBackend, KeywordHits, QueryEncoder
 from .keyword import KeywordIndex, Terms
 
 FORMAT = 2
@@ -197,10 +197,10 @@ class EmbeddedIndex(IndexBackend):
     def promises_stored(self) -> bool:
         return self.manifest.get("promise_rules") == RULES
 
-    def promises(self, letter_id: str | None = None) -> list[dict]:
+    def promises(self, letter_id: str | None = None, fields=PROMISE_FIELDS) -> list[dict]:
         if not self.promises_stored:
-            return super().promises(letter_id)  # made by other rules (or none): computed now
-        return promise_store.read(self.db, letter_id)
+            return super().promises(letter_id, fields)  # made by other rules (or none): computed now
+        return promise_store.read(self.db, letter_id, fields)
 
     # --- retrieval --------------------------------------------------------------------------------------
     def dense_search(self, vector: np.ndarray, k: int, where: Filter | None = None) -> list[tuple[int, float]]:

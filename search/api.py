@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..index.backend import FILTERS, Filter, IndexBackend, IndexMissing, ModelMismatch, OldIndexFormat, open_index
+from ..index.backend import (FILTERS, PROMISE_FIELDS, Filter, IndexBackend, IndexMissing, ModelMismatch,
+                             OldIndexFormat, open_index)
 from .retrieve import MODES, Fusion, HybridRetriever
 
 CITATION_FIELDS = ("title", "doc_number", "agency", "date")
@@ -87,9 +88,9 @@ class Searcher:
         """Metadata of every indexed letter, as ``dafu letters --json`` prints it."""
         return self.index.letters(LETTER_LIST_FIELDS)
 
-    def promises(self, letter_id: str | None = None) -> list[dict]:
+    def promises(self, letter_id: str | None = None, fields=PROMISE_FIELDS) -> list[dict]:
         """The promises (承诺事项) the index holds for one letter, or for every letter in index order."""
-        return self.index.promises(letter_id)
+        return self.index.promises(letter_id, fields)
 
     def facets(self) -> dict[str, list[str]]:
         """Values the filters can take, from the letters' metadata."""

@@ -45,6 +45,8 @@ class SearchService:
         self._searcher = searcher
         self._lock = threading.Lock()
         self._facets: dict | None = None
+        if searcher is not None:
+            _opened(searcher)
 
     @property
     def searcher(self) -> Searcher:
@@ -53,9 +55,9 @@ class SearchService:
         if current is None or current.is_stale():
             with self._lock:
                 if self._searcher is None:
-                    self._searcher = Searcher.open(self.index_dir)
+                    self._searcher = _opened(Searcher.open(self.index_dir))
                 elif self._searcher.is_stale():
-                    self._searcher, self._facets = self._searcher.reopen(), None
+                    self._searcher, self._facets = _opened(self._searcher.reopen()), None
         return self._searcher
 
     def search(self, query: str, top_k: int, mode: str, filters: dict) -> list[dict]:
@@ -117,6 +119,14 @@ class _InMode:
 
     def __getattr__(self, name):
         return getattr(self._searcher, name)
+
+
+def _opened(searcher: Searcher) -> Searcher:
+    """A searcher just opened: its promises listing is read in the background (``search.promises.warm``)."""
+    from ..search.promises import warm
+
+    warm(searcher)
+    return searcher
 
 
 def create_app(index_dir=None, searcher: Searcher | None = None, config: dict | None = None) -> Flask:
