@@ -30,6 +30,7 @@ OPENING_WITHIN = 8  # paragraphs
 OPENING_CLOSE = regex.compile(r"[^。！？!?；;：:\n]{0,30}[。！？!?；;：:]+")  # the rest of the opening sentence
 ITEM = regex.compile(r"^[二三四五六七八九十]是")
 HEADING_CHARS = 30
+SIGNATURE_CHARS = 40  # a closing block's other lines (agency, date, contact) are shorter
 PATH_SEP = " > "
 
 
@@ -83,17 +84,36 @@ def _opening(body: str, paragraphs: list[tuple[int, int]]) -> int | None:
                  if heading_level(body[s:e]) is None and OPENING.search(body[s:e])), None)
 
 
-def reply_start(body: str) -> int:
-    """Where the reply itself begins: after the header block and its opening paragraph (0 when there is none).
-    What comes before identifies the letter (title, addressee, restated proposal); it answers nothing."""
+def reply_span(body: str) -> tuple[int, int]:
+    """Where the reply itself begins and ends: after the header block and its opening paragraph (0 when there
+    is none), before the closing block (thanks, contacts, signature; the body's end when there is none).
+    Around it the letter identifies itself (title, addressee, restated proposal, signature); it answers nothing."""
     paragraphs = _paragraphs(body)
+    start = 0
     opening = _opening(body, paragraphs)
-    if opening is None:
-        return 0
-    start, end = paragraphs[opening]
-    last = list(OPENING.finditer(body, start, end))[-1].end()
-    close = OPENING_CLOSE.match(body, last, end)
-    return close.end() if close else last
+    if opening is not None:
+        s, e = paragraphs[opening]
+        last = list(OPENING.finditer(body, s, e))[-1].end()
+        close = OPENING_CLOSE.match(body, last, e)
+        start = close.end() if close else last
+    closing = _closing(body, paragraphs)
+    return start, closing if closing is not None and closing > start else len(body)
+
+
+def _closing(body: str, paragraphs: list[tuple[int, int]]) -> int | None:
+    """Where the closing block starts, if any: the first closing formula after the last heading; in a letter
+    without headings, the first one of its trailing run of closing formulas and short lines (signature, date)."""
+    last_heading = next((i for i in range(len(paragraphs) - 1, -1, -1)
+                         if heading_level(body[paragraphs[i][0]:paragraphs[i][1]]) is not None), None)
+    if last_heading is not None:
+        return next((s for s, e in paragraphs[last_heading + 1:] if CLOSING.match(body[s:e])), None)
+    closing = None
+    for s, e in reversed(paragraphs[1:]):
+        if CLOSING.match(body[s:e]) and e - s <= 2 * SIGNATURE_CHARS:
+            closing = s
+        elif e - s > SIGNATURE_CHARS:
+            break
+    return closing
 
 
 def _sections(body: str) -> list[tuple[str, int, int]]:
@@ -107,18 +127,15 @@ def _sections(body: str) -> list[tuple[str, int, int]]:
             and heading_level(body[paragraphs[opening + 1][0]:paragraphs[opening + 1][1]]) is None:
         starts.append((paragraphs[opening + 1][0], ""))  # header block apart from the reply's first paragraph
     stack: list[tuple[int, str]] = []
-    last_heading = None
-    for index, (s, e) in enumerate(paragraphs):
+    for s, e in paragraphs:
         level = heading_level(body[s:e])
         if level is None:
             continue
         stack = [item for item in stack if item[0] < level] + [(level, heading_text(body[s:e]))]
         starts.append((s, PATH_SEP.join(text for _, text in stack)))
-        last_heading = index
-    if last_heading is not None:
-        closing = next((s for s, e in paragraphs[last_heading + 1:] if CLOSING.match(body[s:e])), None)
-        if closing is not None:
-            starts.append((closing, ""))
+    closing = _closing(body, paragraphs)
+    if closing is not None:
+        starts.append((closing, ""))
     bounds = [s for s, _ in starts[1:]] + [len(body)]
     return [(path, s, end) for (s, path), end in zip(starts, bounds) if body[s:end].strip()]
 

@@ -11,17 +11,19 @@ from .highlight import _fold_char
 
 # Count units, longest first so 人次 wins over 人 and 平方米 over 米.
 UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 万人次 人次 万人 万名 人 名 位 户
-家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 件 本 部 场 期 轮 岗 颗 棵 km
+家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 件 本 部 场 期 轮 岗 颗 棵 km 盏 幢 栋 级 根 株 宗 例 层 节 段 块
+眼 艘 架 篇
 % ％ ‰ 岁 倍 分钟 小时 天 周 年 个月 月 日""".split(), key=len, reverse=True)
 TIME_UNITS = frozenset("年 个月 月 日 天 周 小时 分钟".split())
 PERCENT = frozenset("% ％ ‰".split())
 
 _NUM = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
 _UNIT = "|".join(re.escape(u) for u in UNITS)
-FIGURE_RE = re.compile(rf"(?P<num>{_NUM})\s*(?P<mag>[万亿千百])?\s*(?P<approx>余|多)?\s*(?P<unit>{_UNIT})")
+FIGURE_RE = re.compile(rf"(?<![第\d.])(?<!\d,)(?P<num>{_NUM})\s*(?P<mag>[万亿千百])?\s*(?P<approx>余|多)?\s*(?P<unit>{_UNIT})")
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬))")
-TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}时|尽快|近期|今年|明年|下一步")
+TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}(?:时|后)|尽快|近期|今年|明年|"
+                        r"下一步|每(?:年|半年|季度|月|周|天|日)|定期")
 ORG_RE = re.compile(r"(?:(?![的由是在将对把被向从为了等及即])[\u4e00-\u9fff]){1,14}?(?:委员会|人民政府|办公室|办事处|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
                     r"协会|学会|局|委|厅|部门|部|办|院|人大|政协|政府)")
 NAME_RE = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
@@ -30,7 +32,7 @@ REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间")),
     ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
-    ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥")),
+    ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点")),
     ("number", re.compile(r"多少|几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
@@ -91,7 +93,7 @@ def _figures(text: str, with_time: bool) -> tuple[Figure, ...]:
         if unit in TIME_UNITS and re.fullmatch(r"(?:19|20)\d{2}", m.group("num")):
             continue
         value = _value(m.group("num"), m.group("mag"))
-        if m.group("num")[0] in CN_NUMERAL_CHARS and (unit in TIME_UNITS or value == 1):
+        if m.group("num")[0] in CN_NUMERAL_CHARS and value == 1:
             continue  # 一张图, 一年 — words, not figures
         found.append(Figure(m.start(), m.end(), text[m.start():m.end()], value, unit))
     return tuple(found)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..corpus.chunk import reply_start
+from ..corpus.chunk import reply_span
 from ..corpus.normalize import normalize_for_index
 from ..index.backend import Filter, IndexBackend, query_tokens
 from .figures import expected_units, question_types, type_evidence
@@ -40,7 +40,7 @@ class HybridRetriever:
         self.index = index
         self.encoder = encoder
         self.fusion = fusion
-        self._reply_starts: dict[str, int] = {}
+        self._reply_spans: dict[str, tuple[int, int]] = {}
 
     def retrieve(self, query: str, top_k: int = 10, mode: str = "hybrid",
                  where: Filter | None = None) -> list[tuple[int, float]]:
@@ -79,13 +79,17 @@ class HybridRetriever:
         order = np.argsort(-fused, kind="stable")[:top_k]
         return [(int(rows[i]), float(fused[i])) for i in order]
 
+    def reply_span(self, letter_id: str) -> tuple[int, int]:
+        """Where a letter's reply begins and ends in its body, without header, opening and closing (cached)."""
+        span = self._reply_spans.get(letter_id)
+        if span is None:
+            letter = self.index.letter(letter_id) or {}
+            span = self._reply_spans[letter_id] = reply_span(letter.get("body") or "")
+        return span
+
     def _reply_of(self, chunk) -> str:
         """The part of a passage that can answer: without its letter's header block and opening paragraph."""
-        start = self._reply_starts.get(chunk.letter_id)
-        if start is None:
-            letter = self.index.letter(chunk.letter_id) or {}
-            start = self._reply_starts[chunk.letter_id] = reply_start(letter.get("body") or "")
-        return chunk.text[max(0, start - chunk.start):]
+        return chunk.text[max(0, self.reply_span(chunk.letter_id)[0] - chunk.start):]
 
     def _answer_type_evidence(self, query: str, texts: list[str]) -> np.ndarray:
         """0–1 per text: does it hold what the question asks for (a figure in the asked unit, a date…)?"""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from dafu.corpus.chunk import chunk_sections
+from dafu.corpus.chunk import chunk_sections, reply_span
 from dafu.corpus.normalize import normalize_for_match
 from dafu.corpus.parse import parse_letter
 from conftest import EVAL
@@ -88,3 +88,26 @@ def test_every_answer_span_lies_inside_one_chunk(letters):
 def test_seed_chunk_counts(letters):
     counts = {key[:3]: len(chunk_sections(letter)) for key, letter in letters.items() if not key.startswith("dev")}
     assert all(8 <= n <= 20 for n in counts.values()), counts
+
+
+TOPICS_LETTERS = ROOT / "tests" / "data" / "topics" / "letters"
+
+
+def topic_letter(name):
+    path = TOPICS_LETTERS / f"{name}.txt"
+    return parse_letter(path.read_text(encoding="utf-8"), name, str(path))
+
+
+def test_reply_span_leaves_out_header_opening_and_closing_block():
+    letter = topic_letter("t-wy-01")  # headed reply, then contacts and the handling officer
+    start, end = reply_span(letter.body)
+    assert letter.body[:start].rstrip().endswith(("如下:", "如下：")) and "收悉" in letter.body[:start]
+    assert "联系电话" in letter.body[end:] and "办理人" in letter.body[end:]
+    assert "联系电话" not in letter.body[start:end] and len(letter.body[start:end]) > 150
+
+
+def test_reply_span_of_a_letter_without_headings_keeps_its_thanks_and_facts():
+    letter = topic_letter("t-xw-05")  # "感谢…" opens the reply; the facts follow in the same paragraph
+    start, end = reply_span(letter.body)
+    assert "小学35所(教学点56所)" in letter.body[start:end]
+    assert "城关籍以外的学生自动转至当地学校" in letter.body[start:end]

@@ -30,6 +30,17 @@ def test_figures_read_whole_chinese_numerals(text, figure, value, unit):
     assert (found.text, found.value, found.unit) == (figure, value, unit)
 
 
+@pytest.mark.parametrize("text,with_time,found", [
+    ("三年共计安装12000盏路灯", False, [("12000盏", "盏")]),
+    ("南园小区有6幢楼没有安装管道燃气", False, [("6幢", "幢")]),
+    ("落实乡、村、组、户四级网格", False, [("四级", "级")]),
+    ("计划通过线缆入地等方式，三年内逐步消除", True, [("三年", "年")]),
+    ("市第七届人民代表大会第5次会议第23号建议", False, []),  # ordinals are no quantities
+])
+def test_figures_of_more_units_and_no_ordinals(text, with_time, found):
+    assert [(f.text, f.unit) for f in figures(text, with_time=with_time)] == found
+
+
 def test_dates_are_calendar_dates():
     assert valid_date(2024, 2, 29) and not valid_date(2023, 2, 29) and not valid_date(2024, 2, 31)
     assert dates("计划于2024年2月31日完成") == []
@@ -55,3 +66,22 @@ def test_pinyin_annotations():
     assert strip_pinyin(text) == "計劃總投資2700萬元（第20252060号）(A)"
     blanked = blank_pinyin(text)
     assert len(blanked) == len(text) and blanked.startswith("計    劃")
+
+
+@pytest.mark.parametrize("question,places", [
+    ("牟定县安乐乡一共有多少名护林员?", [("牟定", True), ("安乐", True)]),
+    ("唐山2024年农村饮水工程维修养护资金下达了多少?", [("唐山", False)]),
+    ("凤县红花铺镇白家店村尹家庄修平板钢桥的建议交通局怎么答复的?", [("凤县", True)]),
+    ("庐山今年哪几个老小区在配套天然气管道,能惠及多少户?", [("庐山", False)]),
+    ("新郑各乡镇的公益性公墓计划什么时候全部建完?", [("新郑", False)]),
+    ("成安 体育惠民工程 今年更新几个村的体育设施", []),
+    ("石林2017年贫困村卫生室重建修缮申请了多少县财政资金?", []),
+])
+def test_places_a_question_names(question, places):
+    """Places with their level anywhere, without it only where the question begins with its place; never a
+    scope (各乡镇), a kind of village (贫困村), a count (几个村) or a word jieba's dictionary happens to tag
+    as a place (惠及)."""
+    from dafu.corpus.normalize import normalize_for_index
+    from dafu.search.answer import places_named
+
+    assert places_named(normalize_for_index(question)) == places
