@@ -88,6 +88,11 @@ class Searcher:
         """Metadata of every indexed letter, as ``dafu letters --json`` prints it."""
         return self.index.letters(LETTER_LIST_FIELDS)
 
+    @property
+    def promises_stored(self) -> bool:
+        """Whether the index reads its promises from its store (else it computes them per call)."""
+        return self.index.promises_stored
+
     def promises(self, letter_id: str | None = None, fields=PROMISE_FIELDS) -> list[dict]:
         """The promises (承诺事项) the index holds for one letter, or for every letter in index order."""
         return self.index.promises(letter_id, fields)

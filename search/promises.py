@@ -76,7 +76,7 @@ def warm(searcher) -> threading.Thread | None:
     """Read every promise's listing row and the facets in a background thread, once per searcher: a server
     does this when it opens an index generation, so that a first /promises visit finds them read (43,000
     promises of 10,000 letters take about 2 s). Nothing when the index does not store its promises."""
-    if not searcher.index.promises_stored:
+    if not getattr(searcher, "promises_stored", False):  # (a stand-in searcher of a test has no index)
         return None
     worker = threading.Thread(target=promise_facets, args=(searcher,), name="dafu-promises-warm", daemon=True)
     worker.start()
@@ -205,7 +205,7 @@ def ready(searcher, today: datetime.date | None = None) -> bool:
     state = _state(searcher)
     if state.get("ready"):
         return True
-    if searcher.index.promises_stored or len(searcher.letters()) <= SYNC_LETTERS:
+    if searcher.promises_stored or len(searcher.letters()) <= SYNC_LETTERS:
         all_promises(searcher, today, texts=False)
         state["ready"] = True
         return True
