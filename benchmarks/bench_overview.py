@@ -101,7 +101,7 @@ def main() -> None:
     print(f"/api/promises?limit=100, first request: {first[0]:7.1f} ms (status {first[1]})")
     from dafu.search import promises as promised
 
-    print(f"{len(promised.all_promises(searcher, texts=False)):,} promises")
+    print(f"{len(promised.all_promises(searcher, details=False)):,} promises")
 
     year = searcher.letters()[0]["date"][:4]
     urls = {"/overview": "/overview", "/overview?agency=教育局": "/overview?agency=%E6%95%99%E8%82%B2%E5%B1%80",

@@ -29,9 +29,9 @@ FIELDS = ("id", "letter_id", "title", "doc_number", "agency", "region", "date", 
           "later_text", "later_start", "later_end", "later_chunk")
 CITATION = ("title", "doc_number", "agency", "region", "date")
 
-TEXTS = ("text", "what", "later_text")  # left out of the listing; filled in for the rows handed out
-LISTED = tuple(f for f in PROMISE_FIELDS if f not in TEXTS)
-BULK = 500  # more rows than this get their texts from one read of every promise, not letter by letter
+LISTED = ("letter_id", "start", "due", "later_letter_id")  # what the listing reads: enough to sort, filter, count
+DETAILS = tuple(f for f in PROMISE_FIELDS if f not in LISTED)  # read for the rows handed out (texts, offsets…)
+BULK = 500  # more rows than this get their details from one read of every promise, not letter by letter
 
 _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
@@ -53,13 +53,14 @@ def letter_promises(searcher, letter_id: str, today: datetime.date | None = None
     if records is None:
         records = searcher.promises(letter_id) if letter_id in searcher.by_id else []
         state["by_letter"][letter_id] = records
-    cite = _Citations(searcher.by_id)
-    return [_row(cite, dict(r), today or datetime.date.today()) for r in records]
+    cite, day = _Citations(searcher.by_id), _day(today)
+    return [_row(cite, r, day) for r in records]
 
 
-def all_promises(searcher, today: datetime.date | None = None, texts: bool = True) -> list[dict]:
+def all_promises(searcher, today: datetime.date | None = None, details: bool = True) -> list[dict]:
     """Every indexed letter's promise rows with their follow-up and status, newest letter first (computed once
-    per searcher and day). ``texts=False`` leaves ``TEXTS`` out (None): fill the rows shown with ``with_texts``."""
+    per searcher and day). ``details=False``: only ``LISTED``, the citations and the status; fill the rows
+    shown with ``with_details``."""
     state = _state(searcher)
     day = _day(today)
     rows = state["by_day"].get(day)
@@ -69,7 +70,7 @@ def all_promises(searcher, today: datetime.date | None = None, texts: bool = Tru
             if rows is None:
                 rows = _listing(searcher, day)
                 state["by_day"] = {day: rows}  # one day at a time: statuses change with the date
-    return with_texts(searcher, rows) if texts else rows
+    return with_details(searcher, rows) if details else rows
 
 
 def warm(searcher) -> threading.Thread | None:
@@ -84,24 +85,24 @@ def warm(searcher) -> threading.Thread | None:
 
 
 def _listing(searcher, day: str) -> list[dict]:
-    """Every promise's row without ``TEXTS``, newest letter first, with its status on ``day``."""
+    """Every promise's listing row (``LISTED``, citations, status on ``day``), newest letter first."""
     letters = sorted(searcher.letters(), key=lambda m: (m.get("date") or "", m["id"]), reverse=True)
     by_letter: dict[str, list[dict]] = {}
     for record in searcher.promises(fields=LISTED):
         by_letter.setdefault(record["letter_id"], []).append(record)
     cite = _Citations({m["id"]: m for m in letters})
-    on = datetime.date.fromisoformat(day)
-    return [_row(cite, r, on) for m in letters for r in reversed(by_letter.get(m["id"], ()))]
+    return [_row(cite, r, day) for m in letters for r in reversed(by_letter.get(m["id"], ()))]
 
 
-def with_texts(searcher, rows: list[dict]) -> list[dict]:
-    """``rows`` with their ``TEXTS`` read from the index (letter by letter, or all at once for many rows)."""
+def with_details(searcher, rows: list[dict]) -> list[dict]:
+    """``rows`` with their ``DETAILS`` read from the index (letter by letter, or all at once for many rows)."""
+    wanted = ("letter_id", "start") + DETAILS
     if len(rows) > BULK:
-        found = {(r["letter_id"], r["start"]): r for r in searcher.promises(fields=("letter_id", "start") + TEXTS)}
+        found = {(r["letter_id"], r["start"]): r for r in searcher.promises(fields=wanted)}
     else:
         found = {(r["letter_id"], r["start"]): r for lid in dict.fromkeys(row["letter_id"] for row in rows)
-                 for r in searcher.promises(lid, fields=("letter_id", "start") + TEXTS)}
-    return [{**row, **{k: (found.get((row["letter_id"], row["start"])) or {}).get(k) for k in TEXTS}}
+                 for r in searcher.promises(lid, fields=wanted)}
+    return [{f: {**row, **(found.get((row["letter_id"], row["start"])) or {})}.get(f) for f in FIELDS}
             for row in rows]
 
 
@@ -155,43 +156,40 @@ class _Citations:
         return self._later[letter_id]
 
 
-def _row(cite: _Citations, record: dict, on: datetime.date) -> dict:
+def _row(cite: _Citations, record: dict, day: str) -> dict:
     """A stored promise and its follow-up link (``index.backend.PROMISE_FIELDS``) with its letter's citation,
-    the later letter's and its status ``on`` a day (``record`` itself becomes the row)."""
-    record.update(cite.own(record["letter_id"]))
-    record.update(cite.later(record.get("later_letter_id")))
-    record["id"] = f"{record['letter_id']}#{record['start']}"
-    record["status"] = status_of(record, on)
-    return record
+    the later letter's and its status on ``day`` (ISO date)."""
+    later = record.get("later_letter_id")
+    return {**record, **cite.own(record["letter_id"]), **cite.later(later),
+            "id": f"{record['letter_id']}#{record['start']}", "status": _status(record.get("due"), later, day)}
 
 
 def status_of(row: dict, today: datetime.date | None = None) -> str:
     """已有后续答复 when a later sentence was found; else 到期未见后续 when ``row['due']`` is before ``today``,
     未到期 when it is not, 无明确期限 when the promise gave no deadline."""
-    if row.get("later_letter_id"):
-        return FOLLOWED
-    if not row.get("due"):
-        return OPEN
-    today = today or datetime.date.today()
-    return OVERDUE if row["due"] < today.isoformat() else PENDING
+    return _status(row.get("due"), row.get("later_letter_id"), _day(today))
+
+
+def _status(due: str | None, later: str | None, day: str) -> str:
+    return FOLLOWED if later else OPEN if not due else OVERDUE if due < day else PENDING
 
 
 def promise_rows(searcher, filters: dict | None = None, today: datetime.date | None = None,
-                 texts: bool = True) -> list[dict]:
+                 details: bool = True) -> list[dict]:
     """The promise rows matching ``filters`` (``agency``, ``year``, ``status``, ``region``): plain dicts of
-    ``FIELDS`` for the page, the API, the CLI and the spreadsheet export (``texts=False``: ``TEXTS`` left out,
-    for a page that fills in the rows it shows with ``with_texts``)."""
+    ``FIELDS`` for the page, the API, the CLI and the spreadsheet export (``details=False``: listing rows, for a
+    page that fills in the rows it shows with ``with_details``)."""
     filters = filters or {}
-    rows = filter_promises(all_promises(searcher, today, texts=False), filters.get("agency"), filters.get("year"),
+    rows = filter_promises(all_promises(searcher, today, details=False), filters.get("agency"), filters.get("year"),
                            filters.get("status"), filters.get("region"))
-    return with_texts(searcher, rows) if texts else rows
+    return with_details(searcher, rows) if details else rows
 
 
 def promise_facets(searcher) -> dict[str, list[str]]:
     """``facets`` of every promise of the index (read once per searcher)."""
     state = _state(searcher)
     if state["facets"] is None:
-        state["facets"] = facets(all_promises(searcher, texts=False))
+        state["facets"] = facets(all_promises(searcher, details=False))
     return state["facets"]
 
 
@@ -206,13 +204,13 @@ def ready(searcher, today: datetime.date | None = None) -> bool:
     if state.get("ready"):
         return True
     if searcher.promises_stored or len(searcher.letters()) <= SYNC_LETTERS:
-        all_promises(searcher, today, texts=False)
+        all_promises(searcher, today, details=False)
         state["ready"] = True
         return True
     with _cache_lock:
         if state.get("worker") is None:
             def work():
-                all_promises(searcher, today, texts=False)
+                all_promises(searcher, today, details=False)
                 state["ready"] = True
 
             state["worker"] = threading.Thread(target=work, name="dafu-promises", daemon=True)

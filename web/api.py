@@ -81,7 +81,7 @@ def overview():
 def promises():
     """承诺事项 with their follow-up status: filters agency, year, status, region; ``letter_id`` for one letter;
     ``limit`` / ``offset`` page through the rows."""
-    from ..search.promises import STATUSES, filter_promises, letter_promises, promise_rows, with_texts
+    from ..search.promises import STATUSES, filter_promises, letter_promises, promise_rows, with_details
 
     active = promise_filters(request.args, STATUSES)
     limit = page_param(request.args.get("limit"), "limit", 100, 1000)
@@ -91,10 +91,10 @@ def promises():
         service().letter(letter_id)  # 400 for an impossible id, 404 for an unknown one
         rows = filter_promises(letter_promises(service().searcher, letter_id), **active)
     else:
-        rows = promise_rows(service().searcher, active, texts=False)
+        rows = promise_rows(service().searcher, active, details=False)
     return jsonify(filters=active, letter_id=letter_id, total=len(rows), offset=offset, limit=limit,
                    statuses=list(STATUSES), today=date.today().isoformat(),
-                   promises=with_texts(service().searcher, rows[offset:offset + limit]))
+                   promises=with_details(service().searcher, rows[offset:offset + limit]))
 
 
 @api.get("/health")

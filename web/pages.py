@@ -193,7 +193,7 @@ PROMISES_PER_PAGE = 50
 def promises():
     """承诺事项: what the letters promised, filtered by agency, year, status and place, each with the later
     letter's sentence on it when there is one."""
-    from ..search.promises import STATUSES, facets, promise_facets, promise_rows, with_texts
+    from ..search.promises import STATUSES, facets, promise_facets, promise_rows, with_details
     from ..search.promises import ready as promises_ready
 
     try:
@@ -206,13 +206,13 @@ def promises():
     if not promises_ready(searcher):
         return render_template("promises.html", rows=[], total=0, active=active, facets=facets([]),
                                statuses=STATUSES, page=1, pages=1, counts={}, error=None, running=True)
-    rows = promise_rows(searcher, active, texts=False)
+    rows = promise_rows(searcher, active, details=False)
     counts = dict.fromkeys(STATUSES, 0)
     for row in rows:
         counts[row["status"]] += 1
     pages_total = max(1, -(-len(rows) // PROMISES_PER_PAGE))
     page = min(page, pages_total)
-    shown = with_texts(searcher, rows[(page - 1) * PROMISES_PER_PAGE: page * PROMISES_PER_PAGE])
+    shown = with_details(searcher, rows[(page - 1) * PROMISES_PER_PAGE: page * PROMISES_PER_PAGE])
     return render_template("promises.html", rows=shown, total=len(rows), active=active,
                            facets=promise_facets(searcher), statuses=STATUSES, page=page, pages=pages_total,
                            counts=counts, error=None)
