@@ -9,8 +9,9 @@ Status (never "done": the later sentence is shown and the reader judges):
 
 Promises and their links are read from the index (``Searcher.promises()``: the embedded store made them when
 it indexed the letters; a backend that does not store them computes them), with the letters' citations from
-``Searcher.letters()``; rows are cached per searcher (a new index generation is a new searcher) and only the
-status, which depends on the day, is worked out per call."""
+the index's letters list. The listing (what sorts, filters and counts, with the status of the day) is read once
+per searcher and day, in the background when a server opens an index generation (``warm``); the rows handed
+out get their details (texts, offsets, deadline, figure) from the index (``with_details``)."""
 from __future__ import annotations
 
 import datetime
@@ -86,7 +87,8 @@ def warm(searcher) -> threading.Thread | None:
 
 def _listing(searcher, day: str) -> list[dict]:
     """Every promise's listing row (``LISTED``, citations, status on ``day``), newest letter first."""
-    letters = sorted(searcher.letters(), key=lambda m: (m.get("date") or "", m["id"]), reverse=True)
+    letters = sorted(searcher.index.letters(("id",) + CITATION), key=lambda m: (m.get("date") or "", m["id"]),
+                     reverse=True)
     by_letter: dict[str, list[dict]] = {}
     for record in searcher.promises(fields=LISTED):
         by_letter.setdefault(record["letter_id"], []).append(record)
