@@ -55,13 +55,13 @@ def letter_promises(searcher, letter_id: str, today: datetime.date | None = None
         records = searcher.promises(letter_id) if letter_id in searcher.by_id else []
         state["by_letter"][letter_id] = records
     cite, day = _Citations(searcher.by_id), _day(today)
-    return [_row(cite, r, day) for r in records]
+    return [_row(cite, r, _status(r["due"], r["later_letter_id"], day)) for r in records]
 
 
 def all_promises(searcher, today: datetime.date | None = None, details: bool = True) -> list[dict]:
     """Every indexed letter's promise rows with their follow-up and status, newest letter first (computed once
-    per searcher and day). ``details=False``: only ``LISTED``, the citations and the status; fill the rows
-    shown with ``with_details``."""
+    per searcher and day). ``details=False``: listing rows (``LISTED``, agency, place, date, status); make the
+    rows shown whole with ``with_details``."""
     state = _state(searcher)
     day = _day(today)
     rows = state["by_day"].get(day)
@@ -86,26 +86,40 @@ def warm(searcher) -> threading.Thread | None:
 
 
 def _listing(searcher, day: str) -> list[dict]:
-    """Every promise's listing row (``LISTED``, citations, status on ``day``), newest letter first."""
-    letters = sorted(searcher.index.letters(("id",) + CITATION), key=lambda m: (m.get("date") or "", m["id"]),
-                     reverse=True)
+    """Every promise's listing row, newest letter first: ``LISTED``, the letter's agency, place and date (what
+    the filters read) and the status on ``day``; small dicts, since there may be tens of thousands."""
+    letters = sorted(searcher.index.letters(("id", "agency", "region", "date")),
+                     key=lambda m: (m.get("date") or "", m["id"]), reverse=True)
     by_letter: dict[str, list[dict]] = {}
     for record in searcher.promises(fields=LISTED):
         by_letter.setdefault(record["letter_id"], []).append(record)
-    cite = _Citations({m["id"]: m for m in letters})
-    return [_row(cite, r, day) for m in letters for r in reversed(by_letter.get(m["id"], ()))]
+    rows = []
+    for m in letters:
+        lid, agency, region, date = m["id"], m.get("agency"), m.get("region"), m.get("date")
+        for r in reversed(by_letter.get(lid, ())):
+            due, later = r["due"], r["later_letter_id"]
+            rows.append({"letter_id": lid, "start": r["start"], "due": due, "later_letter_id": later,
+                         "agency": agency, "region": region, "date": date, "status": _status(due, later, day)})
+    return rows
 
 
 def with_details(searcher, rows: list[dict]) -> list[dict]:
-    """``rows`` with their ``DETAILS`` read from the index (letter by letter, or all at once for many rows)."""
+    """Listing ``rows`` as whole rows of ``FIELDS``: their ``DETAILS`` read from the index and the citations of
+    their letter and later letter (letter by letter, or all at once for many rows)."""
     wanted = ("letter_id", "start") + DETAILS
     if len(rows) > BULK:
         found = {(r["letter_id"], r["start"]): r for r in searcher.promises(fields=wanted)}
+        cite = _Citations({m["id"]: m for m in searcher.index.letters(("id",) + CITATION)})
     else:
         found = {(r["letter_id"], r["start"]): r for lid in dict.fromkeys(row["letter_id"] for row in rows)
                  for r in searcher.promises(lid, fields=wanted)}
-    return [{f: {**row, **(found.get((row["letter_id"], row["start"])) or {})}.get(f) for f in FIELDS}
-            for row in rows]
+        cite = _Citations(searcher.by_id)
+    out = []
+    for row in rows:
+        record = {**(found.get((row["letter_id"], row["start"])) or {}), **{k: row[k] for k in LISTED}}
+        full = _row(cite, record, row["status"])
+        out.append({f: full.get(f) for f in FIELDS})
+    return out
 
 
 def _day(today: datetime.date | None) -> str:
@@ -158,12 +172,11 @@ class _Citations:
         return self._later[letter_id]
 
 
-def _row(cite: _Citations, record: dict, day: str) -> dict:
+def _row(cite: _Citations, record: dict, status: str) -> dict:
     """A stored promise and its follow-up link (``index.backend.PROMISE_FIELDS``) with its letter's citation,
-    the later letter's and its status on ``day`` (ISO date)."""
-    later = record.get("later_letter_id")
-    return {**record, **cite.own(record["letter_id"]), **cite.later(later),
-            "id": f"{record['letter_id']}#{record['start']}", "status": _status(record.get("due"), later, day)}
+    the later letter's and its ``status``."""
+    return {**record, **cite.own(record["letter_id"]), **cite.later(record.get("later_letter_id")),
+            "id": f"{record['letter_id']}#{record['start']}", "status": status}
 
 
 def status_of(row: dict, today: datetime.date | None = None) -> str:
