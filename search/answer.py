@@ -131,8 +131,10 @@ def says_what_is_asked(unit: Unit, question: str, searcher) -> bool:
     for name, written_with_level in places_named(qnorm):
         if name not in text and (written_with_level or letter.get("region")):
             return False
-    if any(ordinal not in text for ordinal in _ORDINAL.findall(qnorm)):
-        return False
+    for ordinal in _ORDINAL.findall(qnorm):  # 第二批: in the letter, and in a sentence that counts batches
+        if ordinal not in text or (ordinal not in unit.norm and any(
+                other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
+            return False
     qtypes = question_types(question)
     if qtypes in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
@@ -208,8 +210,10 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             passage["text"], passage.get("section"), letter.get("title"), letter.get("agency"),
             letter.get("region"), letter.get("addressee")) if x))
         reply_start, reply_end = searcher.reply_span(passage["letter_id"])
+        title = normalize_for_index(letter.get("title") or "")
         for unit in split_units(passage, number):
             unit.norm = normalize_for_index(unit.text)
+            restates_title = len(title) >= 8 and title in unit.norm and len(unit.norm) < len(title) + 20
             kw = sum(idf[t] for t in tokens if t in unit.norm) / total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
@@ -217,7 +221,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             unit.span = _choose_span(unit.text, spans, qfold, idf)
             unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number,
                              "boilerplate": float(bool(_BOILERPLATE.search(unit.norm))),
-                             "frame": float(unit.end <= reply_start or unit.start >= reply_end)}
+                             "frame": float(unit.end <= reply_start or unit.start >= reply_end or restates_title)}
             units.append(unit)
     units = _dedupe(units)
     units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]))
