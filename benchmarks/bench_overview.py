@@ -22,7 +22,6 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -71,7 +70,9 @@ def main() -> None:
     searcher = Searcher.open(index_dir)
     print(f"index opened in {time.perf_counter() - t0:.2f} s: {searcher.index.letter_count():,} letters, "
           f"{searcher.index.chunk_count():,} passages")
+    t0 = time.perf_counter()
     client = create_app(searcher=searcher).test_client()
+    print(f"app created in {time.perf_counter() - t0:.2f} s (it reads the promises listing before serving)")
 
     first = timed(client, "/overview")
     state = archive.ask_clusters(searcher)
@@ -83,20 +84,13 @@ def main() -> None:
     print(f"ask clusters (all_pairs, background thread): {state['seconds']} s in all "
           f"(waited {waited:.1f} s more after the first page); {len(state['clusters']):,} clusters, status {state['status']}")
 
-    fresh = create_app(searcher=Searcher.open(index_dir)).test_client()  # a server that has just opened the index
+    t0 = time.perf_counter()
+    fresh = create_app(searcher=Searcher.open(index_dir)).test_client()  # a server starting on the index
+    print(f"a server starting: opening the index and reading the promises listing {time.perf_counter() - t0:.2f} s")
     first = timed(fresh, "/promises")
     listed = "承诺事项正在整理" not in fresh.get("/promises").get_data(as_text=True)
-    print(f"/promises, first request the moment a server opens the index: {first[0]:7.1f} ms (status {first[1]}, "
-          f"{first[2]:,} bytes; {'promises listed' if listed else 'said 承诺事项正在整理'}; it waits for the listing "
-          f"being read in the background)")
-    fresh = create_app(searcher=Searcher.open(index_dir)).test_client()
-    t0 = time.perf_counter()
-    for worker in [t for t in threading.enumerate() if t.name == "dafu-promises-warm"]:
-        worker.join()
-    print(f"reading the promises listing when a server opens the index: {time.perf_counter() - t0:.1f} s "
-          f"(background thread)")
-    first = timed(fresh, "/promises")
-    print(f"/promises, first request once the listing is read: {first[0]:7.1f} ms (status {first[1]})")
+    print(f"/promises, first request of that server: {first[0]:7.1f} ms (status {first[1]}, {first[2]:,} bytes; "
+          f"{'promises listed' if listed else 'said 承诺事项正在整理'})")
     first = timed(fresh, "/api/promises?limit=100")
     print(f"/api/promises?limit=100, first request: {first[0]:7.1f} ms (status {first[1]})")
     from dafu.search import promises as promised

@@ -74,11 +74,15 @@ def all_promises(searcher, today: datetime.date | None = None, details: bool = T
     return with_details(searcher, rows) if details else rows
 
 
-def warm(searcher) -> threading.Thread | None:
-    """Read every promise's listing row and the facets in a background thread, once per searcher: a server
-    does this when it opens an index generation, so that a first /promises visit finds them read (43,000
-    promises of 10,000 letters take about 2 s). Nothing when the index does not store its promises."""
+def warm(searcher, wait: bool = False) -> threading.Thread | None:
+    """Read every promise's listing row and the facets once per searcher, in this thread when ``wait`` (a server
+    starting: 0.4 s for 43,000 promises of 10,000 letters), else in a background thread (a server switching to a
+    newer index generation), so that a first /promises visit finds them read. Nothing when the index does not
+    store its promises."""
     if not getattr(searcher, "promises_stored", False):  # (a stand-in searcher of a test has no index)
+        return None
+    if wait:
+        promise_facets(searcher)
         return None
     worker = threading.Thread(target=promise_facets, args=(searcher,), name="dafu-promises-warm", daemon=True)
     worker.start()

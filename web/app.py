@@ -46,7 +46,7 @@ class SearchService:
         self._lock = threading.Lock()
         self._facets: dict | None = None
         if searcher is not None:
-            _opened(searcher)
+            _opened(searcher, wait=True)  # a server starting: it reads the promises listing before it serves
 
     @property
     def searcher(self) -> Searcher:
@@ -55,7 +55,7 @@ class SearchService:
         if current is None or current.is_stale():
             with self._lock:
                 if self._searcher is None:
-                    self._searcher = _opened(Searcher.open(self.index_dir))
+                    self._searcher = _opened(Searcher.open(self.index_dir), wait=True)
                 elif self._searcher.is_stale():
                     self._searcher, self._facets = _opened(self._searcher.reopen()), None
         return self._searcher
@@ -121,11 +121,12 @@ class _InMode:
         return getattr(self._searcher, name)
 
 
-def _opened(searcher: Searcher) -> Searcher:
-    """A searcher just opened: its promises listing is read in the background (``search.promises.warm``)."""
+def _opened(searcher: Searcher, wait: bool = False) -> Searcher:
+    """A searcher just opened: its promises listing is read (``search.promises.warm``): at once when the server
+    starts, in the background when a newer index generation is switched to while serving."""
     from ..search.promises import warm
 
-    warm(searcher)
+    warm(searcher, wait=wait)
     return searcher
 
 
