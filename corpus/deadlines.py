@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import to_simplified
-from .text import CN_NUMERAL_CHARS, blank_pinyin, parse_number, valid_date
+from .text import CN_NUMERAL_CHARS, FIGURE, TIME_UNITS, blank_pinyin, parse_number, valid_date
 
 # --- deadlines --------------------------------------------------------------------------------------------
 _Y = r"(?P<y>(?:19|20)\d{2}|二[〇零○]\d{0}[〇零○一二三四五六七八九]{2})"
@@ -26,12 +26,8 @@ DEADLINE = re.compile(
 DEADLINE_WORDS = re.compile(r"前|底|末|内|到|至|于|从|自|起|力争|计划|预计|拟|将|完成|建成|开工|开通|实施|投入使用")
 
 # --- figures ----------------------------------------------------------------------------------------------
-_UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 万人次 人次 万人 万名 人 名 位 户
-家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 件 本 部 场 期 轮 岗 颗 棵 盏 根 杆 km ㎡ % ％""".split(),
-                key=len, reverse=True)
-FIGURE = re.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[一二两三四五六七八九十百千万]+)\s*(?P<mag>[万亿千])?\s*(?:余|多)?\s*"
-                    rf"(?P<unit>{'|'.join(map(re.escape, _UNITS))})")
 TIME_AFTER_NUMBER = re.compile(r"\s*(?:年|月|日|季度)")
+
 
 @dataclass
 class Deadline:
@@ -173,9 +169,7 @@ def find_figures(body: str, start: int, end: int) -> list[dict]:
     out = []
     for m in FIGURE.finditer(text):
         num = m.group("num")
-        if num.isdigit() and len(num) == 4 and m.group("unit") in ("年", "月"):
-            continue
-        if TIME_AFTER_NUMBER.match(text, m.start("unit")):
+        if m.group("unit") in TIME_UNITS or TIME_AFTER_NUMBER.match(text, m.start("unit")):
             continue
         if all(ch in CN_NUMERAL_CHARS for ch in num) and len(num) == 1 and m.group("unit") in ("是", "次"):
             continue

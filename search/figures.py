@@ -6,20 +6,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..corpus.text import CN_NUMERAL_CHARS, blank_pinyin, parse_number, valid_date
+from ..corpus.text import CN_NUMERAL_CHARS, FIGURE, TIME_UNITS, UNITS, blank_pinyin, parse_number, valid_date
 from .highlight import _fold_char
 
-# Count units, longest first so 人次 wins over 人 and 平方米 over 米.
-UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 万人次 人次 万人 万名 人 名 位 户
-家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 件 本 部 场 期 轮 岗 颗 棵 km 盏 幢 栋 级 根 株 宗 例 层 节 段 块
-眼 艘 架 篇
-% ％ ‰ 岁 倍 分钟 小时 天 周 年 个月 月 日""".split(), key=len, reverse=True)
-TIME_UNITS = frozenset("年 个月 月 日 天 周 小时 分钟".split())
 PERCENT = frozenset("% ％ ‰".split())
-
-_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
-_UNIT = "|".join(re.escape(u) for u in UNITS)
-FIGURE_RE = re.compile(rf"(?<![第\d.])(?<!\d,)(?P<num>{_NUM})\s*(?P<mag>[万亿千百])?\s*(?P<approx>余|多)?\s*(?P<unit>{_UNIT})")
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬))")
 TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}(?:时|后)|尽快|近期|今年|明年|"
@@ -86,7 +76,7 @@ def figures(text: str, with_time: bool = False) -> list[Figure]:
 def _figures(text: str, with_time: bool) -> tuple[Figure, ...]:
     """Passages recur from query to query (the leaders of one topic): read each once."""
     found = []
-    for m in FIGURE_RE.finditer(fold(text)):
+    for m in FIGURE.finditer(fold(text)):
         unit = m.group("unit")
         if unit in TIME_UNITS and not with_time:
             continue
