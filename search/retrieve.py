@@ -88,8 +88,10 @@ class HybridRetriever:
         return span
 
     def _reply_of(self, chunk) -> str:
-        """The part of a passage that can answer: without its letter's header block and opening paragraph."""
-        return chunk.text[max(0, self.reply_span(chunk.letter_id)[0] - chunk.start):]
+        """The part of a passage that can answer: without its letter's header block, opening paragraph and
+        closing block (thanks, signature, contacts)."""
+        start, end = self.reply_span(chunk.letter_id)
+        return chunk.text[max(0, start - chunk.start):max(0, end - chunk.start)]
 
     def _answer_type_evidence(self, query: str, texts: list[str]) -> np.ndarray:
         """0–1 per text: does it hold what the question asks for (a figure in the asked unit, a date…)?"""
@@ -100,9 +102,10 @@ class HybridRetriever:
         return np.array([type_evidence(kinds, units, t)[0] for t in texts])
 
     def _answer_first(self, fused: np.ndarray, leaders: np.ndarray, letter_ids: list[str], replies: list[str]) -> None:
-        """Within each letter, a passage that is all header block and opening (title, addressee, the restated
-        proposal, "…收悉") trades places with the letter's passages of reply text ranked below it: it restates
-        the subject the question names and answers nothing. Letters keep their places in the ranking."""
+        """Within each letter, a passage that is all frame (header block and opening: title, addressee, the
+        restated proposal, "…收悉"; or closing block: thanks, signature, contacts) trades places with the
+        letter's passages of reply text ranked below it: it restates the subject the question names and answers
+        nothing. Letters keep their places in the ranking."""
         by_letter: dict[str, list[int]] = {}
         for i, letter_id in zip(leaders, letter_ids):  # best first
             by_letter.setdefault(letter_id, []).append(int(i))
