@@ -297,6 +297,13 @@ def _region(view: View, agency, session, heading) -> str | None:
     return view.original(*first[best])
 
 
+def place_names(text: str) -> list[str]:
+    """The place names (…省/市/县/区, found as ``region`` finds them) in text, in order."""
+    if not any(level in text for level in LEVEL):  # no name without its level: skip the segmentation
+        return []
+    return [text[s:e] for s, e in _places(text, 0, len(text))]
+
+
 def _places(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of place names (…省/市/县/区) in text[start:end], found by jieba's word segmentation."""
     words = list(_tokenizer().tokenize(text[start:end]))

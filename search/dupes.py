@@ -92,19 +92,7 @@ _ROAD = re.compile(r"(\d{2,4})\s*(?:省道|国道|县道|乡道|号线|路)|(?:[
 _PLACE = re.compile(r"([\u4e00-\u9fff])(镇|乡|村)(?!民|庄|级|组|落|容|务|干|集体|医|小|卫生)")
 _NOT_PLACE = {"农村", "乡村", "城乡", "城镇", "乡镇", "集镇", "村镇", "各乡", "各镇", "各村", "全村", "本村", "全镇", "该村",
               "该镇", "山村", "下乡", "返乡", "家乡", "故乡", "老乡", "进村", "到村", "驻村", "每村", "两村", "多村"}
-_TITLE_REGION = re.compile(r"([\u4e00-\u9fff]{2})(区|县)(?!域|级|城|内|委|政|直|属)")
-_NOT_REGION = {"社区", "城区", "园区", "小区", "景区", "山区", "片区", "辖区", "市区", "老区", "新区", "街区", "矿区", "库区",
-               "牧区", "湾区", "校区", "营区", "地区", "郊区", "灾区", "分区", "专区", "特区", "选区", "林区", "垦区", "产区",
-               "厂区", "商区", "农区", "院区", "病区", "港区", "全区", "本区", "该区", "各区", "我区", "城县", "各县", "全县",
-               "本县", "我县", "该县", "郡县", "区县", "市县", "省县"}
 _REGION = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:省|县|区|市|州|旗|盟)$")
-
-
-def _names_region(stem: str, suffix: str) -> bool:
-    """Whether two characters before 区/县 name a district or county (潞城区 yes; 主城区, 社区, 我县 no)."""
-    if stem[1] + suffix == "城区":
-        return stem[0] not in "主市老新旧中全本该各我东西南北城"
-    return stem[1] + suffix not in _NOT_REGION
 
 
 def ask_text(title: str | None, body: str = "") -> str:
@@ -120,8 +108,10 @@ def ask_text(title: str | None, body: str = "") -> str:
 
 def ask_profile(title: str | None, body: str = "", region: str | None = None) -> dict:
     """What a text asks, for comparing asks: content bigrams of its title, the towns, villages and road
-    numbers its title names (road numbers from the opening when the title has none), and its region
-    (county-, city- or province-level name) when known."""
+    numbers its title names (road numbers from the opening when the title has none), the counties and
+    districts its title names, and its region (county-, city- or province-level name; else the most specific
+    place its title names)."""
+    from ..corpus.metadata import LEVEL, place_names
     from ..corpus.normalize import normalize_for_index
 
     ask = normalize_for_index(ask_text(title, body))
@@ -131,21 +121,21 @@ def ask_profile(title: str | None, body: str = "", region: str | None = None) ->
     roads = {a or b for a, b in _ROAD.findall(ask)} or \
         {a or b for a, b in _ROAD.findall(normalize_for_index(body[:300]))}
     places = {a + b for a, b in _PLACE.findall(ask)} - _NOT_PLACE
+    named = [p for p in place_names(_GENRE.sub(" ", ask)) if _REGION.match(p)]
     region = normalize_for_index(region or "").strip()
     if not (_REGION.match(region) and not region.startswith(("关于", "政协"))):
-        named = [a + b for a, b in _TITLE_REGION.findall(_GENRE.sub(" ", ask).replace(" ", "")) if _names_region(a, b)]
-        region = named[0] if named else ""
-    return {"grams": grams, "places": places | {f"#{r}" for r in roads},
-            "region": region if _REGION.match(region) and not region.startswith(("关于", "政协")) else None}
+        region = max(named, key=lambda p: LEVEL.index(p[-1]), default=None)
+    return {"grams": grams, "places": places | {f"#{r}" for r in roads}, "region": region,
+            "counties": {p for p in named if p[-1] in "县区旗"}}
 
 
 def ask_agreement(a: dict, b: dict) -> tuple[float, bool]:
     """(title agreement: Dice of the content bigrams, place conflict: both name places/roads and share none,
-    or both have a county-level region and they differ)."""
+    both titles name counties or districts and share none (two counties of one city), or both have a region
+    and they differ)."""
     ga, gb = a["grams"], b["grams"]
     ask = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
-    conflict = bool(a["places"] and b["places"] and not (a["places"] & b["places"]))
-
+    conflict = any(a[k] and b[k] and not a[k] & b[k] for k in ("places", "counties"))
     if a["region"] and b["region"] and a["region"] != b["region"]:
         conflict = True
     return round(ask, 4), conflict
