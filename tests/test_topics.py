@@ -38,6 +38,13 @@ def test_opening_never_outranks_the_reply(archive_searcher):
     assert "收悉" not in results[0]["text"]
 
 
+def test_closing_block_never_outranks_the_reply(archive_searcher):
+    """Nor does the letter's closing block of thanks, signature and contacts."""
+    results = archive_searcher.search("元谋县省州现在重点支持哪类农村公路项目?")
+    assert results[0]["letter_id"] == "t-gl-05"
+    assert "联系人" not in results[0]["text"] and "感谢" not in results[0]["text"][:10]
+
+
 def test_held_back_topics_answers_and_abstention(archive_searcher):
     metrics = evaluate_answers(archive_searcher, load_questions(TOPICS / "held.jsonl"))
     assert metrics["unanswerable"] >= 30
