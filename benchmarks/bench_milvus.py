@@ -8,6 +8,8 @@ embedded). The FAISS index is built as bench_scale.py builds it, then ``dafu mig
 milvus-lite (``OUT/milvus.db``, in process): the Milvus build time is that migration (reading the store,
 inserting, Milvus's own jieba analysis for BM25, flushing, building the indexes). Each index is then measured
 in a fresh process by ``bench_scale.py --measure`` (query embedded by the real model, 60 queries per mode).
+``--compare OUT`` then says how far milvus-lite's keyword and dense top 10 agree with the embedded store's on
+an index of several segments (milvus-lite keeps BM25 statistics per segment).
 """
 from __future__ import annotations
 
@@ -28,12 +30,43 @@ def measured(out: Path, env: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def agreement(out: Path) -> dict:
+    """Mean overlap of the two engines' top 10 (keyword, dense) and the largest keyword score difference among
+    shared passages, over bench_scale.py's queries."""
+    from bench_scale import QUERIES
+
+    from dafu.corpus.normalize import normalize_for_index
+    from dafu.index.backend import query_tokens
+    from dafu.index.store import open_generation
+
+    faiss, milvus = open_generation(out, "faiss"), open_generation(out, "milvus")
+    encoder = faiss.encoder()
+    overlap = {"keyword": [], "dense": []}
+    drift = 0.0
+    for query in QUERIES:
+        text = normalize_for_index(query)
+        ours, theirs = milvus.keyword_search(query_tokens(text), 10).top, faiss.keyword_search(query_tokens(text), 10).top
+        overlap["keyword"].append(len({r for r, _ in ours} & {r for r, _ in theirs}) / 10)
+        scores = dict(theirs)
+        drift = max([drift] + [abs(s - scores[r]) / scores[r] for r, s in ours if r in scores])
+        vector = encoder.encode_queries([text])[0]
+        ours, theirs = milvus.dense_search(vector, 10), faiss.dense_search(vector, 10)
+        overlap["dense"].append(len({r for r, _ in ours} & {r for r, _ in theirs}) / 10)
+    return {f"{mode}_top10_overlap": round(sum(v) / len(v), 3) for mode, v in overlap.items()} | \
+        {"keyword_score_max_relative_difference": round(drift, 4)}
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--passages", type=int, default=10_000)
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=Path)
+    p.add_argument("--compare", type=Path, help="an OUT built before: top-10 agreement of the two engines")
     args = p.parse_args()
     sys.path.insert(0, str(HERE))
+    if args.compare:
+        os.environ.update({"DAFU_BACKEND": "milvus", "DAFU_MILVUS_URI": str(args.compare / "milvus.db")})
+        print(json.dumps({"agreement": agreement(args.compare)}), flush=True)
+        return
     from bench_scale import build
 
     faiss_build = build(args.passages, args.out)
