@@ -13,19 +13,20 @@ import numpy as np
 
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
-from ..index.backend import QUERY_STOPWORDS, query_tokens
+from ..index.backend import query_tokens
+from .asked import can_answer, content_words, posseg
 from .conflicts import find_conflicts
 from .figures import expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
 # 1 / passage rank) minus a penalty for letter formulas.  Whether a sentence can answer at all is decided by
-# rules on the question's own words (``says_what_is_asked``: year, place, ordinal, a figure of the measure
+# rules on the question's own words (search/asked.py: year, place, ordinal, a figure of the measure
 # asked, a date) and the letter's frame (header, opening, closing answer nothing).  Evidence = IDF-weighted
 # coverage of the question's words by the best sentence's passage and letter + EVIDENCE_NOUNS · the same for
 # its nouns + EVIDENCE_COS · (similarity - 0.9); below MIN_EVIDENCE (a floor for unrelated text) it abstains.
-# MIN_EVIDENCE is fitted on the fit topics only (benchmarks/calibrate_abstention.py --topics): a plateau
-# 0.55-0.60 there; the held-back topics only report it.
+# MIN_EVIDENCE is fitted on the fit topics only (benchmarks/calibrate_abstention.py): a plateau 0.55-0.60
+# there; the held-back topics only report it.
 W_COS, W_KW, W_TYPE, W_RANK, W_BOILERPLATE = 1.0, 0.2, 0.1, 0.1, 0.1
 EVIDENCE_NOUNS, EVIDENCE_COS, MIN_EVIDENCE = 1.0, 4.0, 0.6
 EXTRA_MARGIN = 0.08      # further sentences within this score of the best are also given (at most 3 in all)
@@ -33,8 +34,6 @@ EMBED_CANDIDATES = 12    # sentences embedded per question, after a cheap keywor
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
 
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
-# What only a letter's frame (header, opening, closing block) says; otherwise the frame answers nothing.
-_ASKS_FRAME = re.compile(r"办理人|联系人|电话|签发|承办|文号|索引号|发布日期|上次答复|收悉")
 # Formulas every letter has (thanks, receipt, contact lines, signature) answer no question.
 _BOILERPLATE = re.compile(r"感谢|收悉|答复如下|现答复|此复|联系人|联系电话|抄送|特此|关心和支持|意见和建议|批评指正|"
                           r"^[\u4e00-\u9fff]{2,20}(?:局|委员会|委|厅|政府|办公室)$")
@@ -87,105 +86,11 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     return out
 
 
-def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
-    """The ranked sentences that can answer at all: inside the reply (not its frame, unless the question asks
-    what only the frame says: 联系人, 文号) and saying what is asked (``says_what_is_asked``)."""
-    frame_ok = bool(_ASKS_FRAME.search(question))
-    return [u for u in units if (frame_ok or not u.features["frame"]) and says_what_is_asked(u, question, searcher)]
-
-
 def evidence(features: dict, nouns: float | None = None, cos: float | None = None) -> float:
     """How well the best sentence and its letter cover the question (see the constants above)."""
     nouns = EVIDENCE_NOUNS if nouns is None else nouns
     cos = EVIDENCE_COS if cos is None else cos
     return features["coverage"] + nouns * features["noun_cov"] + cos * (features["cos"] - 0.9)
-
-
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
-_ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
-_NOT_A_NAME = re.compile(r"^[各全本我该每]")  # 各乡镇, 全省, 我市: a scope, not a place's name
-_ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
-_RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
-_PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
-# Kinds of area, not names of one: never required to appear in the letter.
-_AREA_NOUNS = frozenset("城区 老城区 新城区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
-                        "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
-
-
-def says_what_is_asked(unit: Unit, question: str, searcher) -> bool:
-    """Whether a sentence can answer at all, from the question's own words, with nothing fitted:
-    its letter names every year, place and ordinal (第二批) the question names (a question about 2024, about
-    剑阁县 is not answered by a letter of 2021 or of another county, nor 唐山 by a letter from elsewhere that
-    never names it); a sentence that dates itself gives
-    the year asked; a number question gets a figure (in the unit it names: 多少钱, 几条) in a sentence naming
-    something it counts (收入 for 综合收入是多少), a time question a date or time; a rate (每吨, 每人每月) a figure per something."""
-    letter = searcher.by_id.get(unit.letter_id) or {}
-    text = normalize_for_index(" ".join(str(letter.get(k) or "") for k in ("title", "agency", "region", "date",
-                                                                        "session", "body")))
-    qnorm = normalize_for_index(question)
-    years = _YEAR.findall(qnorm)
-    if any(year not in text for year in years):
-        return False
-    if years and (said := _YEAR.findall(unit.norm)) and not set(said) & set(years):
-        return False
-    for name, written_with_level in places_named(qnorm):
-        if name not in text and (written_with_level or letter.get("region")):
-            return False
-    for ordinal in _ORDINAL.findall(qnorm):  # 第二批: in the letter, and in a sentence that counts batches
-        if ordinal not in text or (ordinal not in unit.norm and any(
-                other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
-            return False
-    qtypes = question_types(question)
-    if qtypes in (("number",), ("time",)) and unit.features["type"] <= 0:
-        return False
-    if "number" in qtypes and (measures := _measure_words(qnorm)) and not any(w in unit.norm for w in measures):
-        return False
-    if _RATE.search(qnorm) and "number" in qtypes and not _PER.search(unit.norm):
-        return False
-    named_units = expected_units(question) - {"个"}  # 几个 / 多少个 count anything: 名, 处, 所 …
-    if qtypes == ("number",) and named_units:
-        return unit.features["type"] >= 1.0
-    return True
-
-
-def _measure_words(qnorm: str) -> list[str]:
-    """What a number question counts, in its own nouns (收入, 商家, 饮水工程): its content words but places."""
-    places = [name for name, _ in places_named(qnorm)]
-    return [w for w in content_words(qnorm) if not _NOT_A_NAME.match(w) and not any(p in w for p in places)]
-
-
-_LEVELS = "省市州县区旗"
-_NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
-
-
-def places_named(text: str) -> list[tuple[str, bool]]:
-    """The places normalised ``text`` names, each with whether it was written with its level: ``剑阁县`` ->
-    (剑阁, True) anywhere, ``凤县`` -> (凤县, True); a name without its level counts only where a question
-    begins with its place (``唐山2024年…`` -> (唐山, False)) and jieba's dictionary knows it as 唐山市, so that
-    words like 惠及 or 新建 are not taken for places. Kinds of area (城区, 农村) and scopes (全省, 各乡镇) are
-    not names."""
-    import jieba
-
-    merged: list[str] = []
-    for word, _ in _posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡
-        if merged and len(word) == 1 and _ADMIN_PLACE.match(merged[-1] + word) and not _ADMIN_PLACE.match(merged[-1]):
-            merged[-1] += word
-        else:
-            merged.append(word)
-    tags = jieba.posseg.dt.word_tag_tab
-    found, leading = [], True
-    for word in merged:
-        if word in _AREA_NOUNS or _NOT_A_NAME.match(word) or len(word) < 2:
-            leading = False
-        elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS):
-            found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective
-        elif word[-1] in _LEVELS and tags.get(word) == "ns":
-            found.append((word, True))
-        elif leading and any(tags.get(word + level) == "ns" for level in _LEVELS):
-            found.append((word, False))
-        else:
-            leading = False
-    return list(dict.fromkeys(found))
 
 
 def abstains(features: dict) -> bool:
@@ -298,7 +203,7 @@ def matching_first(chosen: list[Unit], question: str, letters: dict) -> list[Uni
     figure measures or where it applies, so no reader takes the wrong number."""
     if len(chosen) < 2:
         return chosen
-    places = [w for w, flag in _posseg(normalize_for_index(question)) if flag in _PLACE_FLAGS and len(w) >= 2]
+    places = [w for w, flag in posseg(normalize_for_index(question)) if flag in _PLACE_FLAGS and len(w) >= 2]
     measure_words = [w for w in content_words(normalize_for_index(question)) if w not in places]
     for unit in chosen:
         letter = letters.get(unit.letter_id) or {}
@@ -386,21 +291,6 @@ def _dedupe(units: list[Unit]) -> list[Unit]:
         seen.add(key)
         kept.append(unit)
     return kept
-
-
-_NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")
-
-
-def content_words(text: str) -> list[str]:
-    """The nouns, names and abbreviations of normalised ``text`` (two characters or more): what it is about."""
-    words = (w for w, flag in _posseg(text) if flag.startswith(_NOUN_FLAGS) and len(w) >= 2)
-    return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))
-
-
-def _posseg(text: str) -> list[tuple[str, str]]:
-    import jieba.posseg
-
-    return [(w, flag) for w, flag in jieba.posseg.cut(text)]
 
 
 def _idf(searcher, tokens: list[str]) -> dict[str, float]:

@@ -82,6 +82,6 @@ def test_places_a_question_names(question, places):
     scope (各乡镇), a kind of village (贫困村), a count (几个村) or a word jieba's dictionary happens to tag
     as a place (惠及)."""
     from dafu.corpus.normalize import normalize_for_index
-    from dafu.search.answer import places_named
+    from dafu.search.asked import places_named
 
     assert places_named(normalize_for_index(question)) == places

@@ -1,0 +1,152 @@
+"""Whether a sentence can answer a question at all, decided by the question's own words, with nothing fitted:
+the letter's frame (header, opening, closing block, title lines) answers nothing; years, places and ordinals
+the question names must be in the letter; a number question needs a figure of the measure asked, a time
+question a date. ``can_answer`` keeps the sentences that pass, in their order."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..corpus.normalize import normalize_for_index
+from ..index.backend import QUERY_STOPWORDS
+from .figures import expected_units, question_types
+
+if TYPE_CHECKING:
+    from .answer import Unit
+
+# What only a letter's frame (header, opening, closing block) says; otherwise the frame answers nothing.
+_ASKS_FRAME = re.compile(r"办理人|联系人|电话|签发|承办|文号|索引号|发布日期|上次答复|收悉")
+
+
+def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
+    """The ranked sentences that can answer at all: inside the reply (not its frame, unless the question asks
+    what only the frame says: 联系人, 文号) and saying what is asked (``says_what_is_asked``). The question is
+    read once and each letter's text normalised once, not per sentence."""
+    asked = Asked.of(question)
+    frame_ok = bool(_ASKS_FRAME.search(question))
+    letters: dict[str, tuple[dict, str]] = {}
+    kept = []
+    for unit in units:
+        if unit.features["frame"] and not frame_ok:
+            continue
+        if unit.letter_id not in letters:
+            letter = searcher.by_id.get(unit.letter_id) or {}
+            letters[unit.letter_id] = letter, normalize_for_index(" ".join(
+                str(letter.get(k) or "") for k in ("title", "agency", "region", "date", "session", "body")))
+        if says_what_is_asked(unit, asked, *letters[unit.letter_id]):
+            kept.append(unit)
+    return kept
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
+_ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
+_NOT_A_NAME = re.compile(r"^[各全本我该每]")  # 各乡镇, 全省, 我市: a scope, not a place's name
+_ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
+_RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
+_PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
+# Kinds of area, not names of one: never required to appear in the letter.
+_AREA_NOUNS = frozenset("城区 老城区 新城区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
+                        "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question names and wants, read once from its own words: years, places, ordinals (第二批), its
+    types, the measure words of a number question, whether it asks a rate (每吨), the units it names."""
+
+    years: tuple[str, ...]
+    places: tuple[tuple[str, bool], ...]
+    ordinals: tuple[str, ...]
+    types: tuple[str, ...]
+    measures: tuple[str, ...]
+    rate: bool
+    named_units: frozenset[str]
+
+    @classmethod
+    def of(cls, question: str) -> "Asked":
+        qnorm = normalize_for_index(question)
+        places = tuple(places_named(qnorm))
+        names = [name for name, _ in places]
+        measures = tuple(w for w in content_words(qnorm) if not _NOT_A_NAME.match(w) and not any(p in w for p in names))
+        return cls(years=tuple(_YEAR.findall(qnorm)), places=places, ordinals=tuple(_ORDINAL.findall(qnorm)),
+                   types=question_types(question), measures=measures, rate=bool(_RATE.search(qnorm)),
+                   named_units=expected_units(question) - {"个"})  # 几个 / 多少个 count anything: 名, 处, 所 …
+
+
+def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> bool:
+    """Whether a sentence can answer at all, from the question's own words, with nothing fitted: its letter
+    (``text``, normalised) names every year, place and ordinal (第二批) the question names (a question about
+    2024 or about 剑阁县 is not answered by a letter of 2021 or of another county, nor 唐山 by a letter from
+    elsewhere that never names it); a sentence that dates itself gives the year asked; a number question gets
+    a figure (in the unit it names: 多少钱, 几条) in a sentence naming something it counts (收入 for 综合收入是多少),
+    a time question a date or time; a rate (每吨, 每人每月) a figure per something."""
+    if any(year not in text for year in asked.years):
+        return False
+    if asked.years and (said := _YEAR.findall(unit.norm)) and not set(said) & set(asked.years):
+        return False
+    for name, written_with_level in asked.places:
+        if name not in text and (written_with_level or letter.get("region")):
+            return False
+    for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches
+        if ordinal not in text or (ordinal not in unit.norm and any(
+                other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
+            return False
+    if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
+        return False
+    if "number" in asked.types and asked.measures and not any(w in unit.norm for w in asked.measures):
+        return False
+    if asked.rate and "number" in asked.types and not _PER.search(unit.norm):
+        return False
+    if asked.types == ("number",) and asked.named_units:
+        return unit.features["type"] >= 1.0
+    return True
+
+
+_LEVELS = "省市州县区旗"
+_NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
+
+
+def places_named(text: str) -> list[tuple[str, bool]]:
+    """The places normalised ``text`` names, each with whether it was written with its level: ``剑阁县`` ->
+    (剑阁, True) anywhere, ``凤县`` -> (凤县, True); a name without its level counts only where a question
+    begins with its place (``唐山2024年…`` -> (唐山, False)) and jieba's dictionary knows it as 唐山市, so that
+    words like 惠及 or 新建 are not taken for places. Kinds of area (城区, 农村) and scopes (全省, 各乡镇) are
+    not names."""
+    import jieba
+
+    merged: list[str] = []
+    for word, _ in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡
+        if merged and len(word) == 1 and _ADMIN_PLACE.match(merged[-1] + word) and not _ADMIN_PLACE.match(merged[-1]):
+            merged[-1] += word
+        else:
+            merged.append(word)
+    tags = jieba.posseg.dt.word_tag_tab
+    found, leading = [], True
+    for word in merged:
+        if word in _AREA_NOUNS or _NOT_A_NAME.match(word) or len(word) < 2:
+            leading = False
+        elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS):
+            found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective
+        elif word[-1] in _LEVELS and tags.get(word) == "ns":
+            found.append((word, True))
+        elif leading and any(tags.get(word + level) == "ns" for level in _LEVELS):
+            found.append((word, False))
+        else:
+            leading = False
+    return list(dict.fromkeys(found))
+
+
+_NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")
+
+
+def content_words(text: str) -> list[str]:
+    """The nouns, names and abbreviations of normalised ``text`` (two characters or more): what it is about."""
+    words = (w for w, flag in posseg(text) if flag.startswith(_NOUN_FLAGS) and len(w) >= 2)
+    return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))
+
+
+def posseg(text: str) -> list[tuple[str, str]]:
+    import jieba.posseg
+
+    return [(w, flag) for w, flag in jieba.posseg.cut(text)]
