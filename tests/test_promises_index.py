@@ -14,6 +14,12 @@ from dafu.cli import main
 FOLLOWUP = Path(__file__).resolve().parent / "data" / "promises" / "followup"
 
 
+def _index(letters, index_dir, capsys) -> None:
+    """``dafu index LETTERS`` into ``index_dir``, its report read and dropped."""
+    assert main(["index", str(letters), "--index-dir", str(index_dir)]) == 0
+    capsys.readouterr()
+
+
 def _rows(index_dir, capsys) -> dict[str, list[dict]]:
     assert main(["promises", "--index-dir", str(index_dir), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -33,8 +39,7 @@ def letters(tmp_path):
 @pytest.mark.model
 def test_promises_follow_the_letters_through_incremental_updates(letters, tmp_path, isolated_data, capsys):
     index = tmp_path / "index"
-    assert main(["index", str(letters), "--index-dir", str(index)]) == 0
-    capsys.readouterr()
+    _index(letters, index, capsys)
     before = _rows(index, capsys)
     assert set(before) == {"fu-2021-bus", "fu-2022-parking", "fu-2026-bridge"}
     assert before["fu-2022-parking"][0]["later_letter_id"] == "fu-2024-parking"
@@ -43,8 +48,7 @@ def test_promises_follow_the_letters_through_incremental_updates(letters, tmp_pa
     bridge.write_text(bridge.read_text(encoding="utf-8").replace(
         "力争2030年6月底前完成南河大桥改造", "力争2029年9月底前完成南河大桥改造并同步新建人行便桥1座"), encoding="utf-8")
     (letters / "fu-2024-parking.txt").unlink()  # the later letter that reported on the parking promise
-    assert main(["index", str(letters), "--index-dir", str(index)]) == 0
-    capsys.readouterr()
+    _index(letters, index, capsys)
     after = _rows(index, capsys)
     assert set(after) == set(before)
     [changed] = after["fu-2026-bridge"]
@@ -54,8 +58,7 @@ def test_promises_follow_the_letters_through_incremental_updates(letters, tmp_pa
     assert after["fu-2021-bus"] == before["fu-2021-bus"]  # untouched letters keep their rows
 
     shutil.copy(FOLLOWUP / "fu-2024-parking.txt", letters)  # the later letter is back: linked again
-    assert main(["index", str(letters), "--index-dir", str(index)]) == 0
-    capsys.readouterr()
+    _index(letters, index, capsys)
     assert _rows(index, capsys)["fu-2022-parking"][0]["later_letter_id"] == "fu-2024-parking"
 
 
@@ -64,8 +67,7 @@ def test_an_index_of_other_rules_computes_the_same_promises(letters, tmp_path, i
     from dafu.index.backend import open_index
 
     index = tmp_path / "index"
-    assert main(["index", str(letters), "--index-dir", str(index)]) == 0
-    capsys.readouterr()
+    _index(letters, index, capsys)
     stored = _rows(index, capsys)
     backend = open_index(index)
     assert backend.promises_stored
