@@ -1,4 +1,5 @@
-"""The keyword side of the index: jieba tokens of normalised text, scored with BM25.
+"""The keyword side of the index: jieba's search-mode tokens of normalised text (computed by jieba-rs,
+``index/segment.py``), scored with BM25.
 
 What is stored per passage is its distinct token ids and their counts (``terms``/``tfs``/``offsets``); the
 BM25 matrix (bm25s's "lucene" scores: k1 1.5, b 0.75, idf log(1 + (N - df + .5) / (df + .5)), the same
@@ -8,18 +9,18 @@ memory-mapped at query time; a query sums the postings of its tokens, never a sc
 passage unless its tokens are that common."""
 from __future__ import annotations
 
-import logging
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
 import numpy as np
 
-jieba.setLogLevel(logging.WARNING)
+from .segment import cut_for_search
 
 K1, B = 1.5, 0.75
+_WORD = re.compile(r"[^\W_]")  # a letter or digit (``str.isalnum``): tokens without one are punctuation
 
 # Question words and particles that say what is asked, not what it is about.
 QUERY_STOPWORDS = frozenset(
@@ -31,7 +32,7 @@ QUERY_STOPWORDS = frozenset(
 
 def tokenize(text: str) -> list[str]:
     """Search-engine jieba tokens of already normalised text, without whitespace or punctuation."""
-    return [t for t in jieba.cut_for_search(text) if t.strip() and _is_word(t)]
+    return [t for t in cut_for_search(text) if _WORD.search(t)]
 
 
 def query_tokens(text: str) -> list[str]:
@@ -41,15 +42,11 @@ def query_tokens(text: str) -> list[str]:
     return content or tokens
 
 
-def _is_word(token: str) -> bool:
-    return any(ch.isalnum() for ch in token)
-
-
 PARALLEL_MIN = 4000  # below this many texts, tokenising in one process beats starting workers
 
 
 def tokenize_many(texts: list[str], progress: bool = False) -> list[list[str]]:
-    """``tokenize`` of each text; big batches in worker processes (jieba is pure Python: one core each)."""
+    """``tokenize`` of each text; big batches in worker processes (one core each)."""
     workers = min(os.cpu_count() or 1, 8)
     if len(texts) < PARALLEL_MIN or workers < 2:
         return [tokenize(t) for t in texts]
