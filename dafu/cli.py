@@ -179,15 +179,24 @@ def format_results(query: str, results: list[dict]) -> str:
         cite = " · ".join(v for v in (f"《{c['title']}》" if c["title"] else None, c["doc_number"], c["agency"],
                                       c["date"], r["section"] or None) if v)
         blocks.append(f"[{r['rank']}] {cite or r['letter_id']}  ({r['letter_id']}, {r['score']:.3f})\n"
-                      f"    {mark_terms(r['text'], query, *bold)}")
+                      f"    {mark_terms(r['text'], query, *bold)}" + "".join(f"\n    {n}" for n in sources_notes([r])))
     return "\n\n".join(blocks)
+
+
+def sources_notes(results: list[dict], numbered: bool = False) -> list[str]:
+    """A line per result whose letter was also found in other files (copies recognised at index time)."""
+    return [f"{f'[{n}] ' if numbered else ''}同一封信的其他来源 / also in: {'、'.join(r['other_sources'])}"
+            for n, r in enumerate(results, 1) if r.get("other_sources")]
 
 
 def _ask(args) -> int:
     from .search.answer import answer_question, format_answer
 
     answer = answer_question(_open(args), args.question, top_k=args.top_k)
-    print(json.dumps(answer, ensure_ascii=False) if args.json else format_answer(answer))
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False))
+    else:
+        print("\n".join([format_answer(answer)] + [f"  {n}" for n in sources_notes(answer["passages"], True)]))
     return 0
 
 
@@ -228,10 +237,12 @@ def _letters(args) -> int:
 
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({**r, "other_sources": "; ".join(r["other_sources"])} for r in rows)
     else:
         for r in rows:
-            print(" · ".join(str(v) for v in (r["id"], r["title"], r["doc_number"], r["agency"], r["date"]) if v))
+            also = f"（另见 {len(r['other_sources'])} 个来源 / {len(r['other_sources'])} other sources）" \
+                if r["other_sources"] else None
+            print(" · ".join(str(v) for v in (r["id"], r["title"], r["doc_number"], r["agency"], r["date"], also) if v))
     return 0
 
 

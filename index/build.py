@@ -19,6 +19,7 @@ from ..corpus.models import Chunk, Letter
 from ..corpus.normalize import normalize_for_index
 from . import paths as index_paths
 from .backend import IndexBackend, IndexMissing, ModelMismatch  # noqa: F401 - ModelMismatch is raised from here
+from .copies import CopyBook
 from .encoder import Encoder, load_encoder
 from .keyword import tokenize_many
 from .sqlstore import NewGeneration
@@ -40,7 +41,7 @@ class BuildReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    duplicates: int = 0
+    duplicates: int = 0   # files recognised as copies of a letter (``copies``)
     skipped: list[Skipped] = field(default_factory=list)
     letters: int = 0
     chunks: int = 0
@@ -48,6 +49,7 @@ class BuildReport:
     seconds: float = 0.0
     generation: str | None = None
     failed: bool = False  # nothing could be indexed: no file given became a letter, or the index would be empty
+    copies: list[dict] = field(default_factory=list)  # {"source", "letter_id", "similarity"}: indexed once, as that letter
 
     def summary(self) -> str:
         lines = [f"新增 {len(self.added)} 封，更新 {len(self.updated)} 封，删除 {len(self.removed)} 封，"
@@ -57,6 +59,10 @@ class BuildReport:
                  f"unchanged {self.unchanged}, skipped {len(self.skipped)}; {self.letters} letters, "
                  f"{self.chunks} passages ({self.embedded} embedded), {self.seconds:.1f} s"]
         lines += [f"  跳过 / skipped {s.source}: {s.reason}" for s in self.skipped]
+        lines += [f"  副本 / copy {c['source']}: 与来信 {c['letter_id']} 为同一封信（文字重合 {c['similarity']:.0%}），"
+                  f"只索引一次，列为其另一来源 / the same letter as {c['letter_id']} ({c['similarity']:.0%} of its "
+                  f"text shared), indexed once and listed as one of its sources"
+                  for c in self.copies if c["similarity"] < 1.0]  # the exact ones are among the skipped
         if self.generation:
             lines.append(f"索引版本 / index generation {self.generation}")
         elif self.failed:
@@ -94,18 +100,19 @@ def build_index(paths=(), index_dir=None, model: str | None = None, rebuild: boo
         if not paths and (previous is None or not previous.letter_count()):
             paths = [bundled_corpus_dir()]
         report = BuildReport()
-        kept, fresh = _reconcile(previous, paths, report, progress)
+        kept, fresh, book = _reconcile(previous, paths, report, progress)
         fresh = _chunked(fresh, report)
+        sources = book.updates(kept)
         accepted = len(report.added) + len(report.updated) + report.unchanged + report.duplicates
         report.failed = not (kept or fresh) or (bool(paths) and accepted == 0)
-        if not (kept or fresh) or (previous is not None and not (fresh or report.removed)):
+        if not (kept or fresh) or (previous is not None and not (fresh or report.removed or sources)):
             # nothing new, or nothing at all: never switch to an empty index (a typo, a folder of bad files)
             live = previous if previous is not None else _load_or_none(directory, backend)
             report.letters, report.chunks = (live.letter_count(), live.chunk_count()) if live else (0, 0)
             report.added, report.updated, report.removed = [], [], []
             report.seconds = time.perf_counter() - started
             return report
-        data = _assemble(previous, kept, fresh, encoder, progress, report)
+        data = _assemble(previous, kept, fresh, encoder, progress, report, book.sources, sources)
         report.generation = switch_to(directory, data, backend, progress)
     report.letters, report.chunks = data.manifest["letter_count"], data.manifest["chunk_count"]
     report.seconds = time.perf_counter() - started
@@ -140,22 +147,67 @@ def _check_model(previous: IndexBackend | None, encoder: Encoder) -> None:
 
 
 def _reconcile(previous: IndexBackend | None, paths, report: BuildReport,
-               progress: bool = False) -> tuple[dict[str, dict], list[Letter]]:
-    """Split the previous letters into kept ones and read the new or changed files named by ``paths``."""
-    kept = {row["id"]: row for row in (previous.letters(("id", "source", "content_hash")) if previous else [])}
+               progress: bool = False) -> tuple[dict[str, dict], list[Letter], CopyBook]:
+    """Split the previous letters into kept ones and read the new or changed files named by ``paths``; a file
+    that copies a letter is listed with it (``index/copies.py``), not read into a letter of its own."""
+    fields = ("id", "source", "content_hash", "other_sources")
+    kept = {row["id"]: row for row in (previous.letters(fields) if previous else [])}
     files, report.skipped = find_letter_files(paths)
     named = [resolve_path(p) for p in paths]
     found = {display_path(f) for f in files}
+    book = CopyBook(previous, kept)
+    orphans: list[str] = []
+
+    def gone(source: str) -> bool:
+        path = Path(source)
+        return source not in found and any(path == p or path.is_relative_to(p) for p in named) and not path.exists()
+
+    for source in [s for s in book.listed if gone(s)]:
+        book.detach(source)
     for row in list(kept.values()):
-        source = Path(row["source"])
-        if str(source) not in found and any(source == p or source.is_relative_to(p) for p in named) \
-                and not source.exists():
+        if gone(row["source"]):
             report.removed.append(kept.pop(row["id"])["id"])
+            orphans += book.drop(row["id"])
     by_source = {row["source"]: row for row in kept.values()}
+    read = _read_files(files + [Path(s) for s in orphans if s not in found and Path(s).exists()],
+                       by_source, report, progress)
     taken = set(kept)
     hashes = {row["content_hash"]: row["id"] for row in kept.values()}
-    sources: set[str] = set()
     fresh: list[Letter] = []
+    for letter, old in sorted(read, key=lambda pair: pair[1] is None):  # changed letters before new files
+        listed = book.unchanged_copy(letter.source, letter.content_hash) if old is None else None
+        if listed is not None:
+            _copy_found(report, letter, *listed)
+            continue
+        book.detach(letter.source)
+        if old is not None:
+            kept.pop(old["id"])
+            book.forget(old["id"])
+            hashes.pop(old["content_hash"], None)
+        twin = hashes.get(letter.content_hash)
+        copied = (twin, 1.0) if twin is not None else book.match(letter)
+        if copied is not None:
+            book.attach(letter, *copied)
+            _copy_found(report, letter, *copied)
+            if old is not None:  # a letter's file now holds another letter: it is that letter's copy
+                report.removed.append(old["id"])
+                book.drop(old["id"])
+            continue
+        letter.id = old["id"] if old else letter_id_for(Path(letter.source), taken)
+        (report.updated if old else report.added).append(letter.id)
+        taken.add(letter.id)
+        hashes[letter.content_hash] = letter.id
+        book.add(letter)
+        fresh.append(letter)
+    return kept, fresh, book
+
+
+def _read_files(files: list[Path], by_source: dict[str, dict], report: BuildReport,
+                progress: bool) -> list[tuple[Letter, dict | None]]:
+    """Each new or changed file read into a letter (id not yet given), with the previous row of its source; an
+    unchanged letter is only counted, a file that cannot be read is reported."""
+    sources: set[str] = set()
+    out = []
     for path in _reading(files, progress):
         source = display_path(path)
         if source in sources:  # two names that differ only in undecodable bytes
@@ -165,7 +217,7 @@ def _reconcile(previous: IndexBackend | None, paths, report: BuildReport,
         sources.add(source)
         old = by_source.get(source)
         try:
-            letter = read_letter(path, old["id"] if old else letter_id_for(path, taken))
+            letter = read_letter(path, old["id"] if old else "")
             json.dumps(letter.to_dict(), ensure_ascii=False).encode("utf-8")  # storable, checked before embedding
         except LetterError as err:
             report.skipped.append(Skipped(source, str(err)))
@@ -177,20 +229,18 @@ def _reconcile(previous: IndexBackend | None, paths, report: BuildReport,
         if old and old["content_hash"] == letter.content_hash:
             report.unchanged += 1
             continue
-        twin = hashes.get(letter.content_hash)
-        if twin is not None and (old is None or twin != old["id"]):
-            report.skipped.append(Skipped(source, f"内容与已索引的 {twin} 重复 / duplicate of {twin}"))
-            report.duplicates += 1
-            continue
-        if old:
-            kept.pop(old["id"])
-            report.updated.append(letter.id)
-        else:
-            report.added.append(letter.id)
-        taken.add(letter.id)
-        hashes[letter.content_hash] = letter.id
-        fresh.append(letter)
-    return kept, fresh
+        out.append((letter, old))
+    return out
+
+
+def _copy_found(report: BuildReport, letter: Letter, letter_id: str, similarity: float) -> None:
+    """A file holding an indexed letter; one with all of its text (re-encoded, or the same file twice) is also
+    listed as skipped, as before copies were recognised."""
+    report.copies.append({"source": letter.source, "letter_id": letter_id, "similarity": similarity})
+    report.duplicates += 1
+    if similarity == 1.0:
+        report.skipped.append(Skipped(letter.source, f"内容与已索引的 {letter_id} 重复，列为其另一来源 / duplicate of "
+                                                     f"{letter_id}, listed as one of its sources"))
 
 
 def _chunked(fresh: list[Letter], report: BuildReport) -> list[tuple[Letter, list[Chunk]]]:
@@ -216,14 +266,16 @@ def _reading(files: list, progress: bool):
 
 
 def _assemble(previous: IndexBackend | None, kept: dict[str, dict], fresh: list[tuple[Letter, list[Chunk]]],
-              encoder: Encoder, progress: bool, report: BuildReport) -> NewGeneration:
-    """Kept letters with their stored chunks, vectors and token ids, plus the fresh letters chunked, embedded
-    and tokenised (only those)."""
+              encoder: Encoder, progress: bool, report: BuildReport, sources: dict[str, list[dict]],
+              kept_sources: dict[str, list[dict]]) -> NewGeneration:
+    """Kept letters with their stored chunks, vectors and token ids (and, where ``kept_sources`` says, new lists
+    of other sources), plus the fresh letters chunked, embedded and tokenised (only those), each with the other
+    sources ``sources`` lists for it."""
     kept_ids = [lid for lid in previous.letter_ids() if lid in kept] if previous is not None else []
     rows: list[tuple[dict, list[Chunk]]] = []
     new_texts: list[str] = []
     for letter, pieces in fresh:
-        row = {**letter.to_dict(), "chunks": len(pieces)}
+        row = {**letter.to_dict(), "chunks": len(pieces), "other_sources": sources.get(letter.id, [])}
         rows.append((row, pieces))
         new_texts.extend(index_text(row, c) for c in pieces)
     vectors = encoder.encode_passages(new_texts, progress=progress) if new_texts else \
@@ -239,4 +291,4 @@ def _assemble(previous: IndexBackend | None, kept: dict[str, dict], fresh: list[
                                       .encode()).hexdigest(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    return NewGeneration(manifest, previous, kept_ids, rows, vectors, tokens)
+    return NewGeneration(manifest, previous, kept_ids, rows, vectors, tokens, kept_sources)

@@ -36,6 +36,7 @@ from ..corpus.models import Chunk
 from .backend import Filter, IndexBackend, IndexMissing, KeywordHits, ModelMismatch, QueryEncoder
 from .keyword import K1, idf_of
 from .milvus_query import filter_expr, query_text
+from .sqlstore import JSON_FIELDS, LETTER_FIELDS
 
 FORMAT = "milvus-1"
 META_KEY = "current"
@@ -43,8 +44,6 @@ BATCH = 1000          # rows per query/insert request
 LIMIT = 16384         # the most rows one Milvus search returns
 CONNECT_TIMEOUT = 5.0
 STALE_CHECK_SECONDS = 1.0
-LETTER_FIELDS = ("id", "title", "doc_number", "category", "session", "proposal_number", "addressee", "agency",
-                 "date", "region", "warnings", "source", "body", "content_hash", "chunks")
 PASSAGE_FIELDS = ("letter_id", "ordinal", "section", "text", "start_at", "end_at")  # a Chunk's, in order
 
 
@@ -215,10 +214,12 @@ class MilvusIndex(IndexBackend):
     def _letter_meta(self) -> list[dict]:
         """Every letter's metadata (no body) with ``pos`` and ``first_row``, in index order, read once."""
         if self._meta is None:
-            fields = [f for f in LETTER_FIELDS if f != "body"] + ["pos", "first_row"]
+            stored = {f["name"] for f in self.client.describe_collection(self.letters_collection)["fields"]}
+            fields = [f for f in LETTER_FIELDS if f != "body" and f in stored] + ["pos", "first_row"]
             rows = sorted(self.where.scan(self.letters_collection, fields), key=lambda r: r["pos"])
             for row in rows:
-                row["warnings"] = json.loads(row["warnings"] or "[]")
+                for name in JSON_FIELDS:  # a generation written before ``other_sources`` has none
+                    row[name] = json.loads(row.get(name) or "[]")
             self._meta = rows
         return self._meta
 

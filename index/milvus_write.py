@@ -18,9 +18,9 @@ import numpy as np
 from ..corpus import settings
 from .backend import index_text
 from .keyword import B, K1, tokenize
-from .milvus import BATCH, FORMAT, LETTER_FIELDS, META_KEY, Milvus, milvus_errors
+from .milvus import BATCH, FORMAT, META_KEY, Milvus, milvus_errors
 from .milvus_query import analyzer_params, keyword_text
-from .sqlstore import APPROX_MIN, EmbeddedIndex
+from .sqlstore import APPROX_MIN, JSON_FIELDS, LETTER_FIELDS, EmbeddedIndex
 
 MAX_BYTES = 65535       # Milvus's longest VARCHAR
 BODY_PART = 16000       # characters per part of a letter body (at most 4 bytes each in UTF-8)
@@ -146,7 +146,10 @@ def _letters_in_order(data, kept: dict[str, list[int]]):
             at = 0
             for letter_id in part:
                 n = len(kept[letter_id])
-                yield rows_of[letter_id], chunks[at:at + n], vectors[at:at + n]
+                row = rows_of[letter_id]
+                if letter_id in data.kept_sources:
+                    row = {**row, "other_sources": data.kept_sources[letter_id]}
+                yield row, chunks[at:at + n], vectors[at:at + n]
                 at += n
     at = 0
     for row, pieces in data.fresh:
@@ -181,9 +184,9 @@ def _write_letters(client, names: dict, data, kept: dict, total: int, progress: 
 
 def _letter_row(letter: dict, pos: int, first_row: int, chunks: int) -> dict:
     body = letter.get("body") or ""
-    out = {f: _fits(letter, f, letter.get(f)) for f in LETTER_FIELDS if f not in ("id", "body", "chunks", "warnings")}
-    return {**out, "id": letter["id"], "pos": pos, "first_row": first_row, "chunks": chunks,
-            "warnings": json.dumps(letter.get("warnings") or [], ensure_ascii=False),
+    out = {f: _fits(letter, f, letter.get(f)) for f in LETTER_FIELDS if f not in ("id", "body", "chunks", *JSON_FIELDS)}
+    lists = {f: _fits(letter, f, json.dumps(letter.get(f) or [], ensure_ascii=False)) for f in JSON_FIELDS}
+    return {**out, **lists, "id": letter["id"], "pos": pos, "first_row": first_row, "chunks": chunks,
             "body": [body[i:i + BODY_PART] for i in range(0, len(body), BODY_PART)] or [""], "_v": [0.0, 0.0]}
 
 

@@ -9,9 +9,14 @@ from .retrieve import MODES, Fusion, HybridRetriever
 
 CITATION_FIELDS = ("title", "doc_number", "agency", "date")
 LETTER_LIST_FIELDS = ("id", "title", "doc_number", "category", "session", "proposal_number", "addressee",
-                      "agency", "date", "region", "source", "chunks")
+                      "agency", "date", "region", "source", "chunks", "other_sources")
 
 __all__ = ["Searcher", "IndexMissing", "ModelMismatch", "OldIndexFormat", "MODES", "FILTERS"]
+
+
+def other_sources(letter: dict) -> list[str]:
+    """The files that hold the same letter as its ``source`` (copies recognised at index time), as paths."""
+    return [c["source"] for c in letter.get("other_sources") or []]
 
 
 class Searcher:
@@ -74,7 +79,7 @@ class Searcher:
         return {"rank": rank, "score": round(float(score), 6), "letter_id": chunk.letter_id,
                 "text": chunk.text, "section": chunk.section,
                 "citation": {k: letter.get(k) for k in CITATION_FIELDS},
-                "chunk": chunk.ordinal, "start": chunk.start, "end": chunk.end}
+                "chunk": chunk.ordinal, "start": chunk.start, "end": chunk.end, "other_sources": other_sources(letter)}
 
     def letter(self, letter_id: str) -> dict | None:
         """A letter's metadata and body, with its chunks (section, offsets)."""
@@ -82,11 +87,11 @@ class Searcher:
         if row is None:
             return None
         chunks = [c.to_dict() for c in self.index.chunks(self.index.rows_of_letter(letter_id))]
-        return {**row, "chunks": chunks}
+        return {**row, "chunks": chunks, "other_sources": other_sources(row)}
 
     def letters(self) -> list[dict]:
         """Metadata of every indexed letter, as ``dafu letters --json`` prints it."""
-        return self.index.letters(LETTER_LIST_FIELDS)
+        return [{**row, "other_sources": other_sources(row)} for row in self.index.letters(LETTER_LIST_FIELDS)]
 
     @property
     def promises_stored(self) -> bool:

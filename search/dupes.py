@@ -27,6 +27,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
+from ..corpus.copies import ShingleIndex, containment, shingle_hashes
 from ..corpus.models import Letter
 from .similarity import LetterSpace, align_passages, coverage, letter_card, letter_space
 
@@ -44,11 +45,7 @@ CLUSTER_LINK = 0.5              # average-linkage cut: mean same-ask strength be
 CATEGORY_LABELS = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "留作参考"}
 DEFAULT_PAIR_THRESHOLD = 0.49   # ``dupes --all``: pairs (and cluster edges) at or above 高度相似
 NEAR_COPY_LABEL = "文本近似复制"
-SHINGLE = 5                     # characters per shingle of normalised text
-NEAR_COPY_CONTAINMENT = 0.7     # share of the shorter text's shingles found in the other
-MIN_SHINGLES = 40               # texts shorter than this are never called copies
-NUM_PERM = 128
-LSH_JACCARD = 0.5
+NEAR_COPY_CONTAINMENT = 0.7     # share of the shorter text's shingles found in the other (corpus/copies.py)
 PASSAGES = 3                    # aligned passage pairs per match
 CANDIDATES = 20                 # letters re-scored per draft
 
@@ -164,70 +161,21 @@ def pair_score(letter_cosine: float, cover_a: float, cover_b: float | None = Non
     return 0.5 * letter_cosine + 0.5 * cover
 
 
-# ---------------------------------------------------------------- near-verbatim copies
-
-_NOT_WORD = re.compile(r"[\W_]+")
-_PRIME = np.uint64(0x100000001B3)
-
-
-def shingle_hashes(text: str) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the ``SHINGLE``-character shingles of the normalised text (width,
-    script and pinyin annotations folded like the index; whitespace and punctuation dropped); vectorised
-    polynomial hashing over the code points."""
-    from ..corpus.normalize import normalize_for_index
-
-    flat = _NOT_WORD.sub("", normalize_for_index(text)).lower()
-    if len(flat) < SHINGLE:
-        return np.zeros(0, np.uint32)
-    points = np.frombuffer(flat.encode("utf-32-le"), np.uint32).astype(np.uint64)
-    count = len(points) - SHINGLE + 1
-    h = np.zeros(count, np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(SHINGLE):
-            h = h * _PRIME + points[offset:offset + count] + np.uint64(1)
-        h ^= h >> np.uint64(29)
-        h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(32)
-    return np.unique((h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
-
-
-def containment(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of the smaller shingle set found in the other (0 when either is too short to judge)."""
-    if min(len(a), len(b)) < MIN_SHINGLES:
-        return 0.0
-    return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))
-
+# ---------------------------------------------------------------- near-verbatim copies (corpus/copies.py)
 
 class CopyIndex:
-    """Shingle hashes and MinHash signatures of every letter of a space, with an LSH index over them."""
+    """Shingle hashes of every letter of a space, by position, with an LSH index over their MinHashes."""
 
     def __init__(self, space: LetterSpace):
-        from datasketch import MinHash, MinHashLSH
-
-        self._perms = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations   # shared by every signature
-        self.hashes = [shingle_hashes(space.text(i)) for i in range(len(space.ids))]
-        self.signatures = {i: self.minhash(h) for i, h in enumerate(self.hashes) if len(h) >= MIN_SHINGLES}
-        self.lsh = MinHashLSH(threshold=LSH_JACCARD, num_perm=NUM_PERM)
-        with self.lsh.insertion_session() as session:
-            for i, signature in self.signatures.items():
-                session.insert(i, signature, check_duplication=False)
-
-    def minhash(self, hashes: np.ndarray):
-        """datasketch's MinHash (affine32 scheme) of a set of shingle hashes."""
-        from datasketch import LeanMinHash, MinHash
-
-        signature = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, permutations=self._perms, scheme="affine32")
-        signature.update_batch(hashes)
-        return LeanMinHash(signature)
+        self.shingles = ShingleIndex()
+        self.shingles.add_many((i, shingle_hashes(space.text(i))) for i in range(len(space.ids)))
+        self.hashes = [self.shingles.hashes[i] for i in range(len(space.ids))]
+        self.signatures = self.shingles.signatures
 
     def candidates(self, hashes: np.ndarray, position: int | None = None) -> list[int]:
         """Positions of letters whose estimated shingle Jaccard with ``hashes`` (or with the letter at
         ``position``) passes the LSH threshold."""
-        if position is not None:
-            signature = self.signatures.get(position)
-        else:
-            signature = self.minhash(hashes) if len(hashes) >= MIN_SHINGLES else None
-        return [] if signature is None else list(self.lsh.query(signature))
+        return self.shingles.candidates(hashes, position)
 
     def near_copy(self, position: int, hashes: np.ndarray) -> bool:
         return containment(self.hashes[position], hashes) >= NEAR_COPY_CONTAINMENT

@@ -28,7 +28,7 @@ SEARCH_COLUMNS = (("query", "查询"), ("rank", "名次"), ("score", "得分"), 
 LETTER_COLUMNS = (("id", "来信编号"), ("title", "提案标题"), ("doc_number", "文号"), ("category", "答复类别"),
                   ("session", "会议"), ("proposal_number", "提案号"), ("addressee", "委员/代表"),
                   ("agency", "承办单位"), ("date", "日期"), ("region", "地区"), ("source", "来源文件"),
-                  ("chunks", "段落数"), LINK)
+                  ("other_sources", "其他来源文件"), ("chunks", "段落数"), LINK)
 DUPES_COLUMNS = (("draft", "草稿"), ("draft_title", "草稿标题"), ("rank", "名次"), ("tier", "档次"),
                  ("near_copy", "文本近似复制"), ("score", "相似度"), *CITATION, ("category", "答复类别"),
                  ("section", "章节"), ("draft_text", "草稿段落"), ("letter_text", "来信段落"),
@@ -93,11 +93,13 @@ def search_sheet(results_by_query: list[tuple[str, list[dict]]], base: str | Non
 
 
 def letters_sheet(letters: list[dict], base: str | None = None) -> Sheet:
-    """The letters list (``Searcher.letters()`` rows); the source as its file name, not the server's path."""
+    """The letters list (``Searcher.letters()`` rows); the source (and the other files holding the same letter) as
+    file names, not the server's paths."""
     rows = []
     for row in letters:
         source = row.get("source")
         rows.append({**{k: row.get(k) for k, _ in LETTER_COLUMNS}, "source": PurePath(source).name if source else None,
+                     "other_sources": "、".join(PurePath(s).name for s in row.get("other_sources") or []) or None,
                      "link": letter_link(row["id"], None, base)})
     return Sheet("来信清单", LETTER_COLUMNS, rows)
 

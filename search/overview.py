@@ -43,7 +43,7 @@ def letters_matching(searcher, filters: dict | None = None, fresh: bool = False)
     return [row for row in rows if where.matches(row)] if where is not None else list(rows)
 
 
-LISTED = ("id", "title", "doc_number", "agency", "date", "category", "region")
+LISTED = ("id", "title", "doc_number", "agency", "date", "category", "region", "other_sources")
 _SNAPSHOTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _COUNTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 MAX_CACHED_COUNTS = 256

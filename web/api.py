@@ -24,7 +24,7 @@ def search():
     cfg = current_app.config
     req = search_request(request.args, cfg["TOP_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
     results = service().search(req.query, req.top_k, req.mode, req.filters)
-    return jsonify(query=req.query, mode=req.mode, filters=req.filters, results=results)
+    return jsonify(query=req.query, mode=req.mode, filters=req.filters, results=public_results(results))
 
 
 @api.get("/ask")
@@ -33,7 +33,7 @@ def ask():
     cfg = current_app.config
     req = search_request(request.args, cfg["ASK_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
     answer = service().ask(req.query, req.top_k, req.mode, req.filters)
-    return jsonify({**answer, "mode": req.mode, "filters": req.filters})
+    return jsonify({**answer, "passages": public_results(answer["passages"]), "mode": req.mode, "filters": req.filters})
 
 
 @api.post("/dupes")
@@ -115,8 +115,19 @@ def openapi():
 
 
 def public_letter(letter: dict) -> dict:
-    """A letter as the API shows it: metadata, the source's file name (not the server's path), body, chunks."""
+    """A letter as the API shows it: metadata, the source's file name (not the server's path) and those of the
+    other files holding the same letter, body, chunks."""
     source = letter.get("source")
     return {**{k: letter.get(k) for k in LETTER_FIELDS}, "source": PurePath(source).name if source else None,
+            "other_sources": _names(letter.get("other_sources")),
             "body": letter.get("body", ""), "chunks": letter.get("chunks", [])}
+
+
+def public_results(results: list[dict]) -> list[dict]:
+    """Search results as the API shows them: the other sources of a result's letter by file name."""
+    return [{**r, "other_sources": _names(r.get("other_sources"))} for r in results]
+
+
+def _names(paths) -> list[str]:
+    return [PurePath(p).name for p in paths or []]
 

@@ -43,19 +43,22 @@ def openapi_spec(max_k: int, max_chars: int, default_k: int, similar_k: int, ask
     k = {"type": "integer", "minimum": 1, "maximum": max_k}
     citation = {"type": "object", "properties": {
         "title": _nullable(), "doc_number": _nullable(), "agency": _nullable(), "date": _nullable()}}
+    other_sources = {"type": "array", "items": {"type": "string"},
+                     "description": "file names of the other copies of the same letter (indexed once)"}
     result = {"type": "object", "required": ["rank", "score", "letter_id", "text", "section", "citation"],
               "properties": {
                   "rank": {"type": "integer"}, "score": {"type": "number"}, "letter_id": {"type": "string"},
                   "text": {"type": "string", "description": "the passage as stored"},
                   "section": {"type": "string"}, "citation": citation,
                   "chunk": {"type": "integer", "description": "ordinal of the passage in its letter"},
-                  "start": {"type": "integer"}, "end": {"type": "integer"}}}
+                  "start": {"type": "integer"}, "end": {"type": "integer"}, "other_sources": other_sources}}
     chunk = {"type": "object", "properties": {
         "letter_id": {"type": "string"}, "ordinal": {"type": "integer"}, "section": {"type": "string"},
         "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"}}}
     meta = {name: _nullable() for name in ("title", "doc_number", "category", "session", "proposal_number",
                                            "addressee", "agency", "date", "region", "source")}
-    letter = {"type": "object", "properties": {"id": {"type": "string"}, **meta, "body": {"type": "string"},
+    letter = {"type": "object", "properties": {"id": {"type": "string"}, **meta, "other_sources": other_sources,
+                                               "body": {"type": "string"},
                                                "chunks": {"type": "array", "items": chunk}}}
     similar_item = {"type": "object", "required": ["letter_id", "score"], "properties": {
         "letter_id": {"type": "string"}, "score": {"type": "number"}, "title": _nullable(),

@@ -23,7 +23,8 @@ MODE_LABELS = {"hybrid": "综合", "dense": "语义", "keyword": "关键词"}
 FILTER_LABELS = {"agency": "承办单位", "year": "年份", "category": "答复类别", "region": "地区"}
 METADATA_LABELS = (("doc_number", "文号"), ("category", "答复类别"), ("session", "会议"),
                    ("proposal_number", "提案号"), ("title", "提案标题"), ("addressee", "委员/代表"),
-                   ("agency", "承办单位"), ("date", "日期"), ("region", "地区"), ("source", "来源"))
+                   ("agency", "承办单位"), ("date", "日期"), ("region", "地区"), ("source", "来源"),
+                   ("other_sources", "同一封信的其他来源"))
 
 
 @pages.app_template_filter("segments")
@@ -40,6 +41,12 @@ def segments(text: str, query: str | None) -> list[tuple[str, bool]]:
     if last < len(text):
         out.append((text[last:], False))
     return out
+
+
+@pages.app_template_filter("file_name")
+def file_name(path: str) -> str:
+    """A source shown by its file name, never the server's path."""
+    return PurePath(path).name
 
 
 @pages.app_context_processor
@@ -254,7 +261,9 @@ def _display(name: str, value: str) -> str:
     if name == "category":
         return f"{value} 类"
     if name == "source":
-        return PurePath(value).name
+        return file_name(value)
+    if name == "other_sources":
+        return "、".join(map(file_name, value))
     return value
 
 
