@@ -54,6 +54,7 @@ class Unit:
     features: dict = field(default_factory=dict)
     score: float = 0.0
     span: tuple[int, int] | None = None
+    sentence: str = ""  # the whole sentence a piece was cut from (itself when not cut)
 
 
 def answer_question(searcher, question: str, top_k: int = 5, filters: dict | None = None) -> dict:
@@ -163,7 +164,7 @@ def split_units(passage: dict, number: int) -> list[Unit]:
             if len(_CONTENT.findall(piece)) < 6:
                 continue
             units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
-                              base + start, base + end))
+                              base + start, base + end, sentence=text[s:e]))
     return units
 
 

@@ -46,8 +46,8 @@ _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批�
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
 _PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
 # Kinds of area, not names of one: never required to appear in the letter.
-_AREA_NOUNS = frozenset("城区 老城区 新城区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
-                        "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
+_AREA_NOUNS = tuple("城区 老城区 新城区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
+                "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class Asked:
 
     years: tuple[str, ...]
     places: tuple[tuple[str, bool], ...]
+    narrower: dict[str, str]  # a place named right before another (郑州 in 郑州二七区) -> that narrower place
     ordinals: tuple[str, ...]
     types: tuple[str, ...]
     measures: tuple[str, ...]
@@ -69,7 +70,8 @@ class Asked:
         places = tuple(places_named(qnorm))
         names = [name for name, _ in places]
         measures = tuple(w for w in content_words(qnorm) if not _NOT_A_NAME.match(w) and not any(p in w for p in names))
-        return cls(years=tuple(_YEAR.findall(qnorm)), places=places, ordinals=tuple(_ORDINAL.findall(qnorm)),
+        narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{_LEVELS}]?{b}", qnorm)}
+        return cls(years=tuple(_YEAR.findall(qnorm)), places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=question_types(question), measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"})  # 几个 / 多少个 count anything: 名, 处, 所 …
 
@@ -78,15 +80,18 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
     """Whether a sentence can answer at all, from the question's own words, with nothing fitted: its letter
     (``text``, normalised) names every year, place and ordinal (第二批) the question names (a question about
     2024 or about 剑阁县 is not answered by a letter of 2021 or of another county, nor 唐山 by a letter from
-    elsewhere that never names it); a sentence that dates itself gives the year asked; a number question gets
-    a figure (in the unit it names: 多少钱, 几条) in a sentence naming something it counts (收入 for 综合收入是多少),
-    a time question a date or time; a rate (每吨, 每人每月) a figure per something."""
+    elsewhere that never names it; a place named right before a narrower one, 郑州 of 郑州二七区, is met by
+    the narrower one); a sentence that dates itself gives the year asked; a number question gets
+    a figure (in the unit it names: 多少钱, 几条) in a sentence naming something it counts (收入 for 综合收入是多少;
+    as a word of the whole sentence when a long one was cut into pieces), a time question a date or time; a rate (每吨,
+    每人每月) a figure per something."""
     if any(year not in text for year in asked.years):
         return False
     if asked.years and (said := _YEAR.findall(unit.norm)) and not set(said) & set(asked.years):
         return False
     for name, written_with_level in asked.places:
-        if name not in text and (written_with_level or letter.get("region")):
+        if name not in text and (written_with_level or letter.get("region")) \
+                and asked.narrower.get(name, name) not in text:  # 郑州二七区: a letter of 二七区 will do
             return False
     for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches
         if ordinal not in text or (ordinal not in unit.norm and any(
@@ -94,8 +99,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
             return False
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
-    if "number" in asked.types and asked.measures and not any(w in unit.norm for w in asked.measures):
-        return False
+    if "number" in asked.types and asked.measures and not any(w in unit.norm for w in asked.measures) \
+            and not set(asked.measures) & _words(unit.sentence):
+        return False  # a long sentence is cut at commas, its figure apart from what it counts
     if asked.rate and "number" in asked.types and not _PER.search(unit.norm):
         return False
     if asked.types == ("number",) and asked.named_units:
@@ -104,6 +110,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
 
 
 _LEVELS = "省市州县区旗"
+_SHORT_LEVELS = "县区旗"  # the level of a two-character place: 凤县; 郑州's 州 belongs to its name
 _NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
 
 
@@ -124,12 +131,12 @@ def places_named(text: str) -> list[tuple[str, bool]]:
     tags = jieba.posseg.dt.word_tag_tab
     found, leading = [], True
     for word in merged:
-        if word in _AREA_NOUNS or _NOT_A_NAME.match(word) or len(word) < 2:
+        if _is_area(word, tags) or _NOT_A_NAME.match(word) or len(word) < 2:
             leading = False
         elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS):
             found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective
-        elif word[-1] in _LEVELS and tags.get(word) == "ns":
-            found.append((word, True))
+        elif word[-1] in (_LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
+            found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
         elif leading and any(tags.get(word + level) == "ns" for level in _LEVELS):
             found.append((word, False))
         else:
@@ -137,6 +144,21 @@ def places_named(text: str) -> list[tuple[str, bool]]:
     return list(dict.fromkeys(found))
 
 
+def _words(sentence: str) -> set[str]:
+    """jieba's words of a sentence (whole words: 综合 is not a word of 住院综合楼)."""
+    import jieba
+
+    return set(jieba.cut(normalize_for_index(sentence)))
+
+
+def _is_area(word: str, tags: dict) -> bool:
+    """A kind of area (城区), or one qualified by a common noun (住宅小区), not the name of one (潞城区)."""
+    return word in _AREA_NOUNS or any(
+        word.endswith(area) and len(word) - len(area) >= 2 and tags.get(word[:-len(area)], "") in _COMMON_NOUN_TAGS
+        for area in _AREA_NOUNS)
+
+
+_COMMON_NOUN_TAGS = ("n", "vn")
 _NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")
 
 

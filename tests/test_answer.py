@@ -51,6 +51,16 @@ def test_which_question_gives_an_organisation(dev_searcher):
     assert answer["answer"][0]["figure"] == "达州电视台"
 
 
+@pytest.mark.parametrize("question,span", [
+    ("獨山縣2017年招聘了多少名幼兒教師?", "2017年完成40名"),  # the sentence is cut: 幼儿教师 is in its first piece
+    ("郑州二七区水善汇停车场改出入口要向哪里申请施工许可?", "已向建中街办事处申请施工许可"),  # a letter of 二七区
+])
+def test_answers_from_a_cut_sentence_and_a_district_of_the_city_named(dev_searcher, question, span):
+    answer = answer_question(dev_searcher, question)
+    assert not answer["abstained"]
+    assert any(span in item["text"] for item in answer["answer"]), answer["answer"]
+
+
 def test_abstains_on_questions_the_letters_cannot_answer(dev_searcher):
     questions = load_questions(UNANSWERABLE)
     assert len(questions) >= 12

@@ -76,11 +76,14 @@ def test_pinyin_annotations():
     ("新郑各乡镇的公益性公墓计划什么时候全部建完?", [("新郑", False)]),
     ("成安 体育惠民工程 今年更新几个村的体育设施", []),
     ("石林2017年贫困村卫生室重建修缮申请了多少县财政资金?", []),
+    ("郑州二七区水善汇停车场改出入口要向哪里申请施工许可?", [("郑州", False), ("二七区", True)]),
+    ("南京市住宅小区电动自行车充电桩建设进展如何", [("南京", True)]),
+    ("潞城区2023年新建了多少个电动自行车充电车棚?", [("潞城", True)]),
 ])
 def test_places_a_question_names(question, places):
     """Places with their level anywhere, without it only where the question begins with its place; never a
-    scope (各乡镇), a kind of village (贫困村), a count (几个村) or a word jieba's dictionary happens to tag
-    as a place (惠及)."""
+    scope (各乡镇), a kind of village (贫困村) or of area (住宅小区), a count (几个村) or a word jieba's
+    dictionary happens to tag as a place (惠及); 郑州's 州 is part of its name, not its level."""
     from dafu.corpus.normalize import normalize_for_index
     from dafu.search.asked import places_named
 

@@ -58,6 +58,8 @@ def test_held_back_topics_answers_and_abstention(archive_searcher):
     ("安徽2024年申请了多少中央预算内燃气管道改造资金?", "the sentence found dates itself 2022 and 2023"),
     ("眉山翠竹长廊沿线要装几个森林防火监控探头?", "no sentence of the letter gives a figure"),
     ("清原县城公厕的日常保洁交给了哪家公司?", "only the letter's header and signature name it"),
+    ("龙陵县乡村旅游2020年综合收入是多少?", "综合 of 住院综合楼 in another 龙陵 letter is not 综合收入"),
+    ("南京市住宅小区电动自行车充电桩建设进展如何", "no letter of 南京; 住宅小区 is no place"),
 ])
 def test_abstains_on_another_place_or_year(archive_searcher, question, reason):
     assert answer_question(archive_searcher, question)["abstained"], reason
