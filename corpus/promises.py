@@ -27,7 +27,7 @@ CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
     r"|(?<![列入按])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推]|通过)(?<!行动计划)"
     r"|拟(?=定于|[于在将新建对把从按申开增改订纳报实重])|规划(?=新建|能容纳|将)|力争|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目)"
-    r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来"
+    r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
     r"|待[^。；，]{1,30}(?:后|时)[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
@@ -57,7 +57,7 @@ COURTESY = re.compile(r"继续努力|认真倾听|积极采纳|吸取采纳|认�
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject.
 RECITED = re.compile(r"《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
 # The member's own words quoted in the reply (建议：相关部门尽早…).
-THEIR_WORDS = re.compile(r"^\s*(?:建议|提案|议案|内容|诉求)[：:]")
+THEIR_WORDS = re.compile(r"^\s*(?:建议|提案|议案|内容|诉求)[：:]|^[^，,。；关对针]{0,10}?(?:代表|委员)们?(?:提出|建议|希望|反映)(?!的)")
 # Something that starts at a future date (从2018年7月开始执行, 于2026年起实施).
 STARTS = re.compile(r"(?:开始|起)(?:执行|实施|施行|运行|开放|启用)|(?:前|底)(?:完成|建成|开通|投入使用)")
 FIRST_PERSON = re.compile(r"我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局")
@@ -70,12 +70,12 @@ ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
 DONE = re.compile(r"已|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
 # A deferral (再予以认真研究): no commitment.
-SOFT = re.compile(r"再予以(?:认真)?研究|予以研究考虑")
+SOFT = re.compile(r"再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(r"[\d〇零○一二三四五六七八九十]{2,4}\s*年.{1,6}日|[^，,。；\s]{2,24}(?:局|委|委员会|政府|办公室|中心|公司|厅|院|站|处|办|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
 # What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供).
-EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便)"
+EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便)"
                     r"|(?:建成|完成|实施|投用|投入使用)后?将")
 
 _LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|[一二三四五六七八九十]是|同时|此外|另外|下一步|下步|"
@@ -170,7 +170,7 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             continue
         if RECITED.search(text) and not FIRST_PERSON.search(text):
             continue
-        if THEIR_WORDS.match(text) or (ADVICE.search(text) and not FIRST_PERSON.search(text)):
+        if (THEIR_WORDS.match(text) or ADVICE.search(text)) and not FIRST_PERSON.search(text):
             continue
         found.append(_promise(body, start, end, cue, heading, written))
     return found
@@ -228,6 +228,10 @@ def _cue(text: str) -> str | None:
     for m in CUES.finditer(masked):
         if WEAK_CUE.fullmatch(m.group(0)) and (DONE.search(text) or "先后" in text or "了" in text):
             continue  # 先后争取2400万元 / 现已安排…(2018年将毕业6名): a report, not a commitment
+        if m.group(0).endswith("将") and "了" in re.split(r"[，,。；;]", masked[m.end():], maxsplit=1)[0]:
+            continue  # 我们将…铁路纳入《规划》中进行了布局: the object-marking 将 of a report
+        if m.group(0) == "力争" and masked.startswith(("让", "使"), m.end()) and "了" in masked[:m.start()]:
+            continue  # 投入了大量人力对…进行整治，力争让…: the aim of what was done
         return m.group(0)
     return None
 
