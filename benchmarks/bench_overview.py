@@ -57,7 +57,7 @@ def main() -> None:
 
         NewGeneration._store_promises = timed_store
         print(f"building a SYNTHETIC-vector index of {args.letters:,} letters in {index_dir} …", flush=True)
-        report = build(args.letters * 5, index_dir)
+        report = build(args.letters * 5, index_dir, promises=True)
         NewGeneration._store_promises = store
         print(f"  built in {report['build_s']} s ({report['passages']:,} passages), of which promises "
               f"(extracted and linked at index time) {sum(spent):.1f} s")

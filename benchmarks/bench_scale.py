@@ -7,8 +7,10 @@ Letters are generated from real sentences of the bundled and development letters
 places and dates; 5 passages each); vectors are SYNTHETIC: unit vectors around 2,000 topic centres (real e5
 vectors cluster the same way; uniform random vectors would be a worst case no real index sees). Embedding is
 excluded (it is measured on real letters by bench_index.py). The build runs what ``dafu index`` runs after
-embedding: jieba tokenising (worker processes), token ids, BM25 postings, SQLite, vectors, the approximate
-dense index at ``APPROX_MIN`` passages and more. Measuring loads the index in a fresh process and reports
+embedding: tokenising (jieba-rs, worker processes), token ids, BM25 postings, SQLite, vectors, the approximate
+dense index at ``APPROX_MIN`` passages and more; letters, vectors and tokens are made batch by batch as they are
+written, so the build holds one batch of them at a time. Promises are not made unless ``--promises`` (making
+them is measured by bench_overview.py). Measuring loads the index in a fresh process and reports
 load time, RSS, query p50/p95 per mode (the query embedded by the real model) and, for an approximate
 index, recall@10 against exact search on 200 queries.
 """
@@ -55,70 +57,111 @@ def sentences() -> list[str]:
     return out
 
 
-def generate(n_passages: int, dim: int, seed: int = 0):
+PER_LETTER = 5
+AGENCIES = [f"{p}{k}" for p in ("福建省", "泉州市", "厦门市湖里区", "岳阳县", "重庆市渝北区", "连云港市赣榆区")
+            for k in ("卫生健康委员会", "民政局", "教育局", "交通运输局", "住房和城乡建设局")]
+
+
+def generate(first: int, count: int, pool: list[str], seed: int = 0):
+    """Letters ``first`` .. ``first + count - 1`` (each the same whatever the batch it is made in)."""
     from dafu.corpus.models import Chunk
 
-    rng = random.Random(seed)
-    pool = sentences()
-    agencies = [f"{p}{k}" for p in ("福建省", "泉州市", "厦门市湖里区", "岳阳县", "重庆市渝北区", "连云港市赣榆区")
-                for k in ("卫生健康委员会", "民政局", "教育局", "交通运输局", "住房和城乡建设局")]
-    per_letter = 5
     fresh = []
-    for i in range(n_passages // per_letter):
+    for i in range(first, first + count):
+        rng = random.Random(seed * 1_000_003 + i)
         body_parts, chunks, pos = [], [], 0
-        for j in range(per_letter):
+        for j in range(PER_LETTER):
             text = ""
             while len(text) < 220:
                 text += rng.choice(pool)
             chunks.append(Chunk(f"g{i:07d}", j, f"{'一二三四五'[j]}、工作情况", text, pos, pos + len(text)))
             body_parts.append(text)
             pos += len(text)
-        agency = rng.choice(agencies)
+        agency = rng.choice(AGENCIES)
         row = {"id": f"g{i:07d}", "title": f"关于{rng.choice(pool)[:14]}的建议", "doc_number": None,
                "category": rng.choice("ABC"), "session": None, "proposal_number": str(20240000 + i),
                "addressee": None, "agency": agency, "date": f"{rng.randint(2015, 2025)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
                "region": agency[:3], "warnings": [], "source": f"/synthetic/g{i:07d}.txt", "body": "".join(body_parts),
-               "content_hash": f"{i:064x}", "chunks": per_letter}
+               "content_hash": f"{i:064x}", "chunks": PER_LETTER}
         fresh.append((row, chunks))
-    vectors = synthetic_vectors(len(fresh) * per_letter, dim, seed)
-    return fresh, vectors
+    return fresh
 
 
-def synthetic_vectors(n: int, dim: int, seed: int = 0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    centres = rng.normal(size=(2000, dim)).astype(np.float32)
-    out = np.empty((n, dim), np.float32)
-    for start in range(0, n, 100_000):
-        m = min(n, start + 100_000) - start
-        v = centres[rng.integers(0, len(centres), m)] + 0.8 * rng.normal(size=(m, dim)).astype(np.float32)
-        out[start:start + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
-    return out
+def synthetic_vectors(first: int, n: int, dim: int, seed: int = 0) -> np.ndarray:
+    """Vectors of passages ``first`` .. ``first + n - 1``: unit vectors around 2,000 topic centres."""
+    centres = np.random.default_rng(seed).normal(size=(2000, dim)).astype(np.float32)
+    rng = np.random.default_rng([seed, first])
+    v = centres[rng.integers(0, len(centres), n)] + 0.8 * rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def build(n_passages: int, out: Path) -> dict:
+def generated_generation(n_passages: int, dim: int, pool, promises: bool):
+    """A ``NewGeneration`` of generated letters made batch by batch as it is written: the letters, their
+    tokens and vectors of one batch are all the build holds of them at a time. Without ``promises`` their
+    promises are left to be computed on the fly (``bench_overview.py`` measures making them)."""
     from dafu.index.build import index_text
     from dafu.index.encoder import E5Encoder
     from dafu.index.keyword import tokenize_many
-    from dafu.index.sqlstore import NewGeneration
+    from dafu.index.sqlstore import BATCH, NewGeneration
+
+    sentences_pool = sentences()
+    letters = n_passages // PER_LETTER
+    spent = {"generate_s": 0.0, "tokenise_s": 0.0}
+
+    class Generated(NewGeneration):
+        def fresh_passages(self) -> int:
+            return letters * PER_LETTER
+
+        def batches(self):
+            for first in range(0, letters, BATCH // PER_LETTER):
+                t0 = time.perf_counter()
+                fresh = generate(first, min(BATCH // PER_LETTER, letters - first), sentences_pool)
+                vectors = synthetic_vectors(first * PER_LETTER, len(fresh) * PER_LETTER, dim)
+                t1 = time.perf_counter()
+                tokens = tokenize_many([index_text(row, c) for row, chunks in fresh for c in chunks], pool)
+                spent["generate_s"] += t1 - t0
+                spent["tokenise_s"] += time.perf_counter() - t1
+                yield fresh, vectors, tokens
+
+        def _store_promises(self, db, fresh_ids):
+            if promises:
+                super()._store_promises(db, fresh_ids)
+
+        def write_to(self, directory, save=np.save):
+            super().write_to(directory, save)
+            if not promises:
+                self.manifest["promise_rules"] = None
+
+    manifest = {"dafu_version": "bench", "model": E5Encoder().identity(), "dim": dim, "synthetic": True}
+    return Generated(manifest, None, [], [], np.zeros((0, dim), np.float32), []), spent
+
+
+def build(n_passages: int, out: Path, promises: bool = False) -> dict:
+    """Build, then the time of the build without generating the letters and vectors (what ``dafu index`` does
+    after embedding), its CPU seconds (this process and the tokeniser workers) and peak RSS."""
+    from dafu.index.keyword import tokenizer_pool
     from dafu.index.store import build_lock, write_generation
 
-    t0 = time.perf_counter()
-    fresh, vectors = generate(n_passages, 384)
-    t_gen = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    tokens = tokenize_many([index_text(row, c) for row, chunks in fresh for c in chunks])
-    t_tok = time.perf_counter() - t0
-    manifest = {"dafu_version": "bench", "model": E5Encoder().identity(), "dim": 384, "synthetic": True}
-    t0 = time.perf_counter()
-    with build_lock(out):
-        write_generation(out, NewGeneration(manifest, None, [], fresh, vectors, tokens))
-    t_write = time.perf_counter() - t0
+    cpu = _cpu_s()
+    with tokenizer_pool() as pool:  # started first: workers forked from a small process
+        data, spent = generated_generation(n_passages, 384, pool, promises)
+        t0 = time.perf_counter()
+        with build_lock(out):
+            write_generation(out, data)
+        t_build = time.perf_counter() - t0 - spent["generate_s"]
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return {"passages": len(vectors), "generate_s": round(t_gen, 1), "tokenise_s": round(t_tok, 1),
-            "write_s (sqlite, bm25, vectors, ann)": round(t_write, 1), "build_s": round(t_tok + t_write, 1),
-            "peak_rss_mb": round(peak_mb()), "peak_rss_tokeniser_worker_mb": round(children),
-            "disk_mb": round(size / 2**20)}
+    return {"passages": data.manifest["chunk_count"], "build_s": round(t_build, 1),
+            "tokenise_s": round(spent["tokenise_s"], 1),
+            "write_s (sqlite, bm25, vectors, ann)": round(t_build - spent["tokenise_s"], 1),
+            "cpu_s (build and generator)": round(_cpu_s() - cpu, 1), "generate_s": round(spent["generate_s"], 1),
+            "promises": promises, "peak_rss_mb": round(peak_mb()), "peak_rss_tokeniser_worker_mb": round(children),
+            "disk_mb": round(size / 2**20), "load_average": os.getloadavg()[0]}
+
+
+def _cpu_s() -> float:
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def measure(index_dir: Path, runs: int = 60) -> dict:
@@ -166,6 +209,7 @@ def measure(index_dir: Path, runs: int = 60) -> dict:
             index.dense_search(np.asarray(vectors[row]), 100)
         out["ann_search_ms"] = round(1000 * (time.perf_counter() - t0) / 50, 1)
     out["rss_after_queries_mb"] = round(rss_mb())
+    out["load_average"] = os.getloadavg()[0]
     return out
 
 
@@ -174,11 +218,13 @@ def main() -> None:
     p.add_argument("--passages", type=int, default=100_000)
     p.add_argument("--out", type=Path)
     p.add_argument("--measure", type=Path)
+    p.add_argument("--promises", action="store_true", help="make the letters' promises at build time, as dafu "
+                   "index does (an index to add letters to; without it the first update makes them all)")
     args = p.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure), ensure_ascii=False), flush=True)
         return
-    print(json.dumps(build(args.passages, args.out), ensure_ascii=False), flush=True)
+    print(json.dumps(build(args.passages, args.out, args.promises), ensure_ascii=False), flush=True)
     subprocess.run([sys.executable, __file__, "--measure", str(args.out)], check=True, env=dict(os.environ))
 
 

@@ -9,9 +9,11 @@ memory-mapped at query time; a query sums the postings of its tokens, never a sc
 passage unless its tokens are that common."""
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,19 +44,37 @@ def query_tokens(text: str) -> list[str]:
     return content or tokens
 
 
+BM25_SLICE = 8_000_000  # (token, passage) pairs scored at a time
 PARALLEL_MIN = 4000  # below this many texts, tokenising in one process beats starting workers
 
 
-def tokenize_many(texts: list[str], progress: bool = False) -> list[list[str]]:
-    """``tokenize`` of each text; big batches in worker processes (one core each)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(texts) < PARALLEL_MIN or workers < 2:
+def tokenize_many(texts: list[str], pool=None) -> list[list[str]]:
+    """``tokenize`` of each text; big batches in worker processes (one core each), ``pool``'s if given (a
+    build writing in batches keeps one, started before its memory grows)."""
+    if len(texts) < PARALLEL_MIN or (pool is None and _workers() < 2):
         return [tokenize(t) for t in texts]
+    if pool is not None:
+        return pool.map(_tokenize_shared, texts, chunksize=256)
+    with tokenizer_pool() as pool:
+        return pool.map(_tokenize_shared, texts, chunksize=256)
+
+
+def _tokenize_shared(text: str) -> list[str]:
+    """``tokenize`` in a worker, each distinct token one string object: pickled once per chunk of texts, so
+    the parent holds a few thousand strings per chunk instead of one per occurrence."""
+    return [sys.intern(t) for t in tokenize(text)]
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 8)
+
+
+def tokenizer_pool():
+    """A pool of worker processes for ``tokenize_many`` (a context manager)."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(workers) as pool:
-        return pool.map(tokenize, texts, chunksize=256)
+    return ctx.Pool(_workers())
 
 
 @dataclass
@@ -67,14 +87,14 @@ class Terms:
 
     @classmethod
     def from_token_ids(cls, docs: list[list[int]]) -> "Terms":
-        ids, tfs, offsets = [], [], [0]
-        for doc in docs:
-            u, c = np.unique(np.asarray(doc, np.int32), return_counts=True)
-            ids.append(u)
-            tfs.append(c.astype(np.int32))
-            offsets.append(offsets[-1] + len(u))
-        return cls(np.concatenate(ids) if ids else np.zeros(0, np.int32),
-                   np.concatenate(tfs) if tfs else np.zeros(0, np.int32), np.asarray(offsets, np.int64))
+        lengths = np.fromiter((len(d) for d in docs), np.int64, len(docs))
+        flat = np.fromiter(itertools.chain.from_iterable(docs), np.int64, int(lengths.sum()))
+        width = int(flat.max()) + 1 if len(flat) else 1
+        keys, tfs = np.unique(np.repeat(np.arange(len(docs), dtype=np.int64), lengths) * width + flat,
+                              return_counts=True)  # (passage, token) pairs, sorted
+        offsets = np.zeros(len(docs) + 1, np.int64)
+        np.cumsum(np.bincount(keys // width, minlength=len(docs)), out=offsets[1:])
+        return cls((keys % width).astype(np.int32), tfs.astype(np.int32), offsets)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -111,27 +131,35 @@ class Terms:
 
 
 def bm25_matrix(terms: Terms, vocab_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(indptr by token id, passage rows, scores): BM25 of every (token, passage) pair, grouped by token."""
+    """(indptr by token id, passage rows, scores): BM25 of every (token, passage) pair, grouped by token and,
+    within a token, by passage. Made in slices of passages: memory beyond the result stays small."""
     n = len(terms)
     lengths = np.diff(terms.offsets)
     doc_len = np.add.reduceat(terms.tfs.astype(np.float64), terms.offsets[:-1]) if len(terms.ids) else np.zeros(n)
     doc_len = np.where(lengths > 0, doc_len, 1.0)  # bm25s indexes an empty passage as the token ""
     avg = float(doc_len.mean()) if n else 1.0
-    df = np.bincount(terms.ids, minlength=vocab_size).astype(np.float64)
-    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-    docs = np.repeat(np.arange(n, dtype=np.int32), lengths)
-    tf = terms.tfs.astype(np.float32)
+    df = np.bincount(terms.ids, minlength=vocab_size)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
     norm = (K1 * ((1 - B) + B * doc_len / avg)).astype(np.float32)  # per passage
-    denom = norm[docs]  # float32 and in place: this runs over every (token, passage) pair
-    denom += tf
-    scores = idf.astype(np.float32)[terms.ids]
-    scores *= tf
-    scores /= denom
-    del denom, tf
-    order = np.argsort(terms.ids, kind="stable")
     indptr = np.zeros(vocab_size + 1, np.int64)
-    np.cumsum(np.bincount(terms.ids, minlength=vocab_size), out=indptr[1:])
-    return indptr, np.ascontiguousarray(docs[order]), np.ascontiguousarray(scores[order])
+    np.cumsum(df, out=indptr[1:])
+    docs, scores = np.empty(len(terms.ids), np.int32), np.empty(len(terms.ids), np.float32)
+    cursor = indptr[:-1].copy()  # where each token's next posting goes
+    step = max(1, int(n * BM25_SLICE / max(1, len(terms.ids))))
+    for start in range(0, n, step):
+        end = min(n, start + step)
+        lo, hi = int(terms.offsets[start]), int(terms.offsets[end])
+        ids, tf = np.asarray(terms.ids[lo:hi]), np.asarray(terms.tfs[lo:hi]).astype(np.float32)
+        rows = np.repeat(np.arange(start, end, dtype=np.int32), lengths[start:end])
+        part = idf[ids] * tf / (norm[rows] + tf)
+        order = np.argsort(ids, kind="stable")
+        ids = ids[order]
+        counts = np.bincount(ids, minlength=vocab_size)
+        first = np.cumsum(counts) - counts  # each token's first place in this slice
+        at = cursor[ids] + (np.arange(len(ids)) - first[ids])
+        docs[at], scores[at] = rows[order], part[order]
+        cursor += counts
+    return indptr, docs, scores
 
 
 def idf_of(passages: int, df: int) -> float:

@@ -34,9 +34,11 @@ from .keyword import KeywordIndex, Terms
 FORMAT = 2
 APPROX_MIN = 200_000     # passages from which dense search is approximate (IVF-SQ8 + exact re-scoring)
 NPROBE = 256             # IVF lists searched per query: recall@10 0.988 at 250k passages (48: 0.90), 2.7 ms
+KMEANS_ITERATIONS = 10   # of the IVF lists' training (faiss's default 25: 165 s at 1M passages on 2 cores)
 RESCORE = 4              # IVF candidates per wanted passage re-scored with the stored vectors
 EXACT_FILTERED_MAX = 50_000  # a filter allowing at most this many passages is searched exactly
 BLOCK = 65_536           # rows per block of exact search over the memory-mapped vectors
+BATCH = 20_000           # fresh passages written (and their tokens turned into ids) at a time
 
 LETTER_FIELDS = ("id", "title", "doc_number", "category", "session", "proposal_number", "addressee",
                  "agency", "date", "region", "warnings", "source", "body", "content_hash", "chunks", "other_sources")
@@ -337,6 +339,7 @@ def approximate_index(vectors: np.ndarray, previous=None):
         quantizer = faiss.IndexFlatIP(dim)
         index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
                                               faiss.METRIC_INNER_PRODUCT)
+        index.cp.niter = KMEANS_ITERATIONS
         sample = np.random.default_rng(0).choice(n, size=min(n, nlist * 64), replace=False)
         index.train(np.ascontiguousarray(vectors[np.sort(sample)], np.float32))
     for start in range(0, n, BLOCK):
@@ -368,6 +371,21 @@ class NewGeneration:
         base = self.previous.estimated_size() if self.previous is not None else 0
         return base + fresh + 2 * int(self.new_vectors.nbytes) + tokens + 4096
 
+    def batches(self):
+        """(letters, their vectors, their tokens) of the fresh letters, about ``BATCH`` passages at a time; a
+        build that makes its letters as it writes them gives its own (``benchmarks/bench_scale.py``)."""
+        letter, row = 0, 0
+        while letter < len(self.fresh):
+            end, size = letter, 0
+            while end < len(self.fresh) and size < BATCH:
+                size += len(self.fresh[end][1])
+                end += 1
+            yield self.fresh[letter:end], self.new_vectors[row:row + size], self.new_tokens[row:row + size]
+            letter, row = end, row + size
+
+    def fresh_passages(self) -> int:
+        return len(self.new_vectors)
+
     def write_to(self, directory: Path, save=np.save) -> None:
         appending = self.previous is not None and len(self.kept_ids) == self.previous.letter_count()
         if appending:  # every letter kept: copy the file, then add (rows and positions stay as they are)
@@ -383,37 +401,24 @@ class NewGeneration:
             else:
                 db.executescript(SCHEMA)
                 kept_rows = self._copy_kept(db)
-            vocab = self._new_token_ids(db)
-            base_pos, base_row = len(self.kept_ids), len(kept_rows)
-            db.executemany(f"INSERT INTO letters (pos, {', '.join(LETTER_FIELDS)}) VALUES "
-                           f"(?{', ?' * len(LETTER_FIELDS)})",
-                           ((base_pos + i, *letter_to_sql(row)) for i, (row, _) in enumerate(self.fresh)))
-            chunks = (c for _, pieces in self.fresh for c in pieces)
-            db.executemany('INSERT INTO chunks (row, letter_id, ordinal, section, text, start, "end") '
-                           'VALUES (?, ?, ?, ?, ?, ?, ?)',
-                           ((base_row + i, c.letter_id, c.ordinal, c.section, c.text, c.start, c.end)
-                            for i, c in enumerate(chunks)))
+            fresh_ids, terms = self._write_fresh(db, directory / "vectors.npy", kept_rows)
             db.executemany("UPDATE letters SET other_sources = ? WHERE id = ?",
                            ((json.dumps(v, ensure_ascii=False), k) for k, v in self.kept_sources.items()))
             db.executescript(INDEXES)
-            self._store_promises(db, [row["id"] for row, _ in self.fresh])
+            self._store_promises(db, fresh_ids)
             db.commit()
             letters = db.execute("SELECT count(*) FROM letters").fetchone()[0]
             vocab_size = db.execute("SELECT coalesce(max(id) + 1, 0) FROM vocab").fetchone()[0]
         finally:
             db.close()
-        parts = [self.new_vectors]
-        if len(kept_rows):
-            parts.insert(0, self.previous.vectors(kept_rows) if len(kept_rows) < self.previous.chunk_count()
-                         else np.asarray(self.previous.vectors()))
-        vectors = np.ascontiguousarray(np.concatenate(parts) if len(parts) > 1 else parts[0], np.float32)
-        save(directory / "vectors.npy", vectors)
-        terms = Terms.from_token_ids([[vocab[t] for t in tokens] for tokens in self.new_tokens])
         if len(kept_rows):
             kept_terms = self.previous.terms()
-            terms = Terms.concat([kept_terms if appending else kept_terms.take(kept_rows), terms])
+            terms.insert(0, kept_terms if appending else kept_terms.take(kept_rows))
+        terms = Terms.concat(terms)
         terms.save(directory, save)
         KeywordIndex.build(terms, vocab_size).save(directory, save)
+        del terms
+        vectors = np.load(directory / "vectors.npy", mmap_mode="r")
         if len(vectors) >= APPROX_MIN:
             import faiss
 
@@ -454,10 +459,42 @@ class NewGeneration:
         db.execute("DETACH DATABASE old")
         return rows
 
-    def _new_token_ids(self, db: sqlite3.Connection) -> dict[str, int]:
-        """Ids of the fresh passages' tokens, adding the tokens never seen to the vocabulary."""
-        distinct = list(dict.fromkeys(t for tokens in self.new_tokens for t in tokens))
-        vocab: dict[str, int] = {}
+    def _write_fresh(self, db: sqlite3.Connection, path: Path, kept_rows: np.ndarray) -> tuple[list[str], list]:
+        """Insert the fresh letters and passages batch by batch, write every vector (the kept ones first) to
+        ``path``; the fresh letters' ids and their passages' terms, one ``Terms`` per batch."""
+        dim, total = int(self.manifest["dim"]), len(kept_rows) + self.fresh_passages()
+        base_pos, row = len(self.kept_ids), len(kept_rows)
+        fresh_ids, terms, vocab = [], [], {}
+        with open(path, "wb") as out:
+            np.lib.format.write_array_header_1_0(out, {"descr": "<f4", "fortran_order": False,
+                                                       "shape": (total, dim)})
+            for start in range(0, len(kept_rows), BLOCK):
+                self.previous.vectors(kept_rows[start:start + BLOCK]).tofile(out)
+            for letters, vectors, tokens in self.batches():
+                db.executemany(f"INSERT INTO letters (pos, {', '.join(LETTER_FIELDS)}) VALUES "
+                               f"(?{', ?' * len(LETTER_FIELDS)})",
+                               ((base_pos + len(fresh_ids) + i, *letter_to_sql(r))
+                                for i, (r, _) in enumerate(letters)))
+                chunks = [c for _, pieces in letters for c in pieces]
+                db.executemany('INSERT INTO chunks (row, letter_id, ordinal, section, text, start, "end") '
+                               'VALUES (?, ?, ?, ?, ?, ?, ?)',
+                               ((row + i, c.letter_id, c.ordinal, c.section, c.text, c.start, c.end)
+                                for i, c in enumerate(chunks)))
+                if not len(chunks) == len(vectors) == len(tokens):
+                    raise ValueError(f"{len(chunks)} passages, {len(vectors)} vectors, {len(tokens)} token lists")
+                np.ascontiguousarray(vectors, np.float32).tofile(out)
+                self._add_token_ids(db, vocab, tokens)
+                terms.append(Terms.from_token_ids([[vocab[t] for t in doc] for doc in tokens]))
+                fresh_ids += [r["id"] for r, _ in letters]
+                row += len(chunks)
+        if row != total:
+            raise ValueError(f"{row} passages written, {total} announced")
+        return fresh_ids, terms
+
+    @staticmethod
+    def _add_token_ids(db: sqlite3.Connection, vocab: dict[str, int], tokens: list[list[str]]) -> None:
+        """Put the ids of ``tokens`` in ``vocab``, adding the tokens never seen to the stored vocabulary."""
+        distinct = [t for t in dict.fromkeys(t for doc in tokens for t in doc) if t not in vocab]
         for start in range(0, len(distinct), 500):
             part = distinct[start:start + 500]
             vocab.update(db.execute(f"SELECT token, id FROM vocab WHERE token IN ({','.join('?' * len(part))})",
@@ -467,4 +504,3 @@ class NewGeneration:
         for i, token in enumerate(unseen):
             vocab[token] = next_id + i
         db.executemany("INSERT INTO vocab (id, token) VALUES (?, ?)", ((vocab[t], t) for t in unseen))
-        return vocab

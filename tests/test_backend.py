@@ -133,3 +133,28 @@ def test_an_appended_generation_scores_like_a_fresh_build(seed_index, tmp_path):
         np.testing.assert_allclose(sa, [sb[row_in_b[text[r]]] for r in range(a.chunk_count())], rtol=1e-5)
         assert a.idf(tokenize(query)) == pytest.approx(b.idf(tokenize(query)))
     assert a.letter("dev-001")["body"] == b.letter("dev-001")["body"]
+
+
+def test_a_build_written_in_small_batches_is_the_one_written_at_once(seed_index, tmp_path, monkeypatch):
+    from dafu.index.build import index_text
+
+    data = load_generation(seed_index)
+    fresh = [(data.letter(i), data.chunks(data.rows_of_letter(i))) for i in data.letter_ids()]
+    tokens = [tokenize(index_text(row, c)) for row, chunks in fresh for c in chunks]
+    written = []
+    for batch in (sqlstore.BATCH, 7):
+        monkeypatch.setattr(sqlstore, "BATCH", batch)
+        out = tmp_path / str(batch)
+        out.mkdir()
+        sqlstore.NewGeneration({**data.manifest}, None, [], fresh, data.vectors(), tokens).write_to(out)
+        written.append(out)
+    for name in ("vectors", "terms_ids", "terms_tfs", "terms_offsets", "bm25_indptr", "bm25_docs", "bm25_scores"):
+        a, b = (np.load(d / f"{name}.npy") for d in written)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+    np.testing.assert_array_equal(np.load(written[0] / "vectors.npy"), data.vectors())
+    import sqlite3
+
+    for table in ("letters", "chunks", "vocab"):
+        a, b = (sqlite3.connect(d / "store.sqlite").execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+                for d in written)
+        assert a == b, table
