@@ -11,6 +11,8 @@ import unicodedata
 
 import regex
 
+from .metadata import DOC_NUMBER
+
 CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u2014\u2018-\u201d\u2026\u3000-\u303f\uff01-\uff60\uffe0-\uffe6]")
 TERMINAL = "。！？；：!?;:"
 CLOSERS = "”’」』）)》〉】〕]\"'"
@@ -33,7 +35,6 @@ SIGN_OFF = regex.compile(r"^(?:抄送|抄報|抄报|联系|聯系|聯繫|承办|
 TITLE_START = regex.compile(r"^(?:关于|對|对|關於|關于)")
 TITLE_END = regex.compile(r"(?:答复函|答复|答複|答覆|复函|複函|的函|回复|回復|回复意见|答复意见|的建议|的提案|的議案|的议案)$")
 UNITS = "第号號年月日元万亿个家名人次期至约共计"
-DOC_NUMBER = regex.compile(r"^\p{Han}{2,12}[〔\[【(（]\d{4}[〕\]】)）]\d{1,5}[号號]")
 LATIN = regex.compile(r"[A-Za-z0-9]")
 
 

@@ -26,7 +26,7 @@ SALUTATION = regex.compile(
     r"^(?:尊敬的)?(?P<v>[^\n:：。，,；;“”《》]{1,40}?(?:委员|代表团|代表|副主席|主席|同志|先生|女士))\s*[:：]", regex.M)
 DOC_NUMBER = regex.compile(
     r"(?:^|(?<=[\s:：|]))(?P<prefix>\p{Han}{2,12})[〔\[【(（［]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］]"
-    r"\s*(?P<num>\d{1,5})\s*(?P<hao>号)", regex.M)
+    r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])", regex.M)
 CATEGORY_LABELLED = regex.compile(
     r"(?:答复类别|办复类别|答复类型|办理结果|类别)\s*[:：]?\s*[\[【〔(（]?\s*(?P<c>[A-DＡ-Ｄ][1-9１-９]?)(?![A-Za-z])")
 CATEGORY_MARKED = regex.compile(

@@ -150,3 +150,9 @@ def test_doc_number_and_category_forms(header, doc_number, category):
     assert (letter.doc_number, letter.category) == (doc_number, category)
     assert (letter.session, letter.proposal_number, letter.addressee) == ("县政协六届五次会议", "6-5-039", "李四委员")
     assert letter.title == "关于县政协六届五次会议第6-5-039号提案的答复"
+
+
+def test_doc_number_written_with_its_ordinal():
+    """教提案〔2016〕第22号: ministries write 第 before the number; kept as the letter writes it."""
+    path = Path(__file__).parent / "data" / "topics" / "letters" / "t-xw-04.txt"
+    assert parse(path).doc_number == "教提案〔2016〕第22号"
