@@ -25,8 +25,9 @@ every area of that set, lives in one split): 应急救援, 学校建设 and 机�
 railways, health, ...) HELD. A pair of two sets is HELD when either letter is.
 
 Copies: a letter stored in two sets. When both files are indexed the pair is labelled ``copy``; when the two
-files are identical the indexer keeps only the first one it reads (the other is skipped as a duplicate), so
-the labels of the skipped id apply to its indexed twin (p-044 = t-xw-02, p-047 = t-xw-03).
+files hold the same letter the indexer keeps only the first one it reads (the other is listed as its source,
+``index/copies.py``), so the labels of the other id apply to its indexed twin (p-044 = t-xw-02, p-047 = t-xw-03,
+p-029 = dev-013, ...).
 
 Run: ``python benchmarks/dupes_labels.py [--index-dir DIR]`` prints precision and recall of every tier on
 FIT and HELD (letter pairs and drafts); without an index (or with an empty one) it builds the archive index

@@ -1,8 +1,9 @@
 """Real-world ingestion end to end: the same letter as DOCX, PDF, a government web page, GB18030 and
-Big5 text parses to the same metadata and passages as the .txt, and indexes and searches like it."""
+Big5 text parses to the same metadata and passages as the .txt, and is indexed once, as one letter."""
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 import pytest
 
@@ -72,17 +73,17 @@ def test_big5_traditional_copy_keeps_its_own_characters(copies):
     assert "機構" in copy.body and "机构" not in copy.body
 
 
-def test_all_formats_index_and_search_alike(copies, tmp_path):
+def test_all_formats_are_one_letter_indexed_once(copies, tmp_path):
+    """Every format holds the same letter: it is indexed once (from the first file read) and answers with the
+    other files listed as its sources, the traditional Big5 copy among them."""
     report = build_index([copies], index_dir=tmp_path)
-    assert not report.failed
-    indexed = set(report.added)
-    assert not report.skipped
-    assert indexed == {"reply", "reply.pdf", "reply.html", "reply-gb", "reply-big5"}  # ids: name, then name+ext
-    searcher = Searcher.open(tmp_path)
-    results = searcher.search("晋安区新增了多少平方米养老设施", top_k=10)
-    found = {r["letter_id"] for r in results if "1.2万平方米" in squash(r["text"])
-             or "1.2萬平方米" in squash(r["text"])}
-    assert found == indexed  # every format's copy answers, the traditional one included
+    assert not report.failed and report.added == ["reply"] and report.letters == 1
+    others = {"reply.pdf", "reply.html", "reply-gb.txt", "reply-big5.md"}
+    assert {PurePath(c["source"]).name: c["letter_id"] for c in report.copies} == dict.fromkeys(others, "reply")
+    assert {s.source for s in report.skipped} <= {c["source"] for c in report.copies}  # exact ones: duplicate of
+    results = Searcher.open(tmp_path).search("晋安区新增了多少平方米养老设施", top_k=10)
+    found = [r for r in results if "1.2万平方米" in squash(r["text"])]
+    assert found and {PurePath(s).name for s in found[0]["other_sources"]} == others
 
 
 def test_redacted_letter_with_split_heading_and_no_signature(tmp_path):
