@@ -106,7 +106,7 @@ def answer_view(answer: dict) -> dict:
         if isinstance(n, int) and 1 <= n <= len(passages):
             p = passages[n - 1]
             return {"n": n, "letter_id": p["letter_id"], "chunk": p.get("chunk"), "section": p.get("section"),
-                    "citation": p.get("citation") or {}}
+                    "citation": p.get("citation") or {}, "other_sources": p.get("other_sources") or []}
         return None
 
     items, numbers = [], []
