@@ -18,8 +18,8 @@ SHINGLE = 5                # characters per shingle of normalised text
 MIN_SHINGLES = 40          # texts shorter than this are never called copies
 NUM_PERM = 128             # MinHash permutations
 LSH_JACCARD = 0.5          # estimated Jaccard from which LSH returns a candidate
-# One letter from several files (benchmarks/measure_copies.py: 1,652 copies of the repository's 236 real letters in
-# traditional script, GBK, UTF-16, PDF, DOCX and on web pages; the 27,722 pairs of distinct letters among them):
+# One letter from several files (benchmarks/measure_copies.py: 1,708 copies of the repository's 244 real letters in
+# traditional script, GBK, UTF-16, PDF, DOCX and on web pages; the 29,638 pairs of distinct letters among them):
 # copies share >= 0.962 of the shorter text's shingles with Jaccard >= 0.927; distinct letters at most 0.807 (a
 # short letter inside a longer one) and Jaccard 0.597 (two bureaus' replies to one proposal).
 SAME_LETTER_CONTAINMENT = 0.9
