@@ -213,8 +213,7 @@ class KeywordHits:
         self.rows, self.scores = rows, scores
         self.top: list[tuple[int, float]] = []
         if len(rows) and k > 0:
-            kk = min(k, len(rows))
-            pick = np.argpartition(-scores, kk - 1)[:kk] if kk < len(rows) else np.arange(len(rows))
+            pick = _largest(scores, min(k, len(rows)))
             pick = pick[np.lexsort((rows[pick], -scores[pick]))]
             self.top = [(int(rows[i]), float(scores[i])) for i in pick if scores[i] > 0]
 
@@ -227,6 +226,20 @@ class KeywordHits:
             hit = self.rows[at] == rows
             out[hit] = self.scores[at[hit]]
         return out
+
+
+def _largest(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest ``scores`` (any of those tied at the k-th). Among many, only the scores at
+    least the k-th largest of every 16th can be (at least k of them, about 16 k): selecting from those is
+    several times faster than over all."""
+    if k >= len(scores):
+        return np.arange(len(scores))
+    if len(scores) >= 64 * k:
+        sample = scores[::16]
+        floor = np.partition(sample, len(sample) - k)[len(sample) - k]
+        candidates = np.flatnonzero(scores >= floor)
+        return candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
+    return np.argpartition(-scores, k - 1)[:k]
 
 
 class LetterMap(Mapping):

@@ -1,7 +1,9 @@
 """Dense (FAISS), keyword (BM25) and hybrid retrieval over one loaded index generation."""
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +15,7 @@ from .figures import expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
+_BESIDE = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="dafu-keyword")  # a hybrid query's BM25 side
 
 
 @dataclass(frozen=True)
@@ -54,11 +57,13 @@ class HybridRetriever:
         pool = max(self.fusion.pool, top_k)
         if mode == "keyword":
             return self.index.keyword_search(query_tokens(text), top_k, where).top
+        keyword_hits = _BESIDE.submit(self.index.keyword_search, query_tokens(text), pool, where) \
+            if mode == "hybrid" else None  # on another core while the query is embedded
         qvec = self.encoder.encode_queries([text])[0]
         dense_rows = self.index.dense_search(qvec, pool, where)
-        if mode == "dense":
+        if keyword_hits is None:
             return [(r, float(s)) for r, s in dense_rows[:top_k]]
-        keyword_hits = self.index.keyword_search(query_tokens(text), pool, where)
+        keyword_hits = keyword_hits.result()
         rows = np.array(sorted({r for r, _ in dense_rows} | {r for r, _ in keyword_hits.top}), dtype=np.int64)
         dense = self.index.vectors(rows) @ qvec
         keyword = keyword_hits.scores_of(rows)
