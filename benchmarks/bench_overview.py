@@ -46,7 +46,7 @@ def main() -> None:
     if not (index_dir / "CURRENT").exists():
         from bench_scale import build
 
-        from dafu.index.sqlstore import NewGeneration
+        from dafu.index.sqlwrite import NewGeneration
 
         store, spent = NewGeneration._store_promises, []
 

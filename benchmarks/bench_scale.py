@@ -102,7 +102,7 @@ def generated_generation(n_passages: int, dim: int, pool, promises: bool):
     from dafu.index.build import index_text
     from dafu.index.encoder import E5Encoder
     from dafu.index.keyword import tokenize_many
-    from dafu.index.sqlstore import BATCH, NewGeneration
+    from dafu.index.sqlwrite import BATCH, NewGeneration
 
     sentences_pool = sentences()
     letters = n_passages // PER_LETTER

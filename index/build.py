@@ -22,7 +22,7 @@ from .backend import IndexBackend, IndexMissing, ModelMismatch  # noqa: F401 - M
 from .copies import CopyBook
 from .encoder import Encoder, load_encoder
 from .keyword import tokenize_many
-from .sqlstore import NewGeneration
+from .sqlwrite import NewGeneration
 from .store import build_lock, open_generation, remove_temporary, switch_to
 
 

@@ -242,7 +242,7 @@ def migrate(index_dir=None, progress: bool = False) -> str:
     """Copy the current FAISS generation of ``index_dir`` to Milvus as a new generation there (stored vectors,
     nothing re-embedded); a summary line. The FAISS index stays as it is."""
     from .paths import index_dir as resolve_index_dir
-    from .sqlstore import NewGeneration
+    from .sqlwrite import NewGeneration
     from .store import build_lock, load_generation
 
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dafu.index import sqlstore
+from dafu.index import sqlstore, sqlwrite
 from dafu.index.backend import Filter, OldIndexFormat
 from dafu.index.keyword import KeywordIndex, Terms, tokenize
 from dafu.index.store import current_generation, load_generation
@@ -78,7 +78,7 @@ def test_dense_search_is_exact_below_the_threshold_and_recalls_above(seed_index,
     centres = rng.normal(size=(50, 32))
     vectors = centres[rng.integers(0, 50, 20000)] + 0.5 * rng.normal(size=(20000, 32))
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
-    index = sqlstore.approximate_index(vectors)
+    index = sqlwrite.approximate_index(vectors)
     monkeypatch.setattr(sqlstore, "BLOCK", 4096)
     found = 0
     for i in range(50):
@@ -142,11 +142,11 @@ def test_a_build_written_in_small_batches_is_the_one_written_at_once(seed_index,
     fresh = [(data.letter(i), data.chunks(data.rows_of_letter(i))) for i in data.letter_ids()]
     tokens = [tokenize(index_text(row, c)) for row, chunks in fresh for c in chunks]
     written = []
-    for batch in (sqlstore.BATCH, 7):
-        monkeypatch.setattr(sqlstore, "BATCH", batch)
+    for batch in (sqlwrite.BATCH, 7):
+        monkeypatch.setattr(sqlwrite, "BATCH", batch)
         out = tmp_path / str(batch)
         out.mkdir()
-        sqlstore.NewGeneration({**data.manifest}, None, [], fresh, data.vectors(), tokens).write_to(out)
+        sqlwrite.NewGeneration({**data.manifest}, None, [], fresh, data.vectors(), tokens).write_to(out)
         written.append(out)
     for name in ("vectors", "terms_ids", "terms_tfs", "terms_offsets", "bm25_indptr", "bm25_docs", "bm25_scores"):
         a, b = (np.load(d / f"{name}.npy") for d in written)
