@@ -28,7 +28,7 @@ Usage::
         [--txtai-python /tmp/peers-venv/bin/python] [--letters DIR ...] [--questions FILE.jsonl ...]
 
 Default letters: the bundled seed letters, tests/data/eval/dev_letters and the letters of the held-back topics
-(tests/data/topics/held.jsonl's topics; 97 letters); default questions: dev.jsonl, dev_real.jsonl,
+(tests/data/topics/held.jsonl's topics; 95 letters); default questions: dev.jsonl, dev_real.jsonl,
 heldout.jsonl and topics/held.jsonl.
 """
 from __future__ import annotations
