@@ -11,8 +11,9 @@ from .keyword import query_tokens
 
 # The previous index's letters a file may copy are found by a keyword search with the file's opening (a copy
 # shares nearly every word, so its letter's passages lead), not by reading every stored body: an update of a
-# few files to a 20,000-letter index read and shingled all of them (35 s).
-PROBE_CHARS, PROBE_PASSAGES = 1500, 50
+# few files to a 20,000-letter index read and shingled all of them (35 s). A few dozen words: a long query is
+# slow on Milvus, whose analyzer reads it whole.
+PROBE_CHARS, PROBE_WORDS, PROBE_PASSAGES = 600, 32, 50
 
 
 class CopyBook:
@@ -102,7 +103,8 @@ class CopyBook:
         """Add the shingles of the kept previous letters that a keyword search with ``letter``'s opening finds."""
         if self._previous is None:
             return
-        tokens = list(dict.fromkeys(query_tokens(normalize_for_index(letter.body[:PROBE_CHARS]))))
+        words = dict.fromkeys(t for t in query_tokens(normalize_for_index(letter.body[:PROBE_CHARS])) if len(t) > 1)
+        tokens = list(words)[:PROBE_WORDS]
         found = {self._previous.chunk(row).letter_id for row, _ in self._previous.keyword_search(
             tokens, PROBE_PASSAGES).top} if tokens else set()
         fresh = [lid for lid in found if lid in self._kept and lid not in self._letters and lid not in self._probed]
