@@ -18,14 +18,14 @@ from .normalize import to_simplified
 from .text import PINYIN_ANNOTATION, valid_date
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
-CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
-ORG_SUFFIX = r"(?:委员会|人民政府|政府|办公室|局|委|厅|部|中心|院|办|署)"
+CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "0": 0, "０": 0, "O": 0, "Ｏ": 0}
+ORG_SUFFIX = r"(?:委员会|人民政府|政府|办公室|办事处|公司|集团|局|委|厅|部|中心|院|办|署|司|处|站|所|队|馆)"
 STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)")
 
 SALUTATION = regex.compile(
     r"^(?:尊敬的)?(?P<v>[^\n:：。，,；;“”《》]{1,40}?(?:委员|代表团|代表|副主席|主席|同志|先生|女士))\s*[:：]", regex.M)
 DOC_NUMBER = regex.compile(
-    r"(?:^|(?<=[\s:：|]))(?P<prefix>\p{Han}{2,12})[〔\[【(（［]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］]"
+    r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类))(?P<prefix>\p{Han}{2,12})[〔\[【(（［]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］]"
     r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])", regex.M)
 CATEGORY_LABELLED = regex.compile(
     r"(?:答复类别|办复类别|答复类型|办理结果|类别)\s*[:：]?\s*[\[【〔(（]?\s*(?P<c>[A-DＡ-Ｄ][1-9１-９]?)(?![A-Za-z])")
@@ -51,18 +51,20 @@ PROPOSED = regex.compile(r"提出?的\s*(?:《(?P<v>关于[^《》\n]{4,120})》
 OPENING_END = regex.compile(r"收悉|悉[。，,]|已交|交由|转我|转由|由我")
 HEADING = regex.compile(r"^(?:\p{Han}{2,30}?(?:关于|对))?.{0,60}?(?:会议|号|关于).{0,60}?(?:答复函|答复|复函|的函|回复意见|回复)$")
 HEADING_AGENCY = regex.compile(rf"^(?P<v>\p{{Han}}{{3,30}}?{ORG_SUFFIX})(?:关于|对)")
-ORG_LINE = regex.compile(rf"^(?P<v>[\p{{Han}}（）()]{{3,30}}{ORG_SUFFIX})$")
+ORG_LINE = regex.compile(rf"^(?P<v>[\p{{Han}}（）()]{{3,30}}{ORG_SUFFIX})(?:签发人[:：].*)?$")
 ORG_TAIL = regex.compile(rf"(?P<v>\p{{Han}}{{3,30}}{ORG_SUFFIX})$")
 ORG_LABELLED = regex.compile(
     r"(?:发布机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|主办单位|来源)\s*[:：|]?\s*(?P<v>\p{Han}{2,30})")
 ORG_PREFIX = regex.compile(rf"^.*{ORG_SUFFIX}")
-SIGN_OFF = regex.compile(r"^(?:抄送|抄报|联系|承办|附件|签发|领导署名|分管领导|信息公开)")
-DATE_AT_END = regex.compile(
+SIGN_OFF_WORDS = r"抄送|抄报|联系|承办|附件|签发|领导署名|分管领导|信息公开|单位负责人|经办"
+SIGN_OFF = regex.compile(rf"^(?:{SIGN_OFF_WORDS})")
+DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a flattened page glues after it may follow
     r"(?:(?P<y>\d{4})\s*[年月]\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"
-    r"|(?P<cy>[〇零○一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
-    r"|^(?P<digits>\d{6,8}))$")
+    r"|(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+    r"|(?P<cy>[〇零○0０OＯ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
+    rf"|^(?P<digits>\d{{6,8}}))\s*(?=(?:{SIGN_OFF_WORDS})|$)")
 DATE_LABELLED = regex.compile(
-    r"(?:发布日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|(?<!\p{Han})(?:时间|日期))\s*[:：|]?\s*"
+    r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|(?<!\p{Han})(?:时间|日期))\s*[:：|]?\s*"
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
 LEVEL = "省州盟市旗县区"  # from least to most specific
 PLACE = regex.compile(r"^\p{Han}{2,7}(?:省|市|县|区|州|旗|盟)$")
@@ -194,7 +196,7 @@ def _agency(text: str, header_end: int, heading) -> tuple[int, int] | None:
     for start, line in candidates:
         m = ORG_LINE.match(line)
         if m and not SIGN_OFF.match(line):
-            return start, start + len(line)
+            return start + m.start("v"), start + m.end("v")
     if heading:
         m = HEADING_AGENCY.match(text[heading[0]:heading[1]])
         if m:
@@ -202,8 +204,9 @@ def _agency(text: str, header_end: int, heading) -> tuple[int, int] | None:
     for start, line in lines:
         if start >= header_end:
             break
-        if ORG_LINE.match(line):
-            return start, start + len(line)
+        m = ORG_LINE.match(line)
+        if m:
+            return start + m.start("v"), start + m.end("v")
     for m in ORG_LABELLED.finditer(text):
         org = ORG_PREFIX.match(m.group("v"))
         if org and len(org.group()) >= 3:

@@ -156,3 +156,33 @@ def test_doc_number_written_with_its_ordinal():
     """教提案〔2016〕第22号: ministries write 第 before the number; kept as the letter writes it."""
     path = Path(__file__).parent / "data" / "topics" / "letters" / "t-xw-04.txt"
     assert parse(path).doc_number == "教提案〔2016〕第22号"
+
+
+@pytest.mark.parametrize("closing,agency,date", [
+    ("某某县住房和城乡建设局\n二0一七年五月二十六日", "某某县住房和城乡建设局", "2017-05-26"),  # an Arabic 0 among Chinese numerals
+    ("某某县公路管理局\n2017-6-29\n联系电话:0730-7620253", "某某县公路管理局", "2017-06-29"),
+    ("某某市住房和城乡建设局2016年6月6日单位负责人:联系人姓名:孙炜", "某某市住房和城乡建设局", "2016-06-06"),  # a flattened page
+    ("2024年5月6日承办单位联系人姓名及电话:王岩15804350857", None, "2024-05-06"),
+    ("中国民用航空局综合司\n2021年5月20日", "中国民用航空局综合司", "2021-05-20"),
+    ("鹿阜街道办事处\n2019年7月21日", "鹿阜街道办事处", "2019-07-21"),
+])
+def test_signature_forms(closing, agency, date):
+    letter = parse_letter(f"李四代表：\n您的建议收悉。现答复如下：我们将研究。\n{closing}", "x", "x")
+    assert (letter.agency, letter.date) == (agency, date)
+
+
+def test_header_agency_with_its_signer_and_doc_numbers_after_a_mark():
+    letter = parse_letter("类别:B\n宝鸡市生态环境局签发人:赵永怀\n李四委员：\n您的提案收悉。", "x", "x")
+    assert (letter.agency, letter.category) == ("宝鸡市生态环境局", "B")
+    assert parse_letter("分类:B类上文〔2024〕1号\n李四委员：\n您的提案收悉。", "x", "x").doc_number == "上文〔2024〕1号"
+    assert parse_letter("•泰水〔2024〕86号\n李四委员：\n您的提案收悉。", "x", "x").doc_number == "泰水〔2024〕86号"
+    cited = parse_letter("李四委员：\n根据《通知》(国办发〔2019〕15号)办理。\n某某县水利局\n2024年5月6日", "x", "x")
+    assert cited.doc_number is None
+
+
+def test_real_letters_closing_forms():
+    letters = Path(__file__).parent / "data" / "topics" / "letters"
+    flattened = parse(letters / "t-rq-05.txt")  # one-line page dump: agency, date and signature glued
+    assert (flattened.agency, flattened.date, flattened.region) == ("泰州市住房和城乡建设局", "2016-06-06", "泰州市")
+    assert parse(letters / "t-sr-06.txt").date == "2017-05-26"
+    assert parse(letters / "t-dd-02.txt").agency == "深圳市龙华区观澜街道办事处"
