@@ -24,9 +24,10 @@ STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)"
 
 SALUTATION = regex.compile(
     r"^(?:尊敬的)?(?P<v>[^\n:：。，,；;“”《》]{1,40}?(?:委员|代表团|代表|副主席|主席|同志|先生|女士))\s*[:：]", regex.M)
-DOC_NUMBER = regex.compile(
-    r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类))(?P<prefix>\p{Han}{2,12})[〔\[【(（［]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］]"
-    r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])", regex.M)
+DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})[〔\[【(（［﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］﹞]"
+                   r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written
+DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence
+    r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类))" + DOC_NUMBER_FORM, regex.M)
 CATEGORY_LABELLED = regex.compile(
     r"(?:答复类别|办复类别|答复类型|办理结果|类别)\s*[:：]?\s*[\[【〔(（]?\s*(?P<c>[A-DＡ-Ｄ][1-9１-９]?)(?![A-Za-z])")
 CATEGORY_MARKED = regex.compile(

@@ -14,7 +14,7 @@ import numpy as np
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
 from ..index.backend import query_tokens
-from .asked import can_answer, content_words, posseg
+from .asked import asked_field, can_answer, content_words, posseg
 from .conflicts import find_conflicts
 from .figures import expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
@@ -130,7 +130,9 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
                              "frame": float(unit.end <= reply_start or unit.start >= reply_end or restates_title)}
             units.append(unit)
     units = _dedupe(units)
-    units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]))
+    field = asked_field(qnorm)  # 哪个文号: the sentences holding one are embedded whatever their words
+    units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]
+                               + (field is not None and bool(field.search(u.norm)))))
     units = units[:EMBED_CANDIDATES]
     if not units:
         return []

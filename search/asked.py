@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import regex
+
+from ..corpus.metadata import DOC_NUMBER_FORM
 from ..corpus.normalize import normalize_for_index
 from ..index.backend import QUERY_STOPWORDS
 from .figures import expected_units, question_types
@@ -15,8 +18,20 @@ from .figures import expected_units, question_types
 if TYPE_CHECKING:
     from .answer import Unit
 
-# What only a letter's frame (header, opening, closing block) says; otherwise the frame answers nothing.
-_ASKS_FRAME = re.compile(r"办理人|联系人|电话|签发|承办|文号|索引号|发布日期|上次答复|收悉")
+_DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
+_PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
+# Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
+# holds: a 文号 (凤交函〔2022〕72号), the label of a person (办理人:王江伟), a telephone number, the label itself.
+_FIELD_VALUES = {"文号": _DOC_NUMBER, "发文字号": _DOC_NUMBER, "办理人": _PERSON_LABEL, "承办人": _PERSON_LABEL,
+                 "经办人": _PERSON_LABEL, "联系人": _PERSON_LABEL, "电话": re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"),
+                 "签发": re.compile("签发"), "索引号": re.compile("索引号")}
+# What only the frame says; otherwise the frame answers nothing.
+_ASKS_FRAME = re.compile("|".join([*_FIELD_VALUES, "承办", "发布日期", "上次答复", "收悉"]))
+
+
+def asked_field(qnorm: str):
+    """The pattern of what a sentence must hold when normalised ``qnorm`` asks a frame field by name, else None."""
+    return next((pattern for word, pattern in _FIELD_VALUES.items() if word in qnorm), None)
 
 
 def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
@@ -63,6 +78,7 @@ class Asked:
     measures: tuple[str, ...]
     rate: bool
     named_units: frozenset[str]
+    field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
 
     @classmethod
     def of(cls, question: str) -> "Asked":
@@ -73,7 +89,8 @@ class Asked:
         narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{_LEVELS}]?{b}", qnorm)}
         return cls(years=tuple(_YEAR.findall(qnorm)), places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=question_types(question), measures=measures, rate=bool(_RATE.search(qnorm)),
-                   named_units=expected_units(question) - {"个"})  # 几个 / 多少个 count anything: 名, 处, 所 …
+                   named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
+                   field=asked_field(qnorm))
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> bool:
@@ -81,7 +98,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
     (``text``, normalised) names every year, place and ordinal (第二批) the question names (a question about
     2024 or about 剑阁县 is not answered by a letter of 2021 or of another county, nor 唐山 by a letter from
     elsewhere that never names it; a place named right before a narrower one, 郑州 of 郑州二七区, is met by
-    the narrower one); a sentence that dates itself gives the year asked; a number question gets
+    the narrower one); a sentence that dates itself gives the year asked; a frame field asked by name (文号,
+    办理人, 电话) is given by a sentence holding one (a 文号, the label, a number); a number question gets
     a figure (in the unit it names: 多少钱, 几条) in a sentence naming something it counts (收入 for 综合收入是多少;
     as a word of the whole sentence when a long one was cut into pieces), a time question a date or time; a rate (每吨,
     每人每月) a figure per something."""
@@ -97,6 +115,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
         if ordinal not in text or (ordinal not in unit.norm and any(
                 other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
             return False
+    if asked.field is not None:  # 哪个文号, 办理人: the sentence gives it
+        return bool(asked.field.search(unit.norm))
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
     if "number" in asked.types and asked.measures and not any(w in unit.norm for w in asked.measures) \

@@ -11,6 +11,7 @@ import numpy as np
 from ..corpus.chunk import reply_span
 from ..corpus.normalize import normalize_for_index
 from ..index.backend import Filter, IndexBackend, query_tokens
+from .asked import asked_field
 from .figures import expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
@@ -76,10 +77,12 @@ class HybridRetriever:
         leaders = np.argsort(-fused, kind="stable")[:self.fusion.rerank]  # only these can still change places
         chunks = [self.index.chunk(r) for r in rows[leaders]]
         replies = [self._reply_of(c) for c in chunks]
-        evidence = self._answer_type_evidence(query, replies)
+        field = asked_field(text)  # 文号, 联系人: what only a letter's frame says, asked by name
+        evidence = self._answer_type_evidence(query, replies) if field is None else \
+            np.array([float(bool(field.search(normalize_for_index(c.text)))) for c in chunks])
         if self.fusion.answer_type_weight:
             fused[leaders] += self.fusion.answer_type_weight * evidence
-        if self.fusion.answer_first:
+        if self.fusion.answer_first and field is None:
             self._answer_first(fused, leaders, [c.letter_id for c in chunks], replies)
         order = np.argsort(-fused, kind="stable")[:top_k]
         return [(int(rows[i]), float(fused[i])) for i in order]

@@ -61,6 +61,23 @@ def test_answers_from_a_cut_sentence_and_a_district_of_the_city_named(dev_search
     assert any(span in item["text"] for item in answer["answer"]), answer["answer"]
 
 
+@pytest.mark.parametrize("question,span", [
+    ("晋安区医养结合提案的答复文号是多少", "榕晋民〔2025〕82号"),  # in the header, which answers nothing else
+    ("巴南区公交建议的答复文号", "巴南交通发〔2020〕188号"),
+    ("湖里区医养结合提案的联系人是谁", "王克菲"),  # in the closing block
+    ("晋安区养老提案答复的联系电话", "0591-83615693"),
+])
+def test_frame_fields_asked_by_name(dev_searcher, question, span):
+    """文号, 联系人, 电话 are asked of the letter's frame: its passage is found and the line holding one answers."""
+    assert span in dev_searcher.search(question, top_k=3)[0]["text"]
+    answer = answer_question(dev_searcher, question)
+    assert not answer["abstained"] and span in answer["answer"][0]["text"], answer["answer"]
+
+
+def test_a_frame_field_the_letter_does_not_give_abstains(dev_searcher):
+    assert answer_question(dev_searcher, "镇康县卫生院建议的办理人")["abstained"]  # dev-040 names no 办理人
+
+
 def test_abstains_on_questions_the_letters_cannot_answer(dev_searcher):
     questions = load_questions(UNANSWERABLE)
     assert len(questions) >= 12
