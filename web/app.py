@@ -144,9 +144,11 @@ def create_app(index_dir=None, searcher: Searcher | None = None, config: dict | 
     app.extensions["dafu"] = SearchService(index_dir or app.config["INDEX_DIR"], searcher)
 
     from .api import api
+    from .exports import exports
     from .pages import pages
 
     app.register_blueprint(pages)
+    app.register_blueprint(exports)
     app.register_blueprint(api, url_prefix="/api")
     app.before_request(_start_timer)
     app.after_request(_finish)

@@ -1,12 +1,10 @@
 """The HTML pages: the search page (with its answer box), the letter page and the 查重 page (Chinese UI)."""
 from __future__ import annotations
 
-import io
 import logging
 from pathlib import PurePath
-from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from ..search.api import MODES
 from ..search.dupes import NEAR_COPY_LABEL, TIERS
@@ -267,13 +265,11 @@ def _display(name: str, value: str) -> str:
     return value
 
 
-# ------------------------------------------------------------------ overview, timeline, letter lists, export
+# ------------------------------------------------------------------ overview, timeline, letter lists
 
 TIMELINE_K = 50      # passages whose letters make a search's timeline ...
 TIMELINE_MIN_Z = 1.0  # ... in 综合 mode those scoring a standard deviation above the candidates' mean
 BROWSE_LIMIT = 200   # letters listed for filters without a question (all of them in the download)
-EXPORT_FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  "csv": "text/csv; charset=utf-8"}
 
 
 @pages.get("/overview")
@@ -357,101 +353,3 @@ def browse_view(filters: dict) -> dict:
     found = sorted(letters_matching(service().searcher, filters), key=lambda r: (r.get("date") or "", r["id"]),
                    reverse=True)
     return {"total": len(found), "letters": found[:BROWSE_LIMIT]}
-
-
-def _download(data: bytes | str, fmt: str, name: str, ascii_name: str):
-    """A file download named ``name.fmt`` (``dafu-ascii_name.fmt`` for clients that only read ASCII names)."""
-    body = data.encode("utf-8") if isinstance(data, str) else data
-    response = send_file(io.BytesIO(body), mimetype=EXPORT_FORMATS[fmt], max_age=0)
-    response.headers["Content-Disposition"] = (f'attachment; filename="dafu-{ascii_name}.{fmt}"; '
-                                               f"filename*=UTF-8''{quote(name)}.{fmt}")
-    return response
-
-
-def _sheets_response(sheets, fmt: str, name: str, ascii_name: str):
-    from ..search.export import to_csv, to_xlsx
-
-    if fmt not in EXPORT_FORMATS:
-        abort(404)
-    return _download(to_xlsx(sheets) if fmt == "xlsx" else to_csv(sheets[0]), fmt, name, ascii_name)
-
-
-def _base() -> str:
-    return request.host_url.rstrip("/")
-
-
-@pages.get("/export/search.<fmt>")
-def export_search(fmt: str):
-    """The search results of ``q`` (same parameters as the search page) as a spreadsheet."""
-    from ..search.export import search_sheet
-
-    if fmt not in EXPORT_FORMATS:
-        abort(404)
-    cfg = current_app.config
-    req = search_request(request.args, cfg["TOP_K"], cfg["MAX_TOP_K"], cfg["MAX_QUERY_CHARS"])
-    results = service().search(req.query, req.top_k, req.mode, req.filters)
-    return _sheets_response([search_sheet([(req.query, results)], _base())], fmt, "检索结果", "search")
-
-
-@pages.get("/export/letters.<fmt>")
-def export_letters(fmt: str):
-    """The letters list (all, or those matching the filters) as a spreadsheet."""
-    from ..search.export import letters_sheet
-    from ..search.overview import letters_matching
-
-    if fmt not in EXPORT_FORMATS:
-        abort(404)
-    rows = letters_matching(service().searcher, filters_from(request.args), fresh=True)
-    return _sheets_response([letters_sheet(rows, _base())], fmt, "来信清单", "letters")
-
-
-@pages.post("/export/dupes.<fmt>")
-def export_dupes(fmt: str):
-    """The duplicate check of the posted draft (form ``title``, ``text``) as a spreadsheet; nothing is stored."""
-    from ..search.export import dupes_sheets
-
-    if fmt not in EXPORT_FORMATS:
-        abort(404)
-    cfg = current_app.config
-    req = draft_request(request.form.get("title"), request.form.get("text"), None, cfg["DUPES_K"],
-                        cfg["MAX_DUPES_K"], cfg["MAX_TITLE_CHARS"], cfg["MAX_DRAFT_CHARS"])
-    result = service().dupes(req.title, req.text, req.k)
-    searcher = service().searcher
-    return _sheets_response(dupes_sheets([result], searcher.by_id, _base(), _passage_of), fmt, "查重结果", "dupes")
-
-
-def _passage_of(letter_id: str, text: str | None):
-    """(passage number, section) of a letter's passage with this text, or None."""
-    try:
-        chunks = service().letter(letter_id).get("chunks") or []
-    except (LookupError, ValueError):
-        return None
-    found = next((c for c in chunks if c.get("text") == text), None)
-    return (found.get("ordinal"), found.get("section")) if found else None
-
-
-@pages.get("/export/promises.<fmt>")
-def export_promises(fmt: str):
-    """Promises (承诺事项) as a spreadsheet, once search/promises.py provides them."""
-    from ..search.export import promises_sheet
-
-    if fmt not in EXPORT_FORMATS:
-        abort(404)
-    rows = promise_rows(request.args)
-    if rows is None:
-        abort(404)
-    return _sheets_response([promises_sheet(rows, service().searcher.by_id, _base())], fmt, "承诺事项", "promises")
-
-
-def promise_rows(args) -> list[dict] | None:
-    """HOOK for the promises feature: its rows as dicts, or None while search/promises.py has no
-    ``promise_rows(searcher, filters)`` function."""
-    try:
-        from ..search import promises
-    except ImportError:
-        return None
-    rows_of = getattr(promises, "promise_rows", None)
-    if rows_of is None:
-        return None
-    filters = {k: v for k, v in args.items() if k in ("agency", "year", "status", "region") and v}
-    return list(rows_of(service().searcher, filters))
