@@ -70,7 +70,8 @@ DATE_LABELLED = regex.compile(
     r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|(?<!\p{Han})(?:时间|日期))\s*[:：|]?\s*"
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
 LEVEL = "省州盟市旗县区"  # from least to most specific
-PLACE = regex.compile(r"^\p{Han}{2,7}(?:省|市|县|区|州|旗|盟)$")
+PLACE = regex.compile(r"^\p{Han}{2,12}(?:省|市|县|区|州|旗|盟)$")  # up to 恩施土家族苗族自治州
+SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place where jieba's dictionary says so
 NOT_PLACE = regex.compile(
     r"(?:社区|小区|城区|辖区|片区|园区|景区|山区|街区|矿区|市区|校区|院区|库区|湖区|试验区|示范区|开发区|保护区"
     r"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区)$|^(?:[全我本该各外市县区省]|关于|自治)")
@@ -313,13 +314,26 @@ def place_names(text: str) -> list[str]:
 def _places(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of place names (…省/市/县/区) in text[start:end], found by jieba's word segmentation."""
     words = list(_tokenizer().tokenize(text[start:end]))
-    merged: list[tuple[str, int, int]] = []  # jieba leaves some names split: 上虞 + 区
+    merged: list[tuple[str, int, int]] = []  # jieba leaves some names split: 上虞 + 区, 石林 + 彝族 + 自治县
     for word, s, e in words:
         if merged and word in LEVEL and len(merged[-1][0]) >= 2 and merged[-1][0][-1] not in LEVEL:
             previous, s, _ = merged.pop()
             word = previous + word
+        elif merged and word[:2] == "自治" and word[2:] in LEVEL:
+            while merged and merged[-1][0].endswith("族"):  # the peoples, then the name before them
+                word, s = merged[-1][0] + word, merged.pop()[1]
+            if merged and not word.startswith("自治"):
+                word, s = merged[-1][0] + word, merged.pop()[1]
         merged.append((word, s, e))
-    return [(start + s, start + e) for word, s, e in merged if PLACE.match(word) and not NOT_PLACE.search(word)]
+    return [(start + s, start + e) for word, s, e in merged if not NOT_PLACE.search(word) and (
+        PLACE.match(word) or SHORT_PLACE.match(word) and _place_tags().get(word) == "ns")]
+
+
+@functools.lru_cache(maxsize=1)
+def _place_tags() -> dict:
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
 
 
 @functools.lru_cache(maxsize=1)

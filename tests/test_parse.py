@@ -194,3 +194,11 @@ def test_addressed_to_groups_parties_and_lists_of_members(salutation):
     letter = parse_letter(f"关于某某提案的答复\n{salutation}:\n你们提出的《关于加强管理的提案》收悉。现答复如下:我们将研究。",
                           "x", "x")
     assert (letter.addressee, letter.title) == (salutation, "关于加强管理的提案")
+
+
+def test_regions_of_one_character_counties_and_autonomous_counties():
+    letters = Path(__file__).parent / "data" / "topics" / "letters"
+    assert parse(letters / "t-gl-03.txt").region == "凤县"                    # 凤县交通运输局
+    assert parse(letters / "t-cw-01.txt").region == "石林彝族自治县"          # jieba: 石林 / 彝族 / 自治县
+    assert parse(letters / "t-gl-01.txt").region == "澧县"                    # not 局对县
+    assert parse_letter("李四代表：\n您的建议收悉。\n对县人大的建议，我们将研究。", "x", "x").region is None
