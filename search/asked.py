@@ -21,17 +21,23 @@ if TYPE_CHECKING:
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
-# holds: a 文号 (凤交函〔2022〕72号), the label of a person (办理人:王江伟), a telephone number, the label itself.
-_FIELD_VALUES = {"文号": _DOC_NUMBER, "发文字号": _DOC_NUMBER, "办理人": _PERSON_LABEL, "承办人": _PERSON_LABEL,
-                 "经办人": _PERSON_LABEL, "联系人": _PERSON_LABEL, "电话": re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"),
-                 "签发": re.compile("签发"), "索引号": re.compile("索引号")}
+# holds: a 文号 (凤交函〔2022〕72号), the label of a person (办理人:王江伟), a telephone number, the label itself;
+# who was consulted (经商人力资源社会保障部, 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening
+# often says.
+_FIELDS = ((re.compile(r"文号|发文字号"), _DOC_NUMBER),
+           (re.compile(r"办理人|承办人|经办人|联系人"), _PERSON_LABEL),
+           (re.compile(r"电话"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
+           (re.compile(r"签发"), re.compile("签发")),
+           (re.compile(r"索引号"), re.compile("索引号")),
+           (re.compile(r"商量|商了|商过|会商|征求.{0,8}意见|[跟和与同]哪[些个家]?(?:部门|单位)(?:商|沟通|协调)"),
+            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调)|会商|商请|会办|征求[^，。；]{0,30}意见")))
 # What only the frame says; otherwise the frame answers nothing.
-_ASKS_FRAME = re.compile("|".join([*_FIELD_VALUES, "承办", "发布日期", "上次答复", "收悉"]))
+_ASKS_FRAME = re.compile("|".join([*(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉"]))
 
 
 def asked_field(qnorm: str):
     """The pattern of what a sentence must hold when normalised ``qnorm`` asks a frame field by name, else None."""
-    return next((pattern for word, pattern in _FIELD_VALUES.items() if word in qnorm), None)
+    return next((value for asked, value in _FIELDS if asked.search(qnorm)), None)
 
 
 def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:

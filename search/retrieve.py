@@ -76,14 +76,21 @@ class HybridRetriever:
         fused = w * dense_z + (1 - w) * keyword_z
         leaders = np.argsort(-fused, kind="stable")[:self.fusion.rerank]  # only these can still change places
         chunks = [self.index.chunk(r) for r in rows[leaders]]
+        letter_ids = [c.letter_id for c in chunks]
+        field = asked_field(text)  # 文号, 联系人, 经商…: what a letter's frame says, asked by name
+        if field is not None:  # within each letter, the passages holding one first
+            _behind_others(fused, leaders, letter_ids,
+                           [not field.search(normalize_for_index(c.text)) for c in chunks])
+            return self._top(fused, rows, top_k)
         replies = [self._reply_of(c) for c in chunks]
-        field = asked_field(text)  # 文号, 联系人: what only a letter's frame says, asked by name
-        evidence = self._answer_type_evidence(query, replies) if field is None else \
-            np.array([float(bool(field.search(normalize_for_index(c.text)))) for c in chunks])
         if self.fusion.answer_type_weight:
-            fused[leaders] += self.fusion.answer_type_weight * evidence
-        if self.fusion.answer_first and field is None:
-            self._answer_first(fused, leaders, [c.letter_id for c in chunks], replies)
+            fused[leaders] += self.fusion.answer_type_weight * self._answer_type_evidence(query, replies)
+        if self.fusion.answer_first:  # a passage that is all frame answers nothing
+            _behind_others(fused, leaders, letter_ids, [not _CONTENT.search(reply) for reply in replies])
+        return self._top(fused, rows, top_k)
+
+    @staticmethod
+    def _top(fused: np.ndarray, rows: np.ndarray, top_k: int) -> list[tuple[int, float]]:
         order = np.argsort(-fused, kind="stable")[:top_k]
         return [(int(rows[i]), float(fused[i])) for i in order]
 
@@ -109,21 +116,24 @@ class HybridRetriever:
         units = expected_units(query)
         return np.array([type_evidence(kinds, units, t)[0] for t in texts])
 
-    def _answer_first(self, fused: np.ndarray, leaders: np.ndarray, letter_ids: list[str], replies: list[str]) -> None:
-        """Within each letter, a passage that is all frame (header block and opening: title, addressee, the
-        restated proposal, "…收悉"; or closing block: thanks, signature, contacts) trades places with the
-        letter's passages of reply text ranked below it: it restates the subject the question names and answers
-        nothing. Letters keep their places in the ranking."""
-        by_letter: dict[str, list[int]] = {}
-        for i, letter_id in zip(leaders, letter_ids):  # best first
-            by_letter.setdefault(letter_id, []).append(int(i))
-        opening = {int(i): not _CONTENT.search(reply) for i, reply in zip(leaders, replies)}
-        for places in by_letter.values():
-            if len(places) > 1 and any(opening[i] for i in places):
-                places.sort(key=lambda i: -fused[i])
-                scores = fused[places].copy()
-                for place, score in zip(sorted(places, key=lambda i: opening[i]), scores):
-                    fused[place] = score
+
+
+def _behind_others(fused: np.ndarray, leaders: np.ndarray, letter_ids: list[str], behind: list[bool]) -> None:
+    """Within each letter, the passages marked ``behind`` trade places with the letter's other passages ranked
+    below them; letters keep their places in the ranking. Used for a passage that is all frame (header block
+    and opening: title, addressee, the restated proposal, "…收悉"; or closing block: thanks, signature,
+    contacts), which restates the subject the question names and answers nothing, and, for a question asking
+    a frame field by name, for the passages that do not hold one."""
+    by_letter: dict[str, list[int]] = {}
+    for i, letter_id in zip(leaders, letter_ids):  # best first
+        by_letter.setdefault(letter_id, []).append(int(i))
+    marked = {int(i): flag for i, flag in zip(leaders, behind)}
+    for places in by_letter.values():
+        if len(places) > 1 and any(marked[i] for i in places):
+            places.sort(key=lambda i: -fused[i])
+            scores = fused[places].copy()
+            for place, score in zip(sorted(places, key=lambda i: marked[i]), scores):
+                fused[place] = score
 
 
 def _standardise(values: np.ndarray) -> np.ndarray:

@@ -66,6 +66,7 @@ def test_answers_from_a_cut_sentence_and_a_district_of_the_city_named(dev_search
     ("巴南区公交建议的答复文号", "巴南交通发〔2020〕188号"),
     ("湖里区医养结合提案的联系人是谁", "王克菲"),  # in the closing block
     ("晋安区养老提案答复的联系电话", "0591-83615693"),
+    ("农业农村部答复无废乡村建议前跟哪些部门商量了", "经商住房城乡建设部"),  # who was consulted: the opening says
 ])
 def test_frame_fields_asked_by_name(dev_searcher, question, span):
     """文号, 联系人, 电话 are asked of the letter's frame: its passage is found and the line holding one answers."""
