@@ -25,7 +25,7 @@ def sweep(index_dir: str, questions_file: str) -> dict[float, dict]:
     retriever = searcher._retriever
     encoder = retriever.encoder
     cached = lru_cache(maxsize=None)(lambda text: encoder.encode_queries([text]))
-    retriever.encoder = type("Cached", (), {"encode_queries": lambda self, texts: cached(texts[0])})()
+    retriever.encoder = type("Cached", (), {"encode_queries": lambda self, texts, **_: cached(texts[0])})()
     questions = [q for q in load_questions(questions_file) if q["gold"]]
     out = {}
     for weight in WEIGHTS:
