@@ -27,9 +27,8 @@ class CopyBook:
         self.listed = {c["source"]: lid for lid, copies in self.sources.items() for c in copies}
         self.changed: set[str] = set()     # letters whose list changed in this build
         self.renewed: set[str] = set()     # letters re-read in this build: their copies are judged again
-        self._letters: dict[str, dict] = {}
-        self._shingles: ShingleIndex | None = None
-        self._probed: set[str] = set()  # previous letters whose shingles were added
+        self._letters: dict[str, dict] = {}  # this build's letters and the previous ones probed so far
+        self._shingles = ShingleIndex()       # their shingles
 
     # --- the lists ----------------------------------------------------------------------------------------
     def unchanged_copy(self, source: str, content_hash: str) -> tuple[str, float] | None:
@@ -70,7 +69,7 @@ class CopyBook:
     # --- finding the letter a file copies -------------------------------------------------------------------
     def match(self, letter: Letter) -> tuple[str, float] | None:
         """(letter id, Jaccard) of the letter ``letter`` is a copy of, if any."""
-        shingles = self._index()
+        shingles = self._shingles
         self._probe(letter)
         hashes = shingle_hashes(letter.body)
         mine = letter.to_dict()
@@ -85,19 +84,12 @@ class CopyBook:
         """A letter indexed in this build: later files may copy it."""
         self.renewed.add(letter.id)
         self._letters[letter.id] = {k: getattr(letter, k) for k in IDENTITY_FIELDS}
-        self._probed.discard(letter.id)
-        self._index().remove(letter.id)
-        self._index().add_many([(letter.id, shingle_hashes(letter.body))])
+        self._shingles.remove(letter.id)
+        self._shingles.add_many([(letter.id, shingle_hashes(letter.body))])
 
     def forget(self, letter_id: str) -> None:
         self._letters.pop(letter_id, None)
-        self._index().remove(letter_id)
-
-    def _index(self) -> ShingleIndex:
-        """The shingles of this build's letters and of the previous letters probed so far."""
-        if self._shingles is None:
-            self._shingles = ShingleIndex()
-        return self._shingles
+        self._shingles.remove(letter_id)
 
     def _probe(self, letter: Letter) -> None:
         """Add the shingles of the kept previous letters that a keyword search with ``letter``'s opening finds."""
@@ -107,8 +99,7 @@ class CopyBook:
         tokens = list(words)[:PROBE_WORDS]
         found = {self._previous.chunk(row).letter_id for row, _ in self._previous.keyword_search(
             tokens, PROBE_PASSAGES).top} if tokens else set()
-        fresh = [lid for lid in found if lid in self._kept and lid not in self._letters and lid not in self._probed]
+        fresh = [lid for lid in found if lid in self._kept and lid not in self._letters]
         rows = [row for row in (self._previous.letter(lid) for lid in fresh) if row]
-        self._probed.update(fresh)
         self._letters.update({r["id"]: {k: r.get(k) for k in IDENTITY_FIELDS} for r in rows})
-        self._index().add_many([(r["id"], shingle_hashes(r.get("body") or "")) for r in rows])
+        self._shingles.add_many([(r["id"], shingle_hashes(r.get("body") or "")) for r in rows])

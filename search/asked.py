@@ -4,6 +4,7 @@ the question names must be in the letter; a number question needs a figure of th
 question a date. ``can_answer`` keeps the sentences that pass, in their order."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -170,11 +171,12 @@ def places_named(text: str) -> list[tuple[str, bool]]:
     return list(dict.fromkeys(found))
 
 
-def _words(sentence: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _words(sentence: str) -> frozenset[str]:
     """jieba's words of a sentence (whole words: 综合 is not a word of 住院综合楼)."""
     import jieba
 
-    return set(jieba.cut(normalize_for_index(sentence)))
+    return frozenset(jieba.cut(normalize_for_index(sentence)))
 
 
 def _is_area(word: str, tags: dict) -> bool:
