@@ -131,6 +131,10 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             units.append(unit)
     units = _dedupe(units)
     field = asked_field(qnorm)  # 哪个文号: the sentences holding one are embedded whatever their words
+    for unit in units if field is not None else ():  # the 文号 or telephone number is the figure to mark
+        given = next((m for m in field.finditer(unit.text) if re.search(r"\d", m.group())), None)
+        if given:
+            unit.span = given.span()
     units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]
                                + (field is not None and bool(field.search(u.norm)))))
     units = units[:EMBED_CANDIDATES]
