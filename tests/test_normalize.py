@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -52,19 +51,3 @@ def test_gold_spans_match_their_letters_after_normalisation():
         for letter_id, span in json.loads(line)["gold"]:
             letter = (SHARED / "dev_letters" / f"{letter_id}.txt").read_text(encoding="utf-8")
             assert normalize_for_match(span) in normalize_for_match(letter)
-
-
-def test_faster_than_opencc():
-    text = "".join(p.read_text(encoding="utf-8") for p in LETTERS) * 3
-    cc = OpenCC("t2s")
-    normalize_for_index(text)
-
-    def best(fn):
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            fn(text)
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    assert best(normalize_for_index) * 3 < best(cc.convert)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from dafu.web.app import create_app
 
@@ -23,9 +22,8 @@ def test_a_slow_answer_does_not_hold_up_searches(seed_searcher, monkeypatch):
     asking.start()
     try:
         assert entered.wait(30)
-        t0 = time.perf_counter()
         found = app.test_client().get("/api/search?q=医疗护理员培训补助标准&k=3").get_json()["results"]
-        assert found and time.perf_counter() - t0 < 10
+        assert found and asking.is_alive()  # the search was served while the answer was still held
     finally:
         release.set()
         asking.join(30)
