@@ -28,6 +28,8 @@ QTYPE_PATTERNS = (
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
                         r"哪个项目|哪些文件|哪几")),
 )
+# A question about what comes next (下一步打算, 今后准备怎么做): the reply's next-steps section answers it.
+PLAN_RE = re.compile(r"下一步|下步|下阶段|打算|今后|后续|准备")
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
     (re.compile(r"率|比例|比重|占比|百分之|覆盖面"), PERCENT),
@@ -53,6 +55,11 @@ def question_types(question: str) -> tuple[str, ...]:
     """What the wording asks for: some of ``time``, ``org``, ``reason``, ``number``, ``name``, else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     return found or ("other",)
+
+
+def asks_plan(question: str) -> bool:
+    """Whether the question asks what the replying side will do next rather than what it did."""
+    return bool(PLAN_RE.search(question))
 
 
 def expected_units(question: str) -> frozenset[str]:

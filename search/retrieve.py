@@ -10,9 +10,10 @@ import numpy as np
 
 from ..corpus.chunk import reply_span
 from ..corpus.normalize import normalize_for_index
+from ..corpus.promises import NEXT_HEADING
 from ..index.backend import Filter, IndexBackend, query_tokens
 from .asked import asked_field
-from .figures import expected_units, question_types, type_evidence
+from .figures import asks_plan, expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
@@ -90,6 +91,8 @@ class HybridRetriever:
             fused[leaders] += self.fusion.answer_type_weight * self._answer_type_evidence(query, replies)
         if self.fusion.answer_first:  # a passage that is all frame answers nothing
             _behind_others(fused, leaders, letter_ids, [not _CONTENT.search(reply) for reply in replies])
+        if asks_plan(query):  # 下一步打算: within each letter, its next-steps section (下一步工作, 今后打算) first
+            _behind_others(fused, leaders, letter_ids, [not NEXT_HEADING.search(normalize_for_index(c.section or "")) for c in chunks])
         return self._top(fused, rows, top_k)
 
     @staticmethod

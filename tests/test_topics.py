@@ -45,6 +45,16 @@ def test_closing_block_never_outranks_the_reply(archive_searcher):
     assert "联系人" not in results[0]["text"] and "感谢" not in results[0]["text"][:10]
 
 
+def test_next_steps_question_gets_the_next_steps_section(archive_searcher):
+    """下一步打算: within the letter, the passage under its 下步工作计划 heading comes before the report of what
+    was done; the same question without 下一步 keeps the report first."""
+    results = archive_searcher.search("湛江发改局对在老旧小区建电动摩托车充电桩的建议下一步打算怎么做?")
+    assert results[0]["letter_id"] == "t-dd-05" and "下步工作" in results[0]["section"]
+    assert "鼓勵企業" in results[0]["text"]
+    done = archive_searcher.search("湛江发改局对在老旧小区建电动摩托车充电桩的建议怎么答复的?")
+    assert done[0]["letter_id"] == "t-dd-05" and "下步工作" not in done[0]["section"]
+
+
 def test_held_back_topics_answers_and_abstention(archive_searcher):
     metrics = evaluate_answers(archive_searcher, load_questions(TOPICS / "held.jsonl"))
     assert metrics["unanswerable"] >= 30
