@@ -14,7 +14,8 @@ import regex
 from ..corpus.metadata import DOC_NUMBER_FORM
 from ..corpus.normalize import normalize_for_index
 from ..index.backend import QUERY_STOPWORDS
-from .figures import expected_units, question_types
+from ..corpus.promises import CUES
+from .figures import asks_plan, expected_units, question_types
 
 if TYPE_CHECKING:
     from .answer import Unit
@@ -85,6 +86,7 @@ class Asked:
     measures: tuple[str, ...]
     rate: bool
     named_units: frozenset[str]
+    plan: bool = False  # asks what is planned (明年还要建几个): a figure the letter commits to
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
 
     @classmethod
@@ -97,6 +99,7 @@ class Asked:
         return cls(years=tuple(_YEAR.findall(qnorm)), places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=question_types(question), measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
+                   plan=asks_plan(question),
                    field=asked_field(qnorm))
 
 
@@ -129,6 +132,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
     if "number" in asked.types and asked.measures and not any(w in unit.norm for w in asked.measures) \
             and not set(asked.measures) & _words(unit.sentence):
         return False  # a long sentence is cut at commas, its figure apart from what it counts
+    if asked.plan and "number" in asked.types and not CUES.search(unit.sentence):
+        return False  # 明年还要建几个: not answered by what was built
     if asked.rate and "number" in asked.types and not _PER.search(unit.norm):
         return False
     if asked.types == ("number",) and asked.named_units:

@@ -23,13 +23,14 @@ QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间")),
     ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点")),
-    ("number", re.compile(r"多少|几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
+    ("number", re.compile(r"多少|(?<!哪)几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
                         r"哪个项目|哪些文件|哪几")),
 )
-# A question about what comes next (下一步打算, 今后准备怎么做): the reply's next-steps section answers it.
-PLAN_RE = re.compile(r"下一步|下步|下阶段|打算|今后|后续|准备")
+# A question about what comes next (下一步打算, 今后准备怎么做, 明年还要建几个): the reply's next-steps section
+# and the sentences it commits in answer it.
+PLAN_RE = re.compile(r"下一步|下步|下阶段|打算|今后|后续|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要")
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
     (re.compile(r"率|比例|比重|占比|百分之|覆盖面"), PERCENT),

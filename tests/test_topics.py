@@ -10,6 +10,7 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
+from dafu.search.figures import asks_plan, question_types
 
 TOPICS = data_path("topics")
 
@@ -73,6 +74,26 @@ def test_held_back_topics_answers_and_abstention(archive_searcher):
 ])
 def test_abstains_on_another_place_or_year(archive_searcher, question, reason):
     assert answer_question(archive_searcher, question)["abstained"], reason
+
+
+@pytest.mark.parametrize("question,planned,figure", [
+    ("邢台明年准备再建几个体育公园?", True, None),
+    ("邢台市现在建了几个体育公园?", False, "2个"),
+    ("松原2017年准备再配建多少处全民健身场地设施?", True, "26处"),
+])
+def test_a_planned_figure_is_answered_by_what_the_letter_commits_to(archive_searcher, question, planned, figure):
+    """明年准备建几个: the letter's 已建设体育公园2个 reports what was built and does not answer it; a sentence
+    that commits (将继续配建…26处) does."""
+    answer = answer_question(archive_searcher, question)
+    assert answer["abstained"] == (figure is None)
+    if figure:
+        assert figure in answer["answer"][0]["text"]
+    assert asks_plan(question) == planned
+
+
+def test_which_ones_is_not_a_number_question():
+    assert "number" not in question_types("安乐乡打算在哪几个路口装森林防火卡口?")
+    assert "number" in question_types("安乐乡装了几个森林防火卡口?")
 
 
 @pytest.mark.parametrize("question,first,other", [
