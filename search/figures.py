@@ -30,7 +30,8 @@ QTYPE_PATTERNS = (
 )
 # A question about what comes next (下一步打算, 今后准备怎么做, 明年还要建几个): the reply's next-steps section
 # and the sentences it commits in answer it.
-PLAN_RE = re.compile(r"下一步|下步|下阶段|打算|今后|后续|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要")
+PLAN_RE = re.compile(r"下一步|下步|下阶段|打算|今后|后续|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要|"
+                     r"(?:什么时候|何时|多久|哪年|哪天)能")
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
     (re.compile(r"率|比例|比重|占比|百分之|覆盖面"), PERCENT),

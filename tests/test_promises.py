@@ -129,6 +129,13 @@ def test_a_later_aim_after_a_report_still_commits():
     assert [p.cue for p in extract_promises(body, "2024-01-01")] == ["力争"]
 
 
+def test_waiting_on_a_condition_commits():
+    """待资金就位即可开工: a commitment once the condition is met, with or without 后/时; 待遇 is no waiting."""
+    assert [p.text for p in extract_promises("资金还未到位，待资金就位即可开工建设。", "2024-01-01")] == [
+        "资金还未到位，待资金就位即可开工建设。"]
+    assert extract_promises("符合条件的人员享受待遇即可办理退休手续。", "2024-01-01") == []
+
+
 def test_next_steps_section_commits():
     body = ("现答复如下：\n一、基本情况\n我局已建成停车场2处。\n二、下一步工作\n（一）加快停车设施建设。\n"
             "积极争取上级资金，新建停车场1处。\n（二）加强停车管理。\n感谢您的关心和支持。")

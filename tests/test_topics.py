@@ -91,6 +91,16 @@ def test_a_planned_figure_is_answered_by_what_the_letter_commits_to(archive_sear
     assert asks_plan(question) == planned
 
 
+@pytest.mark.parametrize("question,said", [
+    ("大洼红村社区卫生服务中心什么时候能配上全科医生?", "待全科医生准入标准出台后"),
+    ("成安县全民健身中心什么时候能建好开放?", "7月底建成"),
+])
+def test_when_will_it_be_done_is_answered_by_what_the_letter_commits_to(archive_searcher, question, said):
+    """什么时候能…: a sentence that commits (待…后将立即办理, 7月底建成，届时将…), not one that dates the past."""
+    answer = answer_question(archive_searcher, question)
+    assert not answer["abstained"] and said in answer["answer"][0]["text"], answer["answer"]
+
+
 def test_which_ones_is_not_a_number_question():
     assert "number" not in question_types("安乐乡打算在哪几个路口装森林防火卡口?")
     assert "number" in question_types("安乐乡装了几个森林防火卡口?")
