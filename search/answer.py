@@ -117,10 +117,11 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             letter.get("region"), letter.get("addressee")) if x))
         reply_start, reply_end = searcher.reply_span(passage["letter_id"])
         title = normalize_for_index(letter.get("title") or "")
+        heading = normalize_for_index(passage.get("section") or "")
         for unit in split_units(passage, number):
             unit.norm = normalize_for_index(unit.text)
             restates_title = len(title) >= 8 and title in unit.norm and len(unit.norm) < len(title) + 20
-            kw = sum(idf[t] for t in tokens if t in unit.norm) / total
+            kw = sum(idf[t] for t in tokens if t in unit.norm or t in heading) / total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
             typ, spans = type_evidence(qtypes, units_wanted, unit.text)

@@ -130,8 +130,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
     if "number" in asked.types and asked.measures and not any(w in unit.norm for w in asked.measures) \
-            and not set(asked.measures) & _words(unit.sentence):
-        return False  # a long sentence is cut at commas, its figure apart from what it counts
+            and not set(asked.measures) & _words(unit.sentence) \
+            and not any(w in normalize_for_index(unit.section) for w in asked.measures):
+        return False  # a long sentence is cut at commas, its figure apart from what it counts; a heading says it
     if asked.plan and {"number", "time"} & set(asked.types) and not CUES.search(normalize_for_index(unit.sentence)):
         return False  # 明年还要建几个: not answered by what was built
     if asked.rate and "number" in asked.types and not _PER.search(unit.norm):

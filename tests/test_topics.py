@@ -101,6 +101,12 @@ def test_when_will_it_be_done_is_answered_by_what_the_letter_commits_to(archive_
     assert not answer["abstained"] and said in answer["answer"][0]["text"], answer["answer"]
 
 
+def test_the_heading_says_what_a_sentence_counts(archive_searcher):
+    """项目于2025年3月开工，投入资金322万元 names no 公墓 or 道路: its heading (一)龙塘山森林公墓进场道路硬化 does."""
+    answer = answer_question(archive_searcher, "龙塘山森林公墓进场道路硬化花了多少钱?")
+    assert not answer["abstained"] and answer["answer"][0]["figure"] == "322万元", answer["answer"]
+
+
 def test_which_ones_is_not_a_number_question():
     assert "number" not in question_types("安乐乡打算在哪几个路口装森林防火卡口?")
     assert "number" in question_types("安乐乡装了几个森林防火卡口?")
