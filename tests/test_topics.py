@@ -10,7 +10,7 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
-from dafu.search.figures import asks_plan, question_types
+from dafu.search.figures import asks_plan, question_types, type_evidence
 
 TOPICS = data_path("topics")
 
@@ -54,6 +54,15 @@ def test_next_steps_question_gets_the_next_steps_section(archive_searcher):
     assert "鼓勵企業" in results[0]["text"]
     done = archive_searcher.search("湛江发改局对在老旧小区建电动摩托车充电桩的建议怎么答复的?")
     assert done[0]["letter_id"] == "t-dd-05" and "下步工作" not in done[0]["section"]
+
+
+def test_why_not_finds_the_obstacle(archive_searcher):
+    """为什么一直没建: the passage saying what stood in the way (资金未能落实) before the letter's report of its
+    earlier work; 没有, 未能, 难以, 困难, 复杂, 不足 are what obstacles are written with."""
+    results = archive_searcher.search("龙城天街南广场为什么一直没建公厕?")
+    assert results[0]["letter_id"] == "t-sr-08" and "建设资金未能落实" in results[0]["text"]
+    assert type_evidence(("reason",), frozenset(), "该区域地下管线复杂且没有原建筑地下管线图")[0] == 1.0
+    assert type_evidence(("reason",), frozenset(), "学校狭小，四周均为民房，难以扩建")[0] == 1.0
 
 
 def test_held_back_topics_answers_and_abstention(archive_searcher):
