@@ -174,7 +174,15 @@ def places_named(text: str) -> list[tuple[str, bool]]:
             found.append((word, False))
         else:
             leading = False
+    for m in _TOWN.finditer(text):  # jieba splits names it does not know: 泉/港界/山镇 for 泉港界山镇
+        if not any(m.group(1) in name or name in m.group(1) for name, _ in found):
+            found.append((m.group(1)[1] + "镇", True))  # 章镇 of 上虞章镇 has one character of its own
     return list(dict.fromkeys(found))
+
+
+# A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇
+# of 上虞章镇: a letter naming the town holds them); 城镇, 乡镇, 集镇, 小镇, 古镇 and scopes (各乡镇) are no names.
+_TOWN = re.compile(r"(?<![各全本我该每这那哪])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各])镇")
 
 
 @functools.lru_cache(maxsize=4096)

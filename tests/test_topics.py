@@ -10,6 +10,7 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
+from dafu.search.asked import places_named
 from dafu.search.figures import asks_plan, question_types, type_evidence
 
 TOPICS = data_path("topics")
@@ -80,6 +81,7 @@ def test_held_back_topics_answers_and_abstention(archive_searcher):
     ("清原县城公厕的日常保洁交给了哪家公司?", "only the letter's header and signature name it"),
     ("龙陵县乡村旅游2020年综合收入是多少?", "综合 of 住院综合楼 in another 龙陵 letter is not 综合收入"),
     ("南京市住宅小区电动自行车充电桩建设进展如何", "no letter of 南京; 住宅小区 is no place"),
+    ("泉港界山镇网格员每个月补贴多少钱?", "jieba splits 泉/港界/山镇; 咸宁's wages are not 界山镇's"),
 ])
 def test_abstains_on_another_place_or_year(archive_searcher, question, reason):
     assert answer_question(archive_searcher, question)["abstained"], reason
@@ -114,6 +116,13 @@ def test_the_heading_says_what_a_sentence_counts(archive_searcher):
     """项目于2025年3月开工，投入资金322万元 names no 公墓 or 道路: its heading (一)龙塘山森林公墓进场道路硬化 does."""
     answer = answer_question(archive_searcher, "龙塘山森林公墓进场道路硬化花了多少钱?")
     assert not answer["abstained"] and answer["answer"][0]["figure"] == "322万元", answer["answer"]
+
+
+def test_towns_jieba_does_not_know_are_places():
+    """泉港界山镇 (jieba: 泉/港界/山镇) still names a town the letter must name; 城镇 and 各乡镇 do not."""
+    assert ("山镇", True) in places_named("泉港界山镇专职网格员每月补贴是多少钱?")
+    assert ("章镇", True) in places_named("绍兴上虞章镇布设了几条城乡公交线")
+    assert places_named("全县12个乡镇的城镇燃气") == []
 
 
 def test_which_ones_is_not_a_number_question():
