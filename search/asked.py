@@ -129,7 +129,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
         return bool(asked.field.search(unit.norm))
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
-    if "number" in asked.types and asked.measures and not any(w in unit.norm for w in asked.measures) \
+    if "number" in asked.types and asked.measures and not any(_says(w, unit.norm) for w in asked.measures) \
             and not set(asked.measures) & _words(unit.sentence) \
             and not any(w in normalize_for_index(unit.section) for w in asked.measures):
         return False  # a long sentence is cut at commas, its figure apart from what it counts; a heading says it
@@ -183,6 +183,18 @@ def places_named(text: str) -> list[tuple[str, bool]]:
 # A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇
 # of 上虞章镇: a letter naming the town holds them); 城镇, 乡镇, 集镇, 小镇, 古镇 and scopes (各乡镇) are no names.
 _TOWN = re.compile(r"(?<![各全本我该每这那哪])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各])镇")
+
+
+def _says(word: str, text: str) -> bool:
+    """``word`` is in ``text``, or its characters are, in order, within twice its length: the short form names
+    the full one (电动车 in 电动自行车, 书报 in 书籍报刊)."""
+    return word in text or any(m.end() - m.start() <= 2 * len(word) for m in _abbreviation(word).finditer(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _abbreviation(word: str) -> re.Pattern:
+    gap = f"[^，。；,;：:]{{0,{len(word) - 1}}}?"
+    return re.compile(gap.join(re.escape(ch) for ch in word))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
-from dafu.search.asked import places_named
+from dafu.search.asked import _says, places_named
 from dafu.search.figures import asks_plan, question_types, type_evidence
 
 TOPICS = data_path("topics")
@@ -125,6 +125,12 @@ def test_towns_jieba_does_not_know_are_places():
     assert places_named("全县12个乡镇的城镇燃气") == []
 
 
+def test_a_short_form_names_the_full_one():
+    assert _says("电动车", "可供27700辆电动自行车进行充电") and _says("书报", "书籍报刊购置费需每年30万元")
+    assert not _says("公墓", "公益性墓地")  # too far apart
+    assert not _says("电动车", "推进电动化，车辆更新")  # not across a comma
+
+
 def test_which_ones_is_not_a_number_question():
     assert "number" not in question_types("安乐乡打算在哪几个路口装森林防火卡口?")
     assert "number" in question_types("安乐乡装了几个森林防火卡口?")
@@ -147,6 +153,7 @@ def test_the_figure_of_the_measure_and_place_asked_comes_first(seed_searcher, qu
     ("铜梁2018到2020年农村一共装了多少盏路灯?", "12000盏"),
     ("泰州南园小区还有几幢楼没装管道燃气?", "6幢"),
     ("新乐小街小巷的架空线缆多久能清理完?", "三年"),
+    ("潞城现有充电设施能同时供多少辆电动车充电", "27700辆"),  # 电动车: the short form of 电动自行车
 ])
 def test_figures_in_more_units_answer(archive_searcher, question, figure):
     """盏, 幢 and a duration in Chinese numerals (三年内) are figures a question can ask for."""
