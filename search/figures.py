@@ -17,6 +17,9 @@ TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之
 ORG_RE = re.compile(r"(?:(?![的由是在将对把被向从为了等及即])[\u4e00-\u9fff]){1,14}?(?:委员会|人民政府|办公室|办事处|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
                     r"协会|学会|局|委|厅|部门|部|办|院|人大|政协|政府)")
 NAME_RE = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
+# Where something is or goes: 位于…, 安装在…, 在…路口 / 广场 / 社区.
+LOCATION_RE = re.compile(r"位于|坐落|设在|设于|设置在|安装在|建在|选址|选在|布设在|放置在|落户|"
+                         r"[在于][^，。；,;]{2,24}?(?:处|旁|附近|路口|空地|院内|校址)")
 REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|因此|所以|考虑到|受[^，。]{1,10}影响|没有[^，。]{0,10}规定|暂不|无法|尚未|"
                        r"没有|未能|难以|难度|困难|复杂|不足|缺乏|受限|制约|导致|不具备")
 
@@ -26,6 +29,7 @@ QTYPE_PATTERNS = (
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点")),
     ("number", re.compile(r"多少|(?<!哪)几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$")),
+    ("place", re.compile(r"哪里|在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
                         r"哪个项目|哪些文件|哪几")),
 )
@@ -55,7 +59,8 @@ class Figure:
 
 
 def question_types(question: str) -> tuple[str, ...]:
-    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``number``, ``name``, else ``other``."""
+    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``number``, ``place``, ``name``, else
+    ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     return found or ("other",)
 
@@ -150,6 +155,9 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
         return (1.0 if spans else 0.0), spans
     if qtype == "name":
         spans = [m.span() for m in NAME_RE.finditer(folded)]
+        return (1.0 if spans else 0.2), spans
+    if qtype == "place":
+        spans = [m.span() for m in LOCATION_RE.finditer(folded)]
         return (1.0 if spans else 0.2), spans
     if qtype == "reason":
         spans = [m.span() for m in REASON_RE.finditer(folded)]

@@ -132,6 +132,15 @@ def test_a_short_form_names_the_full_one():
     assert not _says("电动车", "推进电动化，车辆更新")  # not across a comma
 
 
+def test_where_finds_the_place_said(archive_searcher):
+    """装在什么地方: the passage and sentence saying where (主要安装在各镇街便民服务中心…), not the plan for more."""
+    assert question_types("铜梁乡村太阳能路灯一般装在什么地方?") == ("place",)
+    results = archive_searcher.search("铜梁乡村太阳能路灯一般装在什么地方?")
+    assert results[0]["letter_id"] == "t-sr-03" and "主要安装在各镇街便民服务中心" in results[0]["text"]
+    answer = answer_question(archive_searcher, "铜梁乡村太阳能路灯一般装在什么地方?")
+    assert any("主要安装在各镇街便民服务中心" in item["text"] for item in answer["answer"]), answer["answer"]
+
+
 def test_which_ones_is_not_a_number_question():
     assert "number" not in question_types("安乐乡打算在哪几个路口装森林防火卡口?")
     assert "number" in question_types("安乐乡装了几个森林防火卡口?")
