@@ -17,6 +17,9 @@ TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之
 ORG_RE = re.compile(r"(?:(?![的由是在将对把被向从为了等及即])[\u4e00-\u9fff]){1,14}?(?:委员会|人民政府|办公室|办事处|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
                     r"协会|学会|局|委|厅|部门|部|办|院|人大|政协|政府)")
 NAME_RE = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
+# How far a work has come: 已完成…, 正在…, 目前已…, 正与…会签中.
+PROGRESS_RE = re.compile(r"已(?:经)?(?:完成|建成|开工|启动|进入|编制|通过|下达|批复|立项|招标|动工|投入)|正在|正与|进行中|目前已|现已|"
+                         r"(?:前期|设计|施工|招标|审批)阶段")
 # Where something is or goes: 位于…, 安装在…, 在…路口 / 广场 / 社区.
 LOCATION_RE = re.compile(r"位于|坐落|设在|设于|设置在|安装在|建在|选址|选在|布设在|放置在|落户|"
                          r"[在于][^，。；,;]{2,24}?(?:处|旁|附近|路口|空地|院内|校址)")
@@ -26,7 +29,8 @@ REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间")),
     ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
-    ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点")),
+    ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在")),
+    ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
     ("number", re.compile(r"多少|(?<!哪)几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$")),
     ("place", re.compile(r"哪里|在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
@@ -59,8 +63,8 @@ class Figure:
 
 
 def question_types(question: str) -> tuple[str, ...]:
-    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``number``, ``place``, ``name``, else
-    ``other``."""
+    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``progress``, ``number``, ``place``,
+    ``name``, else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     return found or ("other",)
 
@@ -155,6 +159,9 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
         return (1.0 if spans else 0.0), spans
     if qtype == "name":
         spans = [m.span() for m in NAME_RE.finditer(folded)]
+        return (1.0 if spans else 0.2), spans
+    if qtype == "progress":
+        spans = [m.span() for m in PROGRESS_RE.finditer(folded)]
         return (1.0 if spans else 0.2), spans
     if qtype == "place":
         spans = [m.span() for m in LOCATION_RE.finditer(folded)]

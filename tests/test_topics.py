@@ -141,6 +141,15 @@ def test_where_finds_the_place_said(archive_searcher):
     assert any("主要安装在各镇街便民服务中心" in item["text"] for item in answer["answer"]), answer["answer"]
 
 
+def test_how_far_is_answered_by_what_is_done(archive_searcher):
+    """进展到哪一步了: the sentence saying what is done or under way (目前，已完成项目的可行性研究报告)."""
+    question = "绿春给村组装太阳能路灯的项目现在进展到哪一步了?"
+    assert question_types(question) == ("progress",)
+    answer = answer_question(archive_searcher, question)
+    assert any("已完成项目的可行性研究报告" in item["text"] for item in answer["answer"]), answer["answer"]
+    assert "reason" in question_types("赧场小学迁建现在卡在哪里?")
+
+
 def test_which_ones_is_not_a_number_question():
     assert "number" not in question_types("安乐乡打算在哪几个路口装森林防火卡口?")
     assert "number" in question_types("安乐乡装了几个森林防火卡口?")
