@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ..corpus.promises import CUES
 from ..corpus.text import CN_NUMERAL_CHARS, FIGURE, TIME_UNITS, UNITS, blank_pinyin, parse_number, valid_date
 from .highlight import _fold_char
 
@@ -64,9 +65,9 @@ class Figure:
 
 def question_types(question: str) -> tuple[str, ...]:
     """What the wording asks for: some of ``time``, ``org``, ``reason``, ``progress``, ``number``, ``place``,
-    ``name``, else ``other``."""
+    ``name``; else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
-    return found or ("other",)
+    return found or (("plan",) if asks_plan(question) else ("other",))
 
 
 def asks_plan(question: str) -> bool:
@@ -159,6 +160,9 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
         return (1.0 if spans else 0.0), spans
     if qtype == "name":
         spans = [m.span() for m in NAME_RE.finditer(folded)]
+        return (1.0 if spans else 0.2), spans
+    if qtype == "plan":
+        spans = [m.span() for m in CUES.finditer(folded)]
         return (1.0 if spans else 0.2), spans
     if qtype == "progress":
         spans = [m.span() for m in PROGRESS_RE.finditer(folded)]

@@ -150,6 +150,14 @@ def test_how_far_is_answered_by_what_is_done(archive_searcher):
     assert "reason" in question_types("赧场小学迁建现在卡在哪里?")
 
 
+def test_next_steps_asked_is_answered_by_a_commitment():
+    """下一步打算怎么做 asks for what the letter commits to (将…, 争取…, 计划于…), when it asks for nothing else."""
+    assert question_types("湛江发改局对在老旧小区建电动摩托车充电桩的建议下一步打算怎么做?") == ("plan",)
+    assert question_types("下一步计划新建几个体育公园?") == ("number",)
+    assert type_evidence(("plan",), frozenset(), "我局将积极督促各通信企业尽快搬移该基站")[0] == 1.0
+    assert type_evidence(("plan",), frozenset(), "该基站已于2023年建成")[0] < 1.0
+
+
 def test_which_ones_is_not_a_number_question():
     assert "number" not in question_types("安乐乡打算在哪几个路口装森林防火卡口?")
     assert "number" in question_types("安乐乡装了几个森林防火卡口?")
