@@ -67,6 +67,19 @@ def test_why_not_finds_the_obstacle(archive_searcher):
     assert type_evidence(("reason",), frozenset(), "学校狭小，四周均为民房，难以扩建")[0] == 1.0
 
 
+def test_the_passage_whose_one_sentence_answers_comes_first(archive_searcher):
+    """The question's words spread over a letter's report of its survey (摸底情况) lose to the passage that says
+    in one sentence which 老旧小区 get gas this year; without the best-sentence weight the survey came first."""
+    from dafu.search.api import Searcher
+    from dafu.search.retrieve import Fusion
+
+    question = "庐山今年哪几个老小区在配套天然气管道,能惠及多少户?"
+    results = archive_searcher.search(question)
+    assert results[0]["letter_id"] == "t-rq-02" and "2025年老旧小区天然气管网建设情况" in results[0]["section"]
+    without = Searcher(archive_searcher.index, Fusion(sentence_weight=0.0))
+    assert "摸底情况" in without.search(question)[0]["section"]
+
+
 def test_held_back_topics_answers_and_abstention(archive_searcher):
     metrics = evaluate_answers(archive_searcher, load_questions(TOPICS / "held.jsonl"))
     assert metrics["unanswerable"] >= 30
