@@ -13,8 +13,8 @@ import regex
 
 from ..corpus.metadata import DOC_NUMBER_FORM
 from ..corpus.normalize import normalize_for_index
-from ..index.backend import QUERY_STOPWORDS
 from ..corpus.promises import CUES
+from ..index.backend import QUERY_STOPWORDS
 from .figures import asks_plan, expected_units, question_types
 
 if TYPE_CHECKING:

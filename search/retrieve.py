@@ -35,11 +35,11 @@ class Fusion:
     between sets (0.4 on dev_real, 0.7 on the topics fit split) while this needs no fitting and matches the
     best fixed weight on every set (``benchmarks/fit_fusion.py``). When the question asks for a figure, a date,
     an organisation or a name, passages holding one of that kind (with the unit the question names) gain
-    ``answer_type_weight`` (0–1 evidence, in z-score units). Each of the leaders also gains ``sentence_weight``
-    times how much of the question (IDF-weighted words) its best sentence holds (the first ten leaders): a passage that answers says it
-    in one sentence, while an opening or a summary spreads the question's words over many; the places the
-    question names are left out (they identify a letter). Fitted on the topics fit split (best at 2.5, hit@1
-    0.929 -> 0.950); the held-back split is best at 2.5-5.0 too (0.938 -> 0.951)."""
+    ``answer_type_weight`` (0–1 evidence, in z-score units). The first ``SENTENCE_LEADERS`` also gain
+    ``sentence_weight`` times how much of the question (IDF-weighted words) their best sentence holds: a passage
+    that answers says it in one sentence, while an opening or a summary spreads the question's words over many;
+    the places the question names are left out (they identify a letter). Fitted on the topics fit split (best at
+    2.5, hit@1 0.929 -> 0.950); the held-back split is best at 2.5-5.0 too (0.938 -> 0.951)."""
 
     dense_weight: float | None = None
     answer_type_weight: float = 2.0
@@ -67,10 +67,11 @@ class HybridRetriever:
         if size == 0 or (where is not None and not len(self.index.filter_rows(where))):
             return []
         text = normalize_for_index(query)
+        tokens = query_tokens(text)
         pool = max(self.fusion.pool, top_k)
         if mode == "keyword":
-            return self.index.keyword_search(query_tokens(text), top_k, where).top
-        keyword_hits = _BESIDE.submit(self.index.keyword_search, query_tokens(text), pool, where) \
+            return self.index.keyword_search(tokens, top_k, where).top
+        keyword_hits = _BESIDE.submit(self.index.keyword_search, tokens, pool, where) \
             if mode == "hybrid" else None  # on another core while the query is embedded
         qvec = self.encoder.encode_queries([text], all_cores=keyword_hits is None or size < KEYWORD_BUSY_MIN)[0]
         dense_rows = self.index.dense_search(qvec, pool, where)
@@ -98,12 +99,13 @@ class HybridRetriever:
         if self.fusion.answer_type_weight:
             fused[leaders] += self.fusion.answer_type_weight * self._answer_type_evidence(query, replies)
         if self.fusion.sentence_weight:  # the first page of results, read sentence by sentence
-            best = self._best_sentence_coverage(text, replies[:SENTENCE_LEADERS])
+            best = self._best_sentence_coverage(text, tokens, replies[:SENTENCE_LEADERS])
             fused[leaders[:SENTENCE_LEADERS]] += self.fusion.sentence_weight * best
         if self.fusion.answer_first:  # a passage that is all frame answers nothing
             _behind_others(fused, leaders, letter_ids, [not _CONTENT.search(reply) for reply in replies])
         if asks_plan(query):  # 下一步打算: within each letter, its next-steps section (下一步工作, 今后打算) first
-            _behind_others(fused, leaders, letter_ids, [not NEXT_HEADING.search(normalize_for_index(c.section or "")) for c in chunks])
+            _behind_others(fused, leaders, letter_ids,
+                           [not NEXT_HEADING.search(normalize_for_index(c.section or "")) for c in chunks])
         return self._top(fused, rows, top_k)
 
     @staticmethod
@@ -125,12 +127,12 @@ class HybridRetriever:
         start, end = self.reply_span(chunk.letter_id)
         return chunk.text[max(0, start - chunk.start):max(0, end - chunk.start)]
 
-    def _best_sentence_coverage(self, text: str, replies: list[str]) -> np.ndarray:
+    def _best_sentence_coverage(self, text: str, tokens: list[str], replies: list[str]) -> np.ndarray:
         """0–1 per reply text: the IDF-weighted share of the question's words its best sentence holds. The places
         it names identify a letter (its title and header say them) and are left out: 晋安区家庭养老床位 is
         answered by 建成家庭养老床位484张, not by 晋安区…内设100张医疗床位."""
         places = [name for name, _ in places_named(text)]
-        tokens = [t for t in dict.fromkeys(query_tokens(text)) if not any(name in t for name in places)]
+        tokens = [t for t in dict.fromkeys(tokens) if not any(name in t for name in places)]
         idf = self.index.idf(tokens)
         total = sum(idf[t] for t in tokens) or 1.0
         return np.array([max((sum(idf[t] for t in tokens if t in sentence) for sentence in _sentences_of(reply)),
