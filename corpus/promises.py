@@ -26,12 +26,13 @@ _WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加�
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
     r"|(?<![列入按])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申]|通过)(?<!行动计划)"
-    r"|拟(?=定于|[于在将新建对把从按申开增改订纳报实重研])|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目)"
+    r"|(?<![模虚比草])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目)"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
     r"|待(?![遇业定岗])[^。；，]{1,30}?(?:后|时)?[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
-    r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)")
+    r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)"
+    r"|(?:我们|我局|我委|我厅|我办|我院|我市|我县|我区|本局)(?:一定|必将|必定)(?!的|程度)")
 # Cues that also occur in reports of what was done; they count only in a sentence with no sign of the past.
 WEAK_CUE = re.compile(r"争取|近期|年将|月底将|年底将|期间将|同时将|并将|也将|还将|都将|均将")
 # An enumerated item: 二是…, （二）…, 2、…
@@ -42,18 +43,20 @@ ANSWER_INTRO = re.compile(r"(?:答复|回复|函复|复函|说明|函告|意见)
 ANSWER_ITEM = re.compile(r"如下[：:]\s*(?:[一二三四五六七八九十]是|[（(]?[一二三四五六七八九十\d]+[)）、.．])")
 # A sentence that goes on with the measure before it (its verb or its object first, no subject of its own).
 MEASURE = re.compile(r"(?:对于|针对|依据|按照|通过|联合|及时|严格|定期|加强|加大|建立|完善|强化|规范|督促|指导|做好|确保|"
-                     r"安排|组织|落实|开展|推进)")
+                     r"安排|组织|落实|开展|推进|修复|修建|新建|增设|设置|改造|清理|清除|整治|配备|提升|优化|推动|加快)")
 # A committing sentence that announces the measures listed after it (拟采取的措施有：, 从以下几个方面：), not a table.
-MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措)[^，。；：:]{0,6}[：:]\s*$")
+MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措|方案)[^，。；：:]{0,6}[：:]\s*$")
+PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an announcement a plan
 # What sets the scene in a list of measures (近年来…, 正如您所说…存在…): no measure of its own.
 BACKGROUND = re.compile(r"近年来|一直以来|随着|正如|存在|仍然|依然")
+DATED = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?[，,]")  # a sentence that opens with its date
 # Headings over the next steps: what follows them (until the closing) commits.
 NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工作计划|工作方向|未来规划|规划与发展|努力方向|工作思路|(?<!主要)工作措施|"
                           r"下一阶段|后续工作|以下几个方面|以下几方面|以下工作|以下措施")
 # Not promises: the closing courtesies, contact blocks and what the reader is asked to do.
 CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
                      r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
-COURTESY = re.compile(r"继续努力|认真倾听|积极采纳|吸取采纳|认真吸纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
+COURTESY = re.compile(r"提得很好|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|认真吸纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject.
 RECITED = re.compile(r"《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
 # The member's own words quoted in the reply (建议：相关部门尽早…).
@@ -69,8 +72,8 @@ THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{
 ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
 DONE = re.compile(r"已|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
-# A deferral (再予以认真研究): no commitment.
-SOFT = re.compile(r"再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟")
+# A deferral (再予以认真研究) or a refusal (不建议安装): no commitment.
+SOFT = re.compile(r"再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(r"[\d〇零○一二三四五六七八九十]{2,4}\s*年.{1,6}日|[^，,。；\s]{2,24}(?:局|委|委员会|政府|办公室|中心|公司|厅|院|站|处|办|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
@@ -131,7 +134,8 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         if _is_metadata(text):
             continue
         if _is_heading(text):
-            heading, this_level, answering = text.strip(), _heading_level(text), False
+            heading, this_level = text.strip(), _heading_level(text)
+            answering = offering = _offers(text)  # 现答复如下： on a line of its own
             if next_level is not None and 0 < this_level <= next_level:
                 next_level = None
             if NEXT_HEADING.search(text) and not closing_seen:
@@ -144,7 +148,7 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         inside = next_level is not None and not closing_seen
         if cue is None and inside and _acts(text) and not _reports(text):
             cue = "（下一步工作）"
-        if ANSWER_INTRO.search(text):
+        if _offers(text):
             answering = offering = True
         if item and _reports(own):
             offering = False
@@ -183,9 +187,17 @@ def _goes_on(scan: str, last: Promise, start: int) -> bool:
 
 
 def _reports(text: str) -> bool:
-    """Reports what is done or under way (已/正在/目前/了, 经排查…) or sets the scene (近年来, 存在…); 在目前政策
-    框架下 only frames a measure."""
-    return bool(DONE.search(FRAME.sub("", text)) or BACKGROUND.search(text)) or "了" in text
+    """Reports what is done or under way (已/正在/目前/了, 经排查…), sets the scene (近年来, 存在…) or states a
+    dated fact (1.2016年10月，该校有…); 在目前政策框架下 only frames a measure."""
+    return bool(DONE.search(FRAME.sub("", text)) or BACKGROUND.search(text) or DATED.match(_LEAD.sub("", text))) \
+        or "了" in text
+
+
+def _offers(text: str) -> bool:
+    """Announces the answer (现答复如下：) or the plan that follows (制定相关的工作方案：, not 主要工作有以下4方面：),
+    reporting nothing: the list right after it is what the reply offers."""
+    return bool(ANSWER_INTRO.search(text) or (MEASURES_FOLLOW.search(text) and PLANS.search(text)
+                                              and not _reports(text)))
 
 
 # What an index stores per promise (``promise_records``), the letter's metadata left out.

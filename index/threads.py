@@ -18,13 +18,13 @@ def cpu_threads() -> int:
     return settings.threads()
 
 
-def set_torch_threads() -> int:
-    """Give torch's intra-op pool one thread per core."""
+def set_torch_threads(count: int | None = None) -> int:
+    """Give torch's intra-op pool ``count`` threads (default: one per core)."""
     import torch
 
-    torch.set_num_threads(cpu_threads())
-    return cpu_threads()
-
+    count = count or cpu_threads()
+    torch.set_num_threads(count)
+    return count
 
 
 def set_nano_threads(count: int) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..corpus.metadata import DOC_NUMBER_FORM
+from ..corpus.metadata import CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..index.backend import QUERY_STOPWORDS
@@ -23,10 +23,15 @@ if TYPE_CHECKING:
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
-# holds: a 文号 (凤交函〔2022〕72号), the label of a person (办理人:王江伟), a telephone number, the label itself;
+# holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
+# number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
 # who was consulted (经商人力资源社会保障部, 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening
 # often says.
-_FIELDS = ((re.compile(r"文号|发文字号"), _DOC_NUMBER),
+_FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
+           (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类别"),
+            regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
+           (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
+                       r"|(?:答复|回复|复函)的?(?:日期|时间)"), DATE_AT_END),
            (re.compile(r"办理人|承办人|经办人|联系人"), _PERSON_LABEL),
            (re.compile(r"电话"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"签发"), re.compile("签发")),
@@ -65,6 +70,7 @@ def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 _NOT_A_NAME = re.compile(r"^[各全本我该每]")  # 各乡镇, 全省, 我市: a scope, not a place's name
+_ASKING = re.compile(r"时候|地方|时间|位置|哪")  # the words that ask (哪些地方, 什么时候): not what is asked about
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
 _PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
@@ -94,7 +100,8 @@ class Asked:
         qnorm = normalize_for_index(question)
         places = tuple(places_named(qnorm))
         names = [name for name, _ in places]
-        measures = tuple(w for w in content_words(qnorm) if not _NOT_A_NAME.match(w) and not any(p in w for p in names))
+        measures = tuple(w for w in content_words(qnorm) if not _NOT_A_NAME.match(w) and not any(p in w for p in names)
+                         and not _ASKING.search(w))
         narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{_LEVELS}]?{b}", qnorm)}
         return cls(years=tuple(_YEAR.findall(qnorm)), places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=question_types(question), measures=measures, rate=bool(_RATE.search(qnorm)),
@@ -129,10 +136,12 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
         return bool(asked.field.search(unit.norm))
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
-    if "number" in asked.types and asked.measures and not any(_says(w, unit.norm) for w in asked.measures) \
-            and not set(asked.measures) & _words(unit.sentence) \
-            and not any(w in normalize_for_index(unit.section) for w in asked.measures):
-        return False  # a long sentence is cut at commas, its figure apart from what it counts; a heading says it
+    if "number" in asked.types and asked.measures and not _names_the_thing(unit, asked.measures):
+        return False  # 家庭养老床位 is not counted by 内设100张医疗床位
+    if "place" in asked.types and asked.measures and not _names_the_thing(unit, asked.measures) and not any(
+            _says(w, normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start]))
+            for w in asked.measures):
+        return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
     if asked.plan and {"number", "time"} & set(asked.types) and not CUES.search(normalize_for_index(unit.sentence)):
         return False  # 明年还要建几个: not answered by what was built
     if asked.rate and "number" in asked.types and not _PER.search(unit.norm):
@@ -143,6 +152,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
 
 
 _LEVELS = "省市州县区旗"
+_LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
 _SHORT_LEVELS = "县区旗"  # the level of a two-character place: 凤县; 郑州's 州 belongs to its name
 _NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
 
@@ -183,6 +193,13 @@ def places_named(text: str) -> list[tuple[str, bool]]:
 # A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇
 # of 上虞章镇: a letter naming the town holds them); 城镇, 乡镇, 集镇, 小镇, 古镇 and scopes (各乡镇) are no names.
 _TOWN = re.compile(r"(?<![各全本我该每这那哪])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各])镇")
+
+
+def _names_the_thing(unit: Unit, measures: tuple[str, ...]) -> bool:
+    """The sentence names one of the things a question asks about: in its own words, as a word of the whole
+    sentence when a long one was cut at commas (its figure apart from what it counts), or in its heading."""
+    return any(_says(w, unit.norm) for w in measures) or bool(set(measures) & _words(unit.sentence)) \
+        or any(w in normalize_for_index(unit.section) for w in measures)
 
 
 def _says(word: str, text: str) -> bool:

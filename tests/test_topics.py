@@ -16,7 +16,7 @@ from dafu.search.figures import asks_plan, question_types, type_evidence
 TOPICS = data_path("topics")
 
 
-@pytest.mark.parametrize("directory", [TOPICS, data_path("blind")])
+@pytest.mark.parametrize("directory", [TOPICS, data_path("blind"), data_path("blind2")])
 def test_topics_and_blind_sets_are_consistent(directory):
     """Every gold span is in its letter, every letter has a question and a source, the split is by topic."""
     done = subprocess.run([sys.executable, str(TOPICS / "check.py"), str(directory)], capture_output=True, text=True)
