@@ -77,6 +77,17 @@ def test_frame_fields_asked_by_name(dev_searcher, question, span):
         assert answer["answer"][0]["figure"] == span  # marked in the answer box
 
 
+@pytest.mark.parametrize("question,span", [
+    ("晋安区民政局哪天答复的医养结合提案", "2025年5月28日"),  # the closing date of the letter
+    ("巴南区公交建议是哪天答复的", "2020年12月3日"),
+    ("晋安区医养结合提案答复 字号", "榕晋民〔2025〕82号"),  # 字号 asks the 文号 too
+])
+def test_reply_date_and_number_asked_by_name(dev_searcher, question, span):
+    """哪天答复的 is answered by the letter's closing date, not by a date in its body; 字号 by its 文号."""
+    answer = answer_question(dev_searcher, question)
+    assert not answer["abstained"] and span in answer["answer"][0]["text"], answer["answer"]
+
+
 def test_a_frame_field_the_letter_does_not_give_abstains(dev_searcher):
     assert answer_question(dev_searcher, "镇康县卫生院建议的办理人")["abstained"]  # dev-040 names no 办理人
 

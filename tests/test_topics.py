@@ -200,3 +200,13 @@ def test_figures_in_more_units_answer(archive_searcher, question, figure):
     answer = answer_question(archive_searcher, question)
     assert not answer["abstained"]
     assert any(figure in item["text"] for item in answer["answer"]), answer["answer"]
+
+
+def test_category_asked_by_name_and_where_the_thing_goes(archive_searcher):
+    """答复类别 is answered by the letter's category line; 装在哪些地方 by the sentence that says where, though it
+    names the 健身器材 only in the sentence before it."""
+    category = answer_question(archive_searcher, "闽粤赣森林防灭火救援实训基地建议的答复类别是什么")
+    assert not category["abstained"] and "答复类别:B类" in category["answer"][0]["text"]
+    where = answer_question(archive_searcher, "盘锦双台子新争取的健身器材准备装在哪些地方?")
+    assert any("重點安裝在濕地公園" in item["text"] for item in where["answer"]), where["answer"]
+    assert answer_question(archive_searcher, "舞钢旗山郊野公园什么时候完工?")["abstained"]  # no letter says
