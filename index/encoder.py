@@ -230,8 +230,9 @@ def _batched(encode, texts: list[str], dim: int, progress: bool) -> np.ndarray:
 def pooled_encode(model: str, texts: list[str], prompt_name: str | None, dim: int, progress: bool) -> np.ndarray:
     """``texts`` embedded by ``cpu_threads()`` worker processes that each hold ``model`` and compute with one
     thread, longest batches first. One process computing on two threads waits at every step for the slower
-    one (and far longer when the machine is shared): the 419 passages of 95 letters took 37.6-44.5 s so,
-    27.3-32.1 s in two workers. The workers load once and stay for the life of this process."""
+    one, far longer when other work shares the cores: a build of 95 letters beside one busy process took
+    64.1-67.1 s so, 59.8-60.8 s in two workers (quiet, no clear difference). The workers load once and stay for
+    the life of this process."""
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     batches = [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]
     pool = _passage_pool(model, cpu_threads())
