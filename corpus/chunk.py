@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import regex
 
 from .models import Chunk, Letter
-from .text import SENTENCE, clauses
+from .text import ITEM_ENDS, SENTENCE, SENTENCE_CLOSERS, clauses
 
 HEADING_LEVELS = [
     regex.compile(r"^[一二三四五六七八九十]{1,3}[、.．]"),
@@ -36,11 +36,13 @@ PATH_SEP = " > "
 
 @dataclass
 class _Unit:
-    """A sentence (or clause of an over-long one): body offsets, and whether a good break precedes it."""
+    """A sentence (or clause of an over-long one): body offsets, whether a good break precedes it, and whether
+    it goes on the sentence before it (an item after ``；``, a clause after a comma): a poor place to cut."""
 
     start: int
     end: int
     breaks: bool
+    continues: bool = False
 
 
 def chunk_sections(letter: Letter, max_chars: int = 300, overlap: int = 1) -> list[Chunk]:
@@ -171,18 +173,25 @@ def _units(body: str, start: int, end: int, max_chars: int) -> list[_Unit]:
             new_paragraph = new_paragraph or "\n" in body[m.start():m.end() + 1]
             continue
         breaks = new_paragraph or bool(ITEM.match(body, s))
+        continues = not new_paragraph and bool(units) and _ends_item(body, units[-1])
         if e - s <= max_chars:
-            units.append(_Unit(s, e, breaks))
+            units.append(_Unit(s, e, breaks, continues))
         else:
             pieces = clauses(body, s, e, items=True)
-            units += [_Unit(cs, ce, breaks and k == 0) for k, (cs, ce) in enumerate(pieces)]
+            units += [_Unit(cs, ce, breaks and k == 0, continues or k > 0) for k, (cs, ce) in enumerate(pieces)]
         new_paragraph = body[e:e + 1] == "\n"
     return units
 
 
+def _ends_item(body: str, unit: _Unit) -> bool:
+    """``unit`` ends with ``；``: the sentence after it is the next item of one list."""
+    return body[unit.start:unit.end].rstrip(SENTENCE_CLOSERS).endswith(tuple(ITEM_ENDS))
+
+
 def _pack(units: list[_Unit], max_chars: int, overlap: int) -> list[tuple[int, int]]:
     """Greedy passages of whole units up to ``max_chars``, breaking early at good breaks once 60 %
-    full and repeating ``overlap`` units; then small passages are folded into a neighbour."""
+    full, never inside a sentence (a list of ``；`` items) when the passage is half full at its start, and
+    repeating ``overlap`` units; then small passages are folded into a neighbour."""
     groups: list[list[_Unit]] = []
     i = 0
     while i < len(units):
@@ -191,6 +200,11 @@ def _pack(units: list[_Unit], max_chars: int, overlap: int) -> list[tuple[int, i
             if units[j].breaks and units[j - 1].end - units[i].start >= 0.6 * max_chars:
                 break
             j += 1
+        k = j
+        while j < len(units) and k > i + 1 and units[k].continues:
+            k -= 1
+        if j < len(units) and not units[k].continues and units[k - 1].end - units[i].start >= 0.5 * max_chars:
+            j = k
         groups.append(units[i:j])
         if j >= len(units):
             break

@@ -85,6 +85,27 @@ def test_every_answer_span_lies_inside_one_chunk(letters):
             assert any(normalize_for_match(span) in t for t in texts), (letter_id, span)
 
 
+@pytest.mark.parametrize("questions", ["topics/fit.jsonl", "topics/held.jsonl", "blind/blind.jsonl"])
+def test_every_gold_span_of_the_topic_sets_lies_inside_one_chunk(questions):
+    data = ROOT / "tests" / "data"
+    files = {p.stem: p for folder in ("topics/letters", "blind/letters") for p in (data / folder).glob("*.txt")}
+    for line in (data / questions).read_text(encoding="utf-8").splitlines():
+        for letter_id, span in json.loads(line)["gold"]:
+            path = files[letter_id]
+            letter = parse_letter(path.read_text(encoding="utf-8"), letter_id, str(path))
+            texts = [normalize_for_match(c.text) for c in chunk_sections(letter)]
+            assert any(normalize_for_match(span) in t for t in texts), (letter_id, span)
+
+
+def test_a_list_of_items_is_not_cut_when_its_sentence_can_open_the_next_passage():
+    letter = topic_letter("t-jz-01")  # …增加一定比例的低保金…：（一）重病人员；（二）残疾人；…（六）单亲家庭中未成年人等。
+    listed = letter.body.index("目前")  # the sentence that opens the list
+    items_end = letter.body.index("未成年人等。") + len("未成年人等。")
+    chunks = chunk_sections(letter)
+    assert any(c.start <= listed and items_end <= c.end for c in chunks)
+    assert not any(listed < c.end < items_end for c in chunks)  # no passage ends inside the list
+
+
 def test_seed_chunk_counts(letters):
     counts = {key[:3]: len(chunk_sections(letter)) for key, letter in letters.items() if not key.startswith("dev")}
     assert all(8 <= n <= 20 for n in counts.values()), counts
