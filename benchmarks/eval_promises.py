@@ -1,6 +1,6 @@
 """Precision and recall of promise extraction (corpus/promises.py) against tests/data/promises/labels.jsonl,
 per split and for the two parts: FIT (``fit``, ``heldout`` … ``heldout4``, ``heldout6``: letters the rules were
-written on, or held back in an earlier round and looked at since) and HELD (``heldout5``, ``heldout7``: letters never
+written on, or held back in an earlier round and looked at since) and HELD (``heldout5``, ``heldout7``, ``heldout8``: letters never
 looked at while writing rules; report only).
 A predicted sentence counts when its span overlaps a labelled one.
 
@@ -16,7 +16,7 @@ from dafu.corpus.promises import extract_promises
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELS = DATA / "promises" / "labels.jsonl"
-PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6"), "HELD": ("heldout5", "heldout7")}
+PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6"), "HELD": ("heldout5", "heldout7", "heldout8")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..corpus.metadata import HEADING as LETTER_HEADING
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
 from ..index.backend import query_tokens
@@ -38,6 +39,7 @@ _CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _BOILERPLATE = re.compile(r"感谢|收悉|答复如下|现答复|此复|联系人|联系电话|抄送|特此|关心和支持|意见和建议|批评指正|"
                           r"^[\u4e00-\u9fff]{2,20}(?:局|委员会|委|厅|政府|办公室)$")
 _MARKUP = re.compile(r"^[\s*#>|]+|[\s*#|]+$")
+_NOTE = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # (节选) after a letter's heading line
 
 
 @dataclass
@@ -120,7 +122,8 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
         heading = normalize_for_index(passage.get("section") or "")
         for unit in split_units(passage, number):
             unit.norm = normalize_for_index(unit.text)
-            restates_title = len(title) >= 8 and title in unit.norm and len(unit.norm) < len(title) + 20
+            restates_title = (len(title) >= 8 and title in unit.norm and len(unit.norm) < len(title) + 20
+                              or bool(LETTER_HEADING.match(_NOTE.sub("", unit.norm))))  # 关于…建议答复的函(节选)
             kw = sum(idf[t] for t in tokens if t in unit.norm or t in heading) / total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
@@ -128,7 +131,8 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             unit.span = _choose_span(unit.text, spans, qfold, idf)
             unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number,
                              "boilerplate": float(bool(_BOILERPLATE.search(unit.norm))),
-                             "frame": float(unit.end <= reply_start or unit.start >= reply_end or restates_title)}
+                             "frame": float(unit.end <= reply_start or unit.start >= reply_end or restates_title),
+                             "title": float(restates_title)}
             units.append(unit)
     units = _dedupe(units)
     field = asked_field(qnorm)  # 哪个文号: the sentences holding one are embedded whatever their words

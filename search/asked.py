@@ -38,8 +38,23 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"索引号"), re.compile("索引号")),
            (re.compile(r"商量|商了|商过|会商|征求.{0,8}意见|[跟和与同]哪[些个家]?(?:部门|单位)(?:商|沟通|协调)"),
             re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调)|会商|商请|会办|征求[^，。；]{0,30}意见")))
-# What only the frame says; otherwise the frame answers nothing.
-_ASKS_FRAME = re.compile("|".join([*(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉"]))
+# What only the frame says; otherwise the frame answers nothing. Besides the fields: the proposal itself (its
+# number, the meeting, who made it) and the reply's own particulars (who replied, when it was written, how the
+# member was consulted), which the header block, the opening and the closing block say.
+_ASKS_FRAME = re.compile("|".join([
+    *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", "成文日期",
+    r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|哪次[^，。？?]{0,6}会|哪一?届|什么会议|哪个(?:民主)?党派|哪个界别|谁提的?",
+    r"哪位(?:委员|代表)|(?:哪个|哪些|什么)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复)",
+    r"(?:跟|和|与|同)(?:委员|代表)[^，。？?]{0,6}(?:沟通|联系|商)"]))
+
+
+_ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")
+
+
+def asks_frame(question: str) -> bool:
+    """The question asks what only a letter's frame says (文号, 联系人, the proposal's number or meeting, who
+    replied): its header block, opening or closing block answers, not its reply text."""
+    return bool(_ASKS_FRAME.search(question))
 
 
 def asked_field(qnorm: str):
@@ -52,12 +67,12 @@ def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
     what only the frame says: 联系人, 文号) and saying what is asked (``says_what_is_asked``). The question is
     read once and each letter's text normalised once, not per sentence."""
     asked = Asked.of(question)
-    frame_ok = bool(_ASKS_FRAME.search(question))
+    frame_ok = asks_frame(question)
     letters: dict[str, tuple[dict, str]] = {}
     kept = []
     for unit in units:
-        if unit.features["frame"] and not frame_ok:
-            continue
+        if unit.features["frame"] and not frame_ok or unit.features.get("title") and not _ASKS_TITLE.search(question):
+            continue  # the title restated answers nothing but 题目是什么
         if unit.letter_id not in letters:
             letter = searcher.by_id.get(unit.letter_id) or {}
             letters[unit.letter_id] = letter, normalize_for_index(" ".join(

@@ -11,6 +11,7 @@ from ..corpus.text import CN_NUMERAL_CHARS, FIGURE, TIME_UNITS, UNITS, blank_pin
 from .highlight import _fold_char
 
 PERCENT = frozenset("% ％ ‰".split())
+PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬))")
 TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}(?:时|后)|尽快|近期|今年|明年|"
@@ -91,7 +92,14 @@ def expected_units(question: str) -> frozenset[str]:
     for pattern, wanted in EXPECT_UNIT:
         if pattern.search(question):
             units.update(wanted)
+    if units & PEOPLE:  # 多少人坐车: 日均487人次 counts them
+        units.update(PEOPLE_TIMES)
     return frozenset(units)
+
+
+def _counts_in(figure: Figure, folded: str, units: frozenset[str]) -> bool:
+    """A figure counted with 个 of the unit asked: 27个班次 answers 多少班."""
+    return figure.unit == "个" and folded.startswith(tuple(units), figure.end) if units else False
 
 
 def figures(text: str, with_time: bool = False) -> list[Figure]:
@@ -151,7 +159,7 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
     folded = fold(text)
     if qtype == "number":
         found = figures(text, with_time=bool(units & TIME_UNITS))
-        matching = [(f.start, f.end) for f in found if f.unit in units]
+        matching = [(f.start, f.end) for f in found if f.unit in units or _counts_in(f, folded, units)]
         if matching:
             return 1.0, matching
         return (0.3 if units else 0.8) if found else 0.0, [(f.start, f.end) for f in found]

@@ -85,10 +85,10 @@ def test_every_answer_span_lies_inside_one_chunk(letters):
             assert any(normalize_for_match(span) in t for t in texts), (letter_id, span)
 
 
-@pytest.mark.parametrize("questions", ["topics/fit.jsonl", "topics/held.jsonl", "blind/blind.jsonl"])
+@pytest.mark.parametrize("questions", ["topics/fit.jsonl", "topics/held.jsonl", "blind/blind.jsonl", "blind2/blind2.jsonl"])
 def test_every_gold_span_of_the_topic_sets_lies_inside_one_chunk(questions):
     data = ROOT / "tests" / "data"
-    files = {p.stem: p for folder in ("topics/letters", "blind/letters") for p in (data / folder).glob("*.txt")}
+    files = {p.stem: p for folder in ("topics/letters", "blind/letters", "blind2/letters") for p in (data / folder).glob("*.txt")}
     for line in (data / questions).read_text(encoding="utf-8").splitlines():
         for letter_id, span in json.loads(line)["gold"]:
             path = files[letter_id]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dafu.corpus.deadlines import find_deadline, find_figures
+from dafu.corpus.parse import parse_letter
 from dafu.corpus.promises import extract_promises
 from dafu.corpus.followup import content_bigrams, is_later, link_follow_ups
 from dafu.search.promises import FOLLOWED, OPEN, OVERDUE, PENDING, STATUSES, filter_promises, status_of
@@ -39,11 +40,11 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.95, 0.85), ("HELD", 0.8, 0.7)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.95, 0.85), ("HELD", 0.74, 0.7)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6); HELD
-    (heldout5 and heldout7, 70 letters never looked at while writing rules): guards at the figures the README
-    reports (held precision 0.80 and recall 0.71 are below the 0.9 / 0.8 aimed at)."""
+    (heldout5, heldout7 and heldout8, 91 letters never looked at while writing rules): guards at the figures the
+    README reports (held precision 0.75 and recall 0.73 are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
 
@@ -350,3 +351,11 @@ def test_cli_promises(followup_index, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("id,letter_id,") and len(lines) == 4
     assert main(["promises", "--index-dir", str(followup_index), "--status", "done"]) == 2
+
+
+def test_a_plan_to_buy_is_a_promise():
+    """计划购买 / 计划采购 commit like 计划新建 (a real letter of tests/data/blind2)."""
+    path = ROOT / "tests" / "data" / "blind2" / "letters" / "b2-jj-02.txt"
+    letter = parse_letter(path.read_text(encoding="utf-8"), "b2-jj-02", str(path))
+    texts = [p.text for p in extract_promises(letter.body, letter.date)]
+    assert any(t.startswith("我委计划购买150台自动体外除颤仪") for t in texts), texts

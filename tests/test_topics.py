@@ -11,12 +11,12 @@ from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
 from dafu.search.asked import _says, places_named
-from dafu.search.figures import asks_plan, question_types, type_evidence
+from dafu.search.figures import asks_plan, expected_units, question_types, type_evidence
 
 TOPICS = data_path("topics")
 
 
-@pytest.mark.parametrize("directory", [TOPICS, data_path("blind"), data_path("blind2")])
+@pytest.mark.parametrize("directory", [TOPICS, data_path("blind"), data_path("blind2"), data_path("blind3")])
 def test_topics_and_blind_sets_are_consistent(directory):
     """Every gold span is in its letter, every letter has a question and a source, the split is by topic."""
     done = subprocess.run([sys.executable, str(TOPICS / "check.py"), str(directory)], capture_output=True, text=True)
@@ -210,3 +210,28 @@ def test_category_asked_by_name_and_where_the_thing_goes(archive_searcher):
     where = answer_question(archive_searcher, "盘锦双台子新争取的健身器材准备装在哪些地方?")
     assert any("重點安裝在濕地公園" in item["text"] for item in where["answer"]), where["answer"]
     assert answer_question(archive_searcher, "舞钢旗山郊野公园什么时候完工?")["abstained"]  # no letter says
+
+
+def test_questions_about_the_proposal_itself_find_the_letters_frame(archive_searcher):
+    """Who made the proposal, at which meeting, which bureau replied: the header block, the opening and the
+    closing block say it, so within the letter the passage holding them comes first (elsewhere it goes last);
+    the letter's own heading line (关于…建议答复的函) answers none of it."""
+    for question, said in (("湛江20250033号建议是哪位代表提的", "楊廣華代表"),
+                           ("湛江充电桩建议是哪次人代会提的", "十五屆人大六次會議")):
+        first = archive_searcher.search(question, top_k=3)[0]
+        assert first["letter_id"] == "t-dd-05" and said in first["text"], (question, first["text"][:80])
+    answer = answer_question(archive_searcher, "湛江市2025年人大第20250033号建议是谁提的,由哪个部门答复")
+    assert not answer["abstained"] and "答復的函" not in answer["answer"][0]["text"]
+    assert any("湛江市發(fā)展和改革局" in item["text"] for item in answer["answer"]), answer["answer"]
+
+
+@pytest.mark.parametrize("question,letter,said", [
+    ("元谋城乡公交一天有多少班经过政务中心", "b2-gj-02", "城乡公交全天往返27个班次途径政务中心"),  # 个 counting 班次
+    ("忠县105路一天坐车的有多少人", "b2-gj-03", "105公交日均487人次乘坐"),  # 人次 counts people
+])
+def test_a_figure_in_the_unit_asked_though_written_otherwise(question, letter, said):
+    text = (data_path("blind2", "letters") / f"{letter}.txt").read_text(encoding="utf-8")
+    assert said in text
+    evidence, spans = type_evidence(question_types(question), expected_units(question), said)
+    assert evidence == 1.0 and spans, (question, said)
+    assert type_evidence(question_types(question), expected_units(question), "共有6条线路经过")[0] < 1.0
