@@ -14,6 +14,7 @@ import regex
 from ..corpus.metadata import CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
+from ..corpus.text import FIGURE
 from ..index.backend import QUERY_STOPWORDS
 from .figures import asks_plan, expected_units, question_types
 
@@ -33,7 +34,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
                        r"|(?:答复|回复|复函)的?(?:日期|时间)"), DATE_AT_END),
            (re.compile(r"办理人|承办人|经办人|联系人"), _PERSON_LABEL),
-           (re.compile(r"电话"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
+           (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
            (re.compile(r"商量|商了|商过|会商|征求.{0,8}意见|[跟和与同]哪[些个家]?(?:部门|单位)(?:商|沟通|协调)"),
@@ -83,6 +84,7 @@ def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
+_CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 _NOT_A_NAME = re.compile(r"^[各全本我该每]")  # 各乡镇, 全省, 我市: a scope, not a place's name
 _ASKING = re.compile(r"时候|地方|时间|位置|哪")  # the words that ask (哪些地方, 什么时候): not what is asked about
@@ -100,6 +102,7 @@ class Asked:
     types, the measure words of a number question, whether it asks a rate (每吨), the units it names."""
 
     years: tuple[str, ...]
+    codes: tuple[str, ...]  # numbers that name something (12356热线, 105路): the letter must say them
     places: tuple[tuple[str, bool], ...]
     narrower: dict[str, str]  # a place named right before another (郑州 in 郑州二七区) -> that narrower place
     ordinals: tuple[str, ...]
@@ -118,7 +121,11 @@ class Asked:
         measures = tuple(w for w in content_words(qnorm) if not _NOT_A_NAME.match(w) and not any(p in w for p in names)
                          and not _ASKING.search(w))
         narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{_LEVELS}]?{b}", qnorm)}
-        return cls(years=tuple(_YEAR.findall(qnorm)), places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
+        years = tuple(_YEAR.findall(qnorm))
+        counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
+        codes = tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
+                      and not any(s <= m.start() < e for s, e in counted))
+        return cls(years=years, codes=codes, places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=question_types(question), measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=asks_plan(question),
@@ -136,7 +143,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
     counts (收入 for 综合收入是多少; as a word of the whole sentence when a long one was cut into pieces), a time
     question a date or time; a where or when question a sentence naming the thing asked, itself or right before
     (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per something."""
-    if any(year not in text for year in asked.years):
+    if any(year not in text for year in asked.years) or any(code not in text for code in asked.codes):
         return False
     if asked.years and (said := _YEAR.findall(unit.norm)) and not set(said) & set(asked.years):
         return False

@@ -14,6 +14,7 @@ PERCENT = frozenset("% ％ ‰".split())
 PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬))")
+CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：])")  # 7:00, 16:30 (几点发车)
 TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}(?:时|后)|尽快|近期|今年|明年|"
                         r"下一步|每(?:年|半年|季度|月|周|天|日)|定期")
 ORG_RE = re.compile(r"(?:(?![的由是在将对把被向从为了等及即])[\u4e00-\u9fff]){1,14}?(?:委员会|人民政府|办公室|办事处|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
@@ -35,12 +36,12 @@ SAID_BY = {"name": (NAME_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE
            "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3)}
 
 QTYPE_PATTERNS = (
-    ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间")),
+    ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间|几点")),
     ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在|(?:哪些|什么)(?:问题|困难)")),
     ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
-    ("number", re.compile(r"多少|(?<!哪)几[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
+    ("number", re.compile(r"多少|(?<!哪)几(?!点)[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$")),
     ("place", re.compile(r"哪里|在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
@@ -164,7 +165,7 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
             return 1.0, matching
         return (0.3 if units else 0.8) if found else 0.0, [(f.start, f.end) for f in found]
     if qtype == "time":
-        if spans := dates(text):
+        if spans := dates(text) + [m.span() for m in CLOCK_RE.finditer(folded)]:
             return 1.0, spans
         if durations := [(f.start, f.end) for f in figures(text, with_time=True) if f.unit in TIME_UNITS]:
             return 0.9, durations

@@ -10,7 +10,7 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
-from dafu.search.asked import _says, places_named
+from dafu.search.asked import _says, asked_field, places_named
 from dafu.search.figures import asks_plan, expected_units, question_types, type_evidence
 
 TOPICS = data_path("topics")
@@ -235,3 +235,17 @@ def test_a_figure_in_the_unit_asked_though_written_otherwise(question, letter, s
     evidence, spans = type_evidence(question_types(question), expected_units(question), said)
     assert evidence == 1.0 and spans, (question, said)
     assert type_evidence(question_types(question), expected_units(question), "共有6条线路经过")[0] < 1.0
+
+
+def test_a_code_the_question_names_must_be_in_the_letter(archive_searcher):
+    """A number that names something (第20250099号建议, 12356热线, 105路) is no figure: a letter that never says it
+    does not answer, though it matches the year, the place and the rest."""
+    assert not answer_question(archive_searcher, "湛江市2025年人大第20250033号建议是谁提的")["abstained"]
+    assert answer_question(archive_searcher, "湛江市2025年人大第20250099号建议是谁提的")["abstained"]
+
+
+def test_what_time_asks_a_clock_time_and_counting_calls_asks_no_telephone_number():
+    assert question_types("元谋县城去中兴的公交几点发车") == ("time",)
+    assert type_evidence(("time",), frozenset(), "3.县城-中兴:7:00、11:00、17:00")[0] == 1.0
+    assert asked_field("安宁市心理服务热线一年接听多少个电话") is None
+    assert asked_field("富民县卫生健康局的联系电话是多少") is not None
