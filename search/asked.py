@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..corpus.metadata import CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM
+from ..corpus.metadata import CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM, SESSION
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..corpus.text import FIGURE
@@ -26,7 +26,8 @@ _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
-# who was consulted (经商人力资源社会保障部, 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening
+# the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); who was consulted (经商人力资源社会保障部,
+# 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening
 # often says.
 _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类别"),
@@ -35,6 +36,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
                        r"|(?:答复|回复|复函)的?(?:日期|时间)"), DATE_AT_END),
            (re.compile(r"办理人|承办人|经办人|联系人"), _PERSON_LABEL),
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
+           (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
            (re.compile(r"商量|商了|商过|会商|征求.{0,8}意见|[跟和与同]哪[些个家]?(?:部门|单位)(?:商|沟通|协调)"),
@@ -44,7 +46,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
 # member was consulted), which the header block, the opening and the closing block say.
 _ASKS_FRAME = re.compile("|".join([
     *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", "成文日期",
-    r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|哪次[^，。？?]{0,6}会|哪一?届|什么会议|哪个(?:民主)?党派|哪个界别|谁提的?",
+    r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|哪个(?:民主)?党派|哪个界别|谁提的?",
     r"哪位(?:委员|代表)|(?:哪个|哪些|什么)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复)",
     r"(?:跟|和|与|同)(?:委员|代表)[^，。？?]{0,6}(?:沟通|联系|商)"]))
 
@@ -72,8 +74,9 @@ def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
     letters: dict[str, tuple[dict, str]] = {}
     kept = []
     for unit in units:
-        if unit.features["frame"] and not frame_ok or unit.features.get("title") and not _ASKS_TITLE.search(question):
-            continue  # the title restated answers nothing but 题目是什么
+        if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
+                _ASKS_TITLE.search(question) or asked.field is not None and asked.field.search(unit.norm)):
+            continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if unit.letter_id not in letters:
             letter = searcher.by_id.get(unit.letter_id) or {}
             letters[unit.letter_id] = letter, normalize_for_index(" ".join(

@@ -223,6 +223,8 @@ def test_questions_about_the_proposal_itself_find_the_letters_frame(archive_sear
     answer = answer_question(archive_searcher, "湛江市2025年人大第20250033号建议是谁提的,由哪个部门答复")
     assert not answer["abstained"] and "答復的函" not in answer["answer"][0]["text"]
     assert any("湛江市發(fā)展和改革局" in item["text"] for item in answer["answer"]), answer["answer"]
+    meeting = answer_question(archive_searcher, "湛江充电桩建议是哪次人代会提的")  # only its heading line says it
+    assert not meeting["abstained"] and "十五屆人大六次會議" in meeting["answer"][0]["text"], meeting["answer"]
 
 
 @pytest.mark.parametrize("question,letter,said", [
