@@ -5,6 +5,8 @@ import functools
 import importlib.util
 import json
 import multiprocessing
+import os
+import threading
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -270,7 +272,16 @@ _pool_model = None  # in a worker: the model it embeds with
 
 def _pool_load(model: str) -> None:
     global _pool_model
+    _exit_with_parent()
     _pool_model = _load_sentence_transformer(model, threads=1)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the process it embeds for ends: a build killed mid-way would otherwise leave its
+    workers holding their model (about 1 GB each) for good."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=lambda: (parent.join(), os._exit(0)), daemon=True).start()
 
 
 def _pool_encode(texts: list[str], prompt_name: str | None) -> np.ndarray:

@@ -161,3 +161,37 @@ def test_query_threads_lone_on_all_cores_concurrent_on_the_pool(seed_searcher):
     worker.start()
     worker.join()
     assert seen == [(1, (1, 384))]
+
+
+def test_embedding_workers_end_with_a_killed_build(tmp_path):
+    """A build killed mid-way (kill -9) leaves no embedding worker behind holding its model."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "pool.py"
+    script.write_text("import os, time\nfrom dafu.index import encoder\nif __name__ == '__main__':\n"
+                      "    pool = encoder._passage_pool(encoder.load_encoder().model_path(), 1)\n"
+                      "    print(pool.submit(os.getpid).result(), flush=True)\n    time.sleep(600)\n", encoding="utf-8")
+    child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(child.stdout.readline())
+        os.kill(worker, 0)  # alive while its parent is
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.2)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    """``pid`` runs (a zombie, ended but not yet reaped by init, counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
