@@ -16,7 +16,7 @@ from dafu.corpus.promises import extract_promises
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELS = DATA / "promises" / "labels.jsonl"
-PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6"), "HELD": ("heldout5", "heldout7", "heldout8")}
+PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6"), "HELD": ("heldout5", "heldout7", "heldout8", "heldout9")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

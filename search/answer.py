@@ -15,9 +15,9 @@ from ..corpus.metadata import HEADING as LETTER_HEADING
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
 from ..index.backend import query_tokens
-from .asked import asked_field, can_answer, content_words, posseg
+from .asked import asked_field, asks_letter, can_answer, content_words, posseg
 from .conflicts import find_conflicts
-from .figures import expected_units, fold, question_types, type_evidence
+from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
@@ -78,7 +78,7 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     if abstains(best.features):
         out["generator"] = {"used": False, "reason": "abstained: weak evidence"}
         return out
-    chosen = matching_first(select(units), question, searcher.by_id)
+    chosen = letter_first(units) if asks_letter(question) else matching_first(select(units), question, searcher.by_id)
     out["abstained"] = False
     out["answer"] = [_item(u) for u in chosen]
     weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))
@@ -105,6 +105,9 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     """Every sentence of ``passages`` worth scoring, best first, with its features and score."""
     qnorm = normalize_for_index(question)
     tokens = list(dict.fromkeys(query_tokens(qnorm)))
+    field = asked_field(qnorm)  # 哪个文号: the sentences holding one are embedded whatever their words
+    if field is not None:  # the field's own name (文号, 联系人) is what is asked, not what the letter says
+        tokens = [t for t in tokens if asked_field(t) is None]
     nouns = content_words(qnorm)
     idf = _idf(searcher, tokens + nouns)
     total = sum(idf[t] for t in tokens) or 1.0
@@ -135,7 +138,6 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
                              "title": float(restates_title)}
             units.append(unit)
     units = _dedupe(units)
-    field = asked_field(qnorm)  # 哪个文号: the sentences holding one are embedded whatever their words
     for unit in units if field is not None else ():  # the 文号 or telephone number is the figure to mark
         given = next((m for m in field.finditer(unit.text) if re.search(r"\d", m.group())), None)
         if given:
@@ -203,6 +205,20 @@ def select(units: list[Unit]) -> list[Unit]:
             break
         chosen.append(unit)
     return chosen
+
+
+_OPENING = re.compile(r"收悉|如下")  # the opening that restates the proposal: 《…》(第52号提案)收悉, 协办意见函告如下
+
+
+def letter_first(units: list[Unit]) -> list[Unit]:
+    """For a lookup of a letter (新密 矿区供暖 政协提案 回复): the lines of the best letter that say what was
+    proposed (its heading, the opening's 《…》(第132号提案)收悉), in the letter's order, then its best reply
+    sentence."""
+    mine = [u for u in units if u.letter_id == units[0].letter_id]
+    named = sorted((u for u in mine if u.features["title"] or u.features["frame"] and _OPENING.search(u.norm)
+                    and NAME_RE.search(u.norm)), key=lambda u: u.start)[:2]
+    reply = next((u for u in mine if not u.features["frame"]), None)
+    return (named + [reply] if reply else named) or [units[0]]
 
 
 _SCOPE = re.compile(r"全国|全省|全市|全州|全县|全区|我省|我市|我州|我县|我区|本省|本市|本县|本区")

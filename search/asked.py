@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
+_ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)")
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
-# the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); who was consulted (经商人力资源社会保障部,
+# the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); how the member was consulted (与您在5月13日
+#进行了电话沟通); who was consulted (经商人力资源社会保障部,
 # 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening
 # often says.
 _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
@@ -39,16 +41,19 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
-           (re.compile(r"商量|商了|商过|会商|征求.{0,8}意见|[跟和与同]哪[些个家]?(?:部门|单位)(?:商|沟通|协调)"),
-            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调)|会商|商请|会办|征求[^，。；]{0,30}意见")))
+           (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
+                                             r"(?:沟通|联系|商|见面|座谈|交流|汇报)|(?:电话|当面|上门)(?:沟通|联系|商)|面商")),
+           (re.compile(r"商量|商了|商过|会商|征求.{0,8}意见|综合[^，。？?]{0,10}意见|[跟和与同]哪[些个家]?(?:部门|单位)"
+                       r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
+            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会商|商请|会办|征求[^，。；]{0,30}意见"
+                       r"|综合[^，。；]{0,30}意见")))
 # What only the frame says; otherwise the frame answers nothing. Besides the fields: the proposal itself (its
 # number, the meeting, who made it) and the reply's own particulars (who replied, when it was written, how the
 # member was consulted), which the header block, the opening and the closing block say.
 _ASKS_FRAME = re.compile("|".join([
     *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", "成文日期",
     r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|哪个(?:民主)?党派|哪个界别|谁提的?",
-    r"哪位(?:委员|代表)|(?:哪个|哪些|什么)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复)",
-    r"(?:跟|和|与|同)(?:委员|代表)[^，。？?]{0,6}(?:沟通|联系|商)"]))
+    r"哪位(?:委员|代表)|(?:哪个|哪些|什么)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复)"]))
 
 
 _ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")
@@ -58,6 +63,18 @@ def asks_frame(question: str) -> bool:
     """The question asks what only a letter's frame says (文号, 联系人, the proposal's number or meeting, who
     replied): its header block, opening or closing block answers, not its reply text."""
     return bool(_ASKS_FRAME.search(question))
+
+
+# A lookup of a letter itself (新密 矿区供暖 政协提案 回复): the query names a proposal or its reply and asks
+# nothing (no question word): the letter's heading and opening, which say what was proposed and under which
+# number, answer it, then the reply's own sentences.
+_NAMES_LETTER = re.compile(r"提案|建议|议案|答复|回复|复函|办复")
+_QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为什么|为何|是否|吗|呢|有没有|能否|能不能|会不会|[?？]")
+
+
+def asks_letter(question: str) -> bool:
+    """The query looks a letter up by what it names (place, subject, 提案/建议, 答复) and asks nothing else."""
+    return bool(_NAMES_LETTER.search(question)) and not _QUESTION_WORD.search(question) and not asks_frame(question)
 
 
 def asked_field(qnorm: str):
@@ -70,17 +87,19 @@ def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
     what only the frame says: 联系人, 文号) and saying what is asked (``says_what_is_asked``). The question is
     read once and each letter's text normalised once, not per sentence."""
     asked = Asked.of(question)
-    frame_ok = asks_frame(question)
-    letters: dict[str, tuple[dict, str]] = {}
+    lookup = asks_letter(question)
+    frame_ok = lookup or asks_frame(question)
+    letters: dict[str, tuple[dict, str, str]] = {}
     kept = []
     for unit in units:
         if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
-                _ASKS_TITLE.search(question) or asked.field is not None and asked.field.search(unit.norm)):
+                lookup or _ASKS_TITLE.search(question) or asked.field is not None and asked.field.search(unit.norm)):
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if unit.letter_id not in letters:
             letter = searcher.by_id.get(unit.letter_id) or {}
             letters[unit.letter_id] = letter, normalize_for_index(" ".join(
-                str(letter.get(k) or "") for k in ("title", "agency", "region", "date", "session", "body")))
+                str(letter.get(k) or "") for k in ("title", "agency", "region", "date", "session", "body"))), \
+                normalize_for_index(" ".join(str(letter.get(k) or "") for k in ("agency", "region")))
         if says_what_is_asked(unit, asked, *letters[unit.letter_id]):
             kept.append(unit)
     return kept
@@ -91,6 +110,7 @@ _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 _NOT_A_NAME = re.compile(r"^[各全本我该每]")  # 各乡镇, 全省, 我市: a scope, not a place's name
 _ASKING = re.compile(r"时候|地方|时间|位置|哪")  # the words that ask (哪些地方, 什么时候): not what is asked about
+_HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
 _PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
@@ -121,8 +141,8 @@ class Asked:
         qnorm = normalize_for_index(question)
         places = tuple(places_named(qnorm))
         names = [name for name, _ in places]
-        measures = tuple(w for w in content_words(qnorm) if not _NOT_A_NAME.match(w) and not any(p in w for p in names)
-                         and not _ASKING.search(w))
+        measures = tuple(w for w in content_words(_HOW_MUCH.sub("，", qnorm)) if not _NOT_A_NAME.match(w)
+                         and not any(p in w for p in names) and not _ASKING.search(w) and w not in _AREA_NOUNS)
         narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{_LEVELS}]?{b}", qnorm)}
         years = tuple(_YEAR.findall(qnorm))
         counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
@@ -135,7 +155,7 @@ class Asked:
                    field=asked_field(qnorm))
 
 
-def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> bool:
+def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
     """Whether a sentence can answer at all, from the question's own words, with nothing fitted: its letter
     (``text``, normalised) names every year, place and ordinal (第二批) the question names (a question about
     2024 or about 剑阁县 is not answered by a letter of 2021 or of another county, nor 唐山 by a letter from
@@ -148,8 +168,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
     (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per something."""
     if any(year not in text for year in asked.years) or any(code not in text for code in asked.codes):
         return False
-    if asked.years and (said := _YEAR.findall(unit.norm)) and not set(said) & set(asked.years):
-        return False
+    if asked.years and (said := _YEAR.findall(unit.norm) or _YEAR.findall(normalize_for_index(unit.section))) \
+            and not set(said) & set(asked.years):
+        return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
     for name, written_with_level in asked.places:
         if name not in text and (written_with_level or letter.get("region")) \
                 and asked.narrower.get(name, name) not in text:  # 郑州二七区: a letter of 二七区 will do
@@ -162,10 +183,11 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str) -> boo
         return bool(asked.field.search(unit.norm))
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
-    if "number" in asked.types and asked.measures and not _names_the_thing(unit, asked.measures):
-        return False  # 家庭养老床位 is not counted by 内设100张医疗床位
-    if {"place", "time"} & set(asked.types) and asked.measures and not _names_the_thing(
-            unit, asked.measures, normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])):
+    measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
+    lead_in = normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
+    if "number" in asked.types and measures and not _names_the_thing(unit, measures, lead_words=_words(lead_in)):
+        return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
+    if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, lead_in):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
     if asked.plan and {"number", "time"} & set(asked.types) and not CUES.search(normalize_for_index(unit.sentence)):
         return False  # 明年还要建几个: not answered by what was built
@@ -220,13 +242,15 @@ def places_named(text: str) -> list[tuple[str, bool]]:
 _TOWN = re.compile(r"(?<![各全本我该每这那哪])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各])镇")
 
 
-def _names_the_thing(unit: Unit, measures: tuple[str, ...], lead_in: str = "") -> bool:
+def _names_the_thing(unit: Unit, measures: tuple[str, ...], lead_in: str = "",
+                     lead_words: frozenset[str] = frozenset()) -> bool:
     """The sentence names something the question asks about: in its own words, as a word of the whole sentence
-    when a long one was cut at commas (its figure apart from what it counts), in its heading, or in ``lead_in``
-    (what comes right before it). Requiring half of the question's words instead cost held answers (0.910 ->
+    when a long one was cut at commas (its figure apart from what it counts), in its heading, in ``lead_in``
+    (what comes right before it) or among ``lead_words`` (its words: 综合 is not said by 住院综合楼). Requiring half of the question's words instead cost held answers (0.910 ->
     0.882) for two more abstentions on fit."""
     words, heading = _words(unit.sentence), normalize_for_index(unit.section)
-    return any(_says(w, unit.norm) or w in words or w in heading or (lead_in and _says(w, lead_in)) for w in measures)
+    return any(_says(w, unit.norm) or w in words or w in heading or (lead_in and _says(w, lead_in))
+               or w in lead_words for w in measures)
 
 
 def _says(word: str, text: str) -> bool:

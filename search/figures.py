@@ -11,29 +11,35 @@ from ..corpus.text import CN_NUMERAL_CHARS, FIGURE, TIME_UNITS, UNITS, blank_pin
 from .highlight import _fold_char
 
 PERCENT = frozenset("% ％ ‰".split())
+MONEY = frozenset("元 万元 亿元 千元".split())
+# A sum written without 元 after what it pays (中央财政补助资金282万对…): its number.
+BARE_SUM = re.compile(r"(?:资金|投资|补助|补贴|经费|预算|费用|金额|拨付|筹措|筹集)[^，。；\d]{0,6}"
+                      rf"(?P<sum>(?<![第\d.])\d+(?:\.\d+)?\s*[万亿](?:余|多)?)(?!\s*(?:{'|'.join(re.escape(u) for u in UNITS if u != '对')}))")
 PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬))")
 CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：])")  # 7:00, 16:30 (几点发车)
-TIME_WORDS = re.compile(r"预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}(?:时|后)|尽快|近期|今年|明年|"
+TIME_WORDS = re.compile(r"“?十[一二三四五六七八九]五”?(?:期间|时期|末|内)|预计|将于|计划于|届时|年底前|月底前|之前|以前|同步|一并|待[^，。；]{1,20}(?:时|后)|尽快|近期|今年|明年|"
                         r"下一步|每(?:年|半年|季度|月|周|天|日)|定期")
 ORG_RE = re.compile(r"(?:(?![的由是在将对把被向从为了等及即])[\u4e00-\u9fff]){1,14}?(?:委员会|人民政府|办公室|办事处|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
                     r"协会|学会|局|委|厅|部门|部|办|院|人大|政协|政府)")
 NAME_RE = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
 # How far a work has come: 已完成…, 正在…, 目前已…, 正与…会签中.
-PROGRESS_RE = re.compile(r"已(?:经)?(?:完成|建成|开工|启动|进入|编制|通过|下达|批复|立项|招标|动工|投入)|正在|正与|进行中|目前已|现已|"
+PROGRESS_RE = re.compile(r"已(?:经)?(?:完成|建成|开工|启动|进入|编制|通过|下达|批复|立项|招标|动工|投入|形成)|完成了|正在|正与|进行中|目前已|现已|"
                          r"(?:前期|设计|施工|招标|审批)阶段")
 # Where something is or goes: 位于…, 安装在…, 在…路口 / 广场 / 社区.
 LOCATION_RE = re.compile(r"位于|坐落|设在|设于|设置在|安装在|建在|选址|选在|布设在|放置在|落户|"
                          r"[在于][^，。；,;]{2,24}?(?:处|旁|附近|路口|空地|院内|校址)")
 REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|因此|所以|考虑到|受[^，。]{1,10}影响|没有[^，。]{0,10}规定|暂不|无法|尚未|"
                        r"没有|未能|难以|难度|困难|复杂|不足|缺乏|受限|制约|导致|不具备|尚无|暂无|财力|存在|不尽")
+# Several things named in a row (哪些高校, 哪些平台): 甲、乙, 《甲》《乙》, 甲和乙.
+LIST_RE = re.compile(r"[\u4e00-\u9fff\w]{2,}、[\u4e00-\u9fff\w]{2,}|》\s*[、，,和及与]?\s*《|[\u4e00-\u9fff]{2,}(?:和|及|以及|与)[\u4e00-\u9fff]{2,}")
 # Who is responsible for what: 负责…, 职责是…, 由…牵头.
 DUTY_RE = re.compile(r"负责|职责|主管|牵头|承担")
 
 # Question types answered by a span a pattern finds, and the evidence of a sentence without one.
 SAID_BY = {"name": (NAME_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE, 0.2), "place": (LOCATION_RE, 0.2),
-           "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3)}
+           "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3), "list": (LIST_RE, 0.3)}
 
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间|几点")),
@@ -41,20 +47,21 @@ QTYPE_PATTERNS = (
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在|(?:哪些|什么)(?:问题|困难)")),
     ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
-    ("number", re.compile(r"多少|(?<!哪)几(?!点)[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
+    ("number", re.compile(r"多少|(?<![哪这近前])几(?!点)[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$")),
+    ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难|文件)|哪[两三四五六七八九十]个")),
     ("place", re.compile(r"哪里|在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
                         r"哪个项目|哪些文件|哪几")),
 )
 # A question about what comes next (下一步打算, 今后准备怎么做, 明年还要建几个): the reply's next-steps section
 # and the sentences it commits in answer it.
-PLAN_RE = re.compile(r"下一步|下步|下阶段|打算|今后|后续|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要|"
+PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|下步|下阶段|打算|今后|后续|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要|"
                      r"(?:什么时候|何时|多久|哪年|哪天)能")
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
     (re.compile(r"率|比例|比重|占比|百分之|覆盖面"), PERCENT),
-    (re.compile(r"钱|资金|经费|金额|费用|投资|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), frozenset("元 万元 亿元 千元".split())),
+    (re.compile(r"钱|资金|经费|金额|费用|投资|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), MONEY),
     (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 亩 公顷".split())),
     (re.compile(r"人次"), frozenset("人次 万人次".split())),
     (re.compile(r"多少人|几人|多少名|多少位|人数|多少老人|多少孩子|多少幼儿|多少教师|编制"), frozenset("人 名 万人 万名 位".split())),
@@ -74,7 +81,7 @@ class Figure:
 
 def question_types(question: str) -> tuple[str, ...]:
     """What the wording asks for: some of ``time``, ``org``, ``reason``, ``duty``, ``progress``, ``number``,
-    ``place``, ``name``; else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
+    ``place``, ``name``, ``list`` (哪些高校: several named in a row); else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     return found or (("plan",) if asks_plan(question) else ("other",))
 
@@ -161,6 +168,8 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
     if qtype == "number":
         found = figures(text, with_time=bool(units & TIME_UNITS))
         matching = [(f.start, f.end) for f in found if f.unit in units or _counts_in(f, folded, units)]
+        if units & MONEY:  # 中央财政补助资金282万对…: a sum written without 元
+            matching += [m.span("sum") for m in BARE_SUM.finditer(folded) if m.span("sum") not in matching]
         if matching:
             return 1.0, matching
         return (0.3 if units else 0.8) if found else 0.0, [(f.start, f.end) for f in found]

@@ -14,7 +14,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import asked_field, asks_frame, places_named
+from .asked import asked_field, asks_frame, asks_letter, places_named
 from .figures import asks_plan, expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
@@ -101,7 +101,8 @@ class HybridRetriever:
         if self.fusion.sentence_weight:  # the first page of results, read sentence by sentence
             best = self._best_sentence_coverage(text, tokens, replies[:SENTENCE_LEADERS])
             fused[leaders[:SENTENCE_LEADERS]] += self.fusion.sentence_weight * best
-        if asks_frame(query):  # 哪次会议提的, 哪个部门答复的: within each letter, the passages holding its frame first
+        if asks_frame(query) or asks_letter(query):  # 哪次会议提的, 哪个部门答复的, 某地 某事 提案 答复: within
+            # each letter, the passages holding its frame (heading, opening: what was proposed) first
             _behind_others(fused, leaders, letter_ids, [reply == c.text for reply, c in zip(replies, chunks)])
         elif self.fusion.answer_first:  # a passage that is all frame answers nothing
             _behind_others(fused, leaders, letter_ids, [not _CONTENT.search(reply) for reply in replies])

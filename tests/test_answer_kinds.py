@@ -1,0 +1,75 @@
+"""Kinds of question members type, answered over real letters of tests/data/blind3 (development since blind4):
+a letter looked up by what it names, who was consulted, sums written without 元, a year a heading gives."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import data_path
+from dafu.search.answer import answer_question
+
+LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-03", "b3-tw-01", "b3-xx-01", "b3-dw-03")
+
+
+@pytest.fixture(scope="module")
+def searcher(seed_index, tmp_path_factory):
+    """The seed letters and eight real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血 and 农村电网."""
+    from dafu.index.build import build_index
+    from dafu.search.api import Searcher
+
+    root = tmp_path_factory.mktemp("kinds")
+    folder = root / "letters"
+    folder.mkdir()
+    for letter_id in LETTERS:
+        shutil.copy(data_path("blind3", "letters", f"{letter_id}.txt"), folder)
+    shutil.copytree(seed_index, root / "index")
+    build_index([folder], index_dir=root / "index")
+    return Searcher.open(root / "index")
+
+
+def _answer(searcher, question: str) -> str:
+    answer = answer_question(searcher, question)
+    assert not answer["abstained"], answer.get("generator")
+    return "".join(item["text"] for item in answer["answer"])
+
+
+@pytest.mark.parametrize("query, letter_id, names", [
+    ("新密 矿区供暖 政协提案 回复", "b3-gr-02", "第132号提案"),
+    ("温泉县 查干屯格 街区供暖 人大建议 答复", "b3-gr-03", "第20号建议"),
+])
+def test_a_letter_looked_up_by_what_it_names(searcher, query, letter_id, names):
+    """No question word, only place, subject and 提案/答复: the letter's heading and opening first, then its reply."""
+    assert names in searcher.search(query, top_k=1)[0]["text"]
+    answer = answer_question(searcher, query)
+    assert not answer["abstained"]
+    assert {item["letter_id"] for item in answer["answer"]} == {letter_id}
+    assert names in answer["answer"][0]["text"]
+    assert any("收悉" not in item["text"] and names not in item["text"] for item in answer["answer"][1:])
+
+
+def test_a_question_is_no_lookup(searcher):
+    """The same words with a question word ask something of the reply, not for its heading."""
+    text = _answer(searcher, "新密矿区供暖提案里市政府临时授权给哪个公司接手经营?")
+    assert "慧居热力" in text and "第132号提案" not in text
+
+
+def test_who_was_consulted_and_how_the_member_was(searcher):
+    assert "市公安局、城管局" in _answer(searcher, "三门峡 噪声 提案 答复 生态环境局跟哪些部门一起研究的")
+    assert "5月13日进行了电话沟通" in _answer(searcher, "花都宅基地报建建议办理时有没有跟代表沟通")
+
+
+def test_sums_and_sizes_as_written(searcher):
+    assert "282万" in _answer(searcher, "新宾县烈士纪念设施集中整修中央补了多少钱?")  # no 元
+    assert "47万元" in _answer(searcher, "金寨县新城区献血屋预算多少钱?")  # 新城区 is a kind of area, not what is paid
+    assert "60-80平方米" in _answer(searcher, "金寨献血屋打算建多大面积?")  # 多大面积 asks the 面积
+
+
+def test_plans_and_periods(searcher):
+    assert "拟提高人均宅基地面积标准" in _answer(searcher, "重庆会不会提高农村宅基地面积标准?")
+    assert "十四五" in _answer(searcher, "达川农村低电压问题什么时候能彻底解决?")
+
+
+def test_a_year_the_heading_gives(searcher):
+    """Under (一)2024年全市声环境基本情况, a sentence without a year of its own is about 2024, not 2023."""
+    assert answer_question(searcher, "三门峡2023年夜间声环境达标率是多少?")["abstained"]
+    assert "89.3%" in _answer(searcher, "三门峡2024年夜间声环境达标率是多少?")
