@@ -43,8 +43,8 @@ def test_extraction_on_the_fit_letters():
 @pytest.mark.parametrize("part, precision, recall", [("FIT", 0.95, 0.85), ("HELD", 0.74, 0.7)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6); HELD
-    (heldout5, heldout7 and heldout8, 91 letters never looked at while writing rules): guards at the figures the
-    README reports (held precision 0.75 and recall 0.73 are below the 0.9 / 0.8 aimed at)."""
+    (heldout5, heldout7, heldout8 and heldout9, 115 letters never looked at while writing rules): guards at the
+    figures the README reports (held precision 0.76 and recall 0.72 are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
 
