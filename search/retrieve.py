@@ -23,6 +23,7 @@ _BESIDE = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="dafu-keywo
 # From this many passages BM25 keeps a core busy for milliseconds (15 ms at 1M, 0.2 ms on the seed index): the
 # question is then embedded on one core beside it (1M hybrid p95 55-82 ms on all cores, ~30 ms on one)
 KEYWORD_BUSY_MIN = 100_000
+LETTER_TEXTS = 4096  # letters whose normalised text is kept for the place check (about 12 MB)
 SENTENCE_LEADERS = 10  # leaders whose best sentence is weighed (the same figures as all 30, at a third of the cost)
 
 
@@ -57,6 +58,7 @@ class HybridRetriever:
         self.encoder = encoder
         self.fusion = fusion
         self._reply_spans: dict[str, tuple[int, int]] = {}
+        self._texts: dict[str, tuple[str, str]] = {}
 
     def retrieve(self, query: str, top_k: int = 10, mode: str = "hybrid",
                  where: Filter | None = None) -> list[tuple[int, float]]:
@@ -98,14 +100,18 @@ class HybridRetriever:
         replies = [self._reply_of(c) for c in chunks]
         if self.fusion.answer_type_weight:
             fused[leaders] += self.fusion.answer_type_weight * self._answer_type_evidence(query, replies)
+        places = places_named(text)
         if self.fusion.sentence_weight:  # the first page of results, read sentence by sentence
-            best = self._best_sentence_coverage(text, tokens, replies[:SENTENCE_LEADERS])
+            best = self._best_sentence_coverage(places, tokens, replies[:SENTENCE_LEADERS])
             fused[leaders[:SENTENCE_LEADERS]] += self.fusion.sentence_weight * best
         if asks_frame(query) or asks_letter(query):  # 哪次会议提的, 哪个部门答复的, 某地 某事 提案 答复: within
             # each letter, the passages holding its frame (heading, opening: what was proposed) first
             _behind_others(fused, leaders, letter_ids, [reply == c.text for reply, c in zip(replies, chunks)])
         elif self.fusion.answer_first:  # a passage that is all frame answers nothing
             _behind_others(fused, leaders, letter_ids, [not _CONTENT.search(reply) for reply in replies])
+        if places:  # 番禺 宅基地建房: the letters that name the place asked come before those that do not
+            _behind_others(fused, leaders, [""] * len(leaders),
+                           [not self._names_places(lid, places) for lid in letter_ids])
         if asks_plan(query):  # 下一步打算: within each letter, its next-steps section (下一步工作, 今后打算) first
             _behind_others(fused, leaders, letter_ids,
                            [not NEXT_HEADING.search(normalize_for_index(c.section or "")) for c in chunks])
@@ -124,18 +130,35 @@ class HybridRetriever:
             span = self._reply_spans[letter_id] = reply_span(letter.get("body") or "")
         return span
 
+    def _names_places(self, letter_id: str, places: list[tuple[str, bool]]) -> bool:
+        """The letter names every place asked, as ``search.asked`` requires of an answer (a name written without
+        its level only where the letter's own place is known)."""
+        region, text = self._letter_text(letter_id)
+        return all(name in text or not (with_level or region) for name, with_level in places)
+
+    def _letter_text(self, letter_id: str) -> tuple[str, str]:
+        """A letter's region and its normalised title, agency, region, session and body (cached)."""
+        found = self._texts.get(letter_id)
+        if found is None:
+            letter = self.index.letter(letter_id) or {}
+            if len(self._texts) >= LETTER_TEXTS:
+                self._texts.clear()
+            found = self._texts[letter_id] = (letter.get("region") or "", normalize_for_index(" ".join(
+                str(letter.get(k) or "") for k in ("title", "agency", "region", "session", "body"))))
+        return found
+
     def _reply_of(self, chunk) -> str:
         """The part of a passage that can answer: without its letter's header block, opening paragraph and
         closing block (thanks, signature, contacts)."""
         start, end = self.reply_span(chunk.letter_id)
         return chunk.text[max(0, start - chunk.start):max(0, end - chunk.start)]
 
-    def _best_sentence_coverage(self, text: str, tokens: list[str], replies: list[str]) -> np.ndarray:
+    def _best_sentence_coverage(self, places: list[tuple[str, bool]], tokens: list[str],
+                                replies: list[str]) -> np.ndarray:
         """0–1 per reply text: the IDF-weighted share of the question's words its best sentence holds. The places
         it names identify a letter (its title and header say them) and are left out: 晋安区家庭养老床位 is
         answered by 建成家庭养老床位484张, not by 晋安区…内设100张医疗床位."""
-        places = [name for name, _ in places_named(text)]
-        tokens = [t for t in dict.fromkeys(tokens) if not any(name in t for name in places)]
+        tokens = [t for t in dict.fromkeys(tokens) if not any(name in t for name, _ in places)]
         idf = self.index.idf(tokens)
         total = sum(idf[t] for t in tokens) or 1.0
         return np.array([max((sum(idf[t] for t in tokens if t in sentence) for sentence in _sentences_of(reply)),

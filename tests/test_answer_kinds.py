@@ -8,12 +8,13 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question
 
-LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-03", "b3-tw-01", "b3-xx-01", "b3-dw-03")
+LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
+           "b3-xx-03", "b3-dw-03")
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and eight real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血 and 农村电网."""
+    """The seed letters and ten real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血 and 农村电网."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -45,6 +46,14 @@ def test_a_letter_looked_up_by_what_it_names(searcher, query, letter_id, names):
     assert {item["letter_id"] for item in answer["answer"]} == {letter_id}
     assert names in answer["answer"][0]["text"]
     assert any("收悉" not in item["text"] and names not in item["text"] for item in answer["answer"][1:])
+
+
+def test_letters_of_the_place_asked_first(searcher):
+    """Two 宅基地 letters of two districts of 广州: the one of 番禺 first when 番禺 is asked, though the other
+    holds more of the query's words."""
+    top = searcher.search("番禺 宅基地建房 代表建议 答复", top_k=1)[0]
+    assert top["letter_id"] == "b3-zd-02" and "第8号" in top["text"]
+    assert searcher.search("大洼设固定献血屋的提案是第几号", top_k=1)[0]["letter_id"] == "b3-xx-03"
 
 
 def test_a_question_is_no_lookup(searcher):
