@@ -198,12 +198,19 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def select(units: list[Unit]) -> list[Unit]:
-    """The best sentence and up to two more that score nearly as well, without repeats."""
-    chosen = [units[0]]
+    """The best sentence and up to two more that score nearly as well, without repeats. When the best is a piece
+    of a long sentence without what the question asks for (a cause, a figure) and a later piece of the same
+    sentence holds it, that piece comes second: 查干屯格乡…实施清洁能源(煤改电)项目, then 但受2021-2022年疫情影响
+    未能按时完工."""
+    best = units[0]
+    rest = next((u for u in units[1:] if u.letter_id == best.letter_id and u.sentence == best.sentence
+                 and u.start > best.start and u.features["type"] >= 1.0 > best.features["type"]), None)
+    chosen = [best, rest] if rest else [best]
     for unit in units[1:]:
-        if len(chosen) == 3 or unit.score < units[0].score - EXTRA_MARGIN:
+        if len(chosen) == 3 or unit.score < best.score - EXTRA_MARGIN:
             break
-        chosen.append(unit)
+        if unit is not rest:
+            chosen.append(unit)
     return chosen
 
 

@@ -82,3 +82,13 @@ def test_a_year_the_heading_gives(searcher):
     """Under (一)2024年全市声环境基本情况, a sentence without a year of its own is about 2024, not 2023."""
     assert answer_question(searcher, "三门峡2023年夜间声环境达标率是多少?")["abstained"]
     assert "89.3%" in _answer(searcher, "三门峡2024年夜间声环境达标率是多少?")
+
+
+def test_the_rest_of_a_long_sentence_that_gives_the_cause(searcher):
+    """The best piece names the project, the next piece of the same sentence says why it is late."""
+    assert "疫情影响未能按时完工" in _answer(searcher, "查干屯格乡煤改电为什么一直没完工?")
+
+
+def test_working_days_are_counted_in_days(searcher):
+    """几个工作日 asks a time limit: the letter's 80平方米 and 280平方米 do not answer it."""
+    assert answer_question(searcher, "花都宅基地审批办理时限是几个工作日?")["abstained"]
