@@ -213,11 +213,14 @@ def places_named(text: str) -> list[tuple[str, bool]]:
     import jieba
 
     merged: list[str] = []
-    for word, _ in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡
-        if merged and len(word) == 1 and _ADMIN_PLACE.match(merged[-1] + word) and not _ADMIN_PLACE.match(merged[-1]):
+    lone_name = False  # the word before was one character tagged as a place name (坪 of 坪/山区)
+    for word, flag in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡, 坪 + 山区
+        if merged and len(word) == 1 and _ADMIN_PLACE.match(merged[-1] + word) and not _ADMIN_PLACE.match(merged[-1]) \
+                or lone_name and word in _AREA_NOUNS and word[-1] in _LEVELS:
             merged[-1] += word
         else:
             merged.append(word)
+        lone_name = len(word) == 1 and flag == "ns"
     tags = jieba.posseg.dt.word_tag_tab
     found, leading = [], True
     for word in merged:

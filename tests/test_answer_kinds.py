@@ -92,3 +92,11 @@ def test_the_rest_of_a_long_sentence_that_gives_the_cause(searcher):
 def test_working_days_are_counted_in_days(searcher):
     """几个工作日 asks a time limit: the letter's 80平方米 and 280平方米 do not answer it."""
     assert answer_question(searcher, "花都宅基地审批办理时限是几个工作日?")["abstained"]
+
+
+def test_a_place_jieba_splits_before_a_kind_of_area():
+    """jieba cuts 坪山区 into 坪 + 山区 (a kind of area): the name is still read; 在山区 names no place."""
+    from dafu.search.asked import places_named
+
+    assert places_named("坪山区厨余垃圾处理厂每天能处理多少吨") == [("坪山", True)]
+    assert places_named("在山区修路要多少钱") == []
