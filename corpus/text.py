@@ -40,7 +40,7 @@ _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
 # A figure: a number with its count unit (longest first, so 人次 wins over 人 and 平方米 over 米), never an
 # ordinal (第5次) nor the tail of a longer number. Answers, conflicts and promises read figures with it.
 UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 万人次 人次 万人 万名 人 名 位 户
-家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 件 本 部 场 期 轮 岗 颗 棵 km ㎡ 盏 幢 栋 级 根 杆 株 宗
+家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 头 件 本 部 场 期 轮 岗 颗 棵 km ㎡ 盏 幢 栋 级 根 杆 株 宗
 例 层 节 段 块 眼 艘 架 篇 % ％ ‰ 岁 倍 分钟 小时 工作日 天 周 年 个月 月 日""".split(), key=len, reverse=True)
 TIME_UNITS = frozenset("年 个月 月 日 工作日 天 周 小时 分钟".split())
 _NUMBER = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"

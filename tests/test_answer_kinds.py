@@ -1,4 +1,4 @@
-"""Kinds of question members type, answered over real letters of tests/data/blind3 (development since blind4):
+"""Kinds of question members type, answered over real letters of tests/data/blind2 and blind3 (development):
 a letter looked up by what it names, who was consulted, sums written without 元, a year a heading gives."""
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from conftest import data_path
 from dafu.search.answer import answer_question
 
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
-           "b3-xx-03", "b3-dw-03")
+           "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03")
+SETS = {"b2": "blind2", "b3": "blind3"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and ten real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血 and 农村电网."""
+    """The seed letters and fourteen real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    中医, 野猪 and 文物."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -22,7 +24,7 @@ def searcher(seed_index, tmp_path_factory):
     folder = root / "letters"
     folder.mkdir()
     for letter_id in LETTERS:
-        shutil.copy(data_path("blind3", "letters", f"{letter_id}.txt"), folder)
+        shutil.copy(data_path(SETS[letter_id[:2]], "letters", f"{letter_id}.txt"), folder)
     shutil.copytree(seed_index, root / "index")
     build_index([folder], index_dir=root / "index")
     return Searcher.open(root / "index")
@@ -100,3 +102,16 @@ def test_a_place_jieba_splits_before_a_kind_of_area():
 
     assert places_named("坪山区厨余垃圾处理厂每天能处理多少吨") == [("坪山", True)]
     assert places_named("在山区修路要多少钱") == []
+
+
+def test_hotlines_months_heads_and_waiting_for_a_step(searcher):
+    assert "96320-1" in _answer(searcher, "重庆市心理援助热线号码是多少")  # a hotline's number is a field
+    assert "猎捕野猪330头" in _answer(searcher, "芜湖2023年计划猎捕多少头野猪")  # 头 counts animals
+    assert "成功申报为第九批省级文物保护单位后" in _answer(searcher, "新平联席会议旧址修缮资金什么时候申请")
+
+
+def test_a_month_is_a_date():
+    from dafu.search.figures import dates
+
+    text = "正在进行深化设计,预计9月份可以开工建设。"
+    assert [text[a:b] for a, b in dates(text)] == ["9月份"]
