@@ -173,10 +173,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.years and (said := _YEAR.findall(unit.norm) or _YEAR.findall(normalize_for_index(unit.section))) \
             and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
-    for name, written_with_level in asked.places:
-        if name not in text and (written_with_level or letter.get("region")) \
-                and asked.narrower.get(name, name) not in text:  # 郑州二七区: a letter of 二七区 will do
-            return False
+    if not (names_places(asked.places, letter, text, asked.narrower) or _names_no_place(letter, text)):
+        return False
     for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches
         if ordinal not in text or (ordinal not in unit.norm and any(
                 other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
@@ -198,6 +196,26 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.types == ("number",) and asked.named_units:
         return unit.features["type"] >= 1.0
     return True
+
+
+def names_places(places, letter: dict, text: str, narrower: dict | None = None) -> bool:
+    """The letter (``text``: its normalised title, agency, region, session and body) names every place asked: a
+    name written with its level always, one without only where the letter's own place is known; a place named
+    right before a narrower one (郑州 of 郑州二七区) is met by the narrower one."""
+    narrower = narrower or {}
+    return all(name in text or not (with_level or letter.get("region")) or narrower.get(name, name) in text
+               for name, with_level in places)
+
+
+def _names_no_place(letter: dict, text: str) -> bool:
+    """A letter whose place is unknown: no region, no agency, no place named in its text (a page that kept only
+    the reply, 我区…): it cannot be told to be of another place than the one asked."""
+    return not letter.get("region") and not letter.get("agency") and not _places_in(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _places_in(text: str) -> bool:
+    return bool(places_named(text))
 
 
 _LEVELS = "省市州县区旗"

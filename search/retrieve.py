@@ -14,7 +14,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import asked_field, asks_frame, asks_letter, places_named
+from .asked import asked_field, asks_frame, asks_letter, names_places, places_named
 from .figures import asks_plan, expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
@@ -58,7 +58,7 @@ class HybridRetriever:
         self.encoder = encoder
         self.fusion = fusion
         self._reply_spans: dict[str, tuple[int, int]] = {}
-        self._texts: dict[str, tuple[str, str]] = {}
+        self._texts: dict[str, tuple[dict, str]] = {}
 
     def retrieve(self, query: str, top_k: int = 10, mode: str = "hybrid",
                  where: Filter | None = None) -> list[tuple[int, float]]:
@@ -131,21 +131,15 @@ class HybridRetriever:
         return span
 
     def _names_places(self, letter_id: str, places: list[tuple[str, bool]]) -> bool:
-        """The letter names every place asked, as ``search.asked`` requires of an answer (a name written without
-        its level only where the letter's own place is known)."""
-        region, text = self._letter_text(letter_id)
-        return all(name in text or not (with_level or region) for name, with_level in places)
-
-    def _letter_text(self, letter_id: str) -> tuple[str, str]:
-        """A letter's region and its normalised title, agency, region, session and body (cached)."""
+        """The letter names every place asked, as ``search.asked`` requires of an answer."""
         found = self._texts.get(letter_id)
-        if found is None:
+        if found is None:  # its place fields and normalised text, cached
             letter = self.index.letter(letter_id) or {}
             if len(self._texts) >= LETTER_TEXTS:
                 self._texts.clear()
-            found = self._texts[letter_id] = (letter.get("region") or "", normalize_for_index(" ".join(
-                str(letter.get(k) or "") for k in ("title", "agency", "region", "session", "body"))))
-        return found
+            found = self._texts[letter_id] = ({k: letter.get(k) for k in ("region", "agency")}, normalize_for_index(
+                " ".join(str(letter.get(k) or "") for k in ("title", "agency", "region", "session", "body"))))
+        return names_places(places, *found)
 
     def _reply_of(self, chunk) -> str:
         """The part of a passage that can answer: without its letter's header block, opening paragraph and

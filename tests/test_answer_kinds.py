@@ -115,3 +115,10 @@ def test_a_month_is_a_date():
 
     text = "正在进行深化设计,预计9月份可以开工建设。"
     assert [text[a:b] for a, b in dates(text)] == ["9月份"]
+
+
+def test_a_letter_that_names_no_place_is_not_of_another_place(archive_searcher):
+    """t-gy-06 kept only the reply (no region, no bureau, no place in its text): asked about 二道江区, it answers;
+    a letter that names its place (晋安区, 泉州) still does not answer for another."""
+    assert "通过三方报价方式聘请专业养护团队" in _answer(archive_searcher, "二道江区城区绿地养护是怎么找养护队伍的?")
+    assert answer_question(archive_searcher, "鼓楼区家庭养老床位有多少张")["abstained"]
