@@ -99,12 +99,18 @@ def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if unit.letter_id not in letters:
             letter = searcher.by_id.get(unit.letter_id) or {}
-            letters[unit.letter_id] = letter, normalize_for_index(" ".join(
-                str(letter.get(k) or "") for k in ("title", "agency", "region", "date", "session", "body"))), \
+            letters[unit.letter_id] = letter, letter_text(letter), \
                 normalize_for_index(" ".join(str(letter.get(k) or "") for k in ("agency", "region")))
         if says_what_is_asked(unit, asked, *letters[unit.letter_id]):
             kept.append(unit)
     return kept
+
+
+def letter_text(letter: dict) -> str:
+    """What a letter says, normalised: its title, agency, region, date, session and body (the years, places and
+    codes a question names are looked for in it)."""
+    return normalize_for_index(" ".join(str(letter.get(k) or "")
+                                        for k in ("title", "agency", "region", "date", "session", "body")))
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
@@ -184,10 +190,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
-    lead_in = normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
-    if "number" in asked.types and measures and not _names_the_thing(unit, measures, lead_words=_words(lead_in)):
+    if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
-    if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, lead_in):
+    if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
     if asked.plan and {"number", "time"} & set(asked.types) and not CUES.search(normalize_for_index(unit.sentence)):
         return False  # 明年还要建几个: not answered by what was built
@@ -199,7 +204,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
 
 
 def names_places(places, letter: dict, text: str, narrower: dict | None = None) -> bool:
-    """The letter (``text``: its normalised title, agency, region, session and body) names every place asked: a
+    """The letter (``text``: its ``letter_text``) names every place asked: a
     name written with its level always, one without only where the letter's own place is known; a place named
     right before a narrower one (郑州 of 郑州二七区) is met by the narrower one."""
     narrower = narrower or {}
@@ -265,15 +270,18 @@ def places_named(text: str) -> list[tuple[str, bool]]:
 _TOWN = re.compile(r"(?<![各全本我该每这那哪])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各])镇")
 
 
-def _names_the_thing(unit: Unit, measures: tuple[str, ...], lead_in: str = "",
-                     lead_words: frozenset[str] = frozenset()) -> bool:
+def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_words: bool = False) -> bool:
     """The sentence names something the question asks about: in its own words, as a word of the whole sentence
-    when a long one was cut at commas (its figure apart from what it counts), in its heading, in ``lead_in``
-    (what comes right before it) or among ``lead_words`` (its words: 综合 is not said by 住院综合楼). Requiring half of the question's words instead cost held answers (0.910 ->
-    0.882) for two more abstentions on fit."""
+    when a long one was cut at commas (its figure apart from what it counts), in its heading, or in what comes
+    right before it in ``letter`` (as a whole word with ``whole_words``: 综合 is not said by 住院综合楼).
+    Requiring half of the question's words instead cost held answers (0.910 -> 0.882) for two more abstentions
+    on fit."""
     words, heading = _words(unit.sentence), normalize_for_index(unit.section)
-    return any(_says(w, unit.norm) or w in words or w in heading or (lead_in and _says(w, lead_in))
-               or w in lead_words for w in measures)
+    if any(_says(w, unit.norm) or w in words or w in heading for w in measures):
+        return True
+    lead_in = normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
+    lead_words = _words(lead_in) if whole_words else frozenset()
+    return any(w in lead_words if whole_words else _says(w, lead_in) for w in measures)
 
 
 def _says(word: str, text: str) -> bool:

@@ -14,7 +14,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import asked_field, asks_frame, asks_letter, names_places, places_named
+from .asked import asked_field, asks_frame, asks_letter, letter_text, names_places, places_named
 from .figures import asks_plan, expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
@@ -137,8 +137,7 @@ class HybridRetriever:
             letter = self.index.letter(letter_id) or {}
             if len(self._texts) >= LETTER_TEXTS:
                 self._texts.clear()
-            found = self._texts[letter_id] = ({k: letter.get(k) for k in ("region", "agency")}, normalize_for_index(
-                " ".join(str(letter.get(k) or "") for k in ("title", "agency", "region", "session", "body"))))
+            found = self._texts[letter_id] = ({k: letter.get(k) for k in ("region", "agency")}, letter_text(letter))
         return names_places(places, *found)
 
     def _reply_of(self, chunk) -> str:
