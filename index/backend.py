@@ -374,6 +374,10 @@ class QueryEncoder:
         finally:
             self._pool.put(encoder)
 
+    def load_for_serving(self) -> None:
+        """Load the model a long-running process questions with (``Encoder.load_for_serving``)."""
+        self.encoder.load_for_serving()
+
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         encoder = self.encoder
         with self._run:

