@@ -83,9 +83,9 @@ class OnnxE5:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        # idle threads sleep instead of spinning: on 2 shared cores a question took 25 ms (p95 34-42) with
-        # spinning threads, 18 ms (p95 26-41) without; on idle cores spinning saves about 3 ms
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # ONNX Runtime's threads spin briefly while idle (its default): on these 2 shared cores a question took
+        # 13.5-14.3 ms so against 21.8-25.4 ms with sleeping threads; beside two busy processes 39-46 ms against
+        # 22-32 ms, slower but no collapse (benchmarks/README.md)
         self.session = onnxruntime.InferenceSession(str(Path(model_dir) / ONNX_FILE), options,
                                                     providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
