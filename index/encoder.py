@@ -183,7 +183,7 @@ class E5Encoder(Encoder):
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         onnx = self.onnx_queries()
         if onnx is not None:
-            return onnx.encode(list(texts), "query: ")
+            return onnx.encode(list(texts), "query")
         if not self.nano_ok:
             return _st_encode(self.st, texts, "query", self.dim, False)
         return np.asarray(self.nano.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
@@ -202,7 +202,7 @@ class E5Encoder(Encoder):
                 warnings.warn(f"嵌入子进程失败，改在本进程计算 / embedding workers failed ({err}); "
                               "embedding in this process", RuntimeWarning, stacklevel=2)
         if runtime == "onnx":
-            return self.onnx().encode(list(texts), "passage: ", BATCH_SIZE, progress)
+            return self.onnx().encode(list(texts), "passage", progress)
         return _st_encode(self.st, texts, "passage", self.dim, progress)
 
 
@@ -300,6 +300,12 @@ def _batched(encode, texts: list[str], dim: int, progress: bool) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, dim), dtype=np.float32)
 
 
+def longest_first(texts: list[str], size: int = BATCH_SIZE) -> list[list[int]]:
+    """The positions of ``texts`` in batches of ``size``, longest texts first (little padding in a batch)."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    return [order[i:i + size] for i in range(0, len(order), size)]
+
+
 def pooled_encode(model: str, texts: list[str], prompt_name: str | None, dim: int, progress: bool,
                   runtime: str = "torch") -> np.ndarray:
     """``texts`` embedded by ``cpu_threads()`` worker processes that each hold ``model`` (in sentence-transformers,
@@ -308,8 +314,7 @@ def pooled_encode(model: str, texts: list[str], prompt_name: str | None, dim: in
     one, far longer when other work shares the cores: a build of 95 letters beside one busy process took
     64.1-67.1 s so, 59.8-60.8 s in two workers (quiet, no clear difference). The workers load once and stay for
     the life of this process."""
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    batches = [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]
+    batches = longest_first(texts)
     pool = _passage_pool(model, cpu_threads(), runtime)
     from tqdm import tqdm
 
@@ -366,5 +371,5 @@ def _pool_encode(texts: list[str], prompt_name: str | None) -> np.ndarray:
     from .onnx_e5 import OnnxE5
 
     if isinstance(_pool_model, OnnxE5):
-        return _pool_model.encode(texts, f"{prompt_name}: " if prompt_name else "")
+        return _pool_model.encode(texts, prompt_name)
     return _st_encode(_pool_model, texts, prompt_name, 0, False)

