@@ -31,7 +31,7 @@ def main() -> int:
     from dafu.index.build import build_index
     from dafu.search import answer as A
     from dafu.search.api import Searcher
-    from dafu.search.asked import can_answer
+    from dafu.search.asked import Asked, can_answer
     from dafu.search.evaluate import load_questions
 
     index = args.index or Path(tempfile.mkdtemp(prefix="dafu-calibrate-")) / "topics"
@@ -44,7 +44,7 @@ def main() -> int:
         rows[name] = []
         for number, q in enumerate(load_questions(DATA / "topics" / f"{name}.jsonl"), 1):
             units = A.rank_units(searcher, q["q"], searcher.search(q["q"], top_k=5))
-            units = can_answer(searcher, q["q"], units)
+            units = can_answer(searcher, q["q"], Asked.of(q["q"], searcher.known_places), units)
             joined = normalize_for_match("".join(u.text for u in A.select(units))) if units else ""
             rows[name].append({"answerable": bool(q["gold"]),
                                "evidence": A.evidence(units[0].features) if units else None,

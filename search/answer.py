@@ -15,7 +15,7 @@ from ..corpus.metadata import HEADING as LETTER_HEADING
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
 from ..index.backend import query_tokens
-from .asked import asked_field, asks_letter, can_answer, content_words, posseg
+from .asked import Asked, asked_field, asks_letter, can_answer, content_words, years_said
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
@@ -67,7 +67,8 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     if not units:
         out["generator"] = {"used": False, "reason": "no passages"}
         return out
-    specific = can_answer(searcher, question, units)
+    asked = Asked.of(question, searcher.known_places)
+    specific = can_answer(searcher, question, asked, units)
     if not specific:
         out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
         return out
@@ -78,7 +79,7 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     if abstains(best.features):
         out["generator"] = {"used": False, "reason": "abstained: weak evidence"}
         return out
-    chosen = letter_first(units) if asks_letter(question) else matching_first(select(units), question, searcher.by_id)
+    chosen = letter_first(units) if asks_letter(question) else matching_first(select(units), asked, searcher.by_id)
     out["abstained"] = False
     out["answer"] = [_item(u) for u in chosen]
     weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))
@@ -229,32 +230,35 @@ def letter_first(units: list[Unit]) -> list[Unit]:
 
 
 _SCOPE = re.compile(r"全国|全省|全市|全州|全县|全区|我省|我市|我州|我县|我区|本省|本市|本县|本区")
-_PLACE_FLAGS = ("ns",)
 
 
-def matching_first(chosen: list[Unit], question: str, letters: dict) -> list[Unit]:
+def matching_first(chosen: list[Unit], asked: Asked, letters: dict) -> list[Unit]:
     """The answer sentences whose figure measures what the question names (家庭养老床位, not 医疗床位) and whose
-    place is the one asked (泉州, not 全省) first; the others keep their order and get a ``note`` saying what their
-    figure measures or where it applies, so no reader takes the wrong number."""
+    place is the one asked (泉州, not 全省; the places ``Asked`` reads, as ``can_answer`` does) first; the others
+    keep their order and get a ``note`` saying what their figure measures or where it applies, so no reader takes
+    the wrong number."""
     if len(chosen) < 2:
         return chosen
-    places = [w for w, flag in posseg(normalize_for_index(question)) if flag in _PLACE_FLAGS and len(w) >= 2]
-    measure_words = [w for w in content_words(normalize_for_index(question)) if w not in places]
+    places = [name for name, _ in asked.places]
+    measure_words = asked.measures
     for unit in chosen:
         letter = letters.get(unit.letter_id) or {}
         where = normalize_for_index(" ".join(str(v) for v in (unit.text, letter.get("title"), letter.get("agency"),
                                                               letter.get("region")) if v))
         unit.features["place_ok"] = float(all(p in where for p in places))
+        unit.features["year_ok"] = float(not asked.years or bool(set(years_said(unit)) & set(asked.years)))
         measure = _measure_of(unit)
         scope = _SCOPE.search(measure)
         unit.features["measure_ok"] = (sum(1 for w in measure_words if w in measure) / len(measure_words)
                                        if measure and measure_words else 0.5)
         unit.features["note"] = ("范围：" + (scope.group(0) if scope else (letter.get("region") or "另一地区"))
                                  if not unit.features["place_ok"] else _measure_label(unit))
-    ordered = sorted(chosen, key=lambda u: (-u.features["place_ok"], -u.features["measure_ok"]))
-    first = (ordered[0].features["place_ok"], ordered[0].features["measure_ok"])
+    def fit(unit: Unit) -> tuple[float, float, float]:
+        return unit.features["place_ok"], unit.features["year_ok"], unit.features["measure_ok"]
+
+    ordered = sorted(chosen, key=fit, reverse=True)
     for unit in ordered:  # a note only where a figure matches less well than the answer's own
-        if unit is ordered[0] or (unit.features["place_ok"], unit.features["measure_ok"]) >= first:
+        if unit is ordered[0] or fit(unit) >= fit(ordered[0]):
             unit.features["note"] = ""
     return ordered
 

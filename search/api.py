@@ -39,6 +39,11 @@ class Searcher:
     def rows_of_letter(self) -> dict[str, list[int]]:
         return self.index.rows_by_letter()
 
+    @property
+    def known_places(self) -> frozenset[str]:
+        """The names of the places the indexed letters come from (``search.asked.archive_places``)."""
+        return self._retriever.known_places
+
     def is_stale(self) -> bool:
         """A newer generation of this index has been switched to since it was opened."""
         return self.index.is_stale()

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..corpus.metadata import CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM, SESSION
+from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM, SESSION,
+                               place_names)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..corpus.text import FIGURE
@@ -84,11 +85,10 @@ def asked_field(qnorm: str):
     return next((value for asked, value in _FIELDS if asked.search(qnorm)), None)
 
 
-def can_answer(searcher, question: str, units: list[Unit]) -> list[Unit]:
+def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> list[Unit]:
     """The ranked sentences that can answer at all: inside the reply (not its frame, unless the question asks
-    what only the frame says: 联系人, 文号) and saying what is asked (``says_what_is_asked``). The question is
-    read once and each letter's text normalised once, not per sentence."""
-    asked = Asked.of(question)
+    what only the frame says: 联系人, 文号) and saying what is asked (``says_what_is_asked``; ``asked`` is the
+    question read once by ``Asked.of``). Each letter's text is normalised once, not per sentence."""
     lookup = asks_letter(question)
     frame_ok = lookup or asks_frame(question)
     letters: dict[str, tuple[dict, str, str]] = {}
@@ -145,9 +145,10 @@ class Asked:
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
 
     @classmethod
-    def of(cls, question: str) -> "Asked":
+    def of(cls, question: str, known: frozenset[str] = frozenset()) -> "Asked":
+        """``known``: the places of the archive's letters (``archive_places``), read as places wherever named."""
         qnorm = normalize_for_index(question)
-        places = tuple(places_named(qnorm))
+        places = tuple(places_named(qnorm, known))
         names = [name for name, _ in places]
         measures = tuple(w for w in content_words(_HOW_MUCH.sub("，", qnorm)) if not _NOT_A_NAME.match(w)
                          and not any(p in w for p in names) and not _ASKING.search(w) and w not in _AREA_NOUNS)
@@ -176,8 +177,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per something."""
     if any(year not in text for year in asked.years) or any(code not in text for code in asked.codes):
         return False
-    if asked.years and (said := _YEAR.findall(unit.norm) or _YEAR.findall(normalize_for_index(unit.section))) \
-            and not set(said) & set(asked.years):
+    if asked.years and (said := years_said(unit)) and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
     if not (names_places(asked.places, letter, text, asked.narrower) or _names_no_place(letter, text)):
         return False
@@ -203,6 +203,13 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     return True
 
 
+def years_said(unit: Unit) -> list[str]:
+    """The years a sentence dates itself with: its own, else those of the long sentence it was cut from (2023年…,
+    …总投资3000万元), else its heading's."""
+    return _YEAR.findall(unit.norm) or _YEAR.findall(normalize_for_index(unit.sentence)) \
+        or _YEAR.findall(normalize_for_index(unit.section))
+
+
 def names_places(places, letter: dict, text: str, narrower: dict | None = None) -> bool:
     """The letter (``text``: its ``letter_text``) names every place asked: a
     name written with its level always, one without only where the letter's own place is known; a place named
@@ -224,17 +231,19 @@ def _places_in(text: str) -> bool:
 
 
 _LEVELS = "省市州县区旗"
+_NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's tags of names: 舒城 (nr) may be a place, 新建 (v) of 新建区 is not
 _LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
 _SHORT_LEVELS = "县区旗"  # the level of a two-character place: 凤县; 郑州's 州 belongs to its name
 _NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
 
 
-def places_named(text: str) -> list[tuple[str, bool]]:
+def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
     """The places normalised ``text`` names, each with whether it was written with its level: ``剑阁县`` ->
-    (剑阁, True) anywhere, ``凤县`` -> (凤县, True); a name without its level counts only where a question
-    begins with its place (``唐山2024年…`` -> (唐山, False)) and jieba's dictionary knows it as 唐山市, so that
-    words like 惠及 or 新建 are not taken for places. Kinds of area (城区, 农村) and scopes (全省, 各乡镇) are
-    not names."""
+    (剑阁, True) anywhere, ``凤县`` -> (凤县, True); a name without its level counts where it is the place of a
+    letter of the archive (``known``: 舒城 of 舒城县水利局, which jieba takes for a person's name) and is no common
+    word, or where a question begins with its place (``唐山2024年…`` -> (唐山, False)) and jieba's dictionary knows
+    it as 唐山市, so that words like 惠及 or 新建 are not taken for places. Kinds of area (城区, 农村) and scopes
+    (全省, 各乡镇) are not names."""
     import jieba
 
     merged: list[str] = []
@@ -255,7 +264,8 @@ def places_named(text: str) -> list[tuple[str, bool]]:
             found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective
         elif word[-1] in (_LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
-        elif leading and any(tags.get(word + level) == "ns" for level in _LEVELS):
+        elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \
+                or leading and any(tags.get(word + level) == "ns" for level in _LEVELS):
             found.append((word, False))
         else:
             leading = False
@@ -263,6 +273,14 @@ def places_named(text: str) -> list[tuple[str, bool]]:
         if not any(m.group(1) in name or name in m.group(1) for name, _ in found):
             found.append((m.group(1)[1] + "镇", True))  # 章镇 of 上虞章镇 has one character of its own
     return list(dict.fromkeys(found))
+
+
+def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
+    """The names, without their level, of the places the archive's letters come from: the places named by their
+    regions and agencies (``IndexBackend.facets``; 舒城 of 舒城县水利局), found as the letters' region is."""
+    values = facets.get("region", []) + facets.get("agency", [])
+    return frozenset(m.group(1) for value in values for place in place_names(value)
+                     if (m := _ADMIN_PLACE.match(place)))
 
 
 # A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇

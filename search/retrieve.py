@@ -14,7 +14,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import asked_field, asks_frame, asks_letter, letter_text, names_places, places_named
+from .asked import archive_places, asked_field, asks_frame, asks_letter, letter_text, names_places, places_named
 from .figures import asks_plan, expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
@@ -60,6 +60,11 @@ class HybridRetriever:
         self._reply_spans: dict[str, tuple[int, int]] = {}
         self._texts: dict[str, tuple[dict, str]] = {}
 
+    @functools.cached_property
+    def known_places(self) -> frozenset[str]:
+        """The places the index's letters come from, read as places wherever a question names them (舒城)."""
+        return archive_places(self.index.facets())
+
     def retrieve(self, query: str, top_k: int = 10, mode: str = "hybrid",
                  where: Filter | None = None) -> list[tuple[int, float]]:
         """``(passage row, score)`` pairs, best first."""
@@ -100,7 +105,7 @@ class HybridRetriever:
         replies = [self._reply_of(c) for c in chunks]
         if self.fusion.answer_type_weight:
             fused[leaders] += self.fusion.answer_type_weight * self._answer_type_evidence(query, replies)
-        places = places_named(text)
+        places = places_named(text, self.known_places)
         if self.fusion.sentence_weight:  # the first page of results, read sentence by sentence
             best = self._best_sentence_coverage(places, tokens, replies[:SENTENCE_LEADERS])
             fused[leaders[:SENTENCE_LEADERS]] += self.fusion.sentence_weight * best

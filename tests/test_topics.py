@@ -17,7 +17,7 @@ TOPICS = data_path("topics")
 
 
 @pytest.mark.parametrize("directory", [TOPICS, data_path("blind"), data_path("blind2"), data_path("blind3"),
-                                       data_path("blind4")])
+                                       data_path("blind4"), data_path("blind5")])
 def test_topics_and_blind_sets_are_consistent(directory):
     """Every gold span is in its letter, every letter has a question and a source, the split is by topic."""
     done = subprocess.run([sys.executable, str(TOPICS / "check.py"), str(directory)], capture_output=True, text=True)
@@ -138,6 +138,17 @@ def test_towns_jieba_does_not_know_are_places():
     assert ("山镇", True) in places_named("泉港界山镇专职网格员每月补贴是多少钱?")
     assert ("章镇", True) in places_named("绍兴上虞章镇布设了几条城乡公交线")
     assert places_named("全县12个乡镇的城镇燃气") == []
+
+
+def test_a_place_the_archive_knows_is_a_place_though_jieba_takes_it_for_a_name(archive_searcher):
+    """舒城 (jieba: a person's name) is the place of a letter of the archive (舒城县水利局): only its letter answers,
+    and the sentence of the year asked (2023年…总投资3000万元) comes before the cumulative 5.58亿元."""
+    question = "舒城2023年农村饮水工程投了多少钱?"
+    assert places_named(question) == [] and "舒城" in archive_searcher.known_places
+    assert places_named(question, archive_searcher.known_places) == [("舒城", False)]
+    answer = answer_question(archive_searcher, question)
+    assert {item["letter_id"] for item in answer["answer"]} == {"t-ys-04"}, answer["answer"]
+    assert answer["answer"][0]["figure"] == "3000万元", answer["answer"]
 
 
 def test_a_short_form_names_the_full_one():
