@@ -36,6 +36,10 @@ def test_figures_read_whole_chinese_numerals(text, figure, value, unit):
     ("落实乡、村、组、户四级网格", False, [("四级", "级")]),
     ("计划通过线缆入地等方式，三年内逐步消除", True, [("三年", "年")]),
     ("市第七届人民代表大会第5次会议第23号建议", False, []),  # ordinals are no quantities
+    ("主要为240L及660L垃圾桶", False, [("240L", "l"), ("660L", "l")]),  # latin units, read in folded text
+    ("每个村卫生室都能提供6种以上的中医适宜技术", False, [("6种", "种")]),
+    ("新建10kV线路3.5公里，光伏装机5.2兆瓦", False, [("10kV", "kv"), ("3.5公里", "公里"), ("5.2兆瓦", "兆瓦")]),
+    ("探索一种新的模式，提高了3个百分点", False, [("3个百分点", "个百分点")]),  # 一种 is a word
 ])
 def test_figures_of_more_units_and_no_ordinals(text, with_time, found):
     assert [(f.text, f.unit) for f in figures(text, with_time=with_time)] == found
