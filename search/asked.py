@@ -28,10 +28,9 @@ _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案�
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
-# the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); how the member was consulted (与您在5月13日
-#进行了电话沟通); who was consulted (经商人力资源社会保障部,
-# 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening
-# often says.
+# the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); its number (第几号: 第158号提案); how the
+# member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
+# 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says.
 _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类别"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
@@ -42,6 +41,8 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345
             re.compile(r"\d{3,6}(?:-\d{1,2})?[^，。；\d]{0,8}热线|热线[^，。；\d]{0,6}\d{3,6}")),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
+           (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|多少号"),  # 第158号提案, 第20250033号建议
+            re.compile(r"第\s*\d+\s*号|\d{3,}\s*号(?:提案|建议|议案)")),
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
            (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
@@ -55,7 +56,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
 # member was consulted), which the header block, the opening and the closing block say.
 _ASKS_FRAME = re.compile("|".join([
     *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", "成文日期",
-    r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|哪个(?:民主)?党派|哪个界别|谁提的?",
+    r"哪个(?:民主)?党派|哪个界别|谁提的?",
     r"哪位(?:委员|代表)|(?:哪个|哪些|什么)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复)"]))
 
 

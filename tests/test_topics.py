@@ -251,6 +251,13 @@ def test_a_figure_in_the_unit_asked_though_written_otherwise(question, letter, s
     assert type_evidence(question_types(question), expected_units(question), "共有6条线路经过")[0] < 1.0
 
 
+def test_the_proposals_number_asked_is_answered_by_the_frame(archive_searcher):
+    """第几号 asks a field of the letter's frame: the heading that holds 第14号 answers it, not a reply figure."""
+    answer = answer_question(archive_searcher, "舒城山区自来水管网建设的建议是第几号")
+    assert not answer["abstained"] and answer["answer"][0]["letter_id"] == "t-ys-04", answer
+    assert "第14号" in answer["answer"][0]["text"], answer["answer"]
+
+
 def test_a_code_the_question_names_must_be_in_the_letter(archive_searcher):
     """A number that names something (第20250099号建议, 12356热线, 105路) is no figure: a letter that never says it
     does not answer, though it matches the year, the place and the rest."""
