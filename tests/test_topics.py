@@ -175,6 +175,14 @@ def test_how_far_is_answered_by_what_is_done(archive_searcher):
     assert "reason" in question_types("赧场小学迁建现在卡在哪里?")
 
 
+def test_when_is_answered_by_waiting_on_others_or_the_next_step():
+    """什么时候 without a date in the letter: 需待上级…安排 (it waits on others) and 下步将… say when, as 待…后 does."""
+    assert question_types("南湾 全面铺开托育 什么时候") == ("time",)
+    assert type_evidence(("time",), frozenset(), "关于全面铺开托育工作，需待上级相关部门的进一步指导安排")[0] > 0
+    assert type_evidence(("time",), frozenset(), "下步将对县级文保单位配备文保员")[0] > 0
+    assert type_evidence(("time",), frozenset(), "对县级文保单位配备了文保员")[0] == 0
+
+
 def test_next_steps_asked_is_answered_by_a_commitment():
     """下一步打算怎么做 asks for what the letter commits to (将…, 争取…, 计划于…), when it asks for nothing else."""
     assert question_types("湛江发改局对在老旧小区建电动摩托车充电桩的建议下一步打算怎么做?") == ("plan",)
