@@ -232,7 +232,7 @@ def _places_in(text: str) -> bool:
 
 
 _LEVELS = "省市州县区旗"
-_NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's tags of names: 舒城 (nr) may be a place, 新建 (v) of 新建区 is not
+_NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's tags of names: 舒城 (nr) may be a place, 开发 (v) of 开发区 is not
 _LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
 _SHORT_LEVELS = "县区旗"  # the level of a two-character place: 凤县; 郑州's 州 belongs to its name
 _NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")

@@ -38,8 +38,10 @@ def serve(index_dir=None, host: str = "127.0.0.1", port: int = 8000) -> None:
 
 
 def _warm_up(searcher: Searcher) -> None:
-    """Load the query model and the letter vectors now rather than on the first visitor's request."""
+    """Load the query model, the archive's places and the letter vectors now rather than on the first visitor's
+    request."""
     searcher.load_query_model()
+    searcher.known_places
     if hasattr(searcher, "similar_letters") and searcher.by_id:
         searcher.similar_letters(next(iter(searcher.by_id)), 1)
 
