@@ -53,10 +53,11 @@ DATED = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?[，,]")  # a sentenc
 # Headings over the next steps: what follows them (until the closing) commits.
 NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工作计划|工作方向|未来规划|规划与发展|努力方向|工作思路|(?<!主要)工作措施|"
                           r"下一阶段|后续工作|以下几个方面|以下几方面|以下工作|以下措施")
-# Not promises: the closing courtesies, contact blocks and what the reader is asked to do.
-CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
+# Not promises: the closing courtesies, contact blocks (also in brackets: （此件公开发布）) and what the reader is
+# asked to do.
+CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[（(]?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
                      r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
-COURTESY = re.compile(r"提得很好|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|认真吸纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
+COURTESY = re.compile(r"一如既往|提得很好|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|认真吸纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject.
 RECITED = re.compile(r"《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
 # The member's own words quoted in the reply (建议：相关部门尽早…).
@@ -72,8 +73,8 @@ THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{
 ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
 DONE = re.compile(r"已|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
-# A deferral (再予以认真研究) or a refusal (不建议安装): no commitment.
-SOFT = re.compile(r"再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟|不建议|不宜")
+# A deferral (再予以认真研究), a forecast (价格有望下调) or a refusal (不建议安装): no commitment.
+SOFT = re.compile(r"有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(r"[\d〇零○一二三四五六七八九十]{2,4}\s*年.{1,6}日|[^，,。；\s]{2,24}(?:局|委|委员会|政府|办公室|中心|公司|厅|院|站|处|办|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")

@@ -40,11 +40,11 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.95, 0.85), ("HELD", 0.74, 0.7)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.93, 0.82), ("HELD", 0.72, 0.72)])
 def test_extraction_on_both_parts(part, precision, recall):
-    """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6); HELD
-    (heldout5, heldout7, heldout8 and heldout9, 115 letters never looked at while writing rules): guards at the
-    figures the README reports (held precision 0.76 and recall 0.72 are below the 0.9 / 0.8 aimed at)."""
+    """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6, heldout7,
+    heldout9); HELD (heldout5, heldout8, heldout10: letters not looked at while writing rules): guards at the
+    figures the README reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
 
@@ -121,8 +121,15 @@ def test_not_promises():
             "我们将城际铁路纳入《铁路网规划》中进行了布局。\n县政府投入了大量人力对卫生室进行改造，力争让群众方便看病。\n"
             "代表提出将该铁路纳入规划并争取早日开工建设。\n待项目建成后，将切实满足学生如厕需求。\n"
             "集团表示将统筹考虑，条件具备将支持纳入规划。\n有待今后择时、择地进行妥善安排。\n"
-            "设计单位考虑到未来铁路客货量，提出了比选方案。")
+            "设计单位考虑到未来铁路客货量，提出了比选方案。\n下一步，随着国产疫苗陆续上市，价格也有望大幅下调。\n"
+            "在今后的工作中，希望您一如既往地关心、支持交通运输工作。")
     assert extract_promises(body, "2024-01-01") == []
+
+
+def test_bracketed_closing_lines_after_a_list_are_not_promises():
+    body = "为促进中药材产业发展，我委将继续做好以下工作：\n一是加快建设种苗基地。\n（此件公开发布）\n（联系人：唐成林；电话：0851-1234567）"
+    assert [p.text for p in extract_promises(body, "2024-01-01")] == [
+        "为促进中药材产业发展，我委将继续做好以下工作：", "一是加快建设种苗基地。"]
 
 
 def test_a_later_aim_after_a_report_still_commits():
