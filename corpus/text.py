@@ -46,6 +46,8 @@ UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 �
 兆瓦 千伏 kw kv mw % ％ ‰ 岁 倍 分钟 小时 工作日 天 周 年 个月 月 日""".split(), key=len, reverse=True)
 TIME_UNITS = frozenset("年 个月 月 日 工作日 天 周 小时 分钟".split())
 _NUMBER = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
+# A year and its month run together where a page lost 年 (于20235月份, 20253月): 2023年5月, not 20235 months.
+GLUED_YEAR_MONTH = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<month>1[0-2]|0?[1-9])\s*月")
 FIGURE = re.compile(rf"(?<![第\d.])(?<!\d,)(?P<num>{_NUMBER})\s*(?P<mag>[万亿千百])?\s*(?P<approx>余|多)?\s*"
                     rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)})")
 

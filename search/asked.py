@@ -15,7 +15,7 @@ from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, 
                                place_names)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
-from ..corpus.text import FIGURE
+from ..corpus.text import FIGURE, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .figures import asks_plan, expected_units, question_types
 
@@ -207,8 +207,12 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
 def years_said(unit: Unit) -> list[str]:
     """The years a sentence dates itself with: its own, else those of the long sentence it was cut from (2023年…,
     …总投资3000万元), else its heading's."""
-    return _YEAR.findall(unit.norm) or _YEAR.findall(normalize_for_index(unit.sentence)) \
-        or _YEAR.findall(normalize_for_index(unit.section))
+    return _years(unit.norm) or _years(normalize_for_index(unit.sentence)) or _years(normalize_for_index(unit.section))
+
+
+def _years(text: str) -> list[str]:
+    """The years ``text`` names: 2023年, and 2023 of 20235月 (a page that lost 年)."""
+    return _YEAR.findall(text) + [m["year"] for m in GLUED_YEAR_MONTH.finditer(text)]
 
 
 def names_places(places, letter: dict, text: str, narrower: dict | None = None) -> bool:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..corpus.promises import CUES
-from ..corpus.text import CN_NUMERAL_CHARS, FIGURE, TIME_UNITS, UNITS, blank_pinyin, parse_number, valid_date
+from ..corpus.text import CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, TIME_UNITS, UNITS, blank_pinyin, parse_number, valid_date
 from .highlight import _fold_char
 
 PERCENT = frozenset("% ％ ‰".split())
@@ -17,6 +17,7 @@ BARE_SUM = re.compile(r"(?:资金|投资|补助|补贴|经费|预算|费用|金�
                       rf"(?P<sum>(?<![第\d.])\d+(?:\.\d+)?\s*[万亿](?:余|多)?)(?!\s*(?:{'|'.join(re.escape(u) for u in UNITS if u != '对')}))")
 PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
+                     rf"|{GLUED_YEAR_MONTH.pattern}(?:\s*\d{{1,2}}\s*日|份|底|初|中旬|上旬|下旬)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:份|底|初|中旬|上旬|下旬))")
 CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：])")  # 7:00, 16:30 (几点发车)
 # Words that say when without a date: plan periods, 预计, 待…后 and the waiting of 需待/有待 (需待上级…指导安排), 下一步/下步
@@ -126,8 +127,9 @@ def _figures(text: str, with_time: bool) -> tuple[Figure, ...]:
         unit = m.group("unit")
         if unit in TIME_UNITS and not with_time:
             continue
-        if unit in TIME_UNITS and re.fullmatch(r"(?:19|20)\d{2}", m.group("num")):
-            continue
+        if unit in TIME_UNITS and re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) \
+                or unit == "月" and GLUED_YEAR_MONTH.fullmatch(m.group(0)):
+            continue  # 2023年, 20235月: dates, not durations
         value = _value(m.group("num"), m.group("mag"))
         if m.group("num")[0] in CN_NUMERAL_CHARS and value == 1:
             continue  # 一张图, 一年 — words, not figures
@@ -142,6 +144,8 @@ def dates(text: str) -> list[tuple[int, int]]:
 
 def _is_real_date(text: str) -> bool:
     parts = {unit: int(num) for num, unit in re.findall(r"(\d+)\s*([年月日])", text)}
+    if glued := GLUED_YEAR_MONTH.match(text):
+        parts.update({"年": int(glued["year"]), "月": int(glued["month"])})
     return valid_date(parts.get("年", 2000), parts.get("月"), parts.get("日"))
 
 

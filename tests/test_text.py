@@ -51,6 +51,14 @@ def test_dates_are_calendar_dates():
     assert dates("计划于2024年2月28日完成") == [(3, 13)]
 
 
+def test_a_year_glued_to_its_month_is_a_date_not_a_duration():
+    """Stored pages lose characters: 于20235月份 is 2023年5月 (a time answer, its year 2023), not 20235 months."""
+    text = "于20235月份在城区设置便民商亭58个"
+    assert dates(text) == [(1, 8)]
+    assert [f.text for f in figures(text, with_time=True)] == ["58个"]
+    assert dates("截至202313月") == [] and [f.text for f in figures("用了20235个月", with_time=True)] == ["20235个月"]
+
+
 def test_letter_date_never_impossible():
     body = "张委员：\n你提出的建议收悉，现答复如下：\n我局将加快建设。\n\n某某市民政局\n2024年2月31日"
     assert extract_metadata(body).date == "2024-02"
