@@ -15,7 +15,8 @@ from ..corpus.metadata import HEADING as LETTER_HEADING
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
 from ..index.backend import query_tokens
-from .asked import Asked, asked_field, asks_letter, can_answer, content_words, years_said
+from .asked import (REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer, content_words,
+                    years_said)
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
@@ -73,13 +74,21 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
         return out
     units = specific
+    if asked.field is REPLYING_BODY:  # in the best letter, its signature or 承办单位 line before a title beginning
+        first = units[0].letter_id  # with the body
+        units.sort(key=lambda u: (u.letter_id != first, not SIGNED_BY.search(u.norm)))
     best = units[0]
     out["evidence"] = {**{k: round(v, 4) for k, v in best.features.items()},
                        "evidence": round(evidence(best.features), 4), "threshold": MIN_EVIDENCE}
     if abstains(best.features):
         out["generator"] = {"used": False, "reason": "abstained: weak evidence"}
         return out
-    chosen = letter_first(units) if asks_letter(question) else matching_first(select(units), asked, searcher.by_id)
+    if asks_letter(question):
+        chosen = letter_first(units)
+    elif asked.field is not None:  # a frame field (文号, 承办单位): its lines as ranked, no figure to measure
+        chosen = select(units)
+    else:
+        chosen = matching_first(select(units), asked, searcher.by_id)
     out["abstained"] = False
     out["answer"] = [_item(u) for u in chosen]
     weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))

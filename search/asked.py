@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
 _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)")
+# The replying body named on a line of its own (the signature 元谋县住房和城乡建设局; 来源：…交城分局; 承办单位：县水务局)
+# (``SIGNED_BY``) or heading the letter's title (大英县住房和城乡建设局关于…的复函): what 哪个部门答复的 asks.
+_BODY_NAME = r"[\u4e00-\u9fff()（）]{1,30}?(?:局|委员会|委|厅|人民政府|政府|办公室|中心|院|部|公司)"
+SIGNED_BY = re.compile(rf"^\s*{_BODY_NAME}\s*$|(?:来源|承办单位|承办部门|主办单位|答复单位|发布机构)\s*[:：]\s*{_BODY_NAME}", re.M)
+REPLYING_BODY = re.compile(rf"{SIGNED_BY.pattern}|^\s*[\u4e00-\u9fff]{{2,30}}?(?:局|委员会|委|厅|政府|办公室)(?=关于|对)", re.M)
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
@@ -34,6 +39,8 @@ _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案�
 _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类别"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
+           (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复|承办)|(?:承办|答复)(?:单位|部门)是"),
+            REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
                        r"|(?:答复|回复|复函)的?(?:日期|时间)"), DATE_AT_END),
            (re.compile(r"办理人|承办人|经办人|联系人"), _PERSON_LABEL),
@@ -57,7 +64,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
 _ASKS_FRAME = re.compile("|".join([
     *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", "成文日期",
     r"哪个(?:民主)?党派|哪个界别|谁提的?",
-    r"哪位(?:委员|代表)|(?:哪个|哪些|什么)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复)"]))
+    r"哪位(?:委员|代表)"]))
 
 
 _ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")

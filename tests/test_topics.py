@@ -10,7 +10,7 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
-from dafu.search.asked import _says, asked_field, places_named
+from dafu.search.asked import REPLYING_BODY, SIGNED_BY, _says, asked_field, places_named
 from dafu.search.figures import asks_plan, expected_units, question_types, type_evidence
 
 TOPICS = data_path("topics")
@@ -279,3 +279,14 @@ def test_what_time_asks_a_clock_time_and_counting_calls_asks_no_telephone_number
     assert type_evidence(("time",), frozenset(), "3.县城-中兴:7:00、11:00、17:00")[0] == 1.0
     assert asked_field("安宁市心理服务热线一年接听多少个电话") is None
     assert asked_field("富民县卫生健康局的联系电话是多少") is not None
+
+
+def test_which_body_replied_is_answered_by_its_signature_or_label_line(archive_searcher):
+    """哪个单位答复的 asks the replying body: a line naming it alone (the signature), labelled (承办单位：县水务局…,
+    来源：…) or heading the title, never a reply sentence that happens to name a bureau."""
+    assert SIGNED_BY.search("承办单位:县水务局责任领导:王家虎") and SIGNED_BY.search("眉山市住房和城乡建设局")
+    assert not SIGNED_BY.search("县卫健体委已经向县财政申请2025年专项预算")
+    assert REPLYING_BODY.search("马关县水务局关于马关县第十五届人大一次会议第151建议的答复函")
+    answer = answer_question(archive_searcher, "眉山翠竹长廊防火那件建议是哪个单位答复的?")
+    first = answer["answer"][0]
+    assert first["letter_id"] == "t-fh-03" and first["text"].strip() == "眉山市住房和城乡建设局", answer["answer"]
