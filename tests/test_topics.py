@@ -290,3 +290,9 @@ def test_which_body_replied_is_answered_by_its_signature_or_label_line(archive_s
     answer = answer_question(archive_searcher, "眉山翠竹长廊防火那件建议是哪个单位答复的?")
     first = answer["answer"][0]
     assert first["letter_id"] == "t-fh-03" and first["text"].strip() == "眉山市住房和城乡建设局", answer["answer"]
+
+
+def test_vehicle_slots_are_no_headcount():
+    """编制 asks a headcount (多少编制: 人, 名), but a vehicle's 编制 (用车编制) is counted in vehicles: 调增…编制数2辆."""
+    assert "人" in expected_units("县医院核定了多少编制")
+    assert "人" not in expected_units("峨山县人民医院增加了几个特种专业技术用车编制")
