@@ -44,6 +44,9 @@ ANSWER_ITEM = re.compile(r"如下[：:]\s*(?:[一二三四五六七八九十]是
 # A sentence that goes on with the measure before it (its verb or its object first, no subject of its own).
 MEASURE = re.compile(r"(?:对于|针对|依据|按照|通过|联合|及时|严格|定期|加强|加大|建立|完善|强化|规范|督促|指导|做好|确保|"
                      r"安排|组织|落实|开展|推进|修复|修建|新建|增设|设置|改造|清理|清除|整治|配备|提升|优化|推动|加快)")
+# An item that describes (一、AED又称…, 一、我县作为千年古县…, 一、城乡居民建房是关系到…) or restates the proposal
+# (一、关于…的建议): in its first clause, no measure offered.
+DESCRIBES = re.compile(r"^关于|又称|是指|(?:^|[^一二三四五六七八九十])是(?!否)|作为")
 # A committing sentence that announces the measures listed after it (拟采取的措施有：, 从以下几个方面：), not a table.
 MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措|方案)[^，。；：:]{0,6}[：:]\s*$")
 PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an announcement a plan
@@ -68,6 +71,7 @@ FIRST_PERSON = re.compile(r"我们|我局|我委|我厅|我部|我办|我院|我
 FIRST_PERSON_WILL = re.compile(rf"(?:{FIRST_PERSON.pattern})[^，。；]{{0,6}}将")
 # What the member proposed (``你们提出的在中银村拟建幼儿园的建议``) and titles: cues inside do not count.
 THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{0,60}?(?:建议|提案|议案|意见|问题)|《[^》]*》|“[^”]{6,}”|\"[^\"]{6,}\""
+                       r"|(?:提案|建议|议案)(?:中|里)(?:提出|所提|提到)?的?(?:拟|计划|将)"  # 提案中拟建设的…: the member's plan
                        r"|将[^，。；：:]{0,12}(?:答复|回复|函复|说明|函告)如下")  # 我局将办理情况答复如下: the object 将
 # Advice to others (建议医院做好…, 建议永州市加快…): no commitment of the replying side unless it names itself.
 ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
@@ -117,8 +121,9 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
     # commit while offering: until one reports what is done, and again after a sentence that commits
     answering = offering = False
     last_end = None  # where the sentence before this one ended
-    for start, end in sentences(scan):
-        text = to_simplified(strip_pinyin(body[start:end]))  # 計(jì)劃 read as 计划 (blanks would split the word)
+    spans = list(sentences(scan))
+    for n, (start, end) in enumerate(spans):
+        text = _plain(body, start, end)
         adjacent, last_end = bool(found) and found[-1].end == last_end, end
         inline = ANSWER_ITEM.search(text)  # …现答复如下：一是… in one sentence: the item is what follows
         item = bool(ENUM.match(text) or inline)
@@ -151,15 +156,16 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             cue = "（下一步工作）"
         if _offers(text):
             answering = offering = True
-        if item and _reports(own):
+        reported = _reports(own) or _title_of_report(body, scan, own, end, spans[n + 1:n + 2])  # 一是强化组织领导。成立了…
+        if item and reported:
             offering = False
-        if cue is None and (listing or (answering and offering)) and item and not _reports(own):
+        if cue is None and (listing or (answering and offering)) and item and not reported and _measure_item(own):
             cue = "（同一列举）" if listing else "（答复所列措施）"  # 二是… after a promising 一是…; 现答复如下：一、增设…
         if cue is None and adjacent and _goes_on(scan, found[-1], start) and not _reports(text) \
                 and MEASURE.match(_LEAD.sub("", text)):
             cue = "（同段措施）"  # 二是加强巡查。对于发现的问题，及时…: the same item goes on
         if item or "一是" in text:
-            listing = cue is not None
+            listing = cue is not None or (answering and offering and not reported)  # 一、AED又称…: the list goes on
         offering = offering or cue is not None
         if cue is None and written is not None and STARTS.search(text) and not DONE.search(text):
             due = find_deadline(body, start, end, written)  # 从2026年起实施: what starts after the letter
@@ -185,6 +191,26 @@ def _goes_on(scan: str, last: Promise, start: int) -> bool:
     """The sentence at ``start`` follows the promise ``last`` in its paragraph, and ``last`` committed firmly
     (not by a cue that also reports, such as 还将 in brackets)."""
     return last.end <= start and "\n" not in scan[last.end:start] and not WEAK_CUE.fullmatch(last.cue)
+
+
+def _measure_item(text: str) -> bool:
+    """An item whose first clause names a measure (一、加强组织领导), not the proposal restated (一、关于…的建议) or
+    a description (一、AED又称…, 一、城乡居民建房是关系到…)."""
+    return not DESCRIBES.search(re.split(r"[，,。；;：:]", _LEAD.sub("", text), maxsplit=1)[0])
+
+
+def _plain(body: str, start: int, end: int) -> str:
+    """A sentence read in simplified characters without pinyin (計(jì)劃 as 计划: blanks would split the word)."""
+    return to_simplified(strip_pinyin(body[start:end]))
+
+
+def _title_of_report(body: str, scan: str, own: str, own_end: int, following: list[tuple[int, int]]) -> bool:
+    """``own`` is an item's bare title (一是强化组织领导。) and the next sentence of its paragraph reports."""
+    if len(_LEAD.sub("", own).rstrip("。；;：: ")) > 15 or re.search(r"[，,]", own) or not following:
+        return False
+    start, end = following[0]
+    text = _plain(body, start, end)
+    return "\n" not in scan[own_end:start] and not ENUM.match(text) and _reports(text)
 
 
 def _reports(text: str) -> bool:
@@ -258,7 +284,8 @@ def _acts(text: str) -> bool:
 
 
 def _announces(text: str) -> bool:
-    return bool(re.search(r"以下|如下|几个方面|几方面|[：:]\s*$", text))
+    """Announces what follows (…从以下几个方面做好工作); the reply's own 现答复如下：首先，感谢… announces no plan."""
+    return bool(re.search(r"以下|如下|几个方面|几方面|[：:]\s*$", ANSWER_INTRO.sub("", text)))
 
 
 def _substantive(text: str) -> bool:

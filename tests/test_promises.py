@@ -40,11 +40,11 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.93, 0.82), ("HELD", 0.72, 0.72)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.91, 0.81), ("HELD", 0.8, 0.74)])
 def test_extraction_on_both_parts(part, precision, recall):
-    """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6, heldout7,
-    heldout9); HELD (heldout5, heldout8, heldout10: letters not looked at while writing rules): guards at the
-    figures the README reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
+    """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10);
+    HELD (heldout5, heldout11: letters not looked at while writing rules): guards at the figures the README
+    reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
 
@@ -130,6 +130,18 @@ def test_bracketed_closing_lines_after_a_list_are_not_promises():
     body = "为促进中药材产业发展，我委将继续做好以下工作：\n一是加快建设种苗基地。\n（此件公开发布）\n（联系人：唐成林；电话：0851-1234567）"
     assert [p.text for p in extract_promises(body, "2024-01-01")] == [
         "为促进中药材产业发展，我委将继续做好以下工作：", "一是加快建设种苗基地。"]
+
+
+def test_answer_list_items_that_describe_restate_or_report_are_not_promises():
+    """After 现答复如下：, an item that describes (AED又称…), restates the proposal (关于…的建议) or whose bare title
+    is followed by a report (强化组织领导。成立了…) offers nothing; 今后 in the reply's thanks opens no next steps,
+    and what the proposal plans (提案中拟建设的…) is not the bureau's plan."""
+    body = ("您提出的建议收悉，现答复如下：首先，感谢您的关心和支持，促进我们在今后工作中不断改进。\n"
+            "一、AED又称自动体外心脏除颤器，是一种便携式的急救装置，对抢救心律失常等突发疾病有重要作用。\n"
+            "二、关于抓好宣传引导，不断提高民众对“银行卡”的安全意识的建议。\n"
+            "三、结合卫生应急“五进”工作加强培训，做好AED操作知识普及。\n四是强化组织领导。成立了领导小组，召开会议3次。\n"
+            "提案中拟建设的湿地公园位于保护区内。\n农网改造是民心工程。")
+    assert [p.text for p in extract_promises(body, "2024-01-01")] == ["三、结合卫生应急“五进”工作加强培训，做好AED操作知识普及。"]
 
 
 def test_a_later_aim_after_a_report_still_commits():
