@@ -11,7 +11,8 @@ import unicodedata
 
 import regex
 
-from .metadata import DOC_NUMBER
+from .metadata import DOC_NUMBER, ORG_LINE
+from .normalize import to_simplified
 
 CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u2014\u2018-\u201d\u2026\u3000-\u303f\uff01-\uff60\uffe0-\uffe6]")
 TERMINAL = "。！？；：!?;:"
@@ -30,7 +31,6 @@ BOLD = regex.compile(r"(?:(?<=^)|(?<=[\s\p{P}]))\*\*(?=[^\s*])([^*\n]*?[^\s*])\*
 DATE_END = regex.compile(r"(?:\d{4}\s*[年月]\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}(?:\s+[\d:]+)?)$")
 DATE_LINE = regex.compile(r"^(?:\d{4}\s*[年月]\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{7,8}|[〇零○一二三四五六七八九]{4}年.{1,6}日)$")
 META_LINE = regex.compile(r"^[\p{Han}\s]{1,10}[：:]")
-ORG_LINE = regex.compile(r"^[\p{Han}（）()]{3,30}(?:局|委员会|委員會|委|政府|办公室|辦公室|厅|廳|部|院|中心|办|辦)$")
 SIGN_OFF = regex.compile(r"^(?:抄送|抄報|抄报|联系|聯系|聯繫|承办|承辦|附件|签发|簽發|领导署名)")
 TITLE_START = regex.compile(r"^(?:关于|對|对|關於|關于)")
 TITLE_END = regex.compile(r"(?:答复函|答复|答複|答覆|复函|複函|的函|回复|回復|回复意见|答复意见|的建议|的提案|的議案|的议案)$")
@@ -125,7 +125,7 @@ def _is_heading(line: str) -> bool:
 
 def _standalone(line: str) -> bool:
     """Lines that stand alone in the header or signature block: dates, `key：value`, agencies, sign-offs."""
-    return bool(DATE_LINE.match(line) or ORG_LINE.match(line) or SIGN_OFF.match(line) or DOC_NUMBER.match(line)
+    return bool(DATE_LINE.match(line) or ORG_LINE.match(to_simplified(line)) or SIGN_OFF.match(line) or DOC_NUMBER.match(line)
                 or (META_LINE.match(line) and len(line) <= 30) or len(regex.findall("[：:]", line)) >= 3)
 
 

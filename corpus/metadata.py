@@ -54,10 +54,11 @@ PROPOSED = regex.compile(r"提出?的\s*(?:《(?P<v>关于[^《》\n]{4,120})》
 OPENING_END = regex.compile(r"收悉|悉[。，,]|已交|交由|转我|转由|由我")
 HEADING = regex.compile(r"^(?:\p{Han}{2,30}?(?:关于|对))?.{0,60}?(?:会议|号|关于).{0,60}?(?:答复函|答复|复函|的函|回复意见|回复)$")
 HEADING_AGENCY = regex.compile(rf"^(?P<v>\p{{Han}}{{3,30}}?{ORG_SUFFIX})(?:关于|对)")
-ORG_LINE = regex.compile(rf"^(?P<v>[\p{{Han}}（）()]{{3,30}}{ORG_SUFFIX})(?:签发人[:：].*)?$")
+ORG_LINE = regex.compile(rf"^\s*(?P<v>[\p{{Han}}（）()]{{3,30}}{ORG_SUFFIX})(?:签发人[:：].*)?\s*$")
 ORG_TAIL = regex.compile(rf"(?P<v>\p{{Han}}{{3,30}}{ORG_SUFFIX})$")
 ORG_LABELLED = regex.compile(
-    r"(?:发布机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|主办单位|来源)\s*[:：|]?\s*(?P<v>\p{Han}{2,30})")
+    r"(?:发布机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|来源)\s*[:：|]?\s*"
+    r"(?P<v>\p{Han}{2,30})")
 ORG_PREFIX = regex.compile(rf"^.*{ORG_SUFFIX}")
 SIGN_OFF_WORDS = r"抄送|抄报|联系|承办|附件|签发|领导署名|分管领导|信息公开|单位负责人|经办"
 SIGN_OFF = regex.compile(rf"^(?:{SIGN_OFF_WORDS})")

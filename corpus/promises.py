@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .deadlines import Deadline, date_after, find_deadline, find_figures, letter_day, scan_form
+from .metadata import ORG_SUFFIX
 from .normalize import to_simplified
 from .text import sentences, strip_pinyin
 
@@ -80,7 +81,7 @@ DONE = re.compile(r"已|完成了|建成了|开通了|争取到|申请到|未纳
 # A deferral (再予以认真研究), a forecast (价格有望下调) or a refusal (不建议安装): no commitment.
 SOFT = re.compile(r"有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
-SIGNATURE = re.compile(r"[\d〇零○一二三四五六七八九十]{2,4}\s*年.{1,6}日|[^，,。；\s]{2,24}(?:局|委|委员会|政府|办公室|中心|公司|厅|院|站|处|办|村|片|组|镇|乡)")
+SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
 # What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供).
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便)"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..corpus.metadata import HEADING as LETTER_HEADING
+from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
 from ..index.backend import query_tokens
@@ -36,9 +36,8 @@ EMBED_CANDIDATES = 12    # sentences embedded per question, after a cheap keywor
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
 
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
-# Formulas every letter has (thanks, receipt, contact lines, signature) answer no question.
-_BOILERPLATE = re.compile(r"感谢|收悉|答复如下|现答复|此复|联系人|联系电话|抄送|特此|关心和支持|意见和建议|批评指正|"
-                          r"^[\u4e00-\u9fff]{2,20}(?:局|委员会|委|厅|政府|办公室)$")
+# Formulas every letter has (thanks, receipt, contact lines) and its signature (``ORG_LINE``) answer no question.
+_BOILERPLATE = re.compile(r"感谢|收悉|答复如下|现答复|此复|联系人|联系电话|抄送|特此|关心和支持|意见和建议|批评指正")
 _MARKUP = re.compile(r"^[\s*#>|]+|[\s*#|]+$")
 _NOTE = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # (节选) after a letter's heading line
 
@@ -143,7 +142,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             typ, spans = type_evidence(qtypes, units_wanted, unit.text)
             unit.span = _choose_span(unit.text, spans, qfold, idf)
             unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number,
-                             "boilerplate": float(bool(_BOILERPLATE.search(unit.norm))),
+                             "boilerplate": float(bool(_BOILERPLATE.search(unit.norm) or ORG_LINE.match(unit.norm))),
                              "frame": float(unit.end <= reply_start or unit.start >= reply_end or restates_title),
                              "title": float(restates_title)}
             units.append(unit)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM, SESSION,
-                               place_names)
+from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM, HEADING_AGENCY,
+                               ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SESSION, place_names)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..corpus.text import FIGURE, GLUED_YEAR_MONTH
@@ -25,11 +25,11 @@ if TYPE_CHECKING:
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
 _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)")
-# The replying body named on a line of its own (the signature 元谋县住房和城乡建设局; 来源：…交城分局; 承办单位：县水务局)
-# (``SIGNED_BY``) or heading the letter's title (大英县住房和城乡建设局关于…的复函): what 哪个部门答复的 asks.
-_BODY_NAME = r"[\u4e00-\u9fff()（）]{1,30}?(?:局|委员会|委|厅|人民政府|政府|办公室|中心|院|部|公司)"
-SIGNED_BY = re.compile(rf"^\s*{_BODY_NAME}\s*$|(?:来源|承办单位|承办部门|主办单位|答复单位|发布机构)\s*[:：]\s*{_BODY_NAME}", re.M)
-REPLYING_BODY = re.compile(rf"{SIGNED_BY.pattern}|^\s*[\u4e00-\u9fff]{{2,30}}?(?:局|委员会|委|厅|政府|办公室)(?=关于|对)", re.M)
+# The replying body named on a line of its own (the signature 元谋县住房和城乡建设局), after a label (承办单位：县水务局,
+# 来源：…交城分局) (``SIGNED_BY``) or heading the letter's title (大英县住房和城乡建设局关于…的复函): the forms
+# corpus/metadata.py reads a letter's agency from, and what 哪个部门答复的 asks.
+SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
+REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}", regex.M)
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
