@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
-_ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)")
+_ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)"
+                                  r"|(?:约见|拜访|走访|面见|见)[^，。？?]{0,6}(?:委员|代表|提案人)")  # 约见的张国俊委员
 # The replying body named on a line of its own (the signature 元谋县住房和城乡建设局), after a label (承办单位：县水务局,
 # 来源：…交城分局) (``SIGNED_BY``) or heading the letter's title (大英县住房和城乡建设局关于…的复函): the forms
 # corpus/metadata.py reads a letter's agency from, and what 哪个部门答复的 asks.
@@ -42,7 +43,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复|承办)|(?:承办|答复)(?:单位|部门)是"),
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
-                       r"|(?:答复|回复|复函)的?(?:日期|时间)"), DATE_AT_END),
+                       r"|(?:答复|回复|复函)的?(?:日期|时间)|(?:答复|回复|复函|函复)\s*(?:哪天|哪一天|几月几[日号])"), DATE_AT_END),
            (re.compile(r"办理人|承办人|经办人|联系人"), _PERSON_LABEL),
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345
@@ -53,7 +54,8 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
            (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
-                                             r"(?:沟通|联系|商|见面|座谈|交流|汇报)|(?:电话|当面|上门)(?:沟通|联系|商)|面商")),
+                                             r"(?:沟通|联系|商|见面|座谈|交流|汇报)|(?:电话|当面|上门)(?:沟通|联系|商)|面商"
+                                             r"|(?:约见|拜访|走访|面见)[^，。；]{0,10}(?:您|委员|代表|提案人|领衔人)")),
            (re.compile(r"商量|商了|商过|会商|征求.{0,8}意见|综合[^，。？?]{0,10}意见|[跟和与同]哪[些个家]?(?:部门|单位)"
                        r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
             re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会商|商请|会办|征求[^，。；]{0,30}意见"
@@ -247,6 +249,7 @@ _NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's tags of names: 舒城 (nr) may 
 _LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
 _SHORT_LEVELS = "县区旗"  # the level of a two-character place: 凤县; 郑州's 州 belongs to its name
 _NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
+_WORD_TAGS = ("v", "vn", "p", "c", "u", "ul", "uj", "uz", "ug", "ud", "uv")
 
 
 def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
@@ -272,8 +275,10 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
     for word in merged:
         if _is_area(word, tags) or _NOT_A_NAME.match(word) or len(word) < 2:
             leading = False
-        elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS):
-            found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective
+        elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS) \
+                and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word) == "ns"):
+            found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective;
+            # a verb or particle before a level (申请不到/省财政) is none unless the dictionary knows it (开封市)
         elif word[-1] in (_LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
         elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \

@@ -65,6 +65,8 @@ PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|
 EXPECT_UNIT = (
     (re.compile(r"率|比例|比重|占比|百分之|覆盖面"), PERCENT),
     (re.compile(r"钱|资金|经费|金额|费用|投资|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), MONEY),
+    (re.compile(r"补助|补贴|报销"), PERCENT),  # 补贴多少: 每剂补贴200元, or 按60%的标准补贴
+    (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人
     (re.compile(r"工作日"), frozenset("工作日 天 日".split())),  # 几个工作日: 15个工作日, 20天
     (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 亩 公顷".split())),
     (re.compile(r"人次"), frozenset("人次 万人次".split())),

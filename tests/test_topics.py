@@ -141,6 +141,30 @@ def test_towns_jieba_does_not_know_are_places():
     assert places_named("全县12个乡镇的城镇燃气") == []
 
 
+def test_a_verb_before_a_level_is_no_place():
+    """申请不到/省财政: 不到 is no province, so the letter need not name it; a name the dictionary knows with its
+    level stays one even when its first part is a verb on its own (开封市, 上高县)."""
+    assert places_named("南彰党村地质灾害点为什么申请不到省财政资金?") == [("南彰党", True)]
+    assert places_named("开封市和上高县的公交") == [("开封", True), ("上高", True)]
+
+
+def test_meeting_the_member_and_the_reply_date_are_frame_fields():
+    """约见的…委员 asks how the member was consulted (the opening says it: 于2018年8月17日约见了委员); 答复 哪天 asks
+    the reply's date, in either order."""
+    for question, said in (("银川市水务局什么时候约见的张国俊委员", "办理过程中于2018年8月17日约见了委员"),
+                           ("盘锦双台子 提高宫颈癌疫苗接种率 答复 哪天", "2023年7月11日")):
+        field = asked_field(question)
+        assert field is not None and field.search(said), question
+    assert asked_field("银川什么时候建成防溺水设施") is None
+
+
+def test_cases_are_counted_in_people_and_a_subsidy_in_a_share():
+    """确诊了多少例 is answered by 确诊乳腺癌42人; 补贴多少 by 补贴60% as well as by an amount."""
+    assert {"例", "人"} <= expected_units("闽侯两癌筛查确诊了多少例乳腺癌?")
+    assert {"%", "元"} <= expected_units("准格尔旗九价HPV疫苗政府补贴多少")
+    assert "%" not in expected_units("投资了多少钱")
+
+
 def test_a_place_the_archive_knows_is_a_place_though_jieba_takes_it_for_a_name(archive_searcher):
     """舒城 (jieba: a person's name) is the place of a letter of the archive (舒城县水利局): only its letter answers,
     and the sentence of the year asked (2023年…总投资3000万元) comes before the cumulative 5.58亿元."""
