@@ -2,6 +2,7 @@
 to its passage, letter, section and offsets — or an abstention when the letters do not hold the answer."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -11,11 +12,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE
+from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE, SALUTATION
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses, sentences
 from ..index.backend import query_tokens
-from .asked import (REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer, content_words,
+from .asked import (PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer, content_words,
                     years_said)
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
@@ -69,6 +70,9 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         return out
     asked = Asked.of(question, searcher.known_places)
     specific = can_answer(searcher, question, asked, units)
+    if not specific and asked.field is PROPOSER:  # who proposed, named by the letter in no form of its own
+        asked = dataclasses.replace(asked, field=None)
+        specific = can_answer(searcher, question, asked, units)
     if not specific:
         out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
         return out
@@ -182,8 +186,10 @@ def split_units(passage: dict, number: int) -> list[Unit]:
             start = lead.end() if lead else start
             while end > start and text[end - 1] in " \t*#|，,、：:":
                 end -= 1
+            salute = SALUTATION.match(text, start, e)  # 魏朝凡代表： on its own line says who proposed
+            end = max(end, salute.end()) if salute else end
             piece = text[start:end]
-            if len(_CONTENT.findall(piece)) < 6:
+            if len(_CONTENT.findall(piece)) < 6 and not salute:
                 continue
             units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
                               base + start, base + end, sentence=text[s:e]))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM, HEADING_AGENCY,
-                               ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SESSION, place_names)
+                               ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION, place_names)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..corpus.text import FIGURE, GLUED_YEAR_MONTH
@@ -23,14 +23,19 @@ if TYPE_CHECKING:
     from .answer import Unit
 
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
-_PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人")
+_PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理")  # 指定由张国庆副局长负责办理落实
 _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)"
-                                  r"|(?:约见|拜访|走访|面见|见)[^，。？?]{0,6}(?:委员|代表|提案人)")  # 约见的张国俊委员
+                                  r"|(?:约见|拜访|走访|面见|会见)[^，。？?]{0,6}(?:委员|代表|提案人)")  # 约见的张国俊委员
 # The replying body named on a line of its own (the signature 元谋县住房和城乡建设局), after a label (承办单位：县水务局,
 # 来源：…交城分局) (``SIGNED_BY``) or heading the letter's title (大英县住房和城乡建设局关于…的复函): the forms
 # corpus/metadata.py reads a letter's agency from, and what 哪个部门答复的 asks.
 SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
 REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}", regex.M)
+# Who made the proposal: the salutation (致公党湛江市委：, 魏朝凡代表：), a label (提案人：, 领衔代表：) or the opening
+# (农工党龙岗总支…等委员提出的《…》); a letter that names them in no such form may still answer in its words.
+PROPOSER = regex.compile(rf"{SALUTATION.pattern}|(?:提案|领衔|建议|提出)(?:人|者|代表|委员|单位)\s*[:：]|(?:代表|委员)姓名\s*[:：]"
+                         r"|^(?!您|你)[^。；：:\n《》]{2,160}?(?:委员|代表|[省市州县区]委|支部|小组)(?:等\d*位?(?:委员|代表)?)?"
+                         r"(?:提出|所提|提交)的", regex.M)
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
@@ -44,13 +49,14 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
                        r"|(?:答复|回复|复函)的?(?:日期|时间)|(?:答复|回复|复函|函复)\s*(?:哪天|哪一天|几月几[日号])"), DATE_AT_END),
-           (re.compile(r"办理人|承办人|经办人|联系人"), _PERSON_LABEL),
+           (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345
             re.compile(r"\d{3,6}(?:-\d{1,2})?[^，。；\d]{0,8}热线|热线[^，。；\d]{0,6}\d{3,6}")),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
            (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|多少号"),  # 第158号提案, 第20250033号建议
             re.compile(r"第\s*\d+\s*号|\d{3,}\s*号(?:提案|建议|议案)")),
+           (re.compile(r"谁提的?|(?:哪位|哪个)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"), PROPOSER),
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
            (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
@@ -65,8 +71,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
 # member was consulted), which the header block, the opening and the closing block say.
 _ASKS_FRAME = re.compile("|".join([
     *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", "成文日期",
-    r"哪个(?:民主)?党派|哪个界别|谁提的?",
-    r"哪位(?:委员|代表)"]))
+    r"哪个(?:民主)?党派|哪个界别|哪位(?:委员|代表)"]))
 
 
 _ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")

@@ -158,6 +158,21 @@ def test_meeting_the_member_and_the_reply_date_are_frame_fields():
     assert asked_field("银川什么时候建成防溺水设施") is None
 
 
+@pytest.mark.parametrize("question,proposer", [("石林水塘铺村卫生室重建的建议是哪位代表提的", "王红兰代表"),
+                                               ("澧县青龙郜村危桥改建 建议 谁提的", "许佳代表")])
+def test_who_proposed_is_answered_by_the_salutation(archive_searcher, question, proposer):
+    """谁提的 / 哪位代表提的: the salutation line (王红兰代表：, kept though short) or an opening naming the proposer
+    (…等委员提出的《…》) answers, not a reply sentence; 哪位委员负责… asks no proposer."""
+    answer = answer_question(archive_searcher, question)
+    assert answer["answer"] and answer["answer"][0]["text"].startswith(proposer), answer["answer"]
+    assert asked_field("哪位委员负责跟进") is None
+
+
+def test_who_handles_it_is_a_person_label_or_an_assignment():
+    field = asked_field("银川加强溺水预防控制提案由谁负责办理")
+    assert field is not None and field.search("于2018年4月17日召开会议研究通过,指定由张国庆副局长负责办理落实。")
+
+
 def test_cases_are_counted_in_people_and_a_subsidy_in_a_share():
     """确诊了多少例 is answered by 确诊乳腺癌42人; 补贴多少 by 补贴60% as well as by an amount."""
     assert {"例", "人"} <= expected_units("闽侯两癌筛查确诊了多少例乳腺癌?")
