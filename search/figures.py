@@ -19,7 +19,11 @@ PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
                      rf"|{GLUED_YEAR_MONTH.pattern}(?:\s*\d{{1,2}}\s*日|份|底|初|中旬|上旬|下旬)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:份|底|初|中旬|上旬|下旬))")
-CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：])")  # 7:00, 16:30 (几点发车)
+# A clock time (几点发车): 7:00, 16:30, 上午8点, 晚上十点, 9点半, 17时 (not 三点意见, 同时, 时间)
+CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：])"
+                      r"|(?:上午|下午|早上|晚上|中午|凌晨|傍晚)\s*[\d一二三四五六七八九十]{1,3}\s*[点时]"
+                      r"|(?<![\d.])(?:[01]?\d|2[0-3])\s*(?:点(?:钟|半|\d{1,2}分)|时(?![间候期代效段刻]))")
+CLOCK = frozenset({"点钟"})  # what 几点 expects: a clock time, not a date
 # Words that say when without a date: plan periods, 预计, 待…后 and the waiting of 需待/有待 (需待上级…指导安排), 下一步/下步
 TIME_WORDS = re.compile(r"“?十[一二三四五六七八九]五”?(?:期间|时期|末|内)|预计|将于|计划于|届时|年底前|月底前|之前|以前|"
                         r"同步|一并|待[^，。；]{1,40}(?:时|后)|[需须有]待|尽快|近期|今年|明年|下一?步|"
@@ -67,6 +71,7 @@ EXPECT_UNIT = (
     (re.compile(r"钱|资金|经费|金额|费用|投资|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), MONEY),
     (re.compile(r"补助|补贴|报销"), PERCENT),  # 补贴多少: 每剂补贴200元, or 按60%的标准补贴
     (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人
+    (re.compile(r"几点"), CLOCK),
     (re.compile(r"工作日"), frozenset("工作日 天 日".split())),  # 几个工作日: 15个工作日, 20天
     (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 亩 公顷".split())),
     (re.compile(r"人次"), frozenset("人次 万人次".split())),
@@ -183,6 +188,9 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
             return 1.0, matching
         return (0.3 if units else 0.8) if found else 0.0, [(f.start, f.end) for f in found]
     if qtype == "time":
+        if units & CLOCK:  # 几点开放: 9:00, 上午8点; a date or a year answers no such question
+            spans = [m.span() for m in CLOCK_RE.finditer(folded)]
+            return (1.0 if spans else 0.0), spans
         if spans := dates(text) + [m.span() for m in CLOCK_RE.finditer(folded)]:
             return 1.0, spans
         if durations := [(f.start, f.end) for f in figures(text, with_time=True) if f.unit in TIME_UNITS]:

@@ -173,6 +173,16 @@ def test_who_handles_it_is_a_person_label_or_an_assignment():
     assert field is not None and field.search("于2018年4月17日召开会议研究通过,指定由张国庆副局长负责办理落实。")
 
 
+@pytest.mark.parametrize("sentence,clock", [("首车时间为6:40,末车时间为16:30", True), ("每天上午7点半上岗", True),
+                                            ("每晚10:00—12:00,開展全城巡查", True), ("开放时间为9时至17时", True),
+                                            ("2023年以来,在入口处设置了一个大门并长期关闭", False),
+                                            ("提出三点意见,同时加强管理", False)])
+def test_what_time_asks_a_clock_time(sentence, clock):
+    """几点开放 is answered by a clock time (7:00, 上午8点, 17时), never by a date or a year alone."""
+    question = "西华湿地公园每天几点开放几点关门"
+    assert (type_evidence(question_types(question), expected_units(question), sentence)[0] > 0) is clock
+
+
 def test_cases_are_counted_in_people_and_a_subsidy_in_a_share():
     """确诊了多少例 is answered by 确诊乳腺癌42人; 补贴多少 by 补贴60% as well as by an amount."""
     assert {"例", "人"} <= expected_units("闽侯两癌筛查确诊了多少例乳腺癌?")
