@@ -125,7 +125,8 @@ def _is_heading(line: str) -> bool:
 
 def _standalone(line: str) -> bool:
     """Lines that stand alone in the header or signature block: dates, `key：value`, agencies, sign-offs."""
-    return bool(DATE_LINE.match(line) or ORG_LINE.match(to_simplified(line)) or SIGN_OFF.match(line) or DOC_NUMBER.match(line)
+    return bool(DATE_LINE.match(line) or ORG_LINE.match(to_simplified(line)) or SIGN_OFF.match(line)
+                or DOC_NUMBER.match(line)
                 or (META_LINE.match(line) and len(line) <= 30) or len(regex.findall("[：:]", line)) >= 3)
 
 

@@ -8,19 +8,19 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE, SALUTATION
+from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match
-from ..corpus.text import clauses, sentences
+from ..corpus.text import clauses
 from ..index.backend import query_tokens
 from .asked import (PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer, content_words,
                     years_said)
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
+from .units import Unit, dedupe, split_units
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
 # 1 / passage rank) minus a penalty for letter formulas.  Whether a sentence can answer at all is decided by
@@ -34,30 +34,11 @@ W_COS, W_KW, W_TYPE, W_RANK, W_BOILERPLATE = 1.0, 0.2, 0.1, 0.1, 0.1
 EVIDENCE_NOUNS, EVIDENCE_COS, MIN_EVIDENCE = 1.0, 4.0, 0.6
 EXTRA_MARGIN = 0.08      # further sentences within this score of the best are also given (at most 3 in all)
 EMBED_CANDIDATES = 12    # sentences embedded per question, after a cheap keyword / type pre-ranking
-MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
 
-_CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 # Formulas every letter has (thanks, receipt, contact lines) and its signature (``ORG_LINE``) answer no question.
 _BOILERPLATE = re.compile(r"感谢|收悉|答复如下|现答复|此复|联系人|联系电话|抄送|特此|关心和支持|意见和建议|批评指正")
-_MARKUP = re.compile(r"^[\s*#>|]+|[\s*#|]+$")
 _NOTE = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # (节选) after a letter's heading line
 
-
-@dataclass
-class Unit:
-    """A sentence (or a piece of a long one) of a passage, with offsets in its letter's body."""
-
-    passage: int
-    letter_id: str
-    section: str
-    text: str
-    start: int
-    end: int
-    norm: str = ""
-    features: dict = field(default_factory=dict)
-    score: float = 0.0
-    span: tuple[int, int] | None = None
-    sentence: str = ""  # the whole sentence a piece was cut from (itself when not cut)
 
 
 def answer_question(searcher, question: str, top_k: int = 5, filters: dict | None = None) -> dict:
@@ -150,7 +131,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
                              "frame": float(unit.end <= reply_start or unit.start >= reply_end or restates_title),
                              "title": float(restates_title)}
             units.append(unit)
-    units = _dedupe(units)
+    units = dedupe(units)
     for unit in units if field is not None else ():  # the 文号 or telephone number is the figure to mark
         given = next((m for m in field.finditer(unit.text) if re.search(r"\d", m.group())), None)
         if given:
@@ -174,42 +155,6 @@ def score(f: dict, weights: tuple | None = None) -> float:
     """A sentence's score from its features (``weights``: W_KW, W_TYPE, W_RANK, W_BOILERPLATE to try others)."""
     kw, typ, rank, boiler = weights or (W_KW, W_TYPE, W_RANK, W_BOILERPLATE)
     return W_COS * f["cos"] + kw * f["kw"] + typ * f["type"] + rank * f["rank"] - boiler * f["boilerplate"]
-
-
-def split_units(passage: dict, number: int) -> list[Unit]:
-    """Sentences of a passage (long ones cut at commas), trimmed of markup, with letter-body offsets."""
-    text, base = passage["text"], int(passage.get("start") or 0)
-    units = []
-    for s, e in sentences(text):
-        for start, end in _pieces(text, s, e):
-            lead = _MARKUP.match(text, start, end)
-            start = lead.end() if lead else start
-            while end > start and text[end - 1] in " \t*#|，,、：:":
-                end -= 1
-            salute = SALUTATION.match(text, start, e)  # 魏朝凡代表： on its own line says who proposed
-            end = max(end, salute.end()) if salute else end
-            piece = text[start:end]
-            if len(_CONTENT.findall(piece)) < 6 and not salute:
-                continue
-            units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
-                              base + start, base + end, sentence=text[s:e]))
-    return units
-
-
-def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``start:end`` as one piece, or, when longer than MAX_UNIT, as runs of whole clauses."""
-    if end - start <= MAX_UNIT:
-        return [(start, end)]
-    pieces, piece_start = [], start
-    for _, cut in clauses(text, start, end)[:-1]:
-        if cut - piece_start >= MAX_UNIT * 2 // 3:
-            pieces.append((piece_start, cut))
-            piece_start = cut
-    if end - piece_start < 12 and pieces:
-        pieces[-1] = (pieces[-1][0], end)
-    else:
-        pieces.append((piece_start, end))
-    return pieces
 
 
 def select(units: list[Unit]) -> list[Unit]:
@@ -332,18 +277,6 @@ def _choose_span(text: str, spans: list[tuple[int, int]], question: str, idf: di
         return (folded[s:e].strip() not in question, sum(w for t, w in idf.items() if t in window))
 
     return max(spans, key=merit)
-
-
-def _dedupe(units: list[Unit]) -> list[Unit]:
-    """One copy of each sentence (overlapping chunks and copied letters repeat them), the best-ranked one."""
-    seen, kept = set(), []
-    for unit in units:
-        key = normalize_for_match(unit.text)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(unit)
-    return kept
 
 
 def _idf(searcher, tokens: list[str]) -> dict[str, float]:

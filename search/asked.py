@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import regex
 
@@ -18,9 +17,7 @@ from ..corpus.promises import CUES
 from ..corpus.text import FIGURE, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .figures import asks_plan, expected_units, question_types
-
-if TYPE_CHECKING:
-    from .answer import Unit
+from .units import Unit
 
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理")  # 指定由张国庆副局长负责办理落实
@@ -281,9 +278,9 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
         if _is_area(word, tags) or _NOT_A_NAME.match(word) or len(word) < 2:
             leading = False
         elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS) \
-                and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word) == "ns"):
+                and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word, "").startswith(_NAME_TAGS)):
             found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective;
-            # a verb or particle before a level (申请不到/省财政) is none unless the dictionary knows it (开封市)
+            # a verb or particle before a level (申请不到/省财政) is none unless the dictionary knows it (开封市, 牟定县)
         elif word[-1] in (_LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
         elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \

@@ -2,7 +2,7 @@
 """Check the topics development set, or a blind set (tests/data/blind, tests/data/blind2): every gold span occurs in its letter (whitespace
 removed, as tests/data/eval/check_dev_real.py does), every letter has a question and a source row, every
 question's topic belongs to the split file it is in, and no two letters are the same text. Standard library only.
-Usage: python3 tests/data/topics/check.py [tests/data/blind | tests/data/blind2 | tests/data/blind3 | tests/data/blind4 | tests/data/blind5 | tests/data/blind6 | tests/data/blind7]"""
+Usage: python3 tests/data/topics/check.py [tests/data/blind | tests/data/blind2 | … | tests/data/blind7]"""
 import json
 import re
 import sys
@@ -20,7 +20,8 @@ BLIND4 = {"dz", "jd", "sd", "ns", "cd", "fn", "cz", "ym"}
 BLIND5 = {"sj", "lt", "xq", "kd", "yh", "yc", "gf"}
 BLIND6 = {"jg", "fl", "tf", "rc", "nj"}
 BLIND7 = {"yu", "pp", "ks", "zc"}
-SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3, "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7}
+SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
+          "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}

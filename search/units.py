@@ -1,0 +1,79 @@
+"""Answer units: the sentences of retrieved passages (long ones cut at commas into runs of clauses), trimmed of
+markup, with offsets in their letter's body; one copy of each."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..corpus.metadata import SALUTATION
+from ..corpus.normalize import normalize_for_match
+from ..corpus.text import clauses, sentences
+
+MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
+_CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_MARKUP = re.compile(r"^[\s*#>|]+|[\s*#|]+$")
+
+
+@dataclass
+class Unit:
+    """A sentence (or a piece of a long one) of a passage, with offsets in its letter's body."""
+
+    passage: int
+    letter_id: str
+    section: str
+    text: str
+    start: int
+    end: int
+    norm: str = ""
+    features: dict = field(default_factory=dict)
+    score: float = 0.0
+    span: tuple[int, int] | None = None
+    sentence: str = ""  # the whole sentence a piece was cut from (itself when not cut)
+
+
+def split_units(passage: dict, number: int) -> list[Unit]:
+    """Sentences of a passage (long ones cut at commas), trimmed of markup, with letter-body offsets."""
+    text, base = passage["text"], int(passage.get("start") or 0)
+    units = []
+    for s, e in sentences(text):
+        for start, end in _pieces(text, s, e):
+            lead = _MARKUP.match(text, start, end)
+            start = lead.end() if lead else start
+            while end > start and text[end - 1] in " \t*#|，,、：:":
+                end -= 1
+            salute = SALUTATION.match(text, start, e)  # 魏朝凡代表： on its own line says who proposed
+            end = max(end, salute.end()) if salute else end
+            piece = text[start:end]
+            if len(_CONTENT.findall(piece)) < 6 and not salute:
+                continue
+            units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
+                              base + start, base + end, sentence=text[s:e]))
+    return units
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``start:end`` as one piece, or, when longer than MAX_UNIT, as runs of whole clauses."""
+    if end - start <= MAX_UNIT:
+        return [(start, end)]
+    pieces, piece_start = [], start
+    for _, cut in clauses(text, start, end)[:-1]:
+        if cut - piece_start >= MAX_UNIT * 2 // 3:
+            pieces.append((piece_start, cut))
+            piece_start = cut
+    if end - piece_start < 12 and pieces:
+        pieces[-1] = (pieces[-1][0], end)
+    else:
+        pieces.append((piece_start, end))
+    return pieces
+
+
+def dedupe(units: list[Unit]) -> list[Unit]:
+    """One copy of each sentence (overlapping chunks and copied letters repeat them), the best-ranked one."""
+    seen, kept = set(), []
+    for unit in units:
+        key = normalize_for_match(unit.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(unit)
+    return kept
