@@ -168,6 +168,14 @@ def test_who_proposed_is_answered_by_the_salutation(archive_searcher, question, 
     assert asked_field("哪位委员负责跟进") is None
 
 
+def test_a_field_asked_by_name_is_weighed_against_its_whole_letter(archive_searcher):
+    """签发人 stands in the header, what the letter is about in its body: the question's words are looked for in the
+    whole letter, so the header line answers with full coverage instead of a weak-evidence abstention."""
+    answer = answer_question(archive_searcher, "舞钢刘沟村饮水问题的建议答复 签发人")
+    assert answer["answer"] and "签发人:崔盘营" in answer["answer"][0]["text"], answer["answer"]
+    assert answer["evidence"]["coverage"] == 1.0 and answer["evidence"]["noun_cov"] == 1.0, answer["evidence"]
+
+
 def test_who_handles_it_is_a_person_label_or_an_assignment():
     field = asked_field("银川加强溺水预防控制提案由谁负责办理")
     assert field is not None and field.search("于2018年4月17日召开会议研究通过,指定由张国庆副局长负责办理落实。")
