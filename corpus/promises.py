@@ -123,8 +123,10 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
     answering = offering = False
     last_end = None  # where the sentence before this one ended
     spans = list(sentences(scan))
+    # 計(jì)劃 read as 计划 (blanks would split the word)
+    texts = [to_simplified(strip_pinyin(body[start:end])) for start, end in spans]
     for n, (start, end) in enumerate(spans):
-        text = _plain(body, start, end)
+        text = texts[n]
         adjacent, last_end = bool(found) and found[-1].end == last_end, end
         inline = ANSWER_ITEM.search(text)  # …现答复如下：一是… in one sentence: the item is what follows
         item = bool(ENUM.match(text) or inline)
@@ -157,7 +159,8 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             cue = "（下一步工作）"
         if _offers(text):
             answering = offering = True
-        reported = _reports(own) or _title_of_report(body, scan, own, end, spans[n + 1:n + 2])  # 一是强化组织领导。成立了…
+        following = texts[n + 1] if n + 1 < len(spans) and "\n" not in scan[end:spans[n + 1][0]] else None
+        reported = _reports(own) or _title_of_report(own, following)  # 一是强化组织领导。成立了…
         if item and reported:
             offering = False
         if cue is None and (listing or (answering and offering)) and item and not reported and _measure_item(own):
@@ -200,18 +203,12 @@ def _measure_item(text: str) -> bool:
     return not DESCRIBES.search(re.split(r"[，,。；;：:]", _LEAD.sub("", text), maxsplit=1)[0])
 
 
-def _plain(body: str, start: int, end: int) -> str:
-    """A sentence read in simplified characters without pinyin (計(jì)劃 as 计划: blanks would split the word)."""
-    return to_simplified(strip_pinyin(body[start:end]))
-
-
-def _title_of_report(body: str, scan: str, own: str, own_end: int, following: list[tuple[int, int]]) -> bool:
-    """``own`` is an item's bare title (一是强化组织领导。) and the next sentence of its paragraph reports."""
-    if len(_LEAD.sub("", own).rstrip("。；;：: ")) > 15 or re.search(r"[，,]", own) or not following:
+def _title_of_report(own: str, following: str | None) -> bool:
+    """``own`` is an item's bare title (一是强化组织领导。) and ``following``, the next sentence of its paragraph,
+    reports."""
+    if following is None or len(_LEAD.sub("", own).rstrip("。；;：: ")) > 15 or re.search(r"[，,]", own):
         return False
-    start, end = following[0]
-    text = _plain(body, start, end)
-    return "\n" not in scan[own_end:start] and not ENUM.match(text) and _reports(text)
+    return not ENUM.match(following) and _reports(following)
 
 
 def _reports(text: str) -> bool:

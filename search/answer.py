@@ -108,14 +108,16 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     noun_total = sum(idf[t] for t in nouns) or 1.0
     qtypes, units_wanted = question_types(question), expected_units(question)
     qfold = fold(question)
-    units = []
+    units, whole = [], {}  # whole: each letter's normalised text, once per question
     for number, passage in enumerate(passages, 1):
         letter = searcher.by_id.get(passage["letter_id"], {})
         context = normalize_for_index(" ".join(str(x) for x in (
             passage["text"], passage.get("section"), letter.get("title"), letter.get("agency"),
             letter.get("region"), letter.get("addressee")) if x))
         if field is not None:  # a frame field (签发人, 联系电话) stands apart from what the letter is about
-            context += letter_text(letter)
+            if passage["letter_id"] not in whole:
+                whole[passage["letter_id"]] = letter_text(letter)
+            context += whole[passage["letter_id"]]
         reply_start, reply_end = searcher.reply_span(passage["letter_id"])
         title = normalize_for_index(letter.get("title") or "")
         heading = normalize_for_index(passage.get("section") or "")
