@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import regex
 
-from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DOC_NUMBER_FORM, HEADING_AGENCY,
-                               ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION, place_names)
+from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
+                               HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION, place_names)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..corpus.text import FIGURE, GLUED_YEAR_MONTH
@@ -45,7 +45,10 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复|承办)|(?:承办|答复)(?:单位|部门)是"),
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
-                       r"|(?:答复|回复|复函)的?(?:日期|时间)|(?:答复|回复|复函|函复)\s*(?:哪天|哪一天|几月几[日号])"), DATE_AT_END),
+                       r"|(?:答复|回复|复函)的?\s*(?:日期|时间)|(?:答复|回复|复函|函复)\s*(?:哪天|哪一天|几月几[日号])"
+                       r"|(?:答复|回复|复函)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
+                       r"|(?:发布|公开|印发)(?:日期|时间))"),  # 答复函哪天发布的, 答复 发布时间
+            regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}")),  # signed, or as the page dates it
            (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345

@@ -1,5 +1,6 @@
-"""Kinds of question members type, answered over real letters of tests/data/blind2 and blind3 (development):
-a letter looked up by what it names, who was consulted, sums written without 元, a year a heading gives."""
+"""Kinds of question members type, answered over real letters of tests/data/blind2, blind3 and blind7
+(development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+gives, the day a reply was published."""
 from __future__ import annotations
 
 import shutil
@@ -9,14 +10,14 @@ from conftest import data_path
 from dafu.search.answer import answer_question
 
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
-           "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03")
-SETS = {"b2": "blind2", "b3": "blind3"}
+           "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01")
+SETS = {"b2": "blind2", "b3": "blind3", "b7": "blind7"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and fourteen real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
-    中医, 野猪 and 文物."""
+    """The seed letters and sixteen real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    中医, 野猪, 文物, 地理标志 and 废弃矿山."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -108,6 +109,14 @@ def test_hotlines_months_heads_and_waiting_for_a_step(searcher):
     assert "96320-1" in _answer(searcher, "重庆市心理援助热线号码是多少")  # a hotline's number is a field
     assert "猎捕野猪330头" in _answer(searcher, "芜湖2023年计划猎捕多少头野猪")  # 头 counts animals
     assert "成功申报为第九批省级文物保护单位后" in _answer(searcher, "新平联席会议旧址修缮资金什么时候申请")
+
+
+@pytest.mark.parametrize("question, day", [
+    ("乳山三宝地理标志品牌的代表建议是哪天答复的", "2023-04-30"),  # 发布日期:2023-04-30: the page dates it
+    ("永川 废弃矿山 吴至惠 复函 日期", "2023-05-24"),  # 日期:2023-05-24 in the page's header
+])
+def test_the_day_of_a_reply_the_page_gives(searcher, question, day):
+    assert day in _answer(searcher, question)
 
 
 def test_a_month_is_a_date():
