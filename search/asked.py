@@ -33,6 +33,11 @@ REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}", 
 PROPOSER = regex.compile(rf"{SALUTATION.pattern}|(?:提案|领衔|建议|提出)(?:人|者|代表|委员|单位)\s*[:：]|(?:代表|委员)姓名\s*[:：]"
                          r"|^(?!您|你)[^。；：:\n《》]{2,160}?(?:委员|代表|[省市州县区]委|支部|小组)(?:等\d*位?(?:委员|代表)?)?"
                          r"(?:提出|所提|提交)的", regex.M)
+# The day of a reply: its signature's date, or the page's (发布日期:2023-04-30) where the page lost the closing.
+REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}")
+# A field asked in several forms -> the form a letter's metadata reads first (corpus/metadata.py: the signature's
+# date before the page's): a passage holding it comes first.
+PREFERRED_FORM = {REPLY_DATE: DATE_AT_END}
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
@@ -48,7 +53,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
                        r"|(?:答复|回复|复函)的?\s*(?:日期|时间)|(?:答复|回复|复函|函复)\s*(?:哪天|哪一天|几月几[日号])"
                        r"|(?:答复|回复|复函)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
                        r"|(?:发布|公开|印发)(?:日期|时间))"),  # 答复函哪天发布的, 答复 发布时间
-            regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}")),  # signed, or as the page dates it
+            REPLY_DATE),
            (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345

@@ -14,7 +14,8 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import archive_places, asked_field, asks_frame, asks_letter, letter_text, names_places, places_named
+from .asked import (PREFERRED_FORM, archive_places, asked_field, asks_frame, asks_letter, letter_text, names_places,
+                    places_named)
 from .figures import asks_plan, expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
@@ -98,9 +99,10 @@ class HybridRetriever:
         chunks = [self.index.chunk(r) for r in rows[leaders]]
         letter_ids = [c.letter_id for c in chunks]
         field = asked_field(text)  # 文号, 联系人, 经商…: what a letter's frame says, asked by name
-        if field is not None:  # within each letter, the passages holding one first
-            _behind_others(fused, leaders, letter_ids,
-                           [not field.search(normalize_for_index(c.text)) for c in chunks])
+        if field is not None:  # within each letter, the passages holding one first (its preferred form first)
+            texts = [normalize_for_index(c.text) for c in chunks]
+            for form in filter(None, (PREFERRED_FORM.get(field), field)):
+                _behind_others(fused, leaders, letter_ids, [not form.search(t) for t in texts])
             return self._top(fused, rows, top_k)
         replies = [self._reply_of(c) for c in chunks]
         if self.fusion.answer_type_weight:

@@ -119,6 +119,20 @@ def test_the_day_of_a_reply_the_page_gives(searcher, question, day):
     assert day in _answer(searcher, question)
 
 
+def test_the_signed_day_before_the_day_the_page_gives(searcher):
+    """新平's reply is signed 2024624 and its page says 时间:2024-06-28: the signature answers."""
+    answer = _answer(searcher, "新平 联席会议旧址 修缮 建议 哪天答复的")
+    assert "2024624" in answer and "2024-06-28" not in answer
+
+
+def test_square_kilometres_and_metres_written_in_latin_are_areas():
+    from dafu.search.figures import expected_units, figures
+
+    text = "“十三五”期间完成治理水土流失面积544.70km2，新建广场1200m²，PM2.5浓度下降，道路长3.5km。"
+    wanted = expected_units("玉林治理了多少水土流失面积")
+    assert [f.unit for f in figures(text) if f.unit in wanted] == ["km2", "m2"]
+
+
 def test_a_month_is_a_date():
     from dafu.search.figures import dates
 
