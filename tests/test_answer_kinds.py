@@ -10,14 +10,15 @@ from conftest import data_path
 from dafu.search.answer import answer_question
 
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
-           "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01")
+           "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
+           "b7-yu-03", "b7-zc-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b7": "blind7"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and sixteen real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
-    中医, 野猪, 文物, 地理标志 and 废弃矿山."""
+    """The seed letters and eighteen real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞 and 商标."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -123,6 +124,11 @@ def test_the_signed_day_before_the_day_the_page_gives(searcher):
     """新平's reply is signed 2024624 and its page says 时间:2024-06-28: the signature answers."""
     answer = _answer(searcher, "新平 联席会议旧址 修缮 建议 哪天答复的")
     assert "2024624" in answer and "2024-06-28" not in answer
+
+
+def test_the_bodies_consulted_and_how_many_members_proposed(searcher):
+    assert "区公安分局" in _answer(searcher, "台儿庄区062号提案的会办单位是哪个")  # 经商会办单位(区公安分局)
+    assert "66位代表" in _answer(searcher, "认定水泊梁山商标为驰名商标的建议是多少位代表提的")  # the salutation
 
 
 def test_square_kilometres_and_metres_written_in_latin_are_areas():
