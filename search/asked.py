@@ -40,7 +40,7 @@ REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}")
 PREFERRED_FORM = {REPLY_DATE: DATE_AT_END}
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
-# number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date);
+# number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date, else the page's);
 # the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); its number (第几号: 第158号提案); how the
 # member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
 # 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says.
