@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELS = DATA / "promises" / "labels.jsonl"
 PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6", "heldout7", "heldout8", "heldout9",
                  "heldout10"),
-         "HELD": ("heldout5", "heldout11", "heldout12")}
+         "HELD": ("heldout5", "heldout11", "heldout12", "heldout13")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:
