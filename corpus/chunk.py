@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .metadata import DATE_AT_END, ORG_LINE, PAGE_LABEL_LINE
 from .models import Chunk, Letter
 from .text import ITEM_ENDS, SENTENCE, SENTENCE_CLOSERS, clauses
 
@@ -27,7 +28,7 @@ CLOSING = regex.compile(
 # The line that closes a letter's header block ("…收悉。现答复如下："): what follows is the reply itself.
 OPENING = regex.compile(r"收悉|答复如下|回复如下|答複如下|现将[^。]{0,30}(?:答复|回复|报告)|如下[:：]\s*$")
 OPENING_WITHIN = 8  # paragraphs
-OPENING_CLOSE = regex.compile(r"[^。！？!?；;：:\n]{0,30}[。！？!?；;：:]+")  # the rest of the opening sentence
+OPENING_CLOSE = regex.compile(r"[^。！？!?；;：:\n]{0,30}(?:[。！？!?；;：:]+|$)")  # the rest of the opening sentence
 ITEM = regex.compile(r"^[二三四五六七八九十]是")
 HEADING_CHARS = 30
 SIGNATURE_CHARS = 40  # a closing block's other lines (agency, date, contact) are shorter
@@ -80,10 +81,11 @@ def _paragraphs(body: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _opening(body: str, paragraphs: list[tuple[int, int]]) -> int | None:
-    """The index of the paragraph that closes the header block ("…收悉，现答复如下："), if any."""
-    return next((i for i, (s, e) in enumerate(paragraphs[:OPENING_WITHIN])
-                 if heading_level(body[s:e]) is None and OPENING.search(body[s:e])), None)
+def _opening(body: str, paragraphs: list[tuple[int, int]], first: int = 0) -> int | None:
+    """The index of the paragraph that closes the header block ("…收悉，现答复如下："), if any, looked for in
+    the paragraphs from ``first`` on (after a page's labels)."""
+    return next((i for i, (s, e) in enumerate(paragraphs[:first + OPENING_WITHIN]) if i >= first
+                 and heading_level(body[s:e]) is None and OPENING.search(body[s:e])), None)
 
 
 def reply_span(body: str) -> tuple[int, int]:
@@ -91,15 +93,27 @@ def reply_span(body: str) -> tuple[int, int]:
     is none), before the closing block (thanks, contacts, signature; the body's end when there is none).
     Around it the letter identifies itself (title, addressee, restated proposal, signature); it answers nothing."""
     paragraphs = _paragraphs(body)
-    start = 0
-    opening = _opening(body, paragraphs)
+    labels = [i for i, (s, e) in enumerate(paragraphs[:OPENING_WITHIN]) if PAGE_LABEL_LINE.match(body[s:e])]
+    first = labels[-1] + 1 if labels else 0  # a page's labels (索引号：…, 字号: 来源:…) are header, opening or not
+    start = paragraphs[first - 1][1] if first else 0
+    opening = _opening(body, paragraphs, first)
     if opening is not None:
         s, e = paragraphs[opening]
         last = list(OPENING.finditer(body, s, e))[-1].end()
         close = OPENING_CLOSE.match(body, last, e)
-        start = close.end() if close else last
-    closing = _closing(body, paragraphs)
-    return start, closing if closing is not None and closing > start else len(body)
+        start = max(start, close.end() if close else last)
+    ends = [c for c in (_closing(body, paragraphs), _signature(body, paragraphs)) if c is not None and c > start]
+    return start, min(ends, default=len(body))
+
+
+def _signature(body: str, paragraphs: list[tuple[int, int]]) -> int | None:
+    """Where the trailing run of signature lines (the replying body, its date: 2021年9月12日) starts, if any."""
+    start = None
+    for s, e in reversed(paragraphs[1:]):
+        if e - s > SIGNATURE_CHARS or not (ORG_LINE.match(body[s:e]) or DATE_AT_END.match(body[s:e])):
+            break
+        start = s
+    return start
 
 
 def _closing(body: str, paragraphs: list[tuple[int, int]]) -> int | None:

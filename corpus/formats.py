@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from . import settings
+from .metadata import PAGE_LABELS
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 MAX_UNPACK_FACTOR = 10   # a .docx may unpack to at most this many times the file size limit
@@ -228,17 +229,11 @@ def _read_pdf(data: bytes) -> str:
 
 # ---------------------------------------------------------------- tables (DOCX and HTML)
 
-_META_KEYS = {
-    "索引号", "发布机构", "发文机关", "发文机构", "文号", "发文字号", "成文日期", "发布日期", "公开日期",
-    "生成日期", "印发日期", "主题分类", "主题词", "关键词", "公开方式", "公开范围", "公开时限", "公开目录",
-    "标题", "名称", "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
-    "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "信息名称", "内容概述", "发布单位", "责任部门", "办理结果", "类别",
-}
 
 
 def _is_key(cell: str) -> bool:
     bare = re.sub(r"\s+", "", cell).rstrip("：:")
-    return bool(bare) and (bare in _META_KEYS or (len(bare) <= 6 and cell.rstrip().endswith(("：", ":"))))
+    return bool(bare) and (bare in PAGE_LABELS or (len(bare) <= 6 and cell.rstrip().endswith(("：", ":"))))
 
 
 def _key(cell: str) -> str:

@@ -70,6 +70,15 @@ DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a fla
 DATE_LABELLED = regex.compile(
     r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|(?<!\p{Han})(?:时间|日期))\s*[:：|]?\s*"
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
+# The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.
+PAGE_LABELS = frozenset({
+    "索引号", "发布机构", "发文机关", "发文机构", "文号", "发文字号", "成文日期", "发布日期", "公开日期",
+    "生成日期", "印发日期", "主题分类", "主题词", "关键词", "关键字", "公开方式", "公开范围", "公开时限", "公开目录",
+    "标题", "名称", "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
+    "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "信息名称", "内容概述", "发布单位",
+    "责任部门", "办理结果", "类别", "字号", "编辑", "审核", "终审", "浏览次数", "点击数"})
+PAGE_LABEL_LINE = regex.compile(r"^\s*(?:" + "|".join(r"\s*".join(label) for label in sorted(PAGE_LABELS, key=len, reverse=True))
+                                + r")\s*[:：|]")
 LEVEL = "省州盟市旗县区"  # from least to most specific
 PLACE = regex.compile(r"^\p{Han}{2,12}(?:省|市|县|区|州|旗|盟)$")  # up to 恩施土家族苗族自治州
 SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place where jieba's dictionary says so

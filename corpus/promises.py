@@ -27,9 +27,9 @@ _WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加�
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
     r"|(?<![列入按])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采]|通过)(?<!行动计划)"
-    r"|(?<![模虚比草])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目)"
+    r"|(?<![模虚比草])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
-    r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来)|适时|届时|会及时"
+    r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
     r"|待(?![遇业定岗])[^。；，]{1,30}?(?:后|时)?[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
     r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)"
@@ -77,7 +77,7 @@ THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{
 # Advice to others (建议医院做好…, 建议永州市加快…): no commitment of the replying side unless it names itself.
 ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
-DONE = re.compile(r"已|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
+DONE = re.compile(r"已|以来|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
 # A deferral (再予以认真研究), a forecast (价格有望下调) or a refusal (不建议安装): no commitment.
 SOFT = re.compile(r"有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
@@ -159,7 +159,7 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             cue = "（下一步工作）"
         if _offers(text):
             answering = offering = True
-        following = texts[n + 1] if n + 1 < len(spans) and "\n" not in scan[end:spans[n + 1][0]] else None
+        following = _rest_of_paragraph(scan, spans, texts, n)
         reported = _reports(own) or _title_of_report(own, following)  # 一是强化组织领导。成立了…
         if item and reported:
             offering = False
@@ -203,12 +203,22 @@ def _measure_item(text: str) -> bool:
     return not DESCRIBES.search(re.split(r"[，,。；;：:]", _LEAD.sub("", text), maxsplit=1)[0])
 
 
-def _title_of_report(own: str, following: str | None) -> bool:
-    """``own`` is an item's bare title (一是强化组织领导。) and ``following``, the next sentence of its paragraph,
-    reports."""
-    if following is None or len(_LEAD.sub("", own).rstrip("。；;：: ")) > 15 or re.search(r"[，,]", own):
+def _rest_of_paragraph(scan: str, spans: list[tuple[int, int]], texts: list[str], n: int) -> list[str]:
+    """The sentences after sentence ``n`` in its paragraph."""
+    rest = []
+    for k in range(n + 1, len(spans)):
+        if "\n" in scan[spans[k - 1][1]:spans[k][0]]:
+            break
+        rest.append(texts[k])
+    return rest
+
+
+def _title_of_report(own: str, following: list[str]) -> bool:
+    """``own`` is an item's bare title (一是强化组织领导。) and ``following``, the rest of its paragraph, reports
+    (一是强化婚姻登记辅导。利用…引导…。2024年以来共结婚登记7对。)."""
+    if not following or len(_LEAD.sub("", own).rstrip("。；;：: ")) > 15 or re.search(r"[，,]", own):
         return False
-    return not ENUM.match(following) and _reports(following)
+    return not ENUM.match(following[0]) and any(map(_reports, following))
 
 
 def _reports(text: str) -> bool:

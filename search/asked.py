@@ -16,7 +16,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..corpus.text import FIGURE, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
-from .figures import asks_plan, expected_units, question_types
+from .figures import asks_plan, expected_units, question_types, sum_kind
 from .units import Unit
 
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
@@ -164,6 +164,7 @@ class Asked:
     named_units: frozenset[str]
     plan: bool = False  # asks what is planned (明年还要建几个): a figure the letter commits to
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
+    sum_kind: tuple[str, ...] = ()  # the kind of sum asked (罚款标准, 租金多少): the words that name it
 
     @classmethod
     def of(cls, question: str, known: frozenset[str] = frozenset()) -> "Asked":
@@ -178,11 +179,12 @@ class Asked:
         counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
         codes = tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
                       and not any(s <= m.start() < e for s, e in counted))
+        types = question_types(question)
         return cls(years=years, codes=codes, places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
-                   types=question_types(question), measures=measures, rate=bool(_RATE.search(qnorm)),
+                   types=types, measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=asks_plan(question),
-                   field=asked_field(qnorm))
+                   field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else ())
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
@@ -198,7 +200,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per something."""
     if any(year not in text for year in asked.years) or any(code not in text for code in asked.codes):
         return False
-    if asked.years and (said := years_said(unit)) and not set(said) & set(asked.years):
+    if asked.years and (said := years_said(unit, letter.get("body", ""))) and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
     if not (names_places(asked.places, letter, text, asked.narrower) or _names_no_place(letter, text)):
         return False
@@ -213,6 +215,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
+    if asked.sum_kind and not _names_the_thing(unit, asked.sum_kind, letter):
+        return False  # 督导员补贴 is not given by a sentence on 集中点, nor 罚款标准 by 垃圾桶460个
     if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
     if asked.plan and {"number", "time"} & set(asked.types) and not CUES.search(normalize_for_index(unit.sentence)):
@@ -224,10 +228,18 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     return True
 
 
-def years_said(unit: Unit) -> list[str]:
+def years_said(unit: Unit, body: str = "") -> list[str]:
     """The years a sentence dates itself with: its own, else those of the long sentence it was cut from (2023年…,
-    …总投资3000万元), else its heading's."""
-    return _years(unit.norm) or _years(normalize_for_index(unit.sentence)) or _years(normalize_for_index(unit.section))
+    …总投资3000万元), else those of the items before it in its sentence of ``body`` (2018年,…;…;优良天数168天),
+    else its heading's."""
+    return (_years(unit.norm) or _years(normalize_for_index(unit.sentence))
+            or _years(normalize_for_index(body[_sentence_start(body, unit.start):unit.start]))
+            or _years(normalize_for_index(unit.section)))
+
+
+def _sentence_start(body: str, at: int) -> int:
+    """Where the sentence holding offset ``at`` of ``body`` begins (its items cut at ；are pieces of it)."""
+    return max(body.rfind(mark, 0, at) for mark in "。！？!?\n") + 1
 
 
 def _years(text: str) -> list[str]:

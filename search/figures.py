@@ -102,6 +102,19 @@ def asks_plan(question: str) -> bool:
     return bool(PLAN_RE.search(question))
 
 
+# Kinds of sum a question may ask (罚款标准, 督导员补贴, 租金多少): a sentence answering one names that kind, in
+# one of its words (补贴 is paid as a 补助, 奖补 or 补偿); a general one (经费, 资金, 投入) is any kind.
+SUM_KINDS = (("罚款", "处罚", "罚没"), ("补贴", "补助", "奖补", "补偿", "奖励", "资助"), ("奖励", "奖补", "奖金"),
+             ("租金", "租赁费", "租费"), ("收费", "服务费", "价格", "电价", "水价", "票价"), ("收入", "营收", "收益"),
+             ("价值", "估值"), ("工资", "薪酬", "报酬", "待遇"))
+
+
+def sum_kind(question: str) -> tuple[str, ...]:
+    """The words that name the kind of sum a number question asks, if it asks one (``罚款标准``, ``租金多少`` → 罚款,
+    处罚…; not 收入 of ``收入5万元以下的村有多少个``, which only says which villages are counted)."""
+    return next((kind for kind in SUM_KINDS if re.search(f"{kind[0]}[^，,。？?\\d]{{0,6}}(?:多少|几|标准)", question)), ())
+
+
 def expected_units(question: str) -> frozenset[str]:
     """Units a number question points at (``多少个班`` → 班/个, ``覆盖率`` → %), empty when it does not say."""
     units: set[str] = set()

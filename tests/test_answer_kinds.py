@@ -11,14 +11,14 @@ from dafu.search.answer import answer_question
 
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
-           "b7-yu-03", "b7-zc-02")
-SETS = {"b2": "blind2", "b3": "blind3", "b7": "blind7"}
+           "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03")
+SETS = {"b2": "blind2", "b3": "blind3", "b5": "blind5", "b7": "blind7", "b8": "blind8"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and eighteen real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
-    中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞 and 商标."""
+    中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染 and 农村公路."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -86,6 +86,26 @@ def test_a_year_the_heading_gives(searcher):
     """Under (一)2024年全市声环境基本情况, a sentence without a year of its own is about 2024, not 2023."""
     assert answer_question(searcher, "三门峡2023年夜间声环境达标率是多少?")["abstained"]
     assert "89.3%" in _answer(searcher, "三门峡2024年夜间声环境达标率是多少?")
+
+
+def test_a_year_the_sentence_gives_before_its_items(searcher):
+    """2018年,…;PM10…;优良天数168天: the items after ；are of 2018, and do not answer a question about 2019."""
+    assert "优良天数168天" in _answer(searcher, "郑州2018年空气优良天数有多少天？")
+    assert answer_question(searcher, "郑州2019年全年空气优良天数多少天？")["abstained"]
+
+
+def test_the_kind_of_sum_asked(searcher):
+    """A sum of a named kind (补贴, 品牌价值, 租金) is given by a sentence naming that kind, or one of its words (a
+    补贴 paid as a 补助); 展销会上的10余家企业 is no 品牌价值."""
+    assert "282万" in _answer(searcher, "新宾县烈士纪念设施集中整修中央补贴了多少钱?")
+    assert answer_question(searcher, "乳山绿茶 品牌价值 多少亿")["abstained"]
+    assert "10余家" in _answer(searcher, "乳山每年组织多少家茶企参加全国性展销会？")
+
+
+def test_the_signature_date_is_no_date_of_what_is_asked(searcher):
+    """A closing of only a date (2021年9月12日) says when the reply was signed, not when 路长制 began."""
+    assert answer_question(searcher, "隆尧县路长制什么时候正式实施？")["abstained"]
+    assert "2021年9月12日" in _answer(searcher, "隆尧县农村公路养护建议哪天答复的")
 
 
 def test_the_rest_of_a_long_sentence_that_gives_the_cause(searcher):

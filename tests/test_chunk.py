@@ -10,7 +10,7 @@ import regex
 from dafu.corpus.chunk import chunk_sections, reply_span
 from dafu.corpus.normalize import normalize_for_match
 from dafu.corpus.parse import parse_letter
-from conftest import EVAL
+from conftest import EVAL, data_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = EVAL
@@ -125,6 +125,25 @@ def test_reply_span_leaves_out_header_opening_and_closing_block():
     assert letter.body[:start].rstrip().endswith(("如下:", "如下：")) and "收悉" in letter.body[:start]
     assert "联系电话" in letter.body[end:] and "办理人" in letter.body[end:]
     assert "联系电话" not in letter.body[start:end] and len(letter.body[start:end]) > 150
+
+
+def _blind_letter(folder: str, name: str):
+    path = data_path(folder, "letters", f"{name}.txt")
+    return parse_letter(path.read_text(encoding="utf-8"), name, str(path))
+
+
+def test_reply_span_leaves_out_a_pages_labels_and_a_bare_signature():
+    """A page's label lines (字号:[ ]来源:…, 编辑:…审核:…) are header though the opening comes late; a closing of
+    only the replying body and its date (2021年9月12日) is closing though no formula (此复, 联系人) opens it."""
+    letter = _blind_letter("blind5", "b5-lt-03")
+    start, end = reply_span(letter.body)
+    assert "来源:昆明市西山区人民政府" in letter.body[:start] and "收悉" in letter.body[:start]
+    assert letter.body[start:end].lstrip().startswith("根据《云南省人民政府关于加强困境儿童保障工作的实施意见》")
+    letter = _blind_letter("blind8", "b8-nr-03")
+    start, end = reply_span(letter.body)
+    assert letter.body[end:].strip() == "2021年9月12日" and "三级路长责任体系" in letter.body[start:end]
+    letter = topic_letter("t-wy-01")  # a formula still opens the closing block before the signature
+    assert "联系电话" in letter.body[reply_span(letter.body)[1]:]
 
 
 def test_reply_span_of_a_letter_without_headings_keeps_its_thanks_and_facts():
