@@ -61,7 +61,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
            (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|多少号"),  # 第158号提案, 第20250033号建议
             re.compile(r"第\s*\d+\s*号|\d{3,}\s*号(?:提案|建议|议案)")),
-           (re.compile(r"谁提的?|(?:哪位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
+           (re.compile(r"谁提的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
             PROPOSER),
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
@@ -77,7 +77,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
 # member was consulted), which the header block, the opening and the closing block say.
 _ASKS_FRAME = re.compile("|".join([
     *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", "成文日期",
-    r"哪个(?:民主)?党派|哪个界别|哪位(?:委员|代表)"]))
+    r"哪个(?:民主)?党派|哪个界别|哪[两三四五六七八九几]?位(?:委员|代表)"]))
 
 
 _ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")

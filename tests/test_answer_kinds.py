@@ -11,14 +11,14 @@ from dafu.search.answer import answer_question
 
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
-           "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03")
+           "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01")
 SETS = {"b2": "blind2", "b3": "blind3", "b5": "blind5", "b7": "blind7", "b8": "blind8"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and eighteen real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
-    中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染 and 农村公路."""
+    中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路 and 口袋公园."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -100,6 +100,12 @@ def test_the_kind_of_sum_asked(searcher):
     assert "282万" in _answer(searcher, "新宾县烈士纪念设施集中整修中央补贴了多少钱?")
     assert answer_question(searcher, "乳山绿茶 品牌价值 多少亿")["abstained"]
     assert "10余家" in _answer(searcher, "乳山每年组织多少家茶企参加全国性展销会？")
+
+
+def test_who_proposed_named_without_a_colon(searcher):
+    """哪两位委员提的 asks who proposed; the page's salutation lost its colon (尊敬的汪小玲、刘胜委员)."""
+    assert "汪小玲、刘胜委员" in searcher.search("池州市口袋公园提案是哪两位委员提的？", top_k=1)[0]["text"]
+    assert "汪小玲、刘胜委员" in _answer(searcher, "池州市口袋公园提案是哪两位委员提的？")
 
 
 def test_the_signature_date_is_no_date_of_what_is_asked(searcher):

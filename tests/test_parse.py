@@ -9,7 +9,7 @@ import regex
 
 from dafu.corpus.clean import clean_body
 from dafu.corpus.parse import MalformedLetter, parse_letter
-from conftest import DEV_LETTERS
+from conftest import DEV_LETTERS, data_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpus" / "letters").glob("*.txt"))
@@ -102,6 +102,11 @@ def test_all_dev_letters_have_an_addressee_or_heading():
     assert sum(letter.addressee is not None for letter in letters) >= 37
     assert sum(letter.title is not None for letter in letters) == 40
     assert sum(letter.date is not None for letter in letters) >= 30
+
+
+def test_a_salutation_line_that_lost_its_colon():
+    """尊敬的汪小玲、刘胜委员 on a line of its own (the page dropped the colon) still names the members."""
+    assert parse(data_path("blind8", "letters", "b8-pk-01.txt")).addressee == "汪小玲、刘胜委员"
 
 
 def test_hard_wraps_and_page_debris_are_joined():
