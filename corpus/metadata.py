@@ -78,8 +78,8 @@ PAGE_LABELS = frozenset({
     "标题", "名称", "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
     "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "信息名称", "内容概述", "发布单位",
     "责任部门", "办理结果", "类别", "字号", "编辑", "审核", "终审", "浏览次数", "点击数"})
-PAGE_LABEL_LINE = regex.compile(r"^\s*(?:" + "|".join(r"\s*".join(label) for label in sorted(PAGE_LABELS, key=len, reverse=True))
-                                + r")\s*[:：|]")
+PAGE_LABEL_LINE = regex.compile(  # 名 称: as written with spaces between the characters
+    r"^\s*(?:" + "|".join(r"\s*".join(label) for label in sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*[:：|]")
 LEVEL = "省州盟市旗县区"  # from least to most specific
 PLACE = regex.compile(r"^\p{Han}{2,12}(?:省|市|县|区|州|旗|盟)$")  # up to 恩施土家族苗族自治州
 SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place where jieba's dictionary says so
