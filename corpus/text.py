@@ -9,7 +9,8 @@ import cn2an
 import regex
 
 ITEM_ENDS = "；;"  # a list item's end: it ends a sentence for splitting, but the list goes on
-SENTENCE_ENDS = "。！？!?" + ITEM_ENDS
+FULL_STOPS = "。！？!?"  # what ends a sentence with all its items
+SENTENCE_ENDS = FULL_STOPS + ITEM_ENDS
 SENTENCE_CLOSERS = "”’」』）)\"'"
 # A sentence: up to its end marks (with any closing quotes or brackets after them), or up to a line break.
 SENTENCE = regex.compile(rf"[^{SENTENCE_ENDS}\n]*(?:[{SENTENCE_ENDS}]+[{SENTENCE_CLOSERS}]*|(?=\n)|$)")

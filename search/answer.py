@@ -16,7 +16,7 @@ from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
 from .asked import (PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer, content_words,
-                    letter_text, years_said)
+                    years_said)
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
@@ -108,16 +108,14 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     noun_total = sum(idf[t] for t in nouns) or 1.0
     qtypes, units_wanted = question_types(question), expected_units(question)
     qfold = fold(question)
-    units, whole = [], {}  # whole: each letter's normalised text, once per question
+    units = []
     for number, passage in enumerate(passages, 1):
         letter = searcher.by_id.get(passage["letter_id"], {})
         context = normalize_for_index(" ".join(str(x) for x in (
             passage["text"], passage.get("section"), letter.get("title"), letter.get("agency"),
             letter.get("region"), letter.get("addressee")) if x))
         if field is not None:  # a frame field (签发人, 联系电话) stands apart from what the letter is about
-            if passage["letter_id"] not in whole:
-                whole[passage["letter_id"]] = letter_text(letter)
-            context += whole[passage["letter_id"]]
+            context += searcher.letter_text(passage["letter_id"])
         reply_start, reply_end = searcher.reply_span(passage["letter_id"])
         title = normalize_for_index(letter.get("title") or "")
         heading = normalize_for_index(passage.get("section") or "")

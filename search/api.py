@@ -70,6 +70,10 @@ class Searcher:
         identify the letter (title, addressee, the restated proposal, signature) and answer nothing."""
         return self._retriever.reply_span(letter_id)
 
+    def letter_text(self, letter_id: str) -> str:
+        """A letter's normalised text (title, agency, region, date, session and body), cached across questions."""
+        return self._retriever.letter_text(letter_id)
+
     def load_query_model(self) -> None:
         """Load the question model of a long-running process now (``dafu serve`` does, before its first
         visitor): ONNX Runtime where the bundled e5's graph is exported, else what one-shot commands use."""

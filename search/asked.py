@@ -14,7 +14,7 @@ from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, 
                                HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION, place_names)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
-from ..corpus.text import FIGURE, GLUED_YEAR_MONTH
+from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .figures import asks_plan, expected_units, question_types, sum_kind
 from .units import Unit
@@ -109,7 +109,7 @@ def asked_field(qnorm: str):
 def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> list[Unit]:
     """The ranked sentences that can answer at all: inside the reply (not its frame, unless the question asks
     what only the frame says: 联系人, 文号) and saying what is asked (``says_what_is_asked``; ``asked`` is the
-    question read once by ``Asked.of``). Each letter's text is normalised once, not per sentence."""
+    question read once by ``Asked.of``). Each letter's normalised text comes from the searcher's cache."""
     lookup = asks_letter(question)
     frame_ok = lookup or asks_frame(question)
     letters: dict[str, tuple[dict, str, str]] = {}
@@ -120,7 +120,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if unit.letter_id not in letters:
             letter = searcher.by_id.get(unit.letter_id) or {}
-            letters[unit.letter_id] = letter, letter_text(letter), \
+            letters[unit.letter_id] = letter, searcher.letter_text(unit.letter_id), \
                 normalize_for_index(" ".join(str(letter.get(k) or "") for k in ("agency", "region")))
         if says_what_is_asked(unit, asked, *letters[unit.letter_id]):
             kept.append(unit)
@@ -239,7 +239,7 @@ def years_said(unit: Unit, body: str = "") -> list[str]:
 
 def _sentence_start(body: str, at: int) -> int:
     """Where the sentence holding offset ``at`` of ``body`` begins (its items cut at ；are pieces of it)."""
-    return max(body.rfind(mark, 0, at) for mark in "。！？!?\n") + 1
+    return max(body.rfind(mark, 0, at) for mark in FULL_STOPS + "\n") + 1
 
 
 def _years(text: str) -> list[str]:

@@ -24,7 +24,7 @@ _BESIDE = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="dafu-keywo
 # From this many passages BM25 keeps a core busy for milliseconds (15 ms at 1M, 0.2 ms on the seed index): the
 # question is then embedded on one core beside it (1M hybrid p95 55-82 ms on all cores, ~30 ms on one)
 KEYWORD_BUSY_MIN = 100_000
-LETTER_TEXTS = 4096  # letters whose normalised text is kept for the place check (about 12 MB)
+LETTER_TEXTS = 4096  # letters whose normalised text is kept for place checks and answers (about 12 MB)
 SENTENCE_LEADERS = 10  # leaders whose best sentence is weighed (the same figures as all 30, at a third of the cost)
 
 
@@ -137,15 +137,23 @@ class HybridRetriever:
             span = self._reply_spans[letter_id] = reply_span(letter.get("body") or "")
         return span
 
+    def letter_text(self, letter_id: str) -> str:
+        """A letter's normalised text (``search.asked.letter_text``), cached."""
+        return self._place_and_text(letter_id)[1]
+
     def _names_places(self, letter_id: str, places: list[tuple[str, bool]]) -> bool:
         """The letter names every place asked, as ``search.asked`` requires of an answer."""
+        return names_places(places, *self._place_and_text(letter_id))
+
+    def _place_and_text(self, letter_id: str) -> tuple[dict, str]:
+        """A letter's place fields and normalised text, cached."""
         found = self._texts.get(letter_id)
-        if found is None:  # its place fields and normalised text, cached
+        if found is None:
             letter = self.index.letter(letter_id) or {}
             if len(self._texts) >= LETTER_TEXTS:
                 self._texts.clear()
             found = self._texts[letter_id] = ({k: letter.get(k) for k in ("region", "agency")}, letter_text(letter))
-        return names_places(places, *found)
+        return found
 
     def _reply_of(self, chunk) -> str:
         """The part of a passage that can answer: without its letter's header block, opening paragraph and
