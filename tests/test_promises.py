@@ -43,7 +43,7 @@ def test_extraction_on_the_fit_letters():
 @pytest.mark.parametrize("part, precision, recall", [("FIT", 0.92, 0.81), ("HELD", 0.80, 0.72)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10, heldout12);
-    HELD (heldout5, heldout11, heldout13: letters not looked at while writing rules): guards at the figures the README
+    HELD (heldout5, heldout11, heldout13, heldout14: letters not looked at while writing rules): guards at the figures the README
     reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
