@@ -32,7 +32,7 @@ CUES = re.compile(
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
     r"|待(?![遇业定岗])[^。；，]{1,30}?(?:后|时)?[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
-    r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)"
+    r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)|(?:审批|批复|审定|批准)后(?:实施|开工|启动)"
     r"|(?:我们|我局|我委|我厅|我办|我院|我市|我县|我区|本局)(?:一定|必将|必定)(?!的|程度)")
 # Cues that also occur in reports of what was done; they count only in a sentence with no sign of the past.
 WEAK_CUE = re.compile(r"争取|近期|年将|月底将|年底将|期间将|同时将|并将|也将|还将|都将|均将")
@@ -43,11 +43,11 @@ ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[（(][一二三�
 ANSWER_INTRO = re.compile(r"(?:答复|回复|函复|复函|说明|函告|意见)如下[：:]|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]")
 ANSWER_ITEM = re.compile(r"如下[：:]\s*(?:[一二三四五六七八九十]是|[（(]?[一二三四五六七八九十\d]+[)）、.．])")
 # A sentence that goes on with the measure before it (its verb or its object first, no subject of its own).
-MEASURE = re.compile(r"(?:对于|针对|依据|按照|通过|联合|及时|严格|定期|加强|加大|建立|完善|强化|规范|督促|指导|做好|确保|"
+MEASURE = re.compile(r"(?:对于|针对|依据|按照|通过|联合|及时|严格|定期|加强|加大|建立|完善|强化|规范|督促|指导|做好|确保|继续|积极|大力|"
                      r"安排|组织|落实|开展|推进|修复|修建|新建|增设|设置|改造|清理|清除|整治|配备|提升|优化|推动|加快)")
 # An item that describes (一、AED又称…, 一、我县作为千年古县…, 一、城乡居民建房是关系到…) or restates the proposal
 # (一、关于…的建议): in its first clause, no measure offered.
-DESCRIBES = re.compile(r"^关于|又称|是指|(?:^|[^一二三四五六七八九十])是(?!否)|作为")
+DESCRIBES = re.compile(r"^关于|又称|是指|(?:^|[^一二三四五六七八九十])是(?!否)|^[^，,]{0,8}?作为")
 # A committing sentence that announces the measures listed after it (拟采取的措施有：, 从以下几个方面：), not a table.
 MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措|方案)[^，。；：:]{0,6}[：:]\s*$")
 PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an announcement a plan
@@ -163,10 +163,11 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         reported = _reports(own) or _title_of_report(own, following)  # 一是强化组织领导。成立了…
         if item and reported:
             offering = False
-        if cue is None and (listing or (answering and offering)) and item and not reported and _measure_item(own):
-            cue = "（同一列举）" if listing else "（答复所列措施）"  # 二是… after a promising 一是…; 现答复如下：一、增设…
+        if (cue is None or WEAK_CUE.fullmatch(cue)) and (listing or (answering and offering)) and item \
+                and not reported and _measure_item(own):  # 二是… after a promising 一是…; 现答复如下：一、增设…
+            cue = "（同一列举）" if listing else "（答复所列措施）"  # (一、积极争取…: an offered measure, not a report)
         if cue is None and adjacent and _goes_on(scan, found[-1], start) and not _reports(text) \
-                and MEASURE.match(_LEAD.sub("", text)):
+                and (MEASURE.match(_LEAD.sub("", text)) or scan[start - 1] in "；;"):  # …健康茶；旅游景区、…开展营销。
             cue = "（同段措施）"  # 二是加强巡查。对于发现的问题，及时…: the same item goes on
         if item or "一是" in text:
             listing = cue is not None or (answering and offering and not reported)  # 一、AED又称…: the list goes on
