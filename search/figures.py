@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 from ..corpus.promises import CUES
-from ..corpus.text import CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, TIME_UNITS, UNITS, blank_pinyin, parse_number, valid_date
+from ..corpus.text import (CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, SAME_UNITS, TIME_UNITS, UNITS, blank_pinyin,
+                           parse_number, valid_date)
 from .highlight import _fold_char
 
 PERCENT = frozenset("% ％ ‰".split())
@@ -126,6 +127,7 @@ def expected_units(question: str) -> frozenset[str]:
             units.update(wanted)
     if units & PEOPLE:  # 多少人坐车: 日均487人次 counts them
         units.update(PEOPLE_TIMES)
+    units.update(*(group for group in SAME_UNITS if units & group))  # 多少公里: 23880km
     return frozenset(units)
 
 

@@ -165,6 +165,15 @@ def test_square_kilometres_and_metres_written_in_latin_are_areas():
     assert [f.unit for f in figures(text) if f.unit in wanted] == ["km2", "m2"]
 
 
+def test_a_unit_written_in_latin_answers_the_unit_asked(searcher):
+    """多少公里 is answered by 23880km, 多少千瓦 by kW: one measure in either script."""
+    from dafu.search.figures import expected_units
+
+    assert "23880km" in _answer(searcher, "隆尧县公路巡养累计多少公里")
+    assert {"km", "千米"} <= expected_units("修了多少公里") and "kw" in expected_units("装机多少千瓦")
+    assert "km" not in expected_units("面积多少平方米")
+
+
 def test_a_month_is_a_date():
     from dafu.search.figures import dates
 
