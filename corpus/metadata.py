@@ -31,8 +31,14 @@ DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})[〔\[【(（［﹝]\s*(?P<year>(?
                    r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence
     r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类))" + DOC_NUMBER_FORM, regex.M)
+# What each 答复类别 means, and the words a page writes the category with instead of its letter (上海:
+# 办理结果:解决或采纳 / 列入计划拟解决 / 留作参考).
+CATEGORY_LABELS = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "留作参考"}
+CATEGORY_WORDS = {"解决或采纳": "A", "已解决": "A", "基本解决": "A", "已采纳": "A", "列入计划拟解决": "B",
+                  "正在解决": "B", "列入计划": "B", "留作参考": "C"}
 CATEGORY_LABELLED = regex.compile(
-    r"(?:答复类别|办复类别|答复类型|办理结果|类别)\s*[:：]?\s*[\[【〔(（]?\s*(?P<c>[A-DＡ-Ｄ][1-9１-９]?)(?![A-Za-z])")
+    r"(?:答复类别|办复类别|答复类型|办复类型|办理类别|办理类型|办理结果|类别)\s*[:：]?\s*[\[【〔(（]?\s*"
+    r"(?:(?P<c>[A-DＡ-Ｄ][1-9１-９]?)(?![A-Za-z])|(?P<w>" + "|".join(sorted(CATEGORY_WORDS, key=len, reverse=True)) + "))")
 CATEGORY_MARKED = regex.compile(
     r"[(（](?P<c>[A-D][1-9]?)[)）]\s*类|[(（](?P<c>[A-D][1-9]?)类[)）]|(?<![A-Za-z])(?P<c>[A-D][1-9]?)\s*类"
     r"|〔(?P<c>[A-D][1-9]?)〕|^(?P<c>[A-D][1-9]?)$", regex.M)
@@ -69,7 +75,8 @@ DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a fla
     r"|(?P<cy>[〇零○0０OＯ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
     rf"|^(?P<digits>\d{{6,8}}))\s*(?=(?:{SIGN_OFF_WORDS})|$)")
 DATE_LABELLED = regex.compile(
-    r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|(?<!\p{Han})(?:时间|日期))\s*[:：|]?\s*"
+    r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|"
+    r"(?:(?<!\p{Han})|(?<=[:：]\s*\p{Han}{2,30}))(?:时间|日期))\s*[:：|]?\s*"  # 来源:…办公室时间: a page's labels run together
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
 # The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.
 PAGE_LABELS = frozenset({
@@ -77,15 +84,18 @@ PAGE_LABELS = frozenset({
     "生成日期", "印发日期", "主题分类", "主题词", "关键词", "关键字", "公开方式", "公开范围", "公开时限", "公开目录",
     "标题", "名称", "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
     "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "信息名称", "内容概述", "发布单位",
-    "责任部门", "办理结果", "类别", "字号", "编辑", "审核", "终审", "浏览次数", "点击数"})
-PAGE_LABEL_LINE = regex.compile(  # 名 称: as written with spaces between the characters
-    r"^\s*(?:" + "|".join(r"\s*".join(label) for label in sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*[:：|]")
+    "责任部门", "办理结果", "类别", "字号", "编辑", "审核", "终审", "浏览次数", "点击数", "发文日期"})
+_PAGE_LABEL = r"^\s*(?:" + "|".join(r"\s*".join(label) for label in sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*"
+PAGE_LABEL_LINE = regex.compile(_PAGE_LABEL + "[:：|]")  # 名 称: as written with spaces between the characters
+PAGE_LABEL_ALONE = regex.compile(_PAGE_LABEL + r"[:：|]?\s*$")  # 发文日期 on a line of its own, its value on the next
 LEVEL = "省州盟市旗县区"  # from least to most specific
 PLACE = regex.compile(r"^\p{Han}{2,12}(?:省|市|县|区|州|旗|盟)$")  # up to 恩施土家族苗族自治州
 SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place where jieba's dictionary says so
+# A scope, not a place's name: 全省, 我市, 各县, 本市 (but 本溪市).
+SCOPE = r"(?:[全我该各外每]|本(?=[省州盟市旗县区镇乡村级地]))"
 NOT_PLACE = regex.compile(
     r"(?:社区|小区|城区|辖区|片区|园区|景区|山区|街区|矿区|市区|校区|院区|库区|湖区|试验区|示范区|开发区|保护区"
-    r"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区)$|^(?:[全我本该各外市县区省]|关于|自治)")
+    rf"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区)$|^(?:{SCOPE}|[市县区省]|关于|自治)")
 
 
 class View:
@@ -151,7 +161,9 @@ def _doc_number(view: View, header_end: int) -> str | None:
 
 def _category(text: str, header_end: int) -> str | None:
     m = CATEGORY_LABELLED.search(text) or CATEGORY_MARKED.search(text, 0, header_end)
-    return unicodedata.normalize("NFKC", m.group("c")) if m else None
+    if m and m.group("c"):
+        return unicodedata.normalize("NFKC", m.group("c"))
+    return CATEGORY_WORDS[m.group("w")] if m else None
 
 
 def _session_start(text: str, core: int) -> int:
@@ -327,10 +339,10 @@ def _places(text: str, start: int, end: int) -> list[tuple[int, int]]:
     words = list(_tokenizer().tokenize(text[start:end]))
     merged: list[tuple[str, int, int]] = []  # jieba leaves some names split: 上虞 + 区, 石林 + 彝族 + 自治县
     for word, s, e in words:
-        if merged and word in LEVEL and len(merged[-1][0]) >= 2 and merged[-1][0][-1] not in LEVEL:
+        if merged and len(word) == 1 and word in LEVEL and len(merged[-1][0]) >= 2 and merged[-1][0][-1] not in LEVEL:
             previous, s, _ = merged.pop()
             word = previous + word
-        elif merged and word[:2] == "自治" and word[2:] in LEVEL:
+        elif merged and word[:2] == "自治" and len(word) == 3 and word[2] in LEVEL:
             while merged and merged[-1][0].endswith("族"):  # the peoples, then the name before them
                 word, s = merged[-1][0] + word, merged.pop()[1]
             if merged and not word.startswith("自治"):

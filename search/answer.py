@@ -15,8 +15,8 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
-from .asked import (PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer, content_words,
-                    years_said)
+from .asked import (PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer,
+                    content_words, years_said)
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
@@ -49,7 +49,7 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     if not units:
         out["generator"] = {"used": False, "reason": "no passages"}
         return out
-    asked = Asked.of(question, searcher.known_places)
+    asked = Asked.of(question, searcher.known_places, searcher.known_members)
     specific = can_answer(searcher, question, asked, units)
     if not specific and asked.field is PROPOSER:  # who proposed, named by the letter in no form of its own
         asked = dataclasses.replace(asked, field=None)
@@ -58,9 +58,16 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
         return out
     units = specific
-    if asked.field is REPLYING_BODY:  # in the best letter, its signature or 承办单位 line before a title beginning
-        first = units[0].letter_id  # with the body
-        units.sort(key=lambda u: (u.letter_id != first, not SIGNED_BY.search(u.norm)))
+    if asked.field is REPLYING_BODY:  # in the best letter, a line naming the agency its metadata reads (not the
+        first = units[0].letter_id  # site's 发布机构), then its signature or 承办单位 line before a title beginning with it
+        agency = normalize_for_index((searcher.by_id.get(first) or {}).get("agency") or "") or None
+        units.sort(key=lambda u: (u.letter_id != first, agency not in u.norm if agency else False,
+                                  not SIGNED_BY.search(u.norm)))
+    elif asked.field in PREFERRED_FORM:  # the reply's date: its signature's before the day its page was published
+        first, preferred = units[0].letter_id, PREFERRED_FORM[asked.field]
+        units.sort(key=lambda u: (u.letter_id != first, not preferred.search(u.norm)))
+        if preferred.search(units[0].norm):  # signed 2024624: its page's 时间:2024-06-28 is another day, not shown
+            units = [u for u in units if u.letter_id != first or preferred.search(u.norm)]
     best = units[0]
     out["evidence"] = {**{k: round(v, 4) for k, v in best.features.items()},
                        "evidence": round(evidence(best.features), 4), "threshold": MIN_EVIDENCE}
@@ -74,7 +81,7 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     else:
         chosen = matching_first(select(units), asked, searcher.by_id)
     out["abstained"] = False
-    out["answer"] = [_item(u) for u in chosen]
+    out["answer"] = [_item(u) for u in joined_pieces(chosen, searcher.by_id)]
     weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))
     out["conflicts"] = find_conflicts(weights, [u for u in units[:10] if u.score >= best.score - 0.2], searcher.by_id)
     generated, out["generator"] = generate_answer(question, passages)
@@ -174,6 +181,25 @@ def select(units: list[Unit]) -> list[Unit]:
         if unit is not rest:
             chosen.append(unit)
     return chosen
+
+
+def joined_pieces(chosen: list[Unit], letters: dict) -> list[Unit]:
+    """The answer with two pieces of one long sentence that meet (…尽量从本村(社区)较为年轻、有一定文化水平 |
+    并且会使用计算机的人员中优先选择…) given as one, where the first of them was placed."""
+    kept: list[Unit] = []
+    for unit in chosen:
+        other = next((k for k in kept if k.letter_id == unit.letter_id and k.sentence == unit.sentence
+                      and (0 <= unit.start - k.end <= 2 or 0 <= k.start - unit.end <= 2)), None)
+        if other is None:
+            kept.append(unit)
+            continue
+        first, second = sorted((other, unit), key=lambda u: u.start)
+        body = (letters.get(unit.letter_id) or {}).get("body") or ""
+        span = first.span or (second.span and (second.span[0] + second.start - first.start,
+                                               second.span[1] + second.start - first.start))
+        kept[kept.index(other)] = dataclasses.replace(first, text=body[first.start:second.end], end=second.end,
+                                                      span=span)
+    return kept
 
 
 _OPENING = re.compile(r"收悉|如下")  # the opening that restates the proposal: 《…》(第52号提案)收悉, 协办意见函告如下

@@ -44,6 +44,11 @@ class Searcher:
         """The names of the places the indexed letters come from (``search.asked.archive_places``)."""
         return self._retriever.known_places
 
+    @property
+    def known_members(self) -> frozenset[str]:
+        """The names of the members the indexed letters answer (``search.asked.archive_members``)."""
+        return self._retriever.known_members
+
     def is_stale(self) -> bool:
         """A newer generation of this index has been switched to since it was opened."""
         return self.index.is_stale()

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import regex
 
 from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
-                               HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION, place_names)
+                               HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SCOPE, SESSION,
+                               place_names)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR_MONTH
@@ -43,16 +44,18 @@ PREFERRED_FORM = {REPLY_DATE: DATE_AT_END}
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date, else the page's);
 # the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); its number (第几号: 第158号提案); how the
 # member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
-# 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says.
+# 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says; what was proposed (《关于…的建议》).
 _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
-           (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类别"),
+           (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类[别型]"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
-           (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位)[^，。？?]{0,6}(?:答复|回复|办复|承办)|(?:承办|答复)(?:单位|部门)是"),
+           (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|机关|机构)[^，。？?]{0,6}(?:答复|回复|办复|承办)"
+                       r"|(?:承办|答复)(?:单位|部门)是"),
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
                        r"|(?:答复|回复|复函)的?\s*(?:日期|时间)|(?:答复|回复|复函|函复)\s*(?:哪天|哪一天|几月几[日号])"
                        r"|(?:答复|回复|复函)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
-                       r"|(?:发布|公开|印发)(?:日期|时间))"),  # 答复函哪天发布的, 答复 发布时间
+                       r"|(?:发布|公开|印发|发文)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:日期|时间)"
+                       r"|(?:发文|成文)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期
             REPLY_DATE),
            (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
@@ -60,9 +63,12 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
             re.compile(r"\d{3,6}(?:-\d{1,2})?[^，。；\d]{0,8}热线|热线[^，。；\d]{0,6}\d{3,6}")),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
            (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|多少号"),  # 第158号提案, 第20250033号建议
-            re.compile(r"第\s*\d+\s*号|\d{3,}\s*号(?:提案|建议|议案)")),
+            re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")),  # 063号代表建议, (20240208号)提案
            (re.compile(r"谁提的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
             PROPOSER),
+           (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:什么|哪些|啥|哪方面)"
+                       r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题)"),  # 第43号建议是关于什么的
+            re.compile(r"(?:关于|提出的)[^。；]{2,80}?[的等](?:建议|提案|议案)")),  # what was proposed: 《关于…的建议》
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
            (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
@@ -76,7 +82,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
 # number, the meeting, who made it) and the reply's own particulars (who replied, when it was written, how the
 # member was consulted), which the header block, the opening and the closing block say.
 _ASKS_FRAME = re.compile("|".join([
-    *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", "成文日期",
+    *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉",
     r"哪个(?:民主)?党派|哪个界别|哪[两三四五六七八九几]?位(?:委员|代表)"]))
 
 
@@ -137,7 +143,7 @@ def letter_text(letter: dict) -> str:
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
 _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
-_NOT_A_NAME = re.compile(r"^[各全本我该每]")  # 各乡镇, 全省, 我市: a scope, not a place's name
+_NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
 _ASKING = re.compile(r"时候|地方|时间|位置|哪")  # the words that ask (哪些地方, 什么时候): not what is asked about
 _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
@@ -165,13 +171,16 @@ class Asked:
     plan: bool = False  # asks what is planned (明年还要建几个): a figure the letter commits to
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
     sum_kind: tuple[str, ...] = ()  # the kind of sum asked (罚款标准, 租金多少): the words that name it
+    members: tuple[str, ...] = ()  # the members the question names (杨天成 提案): the letter names them
 
     @classmethod
-    def of(cls, question: str, known: frozenset[str] = frozenset()) -> "Asked":
-        """``known``: the places of the archive's letters (``archive_places``), read as places wherever named."""
+    def of(cls, question: str, known: frozenset[str] = frozenset(), members: frozenset[str] = frozenset()) -> "Asked":
+        """``known``: the places of the archive's letters (``archive_places``), read as places wherever named;
+        ``members``: the names of the members its letters answer (``archive_members``)."""
         qnorm = normalize_for_index(question)
         places = tuple(places_named(qnorm, known))
-        names = [name for name, _ in places]
+        named = tuple(sorted(name for name in members if name in qnorm))
+        names = [name for name, _ in places] + list(named)
         measures = tuple(w for w in content_words(_HOW_MUCH.sub("，", qnorm)) if not _NOT_A_NAME.match(w)
                          and not any(p in w for p in names) and not _ASKING.search(w) and w not in _AREA_NOUNS)
         narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{_LEVELS}]?{b}", qnorm)}
@@ -184,7 +193,7 @@ class Asked:
                    types=types, measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=asks_plan(question),
-                   field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else ())
+                   field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named)
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
@@ -198,8 +207,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     counts (收入 for 综合收入是多少; as a word of the whole sentence when a long one was cut into pieces), a time
     question a date or time; a where or when question a sentence naming the thing asked, itself or right before
     (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per something."""
-    if any(year not in text for year in asked.years) or any(code not in text for code in asked.codes):
-        return False
+    if any(year not in text for year in asked.years) or any(code not in text for code in asked.codes) \
+            or any(name not in text for name in asked.members):
+        return False  # 杨天成 提案…: not answered by a letter to 段治明委员
     if asked.years and (said := years_said(unit, letter.get("body", ""))) and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
     if not (names_places(asked.places, letter, text, asked.narrower) or _names_no_place(letter, text)):
@@ -321,6 +331,19 @@ def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
     values = facets.get("region", []) + facets.get("agency", [])
     return frozenset(m.group(1) for value in values for place in place_names(value)
                      if (m := _ADMIN_PLACE.match(place)))
+
+
+_MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")
+_TITLES = "委员|代表|同志|先生|女士|主席|主任"
+_MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:等\d*[名位]?)?"
+                           rf"(?:{_TITLES})?$")
+
+
+def archive_members(addressees) -> frozenset[str]:
+    """The names of the members the archive's letters answer, from their addressees (田宝辉、刘军军委员 ->
+    田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花): read as a member wherever a question names them."""
+    return frozenset(m["name"] for value in addressees if value for part in _MEMBER_SPLIT.split(value)
+                     if (m := _MEMBER_TITLE.match(part)))
 
 
 # A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇

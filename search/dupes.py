@@ -28,6 +28,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
 from ..corpus.copies import ShingleIndex, containment, shingle_hashes
+from ..corpus.metadata import CATEGORY_LABELS
 from ..corpus.models import Letter
 from .similarity import LetterSpace, align_passages, coverage, letter_card, letter_space
 
@@ -42,7 +43,6 @@ SAME_ASK_STRONG = 0.78          # from here a weaker title agreement is enough .
 SAME_ASK_TITLE_WEAK = 0.125     # ... this much
 MAX_CLUSTER = 15
 CLUSTER_LINK = 0.5              # average-linkage cut: mean same-ask strength between two groups
-CATEGORY_LABELS = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "留作参考"}
 DEFAULT_PAIR_THRESHOLD = 0.49   # ``dupes --all``: pairs (and cluster edges) at or above 高度相似
 NEAR_COPY_LABEL = "文本近似复制"
 NEAR_COPY_CONTAINMENT = 0.7     # share of the shorter text's shingles found in the other (corpus/copies.py)

@@ -17,8 +17,8 @@ import time
 import weakref
 from collections import Counter
 
+from ..corpus.metadata import CATEGORY_LABELS
 from ..index.backend import Filter
-from .dupes import CATEGORY_LABELS
 
 log = logging.getLogger("dafu.overview")
 

@@ -14,8 +14,8 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import (PREFERRED_FORM, archive_places, asked_field, asks_frame, asks_letter, letter_text, names_places,
-                    places_named)
+from .asked import (PREFERRED_FORM, archive_members, archive_places, asked_field, asks_frame, asks_letter, letter_text,
+                    names_places, places_named)
 from .figures import asks_plan, expected_units, question_types, type_evidence
 
 MODES = ("hybrid", "dense", "keyword")
@@ -66,6 +66,11 @@ class HybridRetriever:
         """The places the index's letters come from, read as places wherever a question names them (舒城)."""
         return archive_places(self.index.facets())
 
+    @functools.cached_property
+    def known_members(self) -> frozenset[str]:
+        """The names of the members the index's letters answer (杨天成 of 杨天成委员)."""
+        return archive_members(letter.get("addressee") for letter in self.index.letters(("addressee",)))
+
     def retrieve(self, query: str, top_k: int = 10, mode: str = "hybrid",
                  where: Filter | None = None) -> list[tuple[int, float]]:
         """``(passage row, score)`` pairs, best first."""
@@ -99,9 +104,9 @@ class HybridRetriever:
         chunks = [self.index.chunk(r) for r in rows[leaders]]
         letter_ids = [c.letter_id for c in chunks]
         field = asked_field(text)  # 文号, 联系人, 经商…: what a letter's frame says, asked by name
-        if field is not None:  # within each letter, the passages holding one first (its preferred form first)
-            texts = [normalize_for_index(c.text) for c in chunks]
-            for form in filter(None, (PREFERRED_FORM.get(field), field)):
+        if field is not None:  # within each letter, the passages holding one first (its preferred form first:
+            texts = [normalize_for_index(c.text) for c in chunks]  # the last pass decides)
+            for form in filter(None, (field, PREFERRED_FORM.get(field))):
                 _behind_others(fused, leaders, letter_ids, [not form.search(t) for t in texts])
             return self._top(fused, rows, top_k)
         replies = [self._reply_of(c) for c in chunks]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..corpus.metadata import SALUTATION
+from ..corpus.metadata import PAGE_LABEL_ALONE, SALUTATION
 from ..corpus.normalize import normalize_for_match
 from ..corpus.text import clauses, sentences
 
@@ -35,7 +35,7 @@ def split_units(passage: dict, number: int) -> list[Unit]:
     """Sentences of a passage (long ones cut at commas), trimmed of markup, with letter-body offsets."""
     text, base = passage["text"], int(passage.get("start") or 0)
     units = []
-    for s, e in sentences(text):
+    for s, e in _labelled(text, sentences(text)):
         for start, end in _pieces(text, s, e):
             lead = _MARKUP.match(text, start, end)
             start = lead.end() if lead else start
@@ -49,6 +49,17 @@ def split_units(passage: dict, number: int) -> list[Unit]:
             units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
                               base + start, base + end, sentence=text[s:e]))
     return units
+
+
+def _labelled(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a page label alone on its line (发文日期) joined to the line after it, its value."""
+    joined = []
+    for start, end in spans:
+        if joined and PAGE_LABEL_ALONE.match(text[slice(*joined[-1])]) and "\n" in text[joined[-1][1]:start + 1]:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -1,5 +1,5 @@
-"""Kinds of question members type, answered over real letters of tests/data/blind2, blind3 and blind7
-(development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+"""Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind5, blind7,
+blind8 and blind9 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from dafu.search.answer import answer_question
 
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
-           "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01")
-SETS = {"b2": "blind2", "b3": "blind3", "b5": "blind5", "b7": "blind7", "b8": "blind8"}
+           "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01", "b9-sw-01", "b9-sw-03", "b9-tj-02", "b9-tj-03",
+           "b9-cy-02")
+SETS = {"b2": "blind2", "b3": "blind3", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and eighteen real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
-    中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路 and 口袋公园."""
+    中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解 and 茶."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -112,6 +113,41 @@ def test_the_signature_date_is_no_date_of_what_is_asked(searcher):
     """A closing of only a date (2021年9月12日) says when the reply was signed, not when 路长制 began."""
     assert answer_question(searcher, "隆尧县路长制什么时候正式实施？")["abstained"]
     assert "2021年9月12日" in _answer(searcher, "隆尧县农村公路养护建议哪天答复的")
+
+
+def test_a_page_label_on_its_own_line_gives_the_line_after_it(searcher):
+    """发文日期 and 文号 on lines of their own, their values on the next (a page table flattened)."""
+    assert "2021年08月18日" in _answer(searcher, "周书安代表 用水建议 答复的发文日期")
+    assert "十城执委函〔2021〕62号" in _answer(searcher, "十堰市城管执法委答复周书安代表的文号是什么？")
+    assert "063号代表建议" in _answer(searcher, "宋彩琴代表的二次供水建议是第几号？")
+
+
+def test_what_a_member_proposed(searcher):
+    """建议是关于什么的 / 提了什么建议 asks what was proposed: the opening that names it answers."""
+    assert "关于全面推进机采茶标准化规模化生产的建议" in _answer(searcher, "蔡礼军代表第43号建议是关于什么的？")
+
+
+def test_a_member_named_is_answered_by_the_letter_to_them(searcher):
+    """杨天成 is the member of b9-tj-03: a letter to 段治明委员 on the same subject does not answer."""
+    answer = answer_question(searcher, "杨天成 提案 县(市、区)多久排查一次")
+    assert {item["letter_id"] for item in answer["answer"]} == {"b9-tj-03"}
+    assert "县(市、区)每季度开展一次排查" in answer["answer"][0]["text"]
+
+
+def test_two_pieces_of_one_sentence_are_given_as_one(searcher):
+    """The pieces of a long sentence that both answer come as one item, cited by the offsets of both."""
+    answer = answer_question(searcher, "选聘人民调解员优先选什么样的人？")
+    item = next(i for i in answer["answer"] if "优先选择" in i["text"])
+    assert "有一定文化水平,并且会使用计算机的人员中优先选择" in item["text"]
+    assert searcher.by_id[item["letter_id"]]["body"][item["start"]:item["end"]] == item["text"]
+
+
+def test_members_are_read_from_the_addressees():
+    from dafu.search.asked import Asked, archive_members
+
+    members = archive_members(["田宝辉、刘军军委员", "胡桂花等66位代表", "尊敬的周鑫代表", "各位委员", None])
+    assert members == {"田宝辉", "刘军军", "胡桂花", "周鑫"}
+    assert Asked.of("刘军军委员的提案答复了什么", members=members).members == ("刘军军",)
 
 
 def test_the_rest_of_a_long_sentence_that_gives_the_cause(searcher):

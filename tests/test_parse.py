@@ -148,6 +148,9 @@ def test_malformed_letters_are_refused(text):
     ("某县教体字【2020】11号 (A)类", "某县教体字〔2020〕11号", "A"),
     ("某县卫健字〔2024〕3号B1类", "某县卫健字〔2024〕3号", "B1"),
     ("类别B", None, "B"),
+    ("办理结果:解决或采纳", None, "A"),  # 上海 writes the category as the result it stands for
+    ("办复类型:列入计划拟解决", None, "B"),
+    ("办理结果：留作参考", None, "C"),
 ])
 def test_doc_number_and_category_forms(header, doc_number, category):
     letter = parse_letter(f"{header}\n关于县政协六届五次会议第6-5-039号提案的答复\n李四委员：\n您的提案收悉。现答复如下。",
@@ -155,6 +158,12 @@ def test_doc_number_and_category_forms(header, doc_number, category):
     assert (letter.doc_number, letter.category) == (doc_number, category)
     assert (letter.session, letter.proposal_number, letter.addressee) == ("县政协六届五次会议", "6-5-039", "李四委员")
     assert letter.title == "关于县政协六届五次会议第6-5-039号提案的答复"
+
+
+def test_a_word_ending_in_two_levels_is_no_place():
+    """县区 (帮助县区解决…) is no level to join to the word before it: the letter's place is its city."""
+    path = Path(__file__).parent / "data" / "blind5" / "letters" / "b5-gf-01.txt"
+    assert parse(path).region == "本溪市"
 
 
 def test_doc_number_written_with_its_ordinal():
@@ -174,6 +183,15 @@ def test_doc_number_written_with_its_ordinal():
 def test_signature_forms(closing, agency, date):
     letter = parse_letter(f"李四代表：\n您的建议收悉。现答复如下：我们将研究。\n{closing}", "x", "x")
     assert (letter.agency, letter.date) == (agency, date)
+
+
+@pytest.mark.parametrize("header", ["来源: 市场监督管理局办公室 时间: 2024-07-03 10:44:00 访问量:0",
+                                    "来源:办公室   效力状态:有效   时间:2024-07-03 18:01"])
+def test_a_page_date_after_labels_run_together(header):
+    """A page's header labels glued by the cleaning (…办公室时间:2024-07-03) still date a letter with no closing date;
+    开工时间 in the body is no label."""
+    assert parse_letter(f"{header}\n李四委员：\n您的提案收悉。现答复如下：我们将研究。", "x", "x").date == "2024-07-03"
+    assert parse_letter("李四委员：\n您的提案收悉。项目开工时间:2023-05-01。", "x", "x").date is None
 
 
 def test_header_agency_with_its_signer_and_doc_numbers_after_a_mark():
