@@ -296,13 +296,14 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
 
     merged: list[str] = []
     lone_name = False  # the word before was one character tagged as a place name (坪 of 坪/山区)
-    for word, flag in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡, 坪 + 山区
+    after_name = False  # the word before was tagged as a place name (友谊路 of 友谊路/街道)
+    for word, flag in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡, 坪 + 山区, 友谊路 + 街道
         if merged and len(word) == 1 and _ADMIN_PLACE.match(merged[-1] + word) and not _ADMIN_PLACE.match(merged[-1]) \
-                or lone_name and word in _AREA_NOUNS and word[-1] in _LEVELS:
+                or lone_name and word in _AREA_NOUNS and word[-1] in _LEVELS or after_name and word == "街道":
             merged[-1] += word
         else:
             merged.append(word)
-        lone_name = len(word) == 1 and flag == "ns"
+        lone_name, after_name = len(word) == 1 and flag == "ns", flag == "ns"
     tags = jieba.posseg.dt.word_tag_tab
     found, leading = [], True
     for word in merged:

@@ -17,6 +17,10 @@ MONEY = frozenset("元 万元 亿元 千元".split())
 BARE_SUM = re.compile(r"(?:资金|投资|补助|补贴|经费|预算|费用|金额|拨付|筹措|筹集)[^，。；\d]{0,6}"
                       rf"(?P<sum>(?<![第\d.])\d+(?:\.\d+)?\s*[万亿](?:余|多)?)(?!\s*(?:{'|'.join(re.escape(u) for u in UNITS if u != '对')}))")
 PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
+# Units that measure (length, area, volume, weight, money, shares, power, age, times) rather than count things:
+# 几个消纳场 is not answered by 1050平方公里.
+MEASURES = frozenset("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 吨 公斤 千克 斤 厘米 毫米
+平方千米 km km2 m2 ㎡ ㎢ 升 毫升 l 千瓦时 千瓦 兆瓦 千伏 kw kv mw % ％ ‰ 岁 周岁 倍 个百分点""".split()) | TIME_UNITS
 DATE_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|初|末|前|内|以前|之前|上半年|下半年|年底)?"
                      rf"|{GLUED_YEAR_MONTH.pattern}(?:\s*\d{{1,2}}\s*日|份|底|初|中旬|上旬|下旬)?"
                      r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:份|底|初|中旬|上旬|下旬))")
@@ -76,6 +80,7 @@ EXPECT_UNIT = (
     (re.compile(r"工作日"), frozenset("工作日 天 日".split())),  # 几个工作日: 15个工作日, 20天
     (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 平方千米 km2 ㎢ m2 ㎡ 亩 公顷".split())),
     (re.compile(r"人次"), frozenset("人次 万人次".split())),
+    (re.compile(r"几个部门|多少个?部门"), frozenset({"部门"})),  # 几个部门: 六部门联合印发
     (re.compile(r"多少人|几人|多少名|多少位|人数|多少老人|多少孩子|多少幼儿|多少教师|(?<!车)编制"), frozenset("人 名 万人 万名 位".split())),
 )
 
@@ -119,7 +124,7 @@ def sum_kind(question: str) -> tuple[str, ...]:
 def expected_units(question: str) -> frozenset[str]:
     """Units a number question points at (``多少个班`` → 班/个, ``覆盖率`` → %), empty when it does not say."""
     units: set[str] = set()
-    for match in re.finditer(r"(?:多少|几)\s*([^\s，。？?、的]{1,3})", question):
+    for match in re.finditer(r"(?:多少|几)(?=\s*([^\s，。？?、的]{1,4}))", question):  # 几个百分点; 这几年…多少公里
         following = match.group(1)
         units.update(u for u in UNITS if following.startswith(u))
     for pattern, wanted in EXPECT_UNIT:
@@ -196,6 +201,8 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
     folded = fold(text)
     if qtype == "number":
         found = figures(text, with_time=bool(units & TIME_UNITS))
+        if units and not units & MEASURES:  # a count (几个, 多少人): what measures is no answer, nor 六部门
+            found = [f for f in found if f.unit not in MEASURES and (f.unit != "部门" or "部门" in units)]
         matching = [(f.start, f.end) for f in found if f.unit in units or _counts_in(f, folded, units)]
         if units & MONEY:  # 中央财政补助资金282万对…: a sum written without 元
             matching += [m.span("sum") for m in BARE_SUM.finditer(folded) if m.span("sum") not in matching]

@@ -210,6 +210,25 @@ def test_a_unit_written_in_latin_answers_the_unit_asked(searcher):
     assert "km" not in expected_units("面积多少平方米")
 
 
+def test_a_count_is_not_answered_by_a_measure():
+    """几个消纳场 asks a count: 1050平方公里 gives none, nor does 六部门 count 委员会; 几个部门 is met by 6部门."""
+    from dafu.search.figures import expected_units, type_evidence
+
+    count = expected_units("隆阳区现有几个建筑垃圾消纳场？")
+    assert type_evidence(("number",), count, "强化对规划控制区1050平方公里的建筑垃圾排放管理")[0] == 0.0
+    assert type_evidence(("number",), count, "建成建筑垃圾消纳场3处")[0] > 0.0
+    assert type_evidence(("number",), expected_units("有多少个人民调解委员会"), "市司法局等六部门联合印发")[0] == 0.0
+    assert type_evidence(("number",), expected_units("是几个部门印发的"), "农业农村部等6部门印发《通知》")[0] == 1.0
+    assert {"公里", "年"} <= expected_units("番禺这几年改了多少公里盘立管道?")  # 几年 does not swallow 多少
+
+
+def test_a_street_named_with_its_level_is_a_place():
+    from dafu.search.asked import places_named
+
+    assert ("友谊路", True) in places_named("宝山友谊路街道二次供水改造投资多少")
+    assert places_named("各乡镇街道的垃圾怎么清运") == []
+
+
 def test_a_month_is_a_date():
     from dafu.search.figures import dates
 
