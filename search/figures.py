@@ -78,7 +78,7 @@ EXPECT_UNIT = (
     (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人
     (re.compile(r"几点"), CLOCK),
     (re.compile(r"工作日"), frozenset("工作日 天 日".split())),  # 几个工作日: 15个工作日, 20天
-    (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 平方千米 km2 ㎢ m2 ㎡ 亩 公顷".split())),
+    (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 亩 公顷".split())),  # and as written in Latin: SAME_UNITS
     (re.compile(r"人次"), frozenset("人次 万人次".split())),
     (re.compile(r"几个部门|多少个?部门"), frozenset({"部门"})),  # 几个部门: 六部门联合印发
     (re.compile(r"多少人|几人|多少名|多少位|人数|多少老人|多少孩子|多少幼儿|多少教师|(?<!车)编制"), frozenset("人 名 万人 万名 位".split())),
