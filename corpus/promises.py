@@ -27,7 +27,7 @@ _WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加�
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
     r"|(?<![列入按])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采]|通过)(?<!行动计划)"
-    r"|(?<![模虚比草])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
+    r"|(?<![模虚比草入])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
@@ -77,7 +77,7 @@ THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{
 # Advice to others (建议医院做好…, 建议永州市加快…): no commitment of the replying side unless it names itself.
 ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
-DONE = re.compile(r"已|以来|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
+DONE = re.compile(r"已|以来|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
 # A deferral (再予以认真研究), a forecast (价格有望下调) or a refusal (不建议安装): no commitment.
 SOFT = re.compile(r"有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
@@ -85,7 +85,11 @@ SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*�
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
 # What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供).
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便)"
-                    r"|(?:建成|完成|实施|投用|投入使用)后?将")
+                    r"|(?:建成|完成|实施|投用|投入使用)后?将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
+                    r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)")
+
+# What would happen if… (一旦发生灾害事故，将会严重威胁…): a consequence, no commitment of the replying side.
+CONDITION = re.compile(r"(?:一旦|如果|倘若|假如|否则)[^。；]{0,30}将")
 
 _LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|[一二三四五六七八九十]是|同时|此外|另外|下一步|下步|"
                    r"今后|接下来|目前|现|首先|其次|最后|[，,：:\s])+")
@@ -186,7 +190,7 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             continue
         if RECITED.search(text) and not FIRST_PERSON.search(text):
             continue
-        if (THEIR_WORDS.match(text) or ADVICE.search(text)) and not FIRST_PERSON.search(text):
+        if (THEIR_WORDS.match(text) or ADVICE.search(text) or CONDITION.search(text)) and not FIRST_PERSON.search(text):
             continue
         found.append(_promise(body, start, end, cue, heading, written))
     return found
@@ -274,7 +278,7 @@ def _heading_level(text: str) -> int:
 def _cue(text: str) -> str | None:
     masked = THEIR_ASK.sub(lambda m: "□" * len(m.group(0)), text)
     for m in CUES.finditer(masked):
-        if WEAK_CUE.fullmatch(m.group(0)) and (DONE.search(text) or "先后" in text or "了" in text):
+        if WEAK_CUE.fullmatch(m.group(0)) and _reports_around(masked, m.start()):
             continue  # 先后争取2400万元 / 现已安排…(2018年将毕业6名): a report, not a commitment
         if m.group(0).endswith("将") and "了" in re.split(r"[，,。；;]", masked[m.end():], maxsplit=1)[0]:
             continue  # 我们将…铁路纳入《规划》中进行了布局: the object-marking 将 of a report
@@ -282,6 +286,15 @@ def _cue(text: str) -> str | None:
             continue  # 投入了大量人力对…进行整治，力争让…: the aim of what was done
         return m.group(0)
     return None
+
+
+def _reports_around(text: str, at: int) -> bool:
+    """The sentence ``text`` reports from the clause before the cue at ``at`` on (先后争取2400万元, 现已安排…2018年将
+    毕业6名; not 已配备母婴室，其中…正在修建，…也将配备母婴室)."""
+    cut = [m.end() for m in re.finditer(r"[，,；;（(]", text[:at])]
+    begin = cut[-2] if len(cut) > 1 else 0
+    near = text[begin:]
+    return bool(DONE.search(near) or "先后" in near or "了" in near)
 
 
 def _acts(text: str) -> bool:

@@ -40,24 +40,27 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.92, 0.82), ("HELD", 0.80, 0.74)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.92, 0.82), ("HELD", 0.76, 0.74)])
 def test_extraction_on_both_parts(part, precision, recall):
-    """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10, heldout12,
-    heldout13);
-    HELD (heldout5, heldout11, heldout14: letters not looked at while writing rules): guards at the figures the README
+    """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10,
+    heldout12…heldout14);
+    HELD (heldout5, heldout11, heldout15: letters not looked at while writing rules): guards at the figures the README
     reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
 
 
 @pytest.mark.parametrize("letter_id", ["t-fh-03", "t-gy-06", "t-sr-02", "t-wy-01", "t-fh-02", "dev-036", "t-sr-08",
-                                       "b9-cy-01"])
+                                       "b9-cy-01", "b10-bn-02", "b10-bn-04", "b10-ct-01", "b10-ct-02", "b10-my-01"])
 def test_list_style_replies_against_their_labels(letter_id):
     """Replies that answer with a list of measures (现答复如下：一、增设… / 1、… / 一是…；二是…), items that go on in
-    the same paragraph (对于…，及时…) and items under a next-steps lead: every labelled sentence found, nothing else."""
+    the same paragraph (对于…，及时…) and items under a next-steps lead; 一旦发生…将会威胁 (a consequence), 通过以上手段
+    可以… and …将在…方面得到提升 (effects) and 进入拟…博物馆 (a noun) commit to nothing, 也将配备 after 已配备…正在修建
+    and 正在编制的《规划》…也将充分考虑 do: every labelled sentence found, nothing else."""
     row = next(r for r in load_labels() if r["letter_id"] == letter_id)
     metrics = score([row])
     assert metrics["precision"] == 1.0 and metrics["recall"] == 1.0, (letter_id, metrics)
+
 
 
 def test_answer_list_commits_until_an_item_reports():
