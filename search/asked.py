@@ -5,6 +5,7 @@ question a date. ``can_answer`` keeps the sentences that pass, in their order.""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -144,7 +145,8 @@ _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
 _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 _NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
-_ASKING = re.compile(r"时候|地方|时间|位置|哪")  # the words that ask (哪些地方, 什么时候): not what is asked about
+_ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总量|人数|户数|标准")  # the words that ask (哪些地方,
+# 什么时候, 建成 数量, 罚款标准): not what is asked about
 _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
@@ -210,8 +212,11 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if any(year not in text for year in asked.years) or any(code not in text for code in asked.codes) \
             or any(name not in text for name in asked.members):
         return False  # 杨天成 提案…: not answered by a letter to 段治明委员
-    if asked.years and (said := years_said(unit, letter.get("body", ""))) and not set(said) & set(asked.years):
+    said = years_said(unit, letter.get("body", "")) if asked.years else []
+    if said and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
+    if asked.years and not said and "number" in asked.types and not _year_before(unit, letter, asked.years):
+        return False  # 宁夏2025年新建了多少个: not an undated count in a paragraph that names no year
     if not (names_places(asked.places, letter, text, asked.narrower) or _names_no_place(letter, text)):
         return False
     for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches
@@ -245,6 +250,15 @@ def years_said(unit: Unit, body: str = "") -> list[str]:
     return (_years(unit.norm) or _years(normalize_for_index(unit.sentence))
             or _years(normalize_for_index(body[_sentence_start(body, unit.start):unit.start]))
             or _years(normalize_for_index(unit.section)))
+
+
+def _year_before(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:
+    """A year asked is named by the letter's title or in the paragraph before the sentence, or the sentence says
+    今年 in a letter of that year."""
+    body = letter.get("body", "")
+    before = normalize_for_index(str(letter.get("title") or "") + body[body.rfind("\n", 0, unit.start) + 1:unit.start])
+    return any(year in before for year in years) or bool(
+        re.search("今年|本年|当年", unit.norm) and str(letter.get("date") or "")[:4] in years)
 
 
 def _sentence_start(body: str, at: int) -> int:
@@ -320,6 +334,12 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
             found.append((word, False))
         else:
             leading = False
+    cuts = {0, *itertools.accumulate(map(len, merged))}
+    for name in known:  # a place of the archive that jieba cut through: 城/口中/蜂 for 城口中蜂
+        at = text.find(name)
+        if at >= 0 and len(name) > 1 and any(at < cut < at + len(name) for cut in cuts) \
+                and not any(name in other or other in name for other, _ in found):
+            found.append((name, False))
     for m in _TOWN.finditer(text):  # jieba splits names it does not know: 泉/港界/山镇 for 泉港界山镇
         if not any(m.group(1) in name or name in m.group(1) for name, _ in found):
             found.append((m.group(1)[1] + "镇", True))  # 章镇 of 上虞章镇 has one character of its own
