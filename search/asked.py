@@ -174,6 +174,8 @@ class Asked:
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
     sum_kind: tuple[str, ...] = ()  # the kind of sum asked (罚款标准, 租金多少): the words that name it
     members: tuple[str, ...] = ()  # the members the question names (杨天成 提案): the letter names them
+    document: tuple[str, str] = ()  # a document a time question names (重庆土地管理条例 -> (土地管理, 条例))
+    nationwide: bool = False  # asks of 全国: a figure of 全县 or 我市 does not answer it
 
     @classmethod
     def of(cls, question: str, known: frozenset[str] = frozenset(), members: frozenset[str] = frozenset()) -> "Asked":
@@ -195,7 +197,8 @@ class Asked:
                    types=types, measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=asks_plan(question),
-                   field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named)
+                   field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named,
+                   document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)))
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
@@ -234,6 +237,10 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 督导员补贴 is not given by a sentence on 集中点, nor 罚款标准 by 垃圾桶460个
     if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
+    if asked.document and not _names_document(unit, asked.document, letter):
+        return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施
+    if asked.nationwide and _LOCAL_SCOPE.search(unit.norm) and "全国" not in unit.norm:
+        return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群
     if asked.plan and {"number", "time"} & set(asked.types) and not CUES.search(normalize_for_index(unit.sentence)):
         return False  # 明年还要建几个: not answered by what was built
     if asked.rate and "number" in asked.types and not _PER.search(unit.norm):
@@ -241,6 +248,33 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.types == ("number",) and asked.named_units:
         return unit.features["type"] >= 1.0
     return True
+
+
+_DOCUMENT = re.compile(r"([\u4e00-\u9fff“”\"]{2,30}?)(条例|规划|办法|方案|规定|细则|纲要|决定)")
+_LOCAL_SCOPE = re.compile(r"全(?:省|市|州|县|区|旗|镇|乡)|我(?:省|市|州|县|区|旗|镇|乡)|本(?:省|市|县|区)")
+
+
+def _document(qnorm: str, names: list[str]) -> tuple[str, str]:
+    """A regulation or plan a time question names (云南省传统村落保护条例 -> (传统村落保护, 条例)): its kind and its
+    own words, the places, scopes and levels before them left out."""
+    m = _DOCUMENT.search(qnorm)
+    if not m:
+        return ()
+    core = re.sub(r"[“”\"的]", "", m.group(1))
+    if _QUESTION_WORD.search(core):
+        return ()  # 什么时候纳入评价方案: no name
+    for name in sorted(names, key=len, reverse=True):
+        core = core.replace(name, "")
+    core = re.sub(rf"^(?:{SCOPE}?[国省市州县区旗]|全国|国家)+", "", core)
+    return (core, m.group(2)) if len(core) >= 2 else ()
+
+
+def _names_document(unit: Unit, document: tuple[str, str], letter: dict) -> bool:
+    """The sentence, or what comes right before it, names the document: its kind and its own words (in order)."""
+    core, kind = document
+    body = letter.get("body", "")
+    near = normalize_for_index(body[max(0, unit.start - _LEAD_IN):unit.start]) + unit.norm
+    return kind in near and _says(core, near)
 
 
 def years_said(unit: Unit, body: str = "") -> list[str]:

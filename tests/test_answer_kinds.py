@@ -12,14 +12,14 @@ from dafu.search.answer import answer_question
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
            "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01", "b9-sw-01", "b9-sw-03", "b9-tj-02", "b9-tj-03",
-           "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02")
+           "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and thirty real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    """The seed letters and thirty-two real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
     婚俗 and 中蜂."""
     from dafu.index.build import build_index
@@ -262,3 +262,21 @@ def test_a_figure_asked_of_a_year_is_dated_with_it(searcher):
     assert places_named("中山路改造进度", frozenset({"中山"})) == []
     assert answer_question(searcher, "城口蜂蜜年产值有多少？")["abstained"]
     assert "8600多万元" in _answer(searcher, "泰顺蜂蜜年产值有多少？")
+
+
+def test_a_document_asked_of_is_named_and_a_nationwide_figure_is_no_local_one():
+    """云南省传统村落保护条例什么时候施行 names a 条例 the sentence must name (not 2020年中央一号文件…), with its own words
+    in order (舒城县禁止燃放烟花爆竹的管理规定 is named by 《舒城县禁止燃放烟花爆竹管理规定》); 什么时候纳入评价方案 names none;
+    全国 asks no 全县 figure."""
+    from dafu.search.asked import Asked
+
+    assert Asked.of("云南省传统村落保护条例什么时候施行？").document == ("传统村落保护", "条例")
+    assert Asked.of("舒城县禁止燃放烟花爆竹的管理规定是哪年出台的？").document == ("禁止燃放烟花爆竹管理", "规定")
+    assert Asked.of("武清 建筑垃圾治理考核 什么时候纳入评价方案").document == ()
+    assert Asked.of("全国现在有多少群蜜蜂？").nationwide and not Asked.of("多少家茶企参加全国性展销会").nationwide
+
+
+def test_a_document_asked_of_is_named_by_the_sentence_that_dates_it(searcher):
+    """农业农村部's letter names 《全国养蜂业“十二五”发展规划》, not the 十三五 one asked; 清远's plan is dated where named."""
+    assert answer_question(searcher, "全国养蜂业“十三五”发展规划是什么时候印发的？")["abstained"]
+    assert "2018年12月底前" in _answer(searcher, "清远市县级矿山地质环境保护与治理规划什么时候编完？")
