@@ -41,12 +41,12 @@ class Searcher:
 
     @property
     def known_places(self) -> frozenset[str]:
-        """The names of the places the indexed letters come from (``search.asked.archive_places``)."""
+        """The names of the places the indexed letters come from (``search.names.archive_places``)."""
         return self._retriever.known_places
 
     @property
     def known_members(self) -> frozenset[str]:
-        """The names of the members the indexed letters answer (``search.asked.archive_members``)."""
+        """The names of the members the indexed letters answer (``search.names.archive_members``)."""
         return self._retriever.known_members
 
     def is_stale(self) -> bool:

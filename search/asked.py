@@ -5,20 +5,19 @@ question a date. ``can_answer`` keeps the sentences that pass, in their order.""
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 
 import regex
 
 from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
-                               HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SCOPE, SESSION,
-                               place_names)
+                               HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SCOPE, SESSION)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .figures import asks_plan, expected_units, question_types, sum_kind
+from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, names_no_place, names_places, places_named, posseg
 from .units import Unit
 
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
@@ -143,19 +142,12 @@ def letter_text(letter: dict) -> str:
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
 _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
-_ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
-_NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
 _ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总量|人数|户数|标准")  # the words that ask (哪些地方,
 # 什么时候, 建成 数量, 罚款标准): not what is asked about
 _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
 _PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
-# Kinds of area, not names of one: never required to appear in the letter.
-_AREA_NOUNS = tuple("城区 老城区 新城区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
-                "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
-
-
 @dataclass(frozen=True)
 class Asked:
     """What a question names and wants, read once from its own words: years, places, ordinals (第二批), its
@@ -185,9 +177,9 @@ class Asked:
         places = tuple(places_named(qnorm, known))
         named = tuple(sorted(name for name in members if name in qnorm))
         names = [name for name, _ in places] + list(named)
-        measures = tuple(w for w in content_words(_HOW_MUCH.sub("，", qnorm)) if not _NOT_A_NAME.match(w)
-                         and not any(p in w for p in names) and not _ASKING.search(w) and w not in _AREA_NOUNS)
-        narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{_LEVELS}]?{b}", qnorm)}
+        measures = tuple(w for w in content_words(_HOW_MUCH.sub("，", qnorm)) if not NOT_A_NAME.match(w)
+                         and not any(p in w for p in names) and not _ASKING.search(w) and w not in AREA_NOUNS)
+        narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{LEVELS}]?{b}", qnorm)}
         years = tuple(_YEAR.findall(qnorm))
         counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
         codes = tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
@@ -220,7 +212,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
     if asked.years and not said and "number" in asked.types and not _year_before(unit, letter, asked.years):
         return False  # 宁夏2025年新建了多少个: not an undated count in a paragraph that names no year
-    if not (names_places(asked.places, letter, text, asked.narrower) or _names_no_place(letter, text)):
+    if not (names_places(asked.places, letter, text, asked.narrower) or names_no_place(letter, text)):
         return False
     for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches
         if ordinal not in text or (ordinal not in unit.norm and any(
@@ -305,107 +297,7 @@ def _years(text: str) -> list[str]:
     return _YEAR.findall(text) + [m["year"] for m in GLUED_YEAR_MONTH.finditer(text)]
 
 
-def names_places(places, letter: dict, text: str, narrower: dict | None = None) -> bool:
-    """The letter (``text``: its ``letter_text``) names every place asked: a
-    name written with its level always, one without only where the letter's own place is known; a place named
-    right before a narrower one (郑州 of 郑州二七区) is met by the narrower one."""
-    narrower = narrower or {}
-    return all(name in text or not (with_level or letter.get("region")) or narrower.get(name, name) in text
-               for name, with_level in places)
-
-
-def _names_no_place(letter: dict, text: str) -> bool:
-    """A letter whose place is unknown: no region, no agency, no place named in its text (a page that kept only
-    the reply, 我区…): it cannot be told to be of another place than the one asked."""
-    return not letter.get("region") and not letter.get("agency") and not _places_in(text)
-
-
-@functools.lru_cache(maxsize=512)
-def _places_in(text: str) -> bool:
-    return bool(places_named(text))
-
-
-_LEVELS = "省市州县区旗"
-_NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's tags of names: 舒城 (nr) may be a place, 开发 (v) of 开发区 is not
 _LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
-_SHORT_LEVELS = "县区旗"  # the level of a two-character place: 凤县; 郑州's 州 belongs to its name
-_NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
-_WORD_TAGS = ("v", "vn", "p", "c", "u", "ul", "uj", "uz", "ug", "ud", "uv")
-
-
-def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
-    """The places normalised ``text`` names, each with whether it was written with its level: ``剑阁县`` ->
-    (剑阁, True) anywhere, ``凤县`` -> (凤县, True); a name without its level counts where it is the place of a
-    letter of the archive (``known``: 舒城 of 舒城县水利局, which jieba takes for a person's name) and is no common
-    word, or where a question begins with its place (``唐山2024年…`` -> (唐山, False)) and jieba's dictionary knows
-    it as 唐山市, so that words like 惠及 or 新建 are not taken for places. Kinds of area (城区, 农村) and scopes
-    (全省, 各乡镇) are not names."""
-    import jieba
-
-    merged: list[str] = []
-    lone_name = False  # the word before was one character tagged as a place name (坪 of 坪/山区)
-    after_name = False  # the word before was tagged as a place name (友谊路 of 友谊路/街道)
-    for word, flag in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡, 坪 + 山区, 友谊路 + 街道
-        if merged and len(word) == 1 and _ADMIN_PLACE.match(merged[-1] + word) and not _ADMIN_PLACE.match(merged[-1]) \
-                or lone_name and word in _AREA_NOUNS and word[-1] in _LEVELS or after_name and word == "街道":
-            merged[-1] += word
-        else:
-            merged.append(word)
-        lone_name, after_name = len(word) == 1 and flag == "ns", flag == "ns"
-    tags = jieba.posseg.dt.word_tag_tab
-    found, leading = [], True
-    for word in merged:
-        if _is_area(word, tags) or _NOT_A_NAME.match(word) or len(word) < 2:
-            leading = False
-        elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS) \
-                and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word, "").startswith(_NAME_TAGS)):
-            found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective;
-            # a verb or particle before a level (申请不到/省财政) is none unless the dictionary knows it (开封市, 牟定县)
-        elif word[-1] in (_LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
-            found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
-        elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \
-                or leading and any(tags.get(word + level) == "ns" for level in _LEVELS):
-            found.append((word, False))
-        else:
-            leading = False
-    cuts = {0, *itertools.accumulate(map(len, merged))}
-    for name in known:  # a place of the archive that jieba cut through: 城/口中/蜂 for 城口中蜂
-        at = text.find(name)
-        if at >= 0 and len(name) > 1 and any(at < cut < at + len(name) for cut in cuts) \
-                and not any(name in other or other in name for other, _ in found):
-            found.append((name, False))
-    for m in _TOWN.finditer(text):  # jieba splits names it does not know: 泉/港界/山镇 for 泉港界山镇
-        if not any(m.group(1) in name or name in m.group(1) for name, _ in found):
-            found.append((m.group(1)[1] + "镇", True))  # 章镇 of 上虞章镇 has one character of its own
-    return list(dict.fromkeys(found))
-
-
-def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
-    """The names, without their level, of the places the archive's letters come from: the places named by their
-    regions and agencies (``IndexBackend.facets``; 舒城 of 舒城县水利局), found as the letters' region is."""
-    values = facets.get("region", []) + facets.get("agency", [])
-    return frozenset(m.group(1) for value in values for place in place_names(value)
-                     if (m := _ADMIN_PLACE.match(place)))
-
-
-_MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")
-_TITLES = "委员|代表|同志|先生|女士|主席|主任"
-_MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:等\d*[名位]?)?"
-                           rf"(?:{_TITLES})?$")
-
-
-def archive_members(addressees) -> frozenset[str]:
-    """The names of the members the archive's letters answer, from their addressees (田宝辉、刘军军委员 ->
-    田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花): read as a member wherever a question names them."""
-    return frozenset(m["name"] for value in addressees if value for part in _MEMBER_SPLIT.split(value)
-                     if (m := _MEMBER_TITLE.match(part)))
-
-
-# A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇
-# of 上虞章镇: a letter naming the town holds them); 城镇, 乡镇, 集镇, 小镇, 古镇 and scopes (各乡镇) are no names.
-_TOWN = re.compile(r"(?<![各全本我该每这那哪])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各])镇")
-
-
 def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_words: bool = False) -> bool:
     """The sentence names something the question asks about: in its own words, as a word of the whole sentence
     when a long one was cut at commas (its figure apart from what it counts), in its heading, or in what comes
@@ -440,14 +332,6 @@ def _words(sentence: str) -> frozenset[str]:
     return frozenset(jieba.cut(normalize_for_index(sentence)))
 
 
-def _is_area(word: str, tags: dict) -> bool:
-    """A kind of area (城区), or one qualified by a common noun (住宅小区), not the name of one (潞城区)."""
-    return word in _AREA_NOUNS or any(
-        word.endswith(area) and len(word) - len(area) >= 2 and tags.get(word[:-len(area)], "") in _COMMON_NOUN_TAGS
-        for area in _AREA_NOUNS)
-
-
-_COMMON_NOUN_TAGS = ("n", "vn")
 _NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")
 
 
@@ -455,9 +339,3 @@ def content_words(text: str) -> list[str]:
     """The nouns, names and abbreviations of normalised ``text`` (two characters or more): what it is about."""
     words = (w for w, flag in posseg(text) if flag.startswith(_NOUN_FLAGS) and len(w) >= 2)
     return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))
-
-
-def posseg(text: str) -> list[tuple[str, str]]:
-    import jieba.posseg
-
-    return [(w, flag) for w, flag in jieba.posseg.cut(text)]

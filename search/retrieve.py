@@ -14,9 +14,9 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import (PREFERRED_FORM, archive_members, archive_places, asked_field, asks_frame, asks_letter, letter_text,
-                    names_places, places_named)
+from .asked import PREFERRED_FORM, asked_field, asks_frame, asks_letter, letter_text
 from .figures import asks_plan, expected_units, question_types, type_evidence
+from .names import archive_members, archive_places, names_places, places_named
 
 MODES = ("hybrid", "dense", "keyword")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")

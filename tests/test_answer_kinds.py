@@ -145,7 +145,8 @@ def test_two_pieces_of_one_sentence_are_given_as_one(searcher):
 
 
 def test_members_are_read_from_the_addressees():
-    from dafu.search.asked import Asked, archive_members
+    from dafu.search.asked import Asked
+    from dafu.search.names import archive_members
 
     members = archive_members(["田宝辉、刘军军委员", "胡桂花等66位代表", "尊敬的周鑫代表", "各位委员", None])
     assert members == {"田宝辉", "刘军军", "胡桂花", "周鑫"}
@@ -164,7 +165,7 @@ def test_working_days_are_counted_in_days(searcher):
 
 def test_a_place_jieba_splits_before_a_kind_of_area():
     """jieba cuts 坪山区 into 坪 + 山区 (a kind of area): the name is still read; 在山区 names no place."""
-    from dafu.search.asked import places_named
+    from dafu.search.names import places_named
 
     assert places_named("坪山区厨余垃圾处理厂每天能处理多少吨") == [("坪山", True)]
     assert places_named("在山区修路要多少钱") == []
@@ -225,7 +226,7 @@ def test_a_count_is_not_answered_by_a_measure():
 
 
 def test_a_street_named_with_its_level_is_a_place():
-    from dafu.search.asked import places_named
+    from dafu.search.names import places_named
 
     assert ("友谊路", True) in places_named("宝山友谊路街道二次供水改造投资多少")
     assert places_named("各乡镇街道的垃圾怎么清运") == []
@@ -255,7 +256,7 @@ def test_keyword_queries_that_end_in_what_they_count(searcher):
 def test_a_figure_asked_of_a_year_is_dated_with_it(searcher):
     """犍为's letter names 2025 but not for its count of 初加工企业; 城口 is a place though jieba cuts 城/口中/蜂, so
     泰顺's 年产值 does not answer it."""
-    from dafu.search.asked import places_named
+    from dafu.search.names import places_named
 
     assert answer_question(searcher, "犍为县2025年春茶鲜叶产量是多少？")["abstained"]
     assert ("城口", False) in places_named("城口蜂蜜年产值有多少", frozenset({"城口"}))

@@ -98,6 +98,6 @@ def test_places_a_question_names(question, places):
     dictionary happens to tag as a place (惠及); 郑州's 州 is part of its name, not its level; a town jieba
     does not know (红花铺镇) by its last character and 镇."""
     from dafu.corpus.normalize import normalize_for_index
-    from dafu.search.asked import places_named
+    from dafu.search.names import places_named
 
     assert places_named(normalize_for_index(question)) == places

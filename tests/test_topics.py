@@ -10,7 +10,8 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
-from dafu.search.asked import REPLYING_BODY, SIGNED_BY, _says, asked_field, places_named
+from dafu.search.asked import REPLYING_BODY, SIGNED_BY, _says, asked_field
+from dafu.search.names import places_named
 from dafu.search.figures import asks_plan, expected_units, question_types, type_evidence
 
 TOPICS = data_path("topics")

@@ -1,0 +1,133 @@
+"""Who and where a question or a letter names: the places (剑阁县, 舒城 of an archive's 舒城县水利局, a town jieba
+splits) and the members an archive's letters answer, read with jieba's tags and the archive's own names."""
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+
+from ..corpus.metadata import SCOPE, place_names
+
+_ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
+NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
+
+# Kinds of area, not names of one: never required to appear in the letter.
+AREA_NOUNS = tuple("城区 老城区 新城区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
+                "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
+
+
+def names_places(places, letter: dict, text: str, narrower: dict | None = None) -> bool:
+    """The letter (``text``: its ``letter_text``) names every place asked: a
+    name written with its level always, one without only where the letter's own place is known; a place named
+    right before a narrower one (郑州 of 郑州二七区) is met by the narrower one."""
+    narrower = narrower or {}
+    return all(name in text or not (with_level or letter.get("region")) or narrower.get(name, name) in text
+               for name, with_level in places)
+
+
+def names_no_place(letter: dict, text: str) -> bool:
+    """A letter whose place is unknown: no region, no agency, no place named in its text (a page that kept only
+    the reply, 我区…): it cannot be told to be of another place than the one asked."""
+    return not letter.get("region") and not letter.get("agency") and not _places_in(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _places_in(text: str) -> bool:
+    return bool(places_named(text))
+
+
+LEVELS = "省市州县区旗"
+_NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's tags of names: 舒城 (nr) may be a place, 开发 (v) of 开发区 is not
+_SHORT_LEVELS = "县区旗"  # the level of a two-character place: 凤县; 郑州's 州 belongs to its name
+_NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
+_WORD_TAGS = ("v", "vn", "p", "c", "u", "ul", "uj", "uz", "ug", "ud", "uv")
+
+
+def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
+    """The places normalised ``text`` names, each with whether it was written with its level: ``剑阁县`` ->
+    (剑阁, True) anywhere, ``凤县`` -> (凤县, True); a name without its level counts where it is the place of a
+    letter of the archive (``known``: 舒城 of 舒城县水利局, which jieba takes for a person's name) and is no common
+    word, or where a question begins with its place (``唐山2024年…`` -> (唐山, False)) and jieba's dictionary knows
+    it as 唐山市, so that words like 惠及 or 新建 are not taken for places. Kinds of area (城区, 农村) and scopes
+    (全省, 各乡镇) are not names."""
+    import jieba
+
+    merged: list[str] = []
+    lone_name = False  # the word before was one character tagged as a place name (坪 of 坪/山区)
+    after_name = False  # the word before was tagged as a place name (友谊路 of 友谊路/街道)
+    for word, flag in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡, 坪 + 山区, 友谊路 + 街道
+        if merged and len(word) == 1 and _ADMIN_PLACE.match(merged[-1] + word) and not _ADMIN_PLACE.match(merged[-1]) \
+                or lone_name and word in AREA_NOUNS and word[-1] in LEVELS or after_name and word == "街道":
+            merged[-1] += word
+        else:
+            merged.append(word)
+        lone_name, after_name = len(word) == 1 and flag == "ns", flag == "ns"
+    tags = jieba.posseg.dt.word_tag_tab
+    found, leading = [], True
+    for word in merged:
+        if _is_area(word, tags) or NOT_A_NAME.match(word) or len(word) < 2:
+            leading = False
+        elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS) \
+                and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word, "").startswith(_NAME_TAGS)):
+            found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective;
+            # a verb or particle before a level (申请不到/省财政) is none unless the dictionary knows it (开封市, 牟定县)
+        elif word[-1] in (LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
+            found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
+        elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \
+                or leading and any(tags.get(word + level) == "ns" for level in LEVELS):
+            found.append((word, False))
+        else:
+            leading = False
+    cuts = {0, *itertools.accumulate(map(len, merged))}
+    for name in known:  # a place of the archive that jieba cut through: 城/口中/蜂 for 城口中蜂
+        at = text.find(name)
+        if at >= 0 and len(name) > 1 and any(at < cut < at + len(name) for cut in cuts) \
+                and not any(name in other or other in name for other, _ in found):
+            found.append((name, False))
+    for m in _TOWN.finditer(text):  # jieba splits names it does not know: 泉/港界/山镇 for 泉港界山镇
+        if not any(m.group(1) in name or name in m.group(1) for name, _ in found):
+            found.append((m.group(1)[1] + "镇", True))  # 章镇 of 上虞章镇 has one character of its own
+    return list(dict.fromkeys(found))
+
+
+def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
+    """The names, without their level, of the places the archive's letters come from: the places named by their
+    regions and agencies (``IndexBackend.facets``; 舒城 of 舒城县水利局), found as the letters' region is."""
+    values = facets.get("region", []) + facets.get("agency", [])
+    return frozenset(m.group(1) for value in values for place in place_names(value)
+                     if (m := _ADMIN_PLACE.match(place)))
+
+
+_MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")
+_TITLES = "委员|代表|同志|先生|女士|主席|主任"
+_MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:等\d*[名位]?)?"
+                           rf"(?:{_TITLES})?$")
+
+
+def archive_members(addressees) -> frozenset[str]:
+    """The names of the members the archive's letters answer, from their addressees (田宝辉、刘军军委员 ->
+    田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花): read as a member wherever a question names them."""
+    return frozenset(m["name"] for value in addressees if value for part in _MEMBER_SPLIT.split(value)
+                     if (m := _MEMBER_TITLE.match(part)))
+
+
+# A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇
+# of 上虞章镇: a letter naming the town holds them); 城镇, 乡镇, 集镇, 小镇, 古镇 and scopes (各乡镇) are no names.
+_TOWN = re.compile(r"(?<![各全本我该每这那哪])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各])镇")
+
+
+def _is_area(word: str, tags: dict) -> bool:
+    """A kind of area (城区), or one qualified by a common noun (住宅小区), not the name of one (潞城区)."""
+    return word in AREA_NOUNS or any(
+        word.endswith(area) and len(word) - len(area) >= 2 and tags.get(word[:-len(area)], "") in _COMMON_NOUN_TAGS
+        for area in AREA_NOUNS)
+
+
+_COMMON_NOUN_TAGS = ("n", "vn")
+
+
+def posseg(text: str) -> list[tuple[str, str]]:
+    """jieba's words of ``text`` with their part-of-speech tags."""
+    import jieba.posseg
+
+    return [(w, flag) for w, flag in jieba.posseg.cut(text)]
