@@ -17,7 +17,7 @@ from ..corpus.promises import CUES
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .figures import asks_plan, expected_units, question_types, sum_kind
-from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, names_no_place, names_places, places_named, posseg
+from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, members_named, names_no_place, names_places, places_named, posseg
 from .units import Unit
 
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
@@ -175,7 +175,7 @@ class Asked:
         ``members``: the names of the members its letters answer (``archive_members``)."""
         qnorm = normalize_for_index(question)
         places = tuple(places_named(qnorm, known))
-        named = tuple(sorted(name for name in members if name in qnorm))
+        named = members_named(qnorm, members)
         names = [name for name, _ in places] + list(named)
         measures = tuple(w for w in content_words(_HOW_MUCH.sub("，", qnorm)) if not NOT_A_NAME.match(w)
                          and not any(p in w for p in names) and not _ASKING.search(w) and w not in AREA_NOUNS)

@@ -104,6 +104,11 @@ _MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?P<name>[\
                            rf"(?:{_TITLES})?$")
 
 
+def members_named(text: str, members: frozenset[str]) -> tuple[str, ...]:
+    """The members of the archive (``archive_members``) that normalised ``text`` names."""
+    return tuple(sorted(name for name in members if name in text))
+
+
 def archive_members(addressees) -> frozenset[str]:
     """The names of the members the archive's letters answer, from their addressees (田宝辉、刘军军委员 ->
     田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花): read as a member wherever a question names them."""

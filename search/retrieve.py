@@ -16,7 +16,7 @@ from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
 from .asked import PREFERRED_FORM, asked_field, asks_frame, asks_letter, letter_text
 from .figures import asks_plan, expected_units, question_types, type_evidence
-from .names import archive_members, archive_places, names_places, places_named
+from .names import archive_members, archive_places, members_named, names_places, places_named
 
 MODES = ("hybrid", "dense", "keyword")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
@@ -124,6 +124,10 @@ class HybridRetriever:
         if places:  # 番禺 宅基地建房: the letters that name the place asked come before those that do not
             _behind_others(fused, leaders, [""] * len(leaders),
                            [not self._names_places(lid, places) for lid in letter_ids])
+        members = members_named(text, self.known_members)
+        if members:  # 晏胤人代表提出的…: the letters that name the member asked come before those that do not
+            _behind_others(fused, leaders, [""] * len(leaders),
+                           [any(name not in self.letter_text(lid) for name in members) for lid in letter_ids])
         if asks_plan(query):  # 下一步打算: within each letter, its next-steps section (下一步工作, 今后打算) first
             _behind_others(fused, leaders, letter_ids,
                            [not NEXT_HEADING.search(normalize_for_index(c.section or "")) for c in chunks])

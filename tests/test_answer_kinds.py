@@ -12,16 +12,16 @@ from dafu.search.answer import answer_question
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
            "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01", "b9-sw-01", "b9-sw-03", "b9-tj-02", "b9-tj-03",
-           "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02")
+           "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02", "b10-bn-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and thirty-two real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    """The seed letters and thirty-three real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
-    婚俗 and 中蜂."""
+    婚俗, 中蜂 and 应急避难场所."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -134,6 +134,12 @@ def test_a_member_named_is_answered_by_the_letter_to_them(searcher):
     answer = answer_question(searcher, "杨天成 提案 县(市、区)多久排查一次")
     assert {item["letter_id"] for item in answer["answer"]} == {"b9-tj-03"}
     assert "县(市、区)每季度开展一次排查" in answer["answer"][0]["text"]
+
+
+def test_the_letter_to_the_member_named_is_searched_first(searcher):
+    """晏胤人 is the member of b10-bn-02: search puts the letters naming the member asked before the others."""
+    assert searcher.search("晏胤人代表提出的改造原则是什么", top_k=1)[0]["letter_id"] == "b10-bn-02"
+    assert searcher.search("杨天成 提案 县(市、区)多久排查一次", top_k=1)[0]["letter_id"] == "b9-tj-03"
 
 
 def test_two_pieces_of_one_sentence_are_given_as_one(searcher):
