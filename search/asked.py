@@ -48,21 +48,21 @@ PREFERRED_FORM = {REPLY_DATE: DATE_AT_END}
 _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类[别型]"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
-           (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|机关|机构)[^，。？?]{0,6}(?:答复|回复|办复|承办)"
+           (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
                        r"|(?:承办|答复)(?:单位|部门)是"),
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
                        r"|(?:答复|回复|复函)的?\s*(?:日期|时间)|(?:答复|回复|复函|函复)\s*(?:哪天|哪一天|几月几[日号])"
                        r"|(?:答复|回复|复函)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
                        r"|(?:发布|公开|印发)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:日期|时间)"
-                       r"|(?:发文|成文)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期
+                       r"|(?:发文|成文|落款)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期
             REPLY_DATE),
            (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345
             re.compile(r"\d{3,6}(?:-\d{1,2})?[^，。；\d]{0,8}热线|热线[^，。；\d]{0,6}\d{3,6}")),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
-           (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是)|第几号|多少号"),  # 第158号提案, 第20250033号建议
+           (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号"),  # 第158号提案, 第20250033号建议
             re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")),  # 063号代表建议, (20240208号)提案
            (re.compile(r"谁提的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
             PROPOSER),
@@ -74,10 +74,11 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
                                              r"(?:沟通|联系|商|见面|座谈|交流|汇报)|(?:电话|当面|上门)(?:沟通|联系|商)|面商"
                                              r"|(?:约见|拜访|走访|面见)[^，。；]{0,10}(?:您|委员|代表|提案人|领衔人)")),
-           (re.compile(r"商量|商了|商过|会商|(?:会办|协办)(?:单位|部门)|征求.{0,8}意见|综合[^，。？?]{0,10}意见|[跟和与同]哪[些个家]?(?:部门|单位)"
+           (re.compile(r"商量|商了|商过|会商|(?:会办|协办)(?:单位|部门)|征求.{0,8}意见|(?:综合|收集|汇总)[^，。？?]{0,10}(?:意见|回复)"
+                       r"|[跟和与同]哪[些个家]?(?:部门|单位)"
                        r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
             re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会商|商请|会办|协办|征求[^，。；]{0,30}意见"
-                       r"|综合[^，。；]{0,30}意见")))
+                       r"|(?:综合|收集|汇总)[^，。；]{0,60}(?:意见|回复)")))  # 收集了市发展改革委…等部门回复
 # What only the frame says; otherwise the frame answers nothing. Besides the fields: the proposal itself (its
 # number, the meeting, who made it) and the reply's own particulars (who replied, when it was written, how the
 # member was consulted), which the header block, the opening and the closing block say.
@@ -242,22 +243,22 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     return True
 
 
-_DOCUMENT = re.compile(r"([\u4e00-\u9fff“”\"]{2,30}?)(条例|规划|办法|方案|规定|细则|纲要|决定)")
+_DOCUMENT = re.compile(r"((?:(?!的)[\u4e00-\u9fff“”\"]){2,30}?)(条例|规划|办法|方案|规定|细则|纲要|决定)")
 _LOCAL_SCOPE = re.compile(r"全(?:省|市|州|县|区|旗|镇|乡)|我(?:省|市|州|县|区|旗|镇|乡)|本(?:省|市|县|区)")
 
 
 def _document(qnorm: str, names: list[str]) -> tuple[str, str]:
-    """A regulation or plan a time question names (云南省传统村落保护条例 -> (传统村落保护, 条例)): its kind and its
-    own words, the places, scopes and levels before them left out."""
+    """A regulation or plan a time question names by its place or as national (云南省传统村落保护条例 -> (传统村落保护,
+    条例); not 其他市县的应急避难场所专项规划, a kind of plan): its kind and its own words, the place, scope and level
+    before them left out."""
     m = _DOCUMENT.search(qnorm)
-    if not m:
-        return ()
-    core = re.sub(r"[“”\"的]", "", m.group(1))
-    if _QUESTION_WORD.search(core):
+    if not m or _QUESTION_WORD.search(m.group(1)):
         return ()  # 什么时候纳入评价方案: no name
-    for name in sorted(names, key=len, reverse=True):
-        core = core.replace(name, "")
-    core = re.sub(rf"^(?:{SCOPE}?[国省市州县区旗]|全国|国家)+", "", core)
+    phrase = re.sub(r"[“”\"]", "", m.group(1))
+    place = next((name for name in sorted(names, key=len, reverse=True) if phrase.startswith(name)), None)
+    if place is None and not phrase.startswith(("全国", "国家")):
+        return ()
+    core = re.sub(rf"^(?:{SCOPE}?[国省市州县区旗]|全国|国家)+", "", phrase[len(place or ""):])
     return (core, m.group(2)) if len(core) >= 2 else ()
 
 

@@ -272,13 +272,14 @@ def test_a_figure_asked_of_a_year_is_dated_with_it(searcher):
 
 
 def test_a_document_asked_of_is_named_and_a_nationwide_figure_is_no_local_one():
-    """云南省传统村落保护条例什么时候施行 names a 条例 the sentence must name (not 2020年中央一号文件…), with its own words
-    in order (舒城县禁止燃放烟花爆竹的管理规定 is named by 《舒城县禁止燃放烟花爆竹管理规定》); 什么时候纳入评价方案 names none;
-    全国 asks no 全县 figure."""
+    """云南省传统村落保护条例什么时候施行 names a 条例 by its place, which the sentence must name (not 2020年中央一号文件…),
+    with its own words in order; 什么时候纳入评价方案 and 其他市县的应急避难场所专项规划 name none (a kind of plan); 全国 asks
+    no 全县 figure."""
     from dafu.search.asked import Asked
 
     assert Asked.of("云南省传统村落保护条例什么时候施行？").document == ("传统村落保护", "条例")
-    assert Asked.of("舒城县禁止燃放烟花爆竹的管理规定是哪年出台的？").document == ("禁止燃放烟花爆竹管理", "规定")
+    assert Asked.of("全国养蜂业“十三五”发展规划是什么时候印发的？").document == ("养蜂业十三五发展", "规划")
+    assert Asked.of("宁夏其他市县的应急避难场所专项规划什么时候完成").document == ()
     assert Asked.of("武清 建筑垃圾治理考核 什么时候纳入评价方案").document == ()
     assert Asked.of("全国现在有多少群蜜蜂？").nationwide and not Asked.of("多少家茶企参加全国性展销会").nationwide
 
@@ -287,3 +288,17 @@ def test_a_document_asked_of_is_named_by_the_sentence_that_dates_it(searcher):
     """农业农村部's letter names 《全国养蜂业“十二五”发展规划》, not the 十三五 one asked; 清远's plan is dated where named."""
     assert answer_question(searcher, "全国养蜂业“十三五”发展规划是什么时候印发的？")["abstained"]
     assert "2018年12月底前" in _answer(searcher, "清远市县级矿山地质环境保护与治理规划什么时候编完？")
+
+
+def test_fields_asked_in_members_words():
+    """提案号 asks the number, 答复落款日期 the reply's date, 收集了哪些部门的回复 the bodies consulted (not who replied)."""
+    from dafu.corpus.normalize import normalize_for_index
+    from dafu.search.asked import REPLY_DATE, REPLYING_BODY, asked_field
+
+    assert asked_field(normalize_for_index("宋光兴委员 传统村落 提案号")).search("(第0637号提案)")
+    assert asked_field(normalize_for_index("马尾区商务局 母婴室提案 答复落款日期")) is REPLY_DATE
+    consulted = asked_field(normalize_for_index("雅安市卫健委答复母婴室建议收集了哪些部门的回复？"))
+    assert consulted is not REPLYING_BODY
+    assert consulted.search(normalize_for_index("市卫生健康委作为牵头单位,收集了市发展改革委、住房和城乡建设局、交通运输局、"
+                                                "文化体育和旅游局、总工会、妇联等部门回复"))
+    assert asked_field(normalize_for_index("哪个部门答复的")) is REPLYING_BODY
