@@ -117,8 +117,8 @@ def archive_members(addressees) -> frozenset[str]:
 
 
 # A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇
-# of 上虞章镇: a letter naming the town holds them); 城镇, 乡镇, 集镇, 小镇, 古镇 and scopes (各乡镇) are no names.
-_TOWN = re.compile(r"(?<![各全本我该每这那哪])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各])镇")
+# of 上虞章镇: a letter naming the town holds them); 城镇, 乡镇, 集镇, 小镇, 古镇, scopes (各乡镇) and 哪个镇 are no names.
+_TOWN = re.compile(r"(?<![各全本我该每这那哪])(?![哪几每各这那])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各个])镇")
 
 
 def _is_area(word: str, tags: dict) -> bool:

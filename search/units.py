@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..corpus.metadata import PAGE_LABEL_ALONE, SALUTATION
+from ..corpus.metadata import CATEGORY_LABELLED, PAGE_LABEL_ALONE, SALUTATION
 from ..corpus.normalize import normalize_for_match
 from ..corpus.text import clauses, sentences
 
@@ -44,7 +44,7 @@ def split_units(passage: dict, number: int) -> list[Unit]:
             salute = SALUTATION.match(text, start, e)  # 魏朝凡代表： on its own line says who proposed
             end = max(end, salute.end()) if salute else end
             piece = text[start:end]
-            if len(_CONTENT.findall(piece)) < 6 and not salute:
+            if len(_CONTENT.findall(piece)) < 6 and not salute and not CATEGORY_LABELLED.match(piece):  # 办理结果:B
                 continue
             units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
                               base + start, base + end, sentence=text[s:e]))

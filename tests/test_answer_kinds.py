@@ -302,3 +302,14 @@ def test_fields_asked_in_members_words():
     assert consulted.search(normalize_for_index("市卫生健康委作为牵头单位,收集了市发展改革委、住房和城乡建设局、交通运输局、"
                                                 "文化体育和旅游局、总工会、妇联等部门回复"))
     assert asked_field(normalize_for_index("哪个部门答复的")) is REPLYING_BODY
+
+
+def test_which_town_names_no_town_and_a_category_line_is_kept():
+    """哪个镇 asks a town, it names none (长子 is the place); 办理结果:B, short as it is, answers 办理结果是哪一类."""
+    from dafu.search.names import places_named
+    from dafu.search.units import split_units
+
+    assert places_named("长子哪个镇成立了公益红娘？", frozenset({"长子"})) == [("长子", False)]
+    assert ("山镇", True) in places_named("泉港界山镇")
+    passage = {"letter_id": "b8-pk-02", "start": 0, "text": "涵住建办〔2022〕16号\n办理结果:B\n李继东代表:\n您提出的建议已收悉。"}
+    assert "办理结果:B" in [unit.text for unit in split_units(passage, 0)]
