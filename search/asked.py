@@ -230,8 +230,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 督导员补贴 is not given by a sentence on 集中点, nor 罚款标准 by 垃圾桶460个
     if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
-    if asked.document and not _names_document(unit, asked.document, letter):
-        return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施
+    if asked.document and (not _names_document(unit, asked.document, letter) or unit.features["type"] < 0.9):
+        return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施, nor by 下一步
     if asked.nationwide and _LOCAL_SCOPE.search(unit.norm) and "全国" not in unit.norm:
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群
     if asked.plan and {"number", "time"} & set(asked.types) and not CUES.search(normalize_for_index(unit.sentence)):

@@ -12,16 +12,16 @@ from dafu.search.answer import answer_question
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
            "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01", "b9-sw-01", "b9-sw-03", "b9-tj-02", "b9-tj-03",
-           "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02", "b10-bn-02")
+           "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02", "b10-bn-02", "b8-da-03")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and thirty-three real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    """The seed letters and thirty-four real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
-    婚俗, 中蜂 and 应急避难场所."""
+    婚俗, 中蜂, 应急避难场所 and 城建档案."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -285,9 +285,11 @@ def test_a_document_asked_of_is_named_and_a_nationwide_figure_is_no_local_one():
 
 
 def test_a_document_asked_of_is_named_by_the_sentence_that_dates_it(searcher):
-    """农业农村部's letter names 《全国养蜂业“十二五”发展规划》, not the 十三五 one asked; 清远's plan is dated where named."""
+    """农业农村部's letter names 《全国养蜂业“十二五”发展规划》, not the 十三五 one asked; 清远's plan is dated where named;
+    沈阳's letter names its 条例 with no date (下一步, 拟在…中予以明确), which dates nothing."""
     assert answer_question(searcher, "全国养蜂业“十三五”发展规划是什么时候印发的？")["abstained"]
     assert "2018年12月底前" in _answer(searcher, "清远市县级矿山地质环境保护与治理规划什么时候编完？")
+    assert answer_question(searcher, "沈阳市城市建设档案管理条例什么时候施行？")["abstained"]  # 下一步,拟在《…条例》中…
 
 
 def test_fields_asked_in_members_words():
