@@ -149,6 +149,8 @@ _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
 _PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
+
+
 @dataclass(frozen=True)
 class Asked:
     """What a question names and wants, read once from its own words: years, places, ordinals (第二批), its
@@ -265,8 +267,7 @@ def _document(qnorm: str, names: list[str]) -> tuple[str, str]:
 def _names_document(unit: Unit, document: tuple[str, str], letter: dict) -> bool:
     """The sentence, or what comes right before it, names the document: its kind and its own words (in order)."""
     core, kind = document
-    body = letter.get("body", "")
-    near = normalize_for_index(body[max(0, unit.start - _LEAD_IN):unit.start]) + unit.norm
+    near = _lead_in(unit, letter) + unit.norm
     return kind in near and _says(core, near)
 
 
@@ -299,6 +300,13 @@ def _years(text: str) -> list[str]:
 
 
 _LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
+
+
+def _lead_in(unit: Unit, letter: dict) -> str:
+    """What comes right before the sentence in its letter (about one sentence), normalised."""
+    return normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
+
+
 def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_words: bool = False) -> bool:
     """The sentence names something the question asks about: in its own words, as a word of the whole sentence
     when a long one was cut at commas (its figure apart from what it counts), in its heading, or in what comes
@@ -308,7 +316,7 @@ def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_
     words, heading = _words(unit.sentence), normalize_for_index(unit.section)
     if any(_says(w, unit.norm) or w in words or w in heading for w in measures):
         return True
-    lead_in = normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
+    lead_in = _lead_in(unit, letter)
     lead_words = _words(lead_in) if whole_words else frozenset()
     return any(w in lead_words if whole_words else _says(w, lead_in) for w in measures)
 
