@@ -63,9 +63,6 @@ HEADING = regex.compile(r"^(?:\p{Han}{2,30}?(?:关于|对))?.{0,60}?(?:会议|�
 HEADING_AGENCY = regex.compile(rf"^(?P<v>\p{{Han}}{{3,30}}?{ORG_SUFFIX})(?:关于|对)")
 ORG_LINE = regex.compile(rf"^\s*(?P<v>[\p{{Han}}（）()]{{3,30}}{ORG_SUFFIX})(?:签发人[:：].*)?\s*$")
 ORG_TAIL = regex.compile(rf"(?P<v>\p{{Han}}{{3,30}}{ORG_SUFFIX})$")
-ORG_LABELLED = regex.compile(
-    r"(?:发布机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|来源)\s*[:：|]?\s*"
-    r"(?P<v>\p{Han}{2,30})")
 ORG_PREFIX = regex.compile(rf"^.*{ORG_SUFFIX}")
 SIGN_OFF_WORDS = r"抄送|抄报|联系|承办|附件|签发|领导署名|分管领导|信息公开|单位负责人|经办"
 SIGN_OFF = regex.compile(rf"^(?:{SIGN_OFF_WORDS})")
@@ -88,6 +85,10 @@ PAGE_LABELS = frozenset({
 _PAGE_LABEL = r"^\s*(?:" + "|".join(r"\s*".join(label) for label in sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*"
 PAGE_LABEL_LINE = regex.compile(_PAGE_LABEL + "[:：|]")  # 名 称: as written with spaces between the characters
 PAGE_LABEL_ALONE = regex.compile(_PAGE_LABEL + r"[:：|]?\s*$")  # 发文日期 on a line of its own, its value on the next
+PAGE_LABEL_START = regex.compile(_PAGE_LABEL)  # 所属机构 自治区应急管理厅 责任部门 …: a metadata row, no colon
+ORG_LABELLED = regex.compile(  # its value stops at the next label of a row run together (…管理厅责任部门…)
+    r"(?:发布机构|所属机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|来源)\s*[:：|]?\s*"
+    r"(?P<v>(?:(?!" + "|".join(sorted(PAGE_LABELS, key=len, reverse=True)) + r")\p{Han}){2,30})")
 LEVEL = "省州盟市旗县区"  # from least to most specific
 PLACE = regex.compile(r"^\p{Han}{2,12}(?:省|市|县|区|州|旗|盟)$")  # up to 恩施土家族苗族自治州
 SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place where jieba's dictionary says so
@@ -232,7 +233,7 @@ def _agency(text: str, header_end: int, heading) -> tuple[int, int] | None:
         if start >= header_end:
             break
         m = ORG_LINE.match(line)
-        if m:
+        if m and not PAGE_LABEL_START.match(line):
             return start + m.start("v"), start + m.end("v")
     for m in ORG_LABELLED.finditer(text):
         org = ORG_PREFIX.match(m.group("v"))

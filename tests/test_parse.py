@@ -209,6 +209,9 @@ def test_real_letters_closing_forms():
     assert (flattened.agency, flattened.date, flattened.region) == ("泰州市住房和城乡建设局", "2016-06-06", "泰州市")
     assert parse(letters / "t-sr-06.txt").date == "2017-05-26"
     assert parse(letters / "t-dd-02.txt").agency == "深圳市龙华区观澜街道办事处"
+    # a page's metadata row without colons: 所属机构 自治区应急管理厅 责任部门 自治区应急管理厅
+    bunched = parse(Path(__file__).parent / "data" / "blind10" / "letters" / "b10-bn-01.txt")
+    assert bunched.agency == "自治区应急管理厅"
 
 
 @pytest.mark.parametrize("salutation", ["雨露乡委员小组", "民盟楚雄州委", "民进泉港支部", "省政协社会和法制委员会",
