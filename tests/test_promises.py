@@ -43,8 +43,8 @@ def test_extraction_on_the_fit_letters():
 @pytest.mark.parametrize("part, precision, recall", [("FIT", 0.92, 0.82), ("HELD", 0.76, 0.74)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10,
-    heldout12…heldout14);
-    HELD (heldout5, heldout11, heldout15: letters not looked at while writing rules): guards at the figures the README
+    heldout12…heldout15);
+    HELD (heldout5, heldout11, heldout16: letters not looked at while writing rules): guards at the figures the README
     reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
