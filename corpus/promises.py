@@ -32,7 +32,7 @@ CUES = re.compile(
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
     r"|待(?![遇业定岗])[^。；，]{1,30}?(?:后|时)?[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
-    r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|建成|启动|实施)|(?:审批|批复|审定|批准)后(?:实施|开工|启动)"
+    r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|启动|实施)|(?:审批|批复|审定|批准)后(?:实施|开工|启动)"
     r"|(?:我们|我局|我委|我厅|我办|我院|我市|我县|我区|本局)(?:一定|必将|必定)(?!的|程度)")
 # Cues that also occur in reports of what was done; they count only in a sentence with no sign of the past.
 WEAK_CUE = re.compile(r"争取|近期|年将|月底将|年底将|期间将|同时将|并将|也将|还将|都将|均将")
@@ -61,9 +61,10 @@ NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工�
 # asked to do.
 CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[（(]?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
                      r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
-COURTESY = re.compile(r"一如既往|提得很好|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|认真吸纳|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
-# A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject.
-RECITED = re.compile(r"《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
+COURTESY = re.compile(r"一如既往|提得很好|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|吸收采纳|认真吸纳|认真吸收|贡献力量|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
+# A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject; a document
+# something is put into (列入农业部《规划》，计划…) is no speaker.
+RECITED = re.compile(r"(?<![列纳编写]入)(?<![列纳编写]入..)(?<![列纳编写]入...)《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
 # The member's own words quoted in the reply (建议：相关部门尽早…).
 THEIR_WORDS = re.compile(r"^\s*(?:建议|提案|议案|内容|诉求)[：:]|^[^，,。；关对针]{0,10}?(?:代表|委员)们?(?:提出|建议|希望|反映)(?!的)")
 # Something that starts at a future date (从2018年7月开始执行, 于2026年起实施).
@@ -84,7 +85,7 @@ SOFT = re.compile(r"有望|再予以(?:认真)?研究|予以研究考虑|有待(
 SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
 # What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供).
-EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便)"
+EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发)"
                     r"|(?:建成|完成|实施|投用|投入使用)后?将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
                     r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)")
 
@@ -159,8 +160,8 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
                 continue
         cue = _cue(text)
         inside = next_level is not None and not closing_seen
-        if cue is None and inside and _acts(text) and not _reports(text):
-            cue = "（下一步工作）"
+        if cue is None and inside and _acts(text) and not _reports(text) and _measure_item(text):
+            cue = "（下一步工作）"  # not a description (我省各市县政府是渔港建设的责任主体，…)
         if _offers(text):
             answering = offering = True
         following = _rest_of_paragraph(scan, spans, texts, n)
@@ -173,8 +174,8 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         if cue is None and adjacent and _goes_on(scan, found[-1], start) and not _reports(text) \
                 and (MEASURE.match(_LEAD.sub("", text)) or scan[start - 1] in "；;"):  # …健康茶；旅游景区、…开展营销。
             cue = "（同段措施）"  # 二是加强巡查。对于发现的问题，及时…: the same item goes on
-        if item or "一是" in text:
-            listing = cue is not None or (answering and offering and not reported)  # 一、AED又称…: the list goes on
+        if item or "一是" in text:  # an item dismissed below (一是…制定了…，将切实调动…: an effect) lists nothing
+            listing = (cue is not None and not _dismissed(text)) or (answering and offering and not reported)  # 一、AED又称…: the list goes on
         offering = offering or cue is not None
         if cue is None and written is not None and STARTS.search(text) and not DONE.search(text):
             due = find_deadline(body, start, end, written)  # 从2026年起实施: what starts after the letter
@@ -184,16 +185,21 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             continue
         if (_announces(text) and NEXT_HEADING.search(text)) or MEASURES_FOLLOW.search(text):
             next_level = level  # 下一步，我们将从以下几个方面…: what follows it in this section commits too
-        if EFFECT.search(text) and not CUES.search(EFFECT.sub("", text)):
-            continue
-        if (COURTESY.search(text) and not _substantive(text)) or SOFT.search(text):
-            continue
-        if RECITED.search(text) and not FIRST_PERSON.search(text):
-            continue
-        if (THEIR_WORDS.match(text) or ADVICE.search(text) or CONDITION.search(text)) and not FIRST_PERSON.search(text):
+        if _dismissed(text):
             continue
         found.append(_promise(body, start, end, cue, heading, written))
     return found
+
+
+def _dismissed(text: str) -> bool:
+    """A sentence with a cue that commits nothing: an effect, a courtesy, a deferral, a recited policy, the
+    member's words, advice to others or a consequence."""
+    if EFFECT.search(text) and not CUES.search(EFFECT.sub("", text)):
+        return True
+    if (COURTESY.search(text) and not _substantive(text)) or SOFT.search(text):
+        return True
+    return bool((RECITED.search(text) or THEIR_WORDS.match(text) or ADVICE.search(text) or CONDITION.search(text))
+                and not FIRST_PERSON.search(text))
 
 
 def _goes_on(scan: str, last: Promise, start: int) -> bool:
@@ -294,7 +300,7 @@ def _reports_around(text: str, at: int) -> bool:
     cut = [m.end() for m in re.finditer(r"[，,；;（(]", text[:at])]
     begin = cut[-2] if len(cut) > 1 else 0
     near = text[begin:]
-    return bool(DONE.search(near) or "先后" in near or "了" in near)
+    return bool(DONE.search(near) or re.search(r"先后|近年来|多年来|一直以来", near) or "了" in near)
 
 
 def _acts(text: str) -> bool:
