@@ -321,11 +321,17 @@ def _region(view: View, agency, session, heading) -> str | None:
     for s, e in _places(view.text, 0, len(view.text)):
         first.setdefault(view.text[s:e], (s, e))
         counts[view.text[s:e]] += 1
-    repeated = [word for word, n in counts.items() if n >= 2]
+    repeated = [word for word, n in counts.items() if n >= 2 and not _verb_and_level(word)]
     if not repeated:
         return None
     best = max(repeated, key=lambda w: (LEVEL.index(w[-1]), counts[w]))
     return view.original(*first[best])
+
+
+def _verb_and_level(word: str) -> bool:
+    """A verb and a level (示范县, 会同市, 露营区, 飞行区): an area or a phrase, not a place's name. (jieba tags
+    many places as common nouns, 周口 and 城口 among them, so a noun stem proves nothing.)"""
+    return _place_tags().get(word[:-1]) in ("v", "vn")
 
 
 def place_names(text: str) -> list[str]:

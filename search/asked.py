@@ -13,10 +13,10 @@ import regex
 from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
                                HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SCOPE, SESSION)
 from ..corpus.normalize import normalize_for_index
-from ..corpus.promises import CUES
+from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
-from .figures import asks_plan, expected_units, question_types, sum_kind
+from .figures import asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, members_named, names_no_place, names_places, places_named, posseg
 from .units import Unit
 
@@ -67,7 +67,8 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"谁提的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
             PROPOSER),
            (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:什么|哪些|啥|哪方面)"
-                       r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题)"),  # 第43号建议是关于什么的
+                       r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题)"
+                       r"|哪[件份条个]?(?:建议|提案|议案)"),  # 第43号建议是关于什么的, 汇办意见答的是哪件建议
             re.compile(r"(?:关于|提出的)[^。；]{2,80}?[的等](?:建议|提案|议案)")),  # what was proposed: 《关于…的建议》
            (re.compile(r"签发"), re.compile("签发")),
            (re.compile(r"索引号"), re.compile("索引号")),
@@ -148,6 +149,7 @@ _ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总�
 _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
+_NEXT_STEPS = re.compile(r"下一步|下步|下阶段|今后|接下来")  # not 打算/准备: 打算怎么管 is answered by the measures taken
 _PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
 
 
@@ -171,6 +173,8 @@ class Asked:
     members: tuple[str, ...] = ()  # the members the question names (杨天成 提案): the letter names them
     document: tuple[str, str] = ()  # a document a time question names (重庆土地管理条例 -> (土地管理, 条例))
     nationwide: bool = False  # asks of 全国: a figure of 全县 or 我市 does not answer it
+    next_steps: bool = False  # asks only what comes next (下一步怎么做): a sentence that commits, or under 下一步
+    events: object = None  # what a time question dates (什么时候开工 -> 开工|动工…): the sentence says it
 
     @classmethod
     def of(cls, question: str, known: frozenset[str] = frozenset(), members: frozenset[str] = frozenset()) -> "Asked":
@@ -193,7 +197,9 @@ class Asked:
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=asks_plan(question),
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named,
-                   document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)))
+                   document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)),
+                   events=events_asked(qnorm) if "time" in types else None,
+                   next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)))
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
@@ -228,16 +234,19 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
-    if asked.sum_kind and not _names_the_thing(unit, asked.sum_kind, letter):
+    if asked.sum_kind and not _names_the_thing(unit, asked.sum_kind, letter, titles=False):
         return False  # 督导员补贴 is not given by a sentence on 集中点, nor 罚款标准 by 垃圾桶460个
     if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
+    if asked.events and not asked.events.search(unit.norm):
+        return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
     if asked.document and (not _names_document(unit, asked.document, letter) or unit.features["type"] < 0.9):
         return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施, nor by 下一步
     if asked.nationwide and _LOCAL_SCOPE.search(unit.norm) and "全国" not in unit.norm:
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群
-    if asked.plan and {"number", "time"} & set(asked.types) and not CUES.search(normalize_for_index(unit.sentence)):
-        return False  # 明年还要建几个: not answered by what was built
+    if asked.plan and not CUES.search(normalize_for_index(unit.sentence)) and (
+            {"number", "time"} & set(asked.types) or asked.next_steps and not NEXT_HEADING.search(unit.section or "")):
+        return False  # 明年还要建几个, 下一步怎么做: not answered by what was built (目前…设有帐篷区)
     if asked.rate and "number" in asked.types and not _PER.search(unit.norm):
         return False
     if asked.types == ("number",) and asked.named_units:
@@ -307,16 +316,24 @@ def _lead_in(unit: Unit, letter: dict) -> str:
     return normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
 
 
-def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_words: bool = False) -> bool:
+def _untitled(text: str) -> str:
+    """``text`` with its titles blanked: a 《…》 names a document, not what it is about."""
+    return re.sub(r"《[^《》]*》", "《》", text)
+
+
+def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_words: bool = False,
+                     titles: bool = True) -> bool:
     """The sentence names something the question asks about: in its own words, as a word of the whole sentence
     when a long one was cut at commas (its figure apart from what it counts), in its heading, or in what comes
-    right before it in ``letter`` (as a whole word with ``whole_words``: 综合 is not said by 住院综合楼).
+    right before it in ``letter`` (not inside a title there or in the whole sentence unless ``titles``: the kind of
+    sum 补贴 is not named by 《…购车补贴享不停…方案》) (as a whole word with ``whole_words``: 综合 is not said by 住院综合楼).
     Requiring half of the question's words instead cost held answers (0.910 -> 0.882) for two more abstentions
     on fit."""
-    words, heading = _words(unit.sentence), normalize_for_index(unit.section)
+    untitled = (lambda text: text) if titles else _untitled
+    words, heading = _words(untitled(unit.sentence)), normalize_for_index(unit.section)
     if any(_says(w, unit.norm) or w in words or w in heading for w in measures):
         return True
-    lead_in = _lead_in(unit, letter)
+    lead_in = untitled(_lead_in(unit, letter))
     lead_words = _words(lead_in) if whole_words else frozenset()
     return any(w in lead_words if whole_words else _says(w, lead_in) for w in measures)
 

@@ -78,6 +78,7 @@ EXPECT_UNIT = (
     (re.compile(r"补助|补贴|报销"), PERCENT),  # 补贴多少: 每剂补贴200元, or 按60%的标准补贴
     (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人
     (re.compile(r"几点"), CLOCK),
+    (re.compile(r"几\s*[aA]"), frozenset({"a级"})),  # 几A级景区: 4A级
     (re.compile(r"工作日"), frozenset("工作日 天 日".split())),  # 几个工作日: 15个工作日, 20天
     (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 亩 公顷".split())),  # and as written in Latin: SAME_UNITS
     (re.compile(r"人次"), frozenset("人次 万人次".split())),
@@ -110,6 +111,25 @@ def asks_plan(question: str) -> bool:
     return bool(PLAN_RE.search(question))
 
 
+# What happens at the time a question asks (什么时候开工, 哪年通车, 开通时间): a sentence dating it says it in one of
+# its group's forms (开工 is dated by 动工 or 开建; 招标 completed dates no 开工).
+EVENTS = (r"开工|动工|开建|启动建设", r"建成|完工|竣工|建设完成|完成[^，。；]{0,8}建设|投用|投入使用|交付",
+          r"开通|通车|开行|运营|运行", r"施行|实施|执行|生效", r"启用|投用|投入使用|使用", r"开放|开馆|开园|开业",
+          r"出台|印发|发布|颁布|公布", r"招标|中标", r"验收")
+_WHEN = r"(?:什么时候|啥时候|何时|哪年|哪一年|哪天|哪一天|几月|什么时间)"
+_EVENT_ASKED = re.compile(rf"{_WHEN}(?:能|会|才|可以|可|将|要|正式|开始|能够|完成|进行)*(?:{'|'.join(EVENTS)})"
+                          rf"|(?:{'|'.join(EVENTS)})(?:的)?(?:时间|日期|是{_WHEN}|于{_WHEN})")
+
+
+def events_asked(question: str) -> re.Pattern | None:
+    """What a time question dates, as a pattern of its forms (``什么时候开工`` → 开工|动工…), None when it names
+    no event next to its question word (哪天组织…运营商去现场查看: 运营 is no event there)."""
+    asked = _EVENT_ASKED.search(question)
+    if asked is None:
+        return None
+    return re.compile("|".join(group for group in EVENTS if re.search(group, asked.group())))
+
+
 # Kinds of sum a question may ask (罚款标准, 督导员补贴, 租金多少): a sentence answering one names that kind, in
 # one of its words (补贴 is paid as a 补助, 奖补 or 补偿); a general one (经费, 资金, 投入) is any kind.
 SUM_KINDS = (("罚款", "处罚", "罚没"), ("补贴", "补助", "奖补", "补偿", "奖励", "资助"), ("奖励", "奖补", "奖金"),
@@ -118,9 +138,10 @@ SUM_KINDS = (("罚款", "处罚", "罚没"), ("补贴", "补助", "奖补", "补
 
 
 def sum_kind(question: str) -> tuple[str, ...]:
-    """The words that name the kind of sum a number question asks, if it asks one (``罚款标准``, ``租金多少`` → 罚款,
-    处罚…; not 收入 of ``收入5万元以下的村有多少个``, which only says which villages are counted)."""
-    return next((kind for kind in SUM_KINDS if re.search(f"{kind[0]}[^，,。？?\\d]{{0,6}}(?:多少|几|标准)", question)), ())
+    """The words that name the kind of sum a number question asks, if it asks one (``罚款标准`` → 罚款, 处罚…;
+    ``补助资金有多少`` → 补贴, 补助…); not 收入 of ``收入5万元以下的村有多少个``, which only says which villages are counted)."""
+    return next((kind for kind in SUM_KINDS
+                 if re.search(f"(?:{'|'.join(kind)})[^，,。？?\\d]{{0,6}}(?:多少|几|标准)", question)), ())
 
 
 def expected_units(question: str) -> frozenset[str]:

@@ -1,5 +1,5 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9 and blind10 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10 and blind11 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from dafu.search.answer import answer_question
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
            "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01", "b9-sw-01", "b9-sw-03", "b9-tj-02", "b9-tj-03",
-           "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02", "b10-bn-02", "b8-da-03")
+           "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02", "b10-bn-02", "b8-da-03",
+           "b11-hl-02", "b11-lu-03", "b11-lu-04", "b11-yg-02", "b11-yg-03")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
-        "b10": "blind10"}
+        "b10": "blind10", "b11": "blind11"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and thirty-four real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    """The seed letters and thirty-nine real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
-    婚俗, 中蜂, 应急避难场所 and 城建档案."""
+    婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营 and 渔港."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -315,3 +316,26 @@ def test_which_town_names_no_town_and_a_category_line_is_kept():
     assert ("山镇", True) in places_named("泉港界山镇")
     passage = {"letter_id": "b8-pk-02", "start": 0, "text": "涵住建办〔2022〕16号\n办理结果:B\n李继东代表:\n您提出的建议已收悉。"}
     assert "办理结果:B" in [unit.text for unit in split_units(passage, 0)]
+
+
+def test_what_a_time_question_dates_and_what_next_steps_ask(searcher):
+    """什么时候开工 is dated by 开工 (预计9月份可以开工建设), not by 已完成…招标工作; 几A级 counts A级; 下一步怎么做 is
+    answered by what the reply commits to, not by 目前…设有帐篷区; 答的是哪件建议 asks the proposal's title."""
+    from dafu.search.figures import events_asked
+
+    assert events_asked("霍山县中医馆什么时候开工").search("预计9月份可以开工建设")
+    assert events_asked("哪天组织铁塔和三家运营商去现场查看的") is None  # 运营 of 运营商 is no event asked
+    assert "开工" in _answer(searcher, "霍山县中医馆什么时候开工")
+    assert answer_question(searcher, "海头渔港升级改造什么时候开工？")["abstained"]
+    assert "4A级" in _answer(searcher, "渭南市博物馆是几A级景区")
+    assert "将继续收集" in _answer(searcher, "罗湖区对公园帐篷管理下一步怎么做")
+    assert "《关于进一步明确我市帐篷管理指引的建议》" in _answer(searcher, "罗湖区帐篷汇办意见答的是哪件建议？")
+
+
+def test_a_kind_of_sum_is_named_outside_titles(searcher):
+    """台山's campaign 《…百万购车补贴享不停…方案》 names no 补贴 its figures give; 中央补助资金 asks a 补助."""
+    from dafu.search.figures import sum_kind
+
+    assert "补助" in sum_kind("福建省渔港建设中央补助资金有多少")
+    assert answer_question(searcher, "台山对露营地建设有什么补贴标准？")["abstained"]
+    assert answer_question(searcher, "泉港渔港建设中央补助资金有多少？")["abstained"]

@@ -212,6 +212,8 @@ def test_real_letters_closing_forms():
     # a page's metadata row without colons: 所属机构 自治区应急管理厅 责任部门 自治区应急管理厅
     bunched = parse(Path(__file__).parent / "data" / "blind10" / "letters" / "b10-bn-01.txt")
     assert bunched.agency == "自治区应急管理厅"
+    # a verb and a level is no place: 示范县 (named twice) is not the region of 江山市's letter
+    assert parse(Path(__file__).parent / "data" / "blind10" / "letters" / "b10-ct-01.txt").region == "江山市"
 
 
 @pytest.mark.parametrize("salutation", ["雨露乡委员小组", "民盟楚雄州委", "民进泉港支部", "省政协社会和法制委员会",
