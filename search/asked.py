@@ -16,7 +16,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
-from .figures import asks_plan, events_asked, expected_units, question_types, sum_kind
+from .figures import SAID_BY, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, members_named, names_no_place, names_places, places_named, posseg
 from .units import Unit
 
@@ -231,6 +231,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return bool(asked.field.search(unit.norm))
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
+    if any(qtype in asked.types and not SAID_BY[qtype][0].search(unit.norm) for qtype in ("rank", "company")):
+        return False  # 排第几 needs a rank (居全国第三, 之首), 中标单位 a company
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)

@@ -48,18 +48,23 @@ REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|
 LIST_RE = re.compile(r"[\u4e00-\u9fff\w]{2,}、[\u4e00-\u9fff\w]{2,}|》\s*[、，,和及与]?\s*《|[\u4e00-\u9fff]{2,}(?:和|及|以及|与)[\u4e00-\u9fff]{2,}")
 # Who is responsible for what: 负责…, 职责是…, 由…牵头.
 DUTY_RE = re.compile(r"负责|职责|主管|牵头|承担")
+RANK_RE = re.compile(r"第[一二三四五六七八九十\d]+|之首|首位|榜首|前列|名列|位居|居[^，,。；]{0,12}?(?:第|首|前)|仅次于|排名")
+COMPANY_RE = re.compile(r"公司|集团|企业|厂|合作社")
 
 # Question types answered by a span a pattern finds, and the evidence of a sentence without one.
 SAID_BY = {"name": (NAME_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE, 0.2), "place": (LOCATION_RE, 0.2),
-           "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3), "list": (LIST_RE, 0.3)}
+           "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3), "list": (LIST_RE, 0.3), "rank": (RANK_RE, 0.0),
+           "company": (COMPANY_RE, 0.0)}
 
 QTYPE_PATTERNS = (
-    ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|哪天|何日|多长时间|预计.*时间|几点")),
+    ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|(?<!第)几号|哪天|何日|多长时间|预计.*时间|几点")),
     ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在|(?:哪些|什么)(?:问题|困难)")),
     ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
-    ("number", re.compile(r"多少|(?<![哪这近前])几(?!点)[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
+    ("rank", re.compile(r"排第几|排名|第几名|第几位|排在第?几|排多少")),  # 在全国排第几: 居全国第三, 之首
+    ("company", re.compile(r"中标单位|施工单位|承建单位|运营单位|哪家(?:公司|企业)|什么公司|哪个公司")),
+    ("number", re.compile(r"多少|(?<![哪这近前第])几(?![点号])[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$"
                           r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
     ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难|文件)|哪[两三四五六七八九十]个")),
@@ -100,8 +105,9 @@ class Figure:
 
 
 def question_types(question: str) -> tuple[str, ...]:
-    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``duty``, ``progress``, ``number``,
-    ``place``, ``name``, ``list`` (哪些高校: several named in a row); else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
+    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``duty``, ``progress``, ``rank`` (排第几),
+    ``company`` (中标单位), ``number``, ``place``, ``name``, ``list`` (哪些高校: several named in a row); else ``plan``
+    for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     return found or (("plan",) if asks_plan(question) else ("other",))
 

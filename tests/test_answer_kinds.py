@@ -339,3 +339,13 @@ def test_a_kind_of_sum_is_named_outside_titles(searcher):
     assert "补助" in sum_kind("福建省渔港建设中央补助资金有多少")
     assert answer_question(searcher, "台山对露营地建设有什么补贴标准？")["abstained"]
     assert answer_question(searcher, "泉港渔港建设中央补助资金有多少？")["abstained"]
+
+
+def test_a_rank_and_a_company_asked(searcher):
+    """排第几 asks a rank (居陕西第二, 之首), not a number; 中标单位 asks a company; 从几号到几号 asks dates."""
+    from dafu.search.figures import question_types
+
+    assert question_types("腾冲传统村落数量在全国排第几")[0] == "rank"
+    assert question_types("丰南区淡水禁渔期是从几号到几号？") == ("time",)
+    assert "第二" in _answer(searcher, "渭南红色旅游资源在陕西排第几？")
+    assert "福建通港建设有限公司" in _answer(searcher, "诚平二级渔港的中标单位是哪家")
