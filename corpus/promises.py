@@ -79,15 +79,16 @@ THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{
 ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
 DONE = re.compile(r"已|以来|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
-# A deferral (再予以认真研究), a forecast (价格有望下调) or a refusal (不建议安装): no commitment.
-SOFT = re.compile(r"有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|统筹考虑|条件具备|条件成熟|不建议|不宜")
+# A deferral (再予以认真研究, 需待上级相关部门的进一步指导安排), a forecast (价格有望下调) or a refusal (不建议安装): no commitment.
+SOFT = re.compile(r"有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
-# What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供).
+# What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供,
+# 随着《条例》的出台，将推动…).
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发)"
                     r"|(?:建成|完成|实施|投用|投入使用)后?将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
-                    r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)")
+                    r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)|^随着[^。；]{2,40}[，,]\s*将")
 
 # What would happen if… (一旦发生灾害事故，将会严重威胁…): a consequence, no commitment of the replying side.
 CONDITION = re.compile(r"(?:一旦|如果|倘若|假如|否则)[^。；]{0,30}将")
@@ -286,12 +287,18 @@ def _cue(text: str) -> str | None:
     for m in CUES.finditer(masked):
         if WEAK_CUE.fullmatch(m.group(0)) and _reports_around(masked, m.start()):
             continue  # 先后争取2400万元 / 现已安排…(2018年将毕业6名): a report, not a commitment
-        if m.group(0).endswith("将") and "了" in re.split(r"[，,。；;]", masked[m.end():], maxsplit=1)[0]:
-            continue  # 我们将…铁路纳入《规划》中进行了布局: the object-marking 将 of a report
+        clause = re.split(r"[，,。；;]", masked[m.end():], maxsplit=1)[0]
+        if m.group(0).endswith("将") and ("了" in clause or _OBJECT_INTO.match(clause)):
+            continue  # 我们将…铁路纳入《规划》中进行了布局, 我委将…工作纳入…清单: the object-marking 将 of a report
         if m.group(0) == "力争" and masked.startswith(("让", "使"), m.end()) and "了" in masked[:m.start()]:
             continue  # 投入了大量人力对…进行整治，力争让…: the aim of what was done
         return m.group(0)
     return None
+
+
+# What the object-marking 将 puts into a list or plan (我委将0~6岁儿童眼保健…工作纳入…清单), with no adverb or 把
+# that makes it future (我局将积极争取…纳入, 我们将把…列入).
+_OBJECT_INTO = re.compile(rf"(?!{_WILL_NEXT}|把)[^，,。；;]{{1,30}}?(?:列入|纳入)")
 
 
 def _reports_around(text: str, at: int) -> bool:
