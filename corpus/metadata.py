@@ -23,10 +23,10 @@ ORG_SUFFIX = r"(?:委员会|人民政府|政府|办公室|办事处|公司|集�
 STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)")
 
 SALUTATION = regex.compile(
-    r"^(?:尊敬的)?(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}、){0,30}[^\n:：。，,；;“”《》]{1,40}?"
+    r"(?:^|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}、){0,30}[^\n:：。，,；;“”《》]{1,40}?"
     r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|党组|学社|[省市州县区]委))\s*(?:[:：]|(?<=^尊敬的.*)$)",
     regex.M)  # members (a list of them), a group (雨露乡委员小组), a party's branch (民盟楚雄州委), a committee; a line of
-# its own after 尊敬的 needs no colon (尊敬的汪小玲、刘胜委员)
+# its own after 尊敬的 needs no colon (尊敬的汪小玲、刘胜委员); a page may glue it after an empty label (时效性:彭晓瑜代表:)
 DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})[〔\[【(（［﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］﹞]"
                    r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence

@@ -214,6 +214,8 @@ def test_real_letters_closing_forms():
     assert bunched.agency == "自治区应急管理厅"
     # a verb and a level is no place: 示范县 (named twice) is not the region of 江山市's letter
     assert parse(Path(__file__).parent / "data" / "blind10" / "letters" / "b10-ct-01.txt").region == "江山市"
+    # the salutation glued after an empty label of the page's metadata line: …发布日期:2023年06月16日 时效性:彭晓瑜代表:
+    assert parse(Path(__file__).parent / "data" / "blind11" / "letters" / "b11-yg-03.txt").addressee == "彭晓瑜代表"
 
 
 @pytest.mark.parametrize("salutation", ["雨露乡委员小组", "民盟楚雄州委", "民进泉港支部", "省政协社会和法制委员会",
