@@ -16,7 +16,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
-from .figures import SAID_BY, asks_plan, events_asked, expected_units, question_types, sum_kind
+from .figures import SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, members_named, names_no_place, names_places, places_named, posseg
 from .units import Unit
 
@@ -64,7 +64,7 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
            (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号"),  # 第158号提案, 第20250033号建议
             re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")),  # 063号代表建议, (20240208号)提案
-           (re.compile(r"谁提的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
+           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
             PROPOSER),
            (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:什么|哪些|啥|哪方面)"
                        r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题)"
@@ -174,6 +174,7 @@ class Asked:
     document: tuple[str, str] = ()  # a document a time question names (重庆土地管理条例 -> (土地管理, 条例))
     nationwide: bool = False  # asks of 全国: a figure of 全县 or 我市 does not answer it
     next_steps: bool = False  # asks only what comes next (下一步怎么做): a sentence that commits, or under 下一步
+    action: str | None = None  # what an org question asks the body does (由哪个部门牵头 -> 牵头): the sentence says it
     events: object = None  # what a time question dates (什么时候开工 -> 开工|动工…): the sentence says it
 
     @classmethod
@@ -199,6 +200,7 @@ class Asked:
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named,
                    document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)),
                    events=events_asked(qnorm) if "time" in types else None,
+                   action=action_asked(qnorm) if "org" in types else None,
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)))
 
 
@@ -240,6 +242,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 督导员补贴 is not given by a sentence on 集中点, nor 罚款标准 by 垃圾桶460个
     if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
+    if asked.action and asked.action not in unit.norm and asked.action not in _lead_in(unit, letter)[-20:]:
+        return False  # 由哪个部门牵头 is not answered by 出台《…若干措施》
     if asked.events and not asked.events.search(unit.norm):
         return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
     if asked.document and (not _names_document(unit, asked.document, letter) or unit.features["type"] < 0.9):

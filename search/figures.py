@@ -127,6 +127,18 @@ _EVENT_ASKED = re.compile(rf"{_WHEN}(?:能|会|才|可以|可|将|要|正式|开
                           rf"|(?:{'|'.join(EVENTS)})(?:的)?(?:时间|日期|是{_WHEN}|于{_WHEN})")
 
 
+# What a body asked of does (由哪个部门牵头, 谁提供担保, 哪个单位负责维护): a sentence naming the body says it.
+_ACTIONS = r"审批|批准|提供|承办|出资|验收|担保"  # not 负责, 牵头, 管理: 由县长任组长 answers 谁牵头
+_ACTION_ASKED = re.compile(rf"(?:谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪个局)"
+                           rf"(?:来|去|在|统一|具体|主要)?({_ACTIONS})")
+
+
+def action_asked(question: str) -> str | None:
+    """What an org question asks the body does (``由哪个部门牵头`` → 牵头), None when it names no such act."""
+    asked = _ACTION_ASKED.search(question)
+    return asked.group(1) if asked else None
+
+
 def events_asked(question: str) -> re.Pattern | None:
     """What a time question dates, as a pattern of its forms (``什么时候开工`` → 开工|动工…), None when it names
     no event next to its question word (哪天组织…运营商去现场查看: 运营 is no event there)."""

@@ -349,3 +349,15 @@ def test_a_rank_and_a_company_asked(searcher):
     assert question_types("丰南区淡水禁渔期是从几号到几号？") == ("time",)
     assert "第二" in _answer(searcher, "渭南红色旅游资源在陕西排第几？")
     assert "福建通港建设有限公司" in _answer(searcher, "诚平二级渔港的中标单位是哪家")
+
+
+def test_what_a_body_asked_of_does():
+    """由谁提供担保 asks who guarantees, not who proposed (谁提…); the sentence naming the body says 担保 or 批准."""
+    from dafu.corpus.normalize import normalize_for_index
+    from dafu.search.asked import PROPOSER, asked_field
+    from dafu.search.figures import action_asked
+
+    assert asked_field(normalize_for_index("临沭 强村贷 由谁提供担保？")) is not PROPOSER
+    assert asked_field(normalize_for_index("这个建议是谁提的")) is PROPOSER
+    assert action_asked("鸭子河湿地自然保护区是哪年谁批准建立的") == "批准"
+    assert action_asked("安宁古树日常巡查管护由谁负责") is None  # 负责 is answered in many words (由…管护)
