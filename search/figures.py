@@ -50,11 +50,12 @@ LIST_RE = re.compile(r"[\u4e00-\u9fff\w]{2,}、[\u4e00-\u9fff\w]{2,}|》\s*[、�
 DUTY_RE = re.compile(r"负责|职责|主管|牵头|承担")
 RANK_RE = re.compile(r"第[一二三四五六七八九十\d]+|之首|首位|榜首|前列|名列|位居|居[^，,。；]{0,12}?(?:第|首|前)|仅次于|排名")
 COMPANY_RE = re.compile(r"公司|集团|企业|厂|合作社")
+STANCE_RE = re.compile(r"赞成|赞同|同意|认同|支持|采纳|吸纳|可行|不予|暂不|难以|无法")  # 我局完全赞成你们提出的建议
 
 # Question types answered by a span a pattern finds, and the evidence of a sentence without one.
 SAID_BY = {"name": (NAME_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE, 0.2), "place": (LOCATION_RE, 0.2),
            "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3), "list": (LIST_RE, 0.3), "rank": (RANK_RE, 0.0),
-           "company": (COMPANY_RE, 0.0)}
+           "company": (COMPANY_RE, 0.0), "stance": (STANCE_RE, 0.2)}
 
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|(?<!第)几号|哪天|何日|多长时间|预计.*时间|几点")),
@@ -62,6 +63,7 @@ QTYPE_PATTERNS = (
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在|(?:哪些|什么)(?:问题|困难)")),
     ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
+    ("stance", re.compile(r"什么态度|态度(?:如何|怎样|是)|是否(?:同意|赞成|支持)|同不同意|支不支持|赞不赞成")),
     ("rank", re.compile(r"排第几|排名|第几名|第几位|排在第?几|排多少")),  # 在全国排第几: 居全国第三, 之首
     ("company", re.compile(r"中标单位|施工单位|承建单位|运营单位|哪家(?:公司|企业)|什么公司|哪个公司")),
     ("number", re.compile(r"多少|(?<![哪这近前第])几(?![点号])[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
@@ -106,7 +108,7 @@ class Figure:
 
 def question_types(question: str) -> tuple[str, ...]:
     """What the wording asks for: some of ``time``, ``org``, ``reason``, ``duty``, ``progress``, ``rank`` (排第几),
-    ``company`` (中标单位), ``number``, ``place``, ``name``, ``list`` (哪些高校: several named in a row); else ``plan``
+    ``company`` (中标单位), ``stance`` (什么态度), ``number``, ``place``, ``name``, ``list`` (哪些高校: several named in a row); else ``plan``
     for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     return found or (("plan",) if asks_plan(question) else ("other",))

@@ -361,3 +361,12 @@ def test_what_a_body_asked_of_does():
     assert asked_field(normalize_for_index("这个建议是谁提的")) is PROPOSER
     assert action_asked("鸭子河湿地自然保护区是哪年谁批准建立的") == "批准"
     assert action_asked("安宁古树日常巡查管护由谁负责") is None  # 负责 is answered in many words (由…管护)
+
+
+def test_a_stance_asked():
+    """什么态度 asks the reply's stance (完全赞成, 深表认同): a sentence that says one is preferred."""
+    from dafu.search.figures import question_types, type_evidence
+
+    assert question_types("广州市旅游局对发展红色旅游的提案什么态度") == ("stance",)
+    assert type_evidence(("stance",), frozenset(), "我局完全赞成你们提出的建议。")[0] == 1.0
+    assert type_evidence(("stance",), frozenset(), "大力发展红色旅游将起积极作用。")[0] < 1.0
