@@ -176,8 +176,9 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         if cue is None and adjacent and _goes_on(scan, found[-1], start) and not _reports(text) \
                 and (MEASURE.match(_LEAD.sub("", text)) or scan[start - 1] in "；;"):  # …健康茶；旅游景区、…开展营销。
             cue = "（同段措施）"  # 二是加强巡查。对于发现的问题，及时…: the same item goes on
-        if item or "一是" in text:  # an item dismissed below (一是…制定了…，将切实调动…: an effect) lists nothing
-            listing = (cue is not None and not _dismissed(text)) or (answering and offering and not reported)  # 一、AED又称…: the list goes on
+        if item or "一是" in text:  # 一、AED又称…: the list goes on; an item dismissed below (一是…制定了…，将切实调动…:
+            # an effect) lists nothing
+            listing = (cue is not None and not _dismissed(text)) or (answering and offering and not reported)
         offering = offering or cue is not None
         if cue is None and written is not None and STARTS.search(text) and not DONE.search(text):
             due = find_deadline(body, start, end, written)  # 从2026年起实施: what starts after the letter

@@ -174,8 +174,8 @@ class Asked:
     document: tuple[str, str] = ()  # a document a time question names (重庆土地管理条例 -> (土地管理, 条例))
     nationwide: bool = False  # asks of 全国: a figure of 全县 or 我市 does not answer it
     next_steps: bool = False  # asks only what comes next (下一步怎么做): a sentence that commits, or under 下一步
-    action: str | None = None  # what an org question asks the body does (由哪个部门牵头 -> 牵头): the sentence says it
-    events: object = None  # what a time question dates (什么时候开工 -> 开工|动工…): the sentence says it
+    action: str | None = None  # what an org question asks the body does (由谁提供担保 -> 提供): the sentence says it
+    events: re.Pattern | None = None  # what a time question dates (什么时候开工 -> 开工|动工…): the sentence says it
 
     @classmethod
     def of(cls, question: str, known: frozenset[str] = frozenset(), members: frozenset[str] = frozenset()) -> "Asked":
@@ -243,7 +243,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
     if asked.action and asked.action not in unit.norm and asked.action not in _lead_in(unit, letter)[-20:]:
-        return False  # 由哪个部门牵头 is not answered by 出台《…若干措施》
+        return False  # 由谁提供担保 is not answered by the member's salutation
     if asked.events and not asked.events.search(unit.norm):
         return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
     if asked.document and (not _names_document(unit, asked.document, letter) or unit.features["type"] < 0.9):

@@ -57,9 +57,10 @@ SAID_BY = {"name": (NAME_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE
            "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3), "list": (LIST_RE, 0.3), "rank": (RANK_RE, 0.0),
            "company": (COMPANY_RE, 0.0), "stance": (STANCE_RE, 0.2)}
 
+_WHO = r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁"  # asks a body
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|(?<!第)几号|哪天|何日|多长时间|预计.*时间|几点")),
-    ("org", re.compile(r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁")),
+    ("org", re.compile(_WHO)),
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在|(?:哪些|什么)(?:问题|困难)")),
     ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
@@ -107,9 +108,9 @@ class Figure:
 
 
 def question_types(question: str) -> tuple[str, ...]:
-    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``duty``, ``progress``, ``rank`` (排第几),
-    ``company`` (中标单位), ``stance`` (什么态度), ``number``, ``place``, ``name``, ``list`` (哪些高校: several named in a row); else ``plan``
-    for what comes next (下一步打算怎么做), else ``other``."""
+    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``duty``, ``progress``, ``stance``
+    (什么态度), ``rank`` (排第几), ``company`` (中标单位), ``number``, ``place``, ``name``, ``list`` (哪些高校:
+    several named in a row); else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     return found or (("plan",) if asks_plan(question) else ("other",))
 
@@ -129,14 +130,13 @@ _EVENT_ASKED = re.compile(rf"{_WHEN}(?:能|会|才|可以|可|将|要|正式|开
                           rf"|(?:{'|'.join(EVENTS)})(?:的)?(?:时间|日期|是{_WHEN}|于{_WHEN})")
 
 
-# What a body asked of does (由哪个部门牵头, 谁提供担保, 哪个单位负责维护): a sentence naming the body says it.
+# What a body asked of does (谁提供担保, 哪年谁批准建立的): a sentence naming the body says it.
 _ACTIONS = r"审批|批准|提供|承办|出资|验收|担保"  # not 负责, 牵头, 管理: 由县长任组长 answers 谁牵头
-_ACTION_ASKED = re.compile(rf"(?:谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪个局)"
-                           rf"(?:来|去|在|统一|具体|主要)?({_ACTIONS})")
+_ACTION_ASKED = re.compile(rf"(?:{_WHO})(?:来|去|在|统一|具体|主要)?({_ACTIONS})")
 
 
 def action_asked(question: str) -> str | None:
-    """What an org question asks the body does (``由哪个部门牵头`` → 牵头), None when it names no such act."""
+    """What an org question asks the body does (``由谁提供担保`` → 提供), None when it names no such act."""
     asked = _ACTION_ASKED.search(question)
     return asked.group(1) if asked else None
 
