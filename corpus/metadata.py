@@ -41,7 +41,8 @@ CATEGORY_LABELLED = regex.compile(
     r"(?:(?P<c>[A-DＡ-Ｄ][1-9１-９]?)(?![A-Za-z])|(?P<w>" + "|".join(sorted(CATEGORY_WORDS, key=len, reverse=True)) + "))")
 CATEGORY_MARKED = regex.compile(
     r"[(（](?P<c>[A-D][1-9]?)[)）]\s*类|[(（](?P<c>[A-D][1-9]?)类[)）]|(?<![A-Za-z])(?P<c>[A-D][1-9]?)\s*类"
-    r"|〔(?P<c>[A-D][1-9]?)〕|^(?P<c>[A-D][1-9]?)$", regex.M)
+    r"|〔(?P<c>[A-D][1-9]?)〕|^(?P<c>[A-D][1-9]?)$"
+    r"|(?:办理情况|答复|复函|办复)\s*[(（](?P<c>[A-D][1-9]?)[)）]", regex.M)  # 第286号提案办理情况(A)的函
 SESSION = regex.compile(
     rf"第?[{NUM}]{{1,4}}届[^\s，。,；;：:（）()《》“”\"]{{0,20}}?(?:会议|人民代表大会)"
     rf"(?:第?[{NUM}]{{1,3}}次(?:全体)?会议)?")
@@ -74,7 +75,9 @@ DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a fla
 DATE_LABELLED = regex.compile(
     r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|"
     r"(?:(?<!\p{Han})|(?<=[:：]\s*\p{Han}{2,30}))(?:时间|日期))\s*[:：|]?\s*"  # 来源:…办公室时间: a page's labels run together
-    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
+    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
+    r"|^(?=[^\n]*来源\s*[:：])[^\n]*?(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)",  # 2019-11-08   来源:办公室
+    regex.M)
 # The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.
 PAGE_LABELS = frozenset({
     "索引号", "发布机构", "发文机关", "发文机构", "文号", "发文字号", "成文日期", "发布日期", "公开日期",

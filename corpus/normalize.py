@@ -59,9 +59,27 @@ def to_simplified(text: str) -> str:
     return out
 
 
+# Departments by their short names (工信部门, 住建系统) and by their full ones with or without 和 (住房和城乡建设局,
+# 住房城乡建设厅): one form, so that a member's 住建部门 finds the letter's 住房和城乡建设部门 and back. A body named by
+# its short name (临沧市住建局, 卫健委) stays as typed: it says whose letter is meant, which the letter's header and
+# opening say in full; expanded, it would rank them above the passage that answers.
+_AGENCY_FULL = {"住建": "住房城乡建设", "人社": "人力资源社会保障", "卫健": "卫生健康", "发改": "发展改革", "工信": "工业信息化",
+                "文旅": "文化旅游", "市场监管": "市场监督管理", "林草": "林业草原", "自规": "自然资源规划", "城管": "城市管理",
+                "教体": "教育体育", "医保": "医疗保障", "应急": "应急管理", "退役军人": "退役军人事务", "广电": "广播电视"}
+_AGENCY_SHORT = re.compile(rf"({'|'.join(sorted(_AGENCY_FULL, key=len, reverse=True))})(?=部门|系统)")
+_AGENCY_AND = re.compile(r"(?<=住房)和(?=城乡建设)|(?<=人力资源)和(?=社会保障)|(?<=发展)和(?=改革)|(?<=工业)和(?=信息化)"
+                         r"|(?<=文化)和(?=旅游)|(?<=广电)和(?=旅游)|(?<=林业)和(?=草原)|(?<=自然资源)和(?=规划)|(?<=教育)和(?=体育)")
+
+
+def agency_names(text: str) -> str:
+    """Departments named one way: 住房和城乡建设局 -> 住房城乡建设局, 工信部门 -> 工业信息化部门."""
+    return _AGENCY_AND.sub("", _AGENCY_SHORT.sub(lambda m: _AGENCY_FULL[m.group(1)], text))
+
+
 def normalize_for_index(text: str) -> str:
-    """What is indexed and what queries become: NFKC, pinyin annotations removed, t2s, latin lowercased."""
-    return to_simplified(strip_pinyin(unicodedata.normalize("NFKC", text))).lower()
+    """What is indexed and what queries become: NFKC, pinyin annotations removed, t2s, latin lowercased,
+    departments named one way (``agency_names``)."""
+    return agency_names(to_simplified(strip_pinyin(unicodedata.normalize("NFKC", text))).lower())
 
 
 def normalize_for_match(text: str) -> str:

@@ -21,7 +21,7 @@ from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, members_named, names_no_place
 from .units import Unit
 
 _DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
-_PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理")  # 指定由张国庆副局长负责办理落实
+_PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理|分管(?:领导|负责人)")  # 指定由张国庆副局长负责办理落实
 _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)"
                                   r"|(?:约见|拜访|走访|面见|会见)[^，。？?]{0,6}(?:委员|代表|提案人)")  # 约见的张国俊委员
 # The replying body named on a line of its own (the signature 元谋县住房和城乡建设局), after a label (承办单位：县水务局,
@@ -52,12 +52,13 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
                        r"|(?:承办|答复)(?:单位|部门)是"),
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
-                       r"|(?:答复|回复|复函)的?\s*(?:日期|时间)|(?:答复|回复|复函|函复)\s*(?:哪天|哪一天|几月几[日号])"
-                       r"|(?:答复|回复|复函)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
+                       r"|(?:答复|回复|复函|复文)的?\s*(?:日期|时间)"
+                       r"|(?:答复|回复|复函|函复|复文)\s*(?:第?\d+号(?:建议|提案|议案)?)?是?\s*(?:哪天|哪一天|几月几[日号])"
+                       r"|(?:答复|回复|复函|复文)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
                        r"|(?:发布|公开|印发)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:日期|时间)"
                        r"|(?:发文|成文|落款)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期
             REPLY_DATE),
-           (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
+           (re.compile(r"办理人|承办人|经办人|联系人|分管(?:领导|负责人)|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345
             re.compile(r"\d{3,6}(?:-\d{1,2})?[^，。；\d]{0,8}热线|热线[^，。；\d]{0,6}\d{3,6}")),
@@ -67,7 +68,8 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
             PROPOSER),
            (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:什么|哪些|啥|哪方面)"
-                       r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题)"
+                       r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题|题目|标题|名称)"
+                       r"|(?:建议|提案|议案)(?:叫|是)什么(?:名字)?(?:$|[？?])"
                        r"|哪[件份条个]?(?:建议|提案|议案)"),  # 第43号建议是关于什么的, 汇办意见答的是哪件建议
             re.compile(r"(?:关于|提出的)[^。；]{2,80}?[的等](?:建议|提案|议案)")),  # what was proposed: 《关于…的建议》
            (re.compile(r"签发"), re.compile("签发")),
@@ -126,6 +128,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
         if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
                 lookup or _ASKS_TITLE.search(question) or asked.field is not None and asked.field.search(unit.norm)):
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
+        if ORG_LINE.match(unit.norm) and asked.field is None and "org" not in asked.types:
+            continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
         if unit.letter_id not in letters:
             letter = searcher.by_id.get(unit.letter_id) or {}
             letters[unit.letter_id] = letter, searcher.letter_text(unit.letter_id), \
@@ -225,8 +229,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 宁夏2025年新建了多少个: not an undated count in a paragraph that names no year
     if not (names_places(asked.places, letter, text, asked.narrower) or names_no_place(letter, text)):
         return False
-    for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches
-        if ordinal not in text or (ordinal not in unit.norm and any(
+    for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches (第一次: 首次 too)
+        forms = (ordinal, "首" + ordinal[-1]) if ordinal[1:-1] in ("一", "1") else (ordinal,)
+        if not any(form in text for form in forms) or (not any(form in unit.norm for form in forms) and any(
                 other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
             return False
     if asked.field is not None:  # 哪个文号, 办理人: the sentence gives it
@@ -246,7 +251,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 由谁提供担保 is not answered by the member's salutation
     if asked.events and not asked.events.search(unit.norm):
         return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
-    if asked.document and (not _names_document(unit, asked.document, letter) or unit.features["type"] < 0.9):
+    if asked.document and (not _names_document(unit, asked.document, letter, text) or unit.features["type"] < 0.9):
         return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施, nor by 下一步
     if asked.nationwide and _LOCAL_SCOPE.search(unit.norm) and "全国" not in unit.norm:
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群
@@ -279,11 +284,12 @@ def _document(qnorm: str, names: list[str]) -> tuple[str, str]:
     return (core, m.group(2)) if len(core) >= 2 else ()
 
 
-def _names_document(unit: Unit, document: tuple[str, str], letter: dict) -> bool:
-    """The sentence, or what comes right before it, names the document: its kind and its own words (in order)."""
+def _names_document(unit: Unit, document: tuple[str, str], letter: dict, text: str) -> bool:
+    """The sentence, or what comes right before it, names the document: its kind and its own words (in order), or
+    its kind alone (该《办法》, 《意见》) where the letter (``text``) names it in full."""
     core, kind = document
     near = _lead_in(unit, letter) + unit.norm
-    return kind in near and _says(core, near)
+    return kind in near and (_says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and _says(core, text))
 
 
 def years_said(unit: Unit, body: str = "") -> list[str]:

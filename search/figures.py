@@ -32,7 +32,8 @@ CLOCK = frozenset({"点钟"})  # what 几点 expects: a clock time, not a date
 # Words that say when without a date: plan periods, 预计, 待…后 and the waiting of 需待/有待 (需待上级…指导安排), 下一步/下步
 TIME_WORDS = re.compile(r"“?十[一二三四五六七八九]五”?(?:期间|时期|末|内)|预计|将于|计划于|届时|年底前|月底前|之前|以前|"
                         r"同步|一并|待[^，。；]{1,40}(?:时|后)|[需须有]待|尽快|近期|今年|明年|下一?步|"
-                        r"每(?:年|半年|季度|月|周|天|日)|定期")
+                        r"每(?:年|半年|季度|月|周|天|日)|定期|"
+                        r"(?:春节|元旦|清明|端午|中秋|国庆|春季|夏季|秋季|冬季|春秋季|汛期|雨季|旱季|农闲|寒假|暑假)(?:前后|期间|前|后)?")
 ORG_RE = re.compile(r"(?:(?![的由是在将对把被向从为了等及即])[\u4e00-\u9fff]){1,14}?(?:委员会|人民政府|办公室|办事处|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
                     r"协会|学会|局|委|厅|部门|部|办|院|人大|政协|政府)")
 NAME_RE = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
@@ -124,14 +125,14 @@ def asks_plan(question: str) -> bool:
 # its group's forms (开工 is dated by 动工 or 开建; 招标 completed dates no 开工).
 EVENTS = (r"开工|动工|开建|启动建设", r"建成|完工|竣工|建设完成|完成[^，。；]{0,8}建设|投用|投入使用|交付",
           r"开通|通车|开行|运营|运行", r"施行|实施|执行|生效", r"启用|投用|投入使用|使用", r"开放|开馆|开园|开业",
-          r"出台|印发|发布|颁布|公布", r"招标|中标", r"验收")
+          r"出台|印发|发布|颁布|公布", r"招标|中标", r"验收", r"有效期|有效至|截止|截至|到期")
 _WHEN = r"(?:什么时候|啥时候|何时|哪年|哪一年|哪天|哪一天|几月|什么时间)"
 _EVENT_ASKED = re.compile(rf"{_WHEN}(?:能|会|才|可以|可|将|要|正式|开始|能够|完成|进行)*(?:{'|'.join(EVENTS)})"
-                          rf"|(?:{'|'.join(EVENTS)})(?:的)?(?:时间|日期|是{_WHEN}|于{_WHEN})")
+                          rf"|(?:{'|'.join(EVENTS)})(?:的)?(?:时间|日期|是{_WHEN}|于{_WHEN}|[到至]{_WHEN})")
 
 
 # What a body asked of does (谁提供担保, 哪年谁批准建立的): a sentence naming the body says it.
-_ACTIONS = r"审批|批准|提供|承办|出资|验收|担保"  # not 负责, 牵头, 管理: 由县长任组长 answers 谁牵头
+_ACTIONS = r"审批|批准|提供|承办|出资|验收|担保|经营|运营"  # not 负责, 牵头, 管理: 由县长任组长 answers 谁牵头
 _ACTION_ASKED = re.compile(rf"(?:{_WHO})(?:来|去|在|统一|具体|主要)?({_ACTIONS})")
 
 
@@ -153,7 +154,8 @@ def events_asked(question: str) -> re.Pattern | None:
 # Kinds of sum a question may ask (罚款标准, 督导员补贴, 租金多少): a sentence answering one names that kind, in
 # one of its words (补贴 is paid as a 补助, 奖补 or 补偿); a general one (经费, 资金, 投入) is any kind.
 SUM_KINDS = (("罚款", "处罚", "罚没"), ("补贴", "补助", "奖补", "补偿", "奖励", "资助"), ("奖励", "奖补", "奖金"),
-             ("租金", "租赁费", "租费"), ("收费", "服务费", "价格", "电价", "水价", "票价"), ("收入", "营收", "收益"),
+             ("租金", "租赁费", "租费"), ("收费", "服务费", "价格", "电价", "水价", "票价"),
+             ("售价", "卖", "销售价", "单价", "收购价", "出售"), ("收入", "营收", "收益"),
              ("价值", "估值"), ("工资", "薪酬", "报酬", "待遇"))
 
 
@@ -184,6 +186,9 @@ def _counts_in(figure: Figure, folded: str, units: frozenset[str]) -> bool:
     return figure.unit == "个" and folded.startswith(tuple(units), figure.end) if units else False
 
 
+_SESSION_TAIL = re.compile(r"(?:全体)?会议")
+
+
 def figures(text: str, with_time: bool = False) -> list[Figure]:
     """Numbers with units in ``text`` (dates and durations only when ``with_time``)."""
     return list(_figures(text, with_time))
@@ -192,14 +197,16 @@ def figures(text: str, with_time: bool = False) -> list[Figure]:
 @functools.lru_cache(maxsize=20000)
 def _figures(text: str, with_time: bool) -> tuple[Figure, ...]:
     """Passages recur from query to query (the leaders of one topic): read each once."""
-    found = []
-    for m in FIGURE.finditer(fold(text)):
+    found, folded = [], fold(text)
+    for m in FIGURE.finditer(folded):
         unit = m.group("unit")
         if unit in TIME_UNITS and not with_time:
             continue
         if unit in TIME_UNITS and re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) \
                 or unit == "月" and GLUED_YEAR_MONTH.fullmatch(m.group(0)):
             continue  # 2023年, 20235月: dates, not durations
+        if unit == "次" and _SESSION_TAIL.match(folded, m.end()):
+            continue  # 五届人大三次会议: a meeting's name
         value = _value(m.group("num"), m.group("mag"))
         if m.group("num")[0] in CN_NUMERAL_CHARS and value == 1:
             continue  # 一张图, 一年 — words, not figures

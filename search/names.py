@@ -7,6 +7,7 @@ import itertools
 import re
 
 from ..corpus.metadata import SCOPE, place_names
+from ..corpus.normalize import normalize_for_index
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
@@ -94,7 +95,7 @@ def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
     """The names, without their level, of the places the archive's letters come from: the places named by their
     regions and agencies (``IndexBackend.facets``; 舒城 of 舒城县水利局), found as the letters' region is."""
     values = facets.get("region", []) + facets.get("agency", [])
-    return frozenset(m.group(1) for value in values for place in place_names(value)
+    return frozenset(m.group(1) for value in values for place in place_names(normalize_for_index(value))
                      if (m := _ADMIN_PLACE.match(place)))
 
 
@@ -111,8 +112,9 @@ def members_named(text: str, members: frozenset[str]) -> tuple[str, ...]:
 
 def archive_members(addressees) -> frozenset[str]:
     """The names of the members the archive's letters answer, from their addressees (田宝辉、刘军军委员 ->
-    田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花): read as a member wherever a question names them."""
-    return frozenset(m["name"] for value in addressees if value for part in _MEMBER_SPLIT.split(value)
+    田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花; 張燕委員 -> 张燕): read as a member wherever a question names them."""
+    return frozenset(m["name"] for value in addressees if value
+                     for part in _MEMBER_SPLIT.split(normalize_for_index(value))
                      if (m := _MEMBER_TITLE.match(part)))
 
 

@@ -1,5 +1,5 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10 and blind11 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11 and blind12 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -13,16 +13,17 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
            "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01", "b9-sw-01", "b9-sw-03", "b9-tj-02", "b9-tj-03",
            "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02", "b10-bn-02", "b8-da-03",
-           "b11-hl-02", "b11-lu-03", "b11-lu-04", "b11-yg-02", "b11-yg-03")
+           "b11-hl-02", "b11-lu-03", "b11-lu-04", "b11-yg-02", "b11-yg-03", "b12-sx-01", "b12-sx-02", "b12-sx-03",
+           "b12-sx-04", "b12-cs-01", "b12-cs-03", "b12-yo-01", "b12-ht-04")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
-        "b10": "blind10", "b11": "blind11"}
+        "b10": "blind10", "b11": "blind11", "b12": "blind12"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and thirty-nine real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    """The seed letters and forty-seven real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
-    婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营 and 渔港."""
+    婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶 and 核桃."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -370,3 +371,23 @@ def test_a_stance_asked():
     assert question_types("广州市旅游局对发展红色旅游的提案什么态度") == ("stance",)
     assert type_evidence(("stance",), frozenset(), "我局完全赞成你们提出的建议。")[0] == 1.0
     assert type_evidence(("stance",), frozenset(), "大力发展红色旅游将起积极作用。")[0] < 1.0
+
+
+def test_script_departments_page_dates_and_kinds_of_figure(searcher):
+    """A mirror copy in traditional script answers its member (張燕委員 for 张燕) and 第一次 (首次); 工信部门 finds
+    工业和信息化部门; a page's day beside 来源, a category in the title (办理情况(A)), a 分管领导; 1200多万亩 and
+    150万棒 are figures, 春节前后 a time, 该《办法》有效期至 dates the 办法 named before; 谁经营的 is said by 经营;
+    每棒卖多少钱 asks a price, which a 补助 per 棒 does not give."""
+    assert "多措並舉" in _answer(searcher, "张燕委员提的松材线虫病提案叫什么")
+    assert "2018年" in _answer(searcher, "岳阳县哪年第一次发现松材线虫病")
+    assert "工业和信息化部门" in _answer(searcher, "松材线虫病防控 工信部门负责什么")
+    assert "2019-11-08" in _answer(searcher, "大别山老区油茶复文哪天发布的")
+    assert "2023-08-18" in _answer(searcher, "隆阳区林草局答复第060号建议是哪天")
+    assert "(A)" in _answer(searcher, "市政协四届四次会议第286号提案办理情况是哪一类")
+    assert "赖智如" in _answer(searcher, "永泰县林业局这件提案的分管领导")
+    assert "1200多万亩" in _answer(searcher, "2016年全国桑园面积多少")
+    assert "150万棒" in _answer(searcher, "太极镇食用菌菌种场设计产能多少？")
+    assert "春节前后" in _answer(searcher, "打孔注药一般什么时候做")
+    assert "2023年12月31日" in _answer(searcher, "黔江农业产业化奖励扶持办法有效期到什么时候？")
+    assert "弘凡" in _answer(searcher, "太极镇菌种场前期是谁经营的？")
+    assert answer_question(searcher, "黔江桑枝菌菌棒每棒卖多少钱")["abstained"]

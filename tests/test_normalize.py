@@ -27,6 +27,14 @@ def test_real_parentheticals_survive(text):
     assert strip_pinyin(text) == text
 
 
+def test_departments_are_named_one_way():
+    """工信部门 finds 工业和信息化部门 and 住房城乡建设厅 finds 住房和城乡建设厅; a body by its short name stays as typed."""
+    assert normalize_for_index("工信部门负责什么") == normalize_for_index("工业和信息化部门负责什么")
+    assert normalize_for_index("湖南省住房城乡建设厅") == normalize_for_index("湖南省住房和城乡建设厅")
+    assert normalize_for_index("住建系统") == normalize_for_index("住房和城乡建设系统")
+    assert normalize_for_index("临沧市住建局") == "临沧市住建局"
+
+
 def test_index_form_folds_width_and_case():
     assert normalize_for_index("ＡＢＣ１２３，（第２０号）") == "abc123,(第20号)"
     assert normalize_for_index("（第 20252060 号）") == "(第 20252060 号)"

@@ -160,6 +160,12 @@ def test_doc_number_and_category_forms(header, doc_number, category):
     assert letter.title == "关于县政协六届五次会议第6-5-039号提案的答复"
 
 
+def test_a_category_the_title_gives():
+    """关于…第286号提案办理情况(A)的函 (达州): the category stands in the title."""
+    letter = parse_letter("关于市政协四届四次会议第286号提案办理情况(A)的函\n余波等委员:\n你们提出的建议收悉。", "x", "x")
+    assert (letter.category, letter.proposal_number) == ("A", "286")
+
+
 def test_a_word_ending_in_two_levels_is_no_place():
     """县区 (帮助县区解决…) is no level to join to the word before it: the letter's place is its city."""
     path = Path(__file__).parent / "data" / "blind5" / "letters" / "b5-gf-01.txt"
@@ -186,7 +192,8 @@ def test_signature_forms(closing, agency, date):
 
 
 @pytest.mark.parametrize("header", ["来源: 市场监督管理局办公室 时间: 2024-07-03 10:44:00 访问量:0",
-                                    "来源:办公室   效力状态:有效   时间:2024-07-03 18:01"])
+                                    "来源:办公室   效力状态:有效   时间:2024-07-03 18:01",
+                                    "2024-07-03   来源:办公室", "來源:經研中心   2024-07-03"])  # a date beside 来源
 def test_a_page_date_after_labels_run_together(header):
     """A page's header labels glued by the cleaning (…办公室时间:2024-07-03) still date a letter with no closing date;
     开工时间 in the body is no label."""

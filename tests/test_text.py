@@ -40,6 +40,9 @@ def test_figures_read_whole_chinese_numerals(text, figure, value, unit):
     ("每个村卫生室都能提供6种以上的中医适宜技术", False, [("6种", "种")]),
     ("新建10kV线路3.5公里，光伏装机5.2兆瓦", False, [("10kV", "kv"), ("3.5公里", "公里"), ("5.2兆瓦", "兆瓦")]),
     ("探索一种新的模式，提高了3个百分点", False, [("3个百分点", "个百分点")]),  # 一种 is a word
+    ("全国桑园面积1200多万亩,蚕茧产量62万多吨", False, [("1200多万亩", "亩"), ("62万多吨", "吨")]),  # 多 on either side of 万
+    ("设计产能150万棒,全县中蜂3万群", False, [("150万棒", "棒"), ("3万群", "群")]),
+    ("区五届人大三次会议第123号建议", False, []),  # 三次会议 names a meeting
 ])
 def test_figures_of_more_units_and_no_ordinals(text, with_time, found):
     assert [(f.text, f.unit) for f in figures(text, with_time=with_time)] == found
