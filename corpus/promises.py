@@ -77,7 +77,10 @@ THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{
                        r"|(?:提案|建议|议案)(?:中|里)(?:提出|所提|提到)?的?(?:拟|计划|将)"  # 提案中拟建设的…: the member's plan
                        r"|将[^，。；：:]{0,12}(?:答复|回复|函复|说明|函告)如下")  # 我局将办理情况答复如下: the object 将
 # Advice to others (建议医院做好…, 建议永州市加快…): no commitment of the replying side unless it names itself.
-ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])")
+ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])"
+                    r"|^[^，,。；]{0,4}?各(?:地|级|县|市|区|乡镇|有关单位|相关单位)[^，,。；]{0,6}?(?:可|可以|应|要)(?!将)")  # 各地可依据上述政策…
+# An item that restates what was proposed (一、加大…,促进农户增收方面的建议。, 关于鼓励研发专用机械设备问题): no measure.
+THEIR_POINT = re.compile(r"(?:的|方面的?)(?:建议|提案|意见)[。.]?$|问题[。.]?$")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
 DONE = re.compile(r"已|以来|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
 # A deferral (再予以认真研究, 需待上级相关部门的进一步指导安排), a forecast (价格有望下调) or a refusal (不建议安装): no commitment.
@@ -200,6 +203,8 @@ def _dismissed(text: str) -> bool:
     if EFFECT.search(text) and not CUES.search(EFFECT.sub("", text)):
         return True
     if (COURTESY.search(text) and not _substantive(text)) or SOFT.search(text):
+        return True
+    if THEIR_POINT.search(text.strip()) and ENUM.match(text):
         return True
     return bool((RECITED.search(text) or THEIR_WORDS.match(text) or ADVICE.search(text) or CONDITION.search(text))
                 and not FIRST_PERSON.search(text))
