@@ -18,13 +18,13 @@ from .normalize import to_simplified
 from .text import PINYIN_ANNOTATION, valid_date
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
-CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "0": 0, "０": 0, "O": 0, "Ｏ": 0}
+CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "0": 0, "０": 0, "O": 0, "o": 0, "Ｏ": 0}
 ORG_SUFFIX = r"(?:委员会|人民政府|政府|办公室|办事处|公司|集团|局|委|厅|部|中心|院|办|署|司|处|站|所|队|馆)"
 STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)")
 
 SALUTATION = regex.compile(
     r"(?:^|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}、){0,30}[^\n:：。，,；;“”《》]{1,40}?"
-    r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|党组|学社|[省市州县区]委))\s*(?:[:：]|(?<=^尊敬的.*)$)",
+    r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|党组|学社|[省市州县区]委会?))\s*(?:[:：]|(?<=^尊敬的.*)$)",
     regex.M)  # members (a list of them), a group (雨露乡委员小组), a party's branch (民盟楚雄州委), a committee; a line of
 # its own after 尊敬的 needs no colon (尊敬的汪小玲、刘胜委员); a page may glue it after an empty label (时效性:彭晓瑜代表:)
 DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})[〔\[【(（［﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］﹞]"
@@ -70,7 +70,7 @@ SIGN_OFF = regex.compile(rf"^(?:{SIGN_OFF_WORDS})")
 DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a flattened page glues after it may follow
     r"(?:(?P<y>\d{4})\s*[年月]\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"
     r"|(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
-    r"|(?P<cy>[〇零○0０OＯ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
+    r"|(?P<cy>[〇零○0０OoＯ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
     rf"|^(?P<digits>\d{{6,8}}))\s*(?=(?:{SIGN_OFF_WORDS})|$)")
 DATE_LABELLED = regex.compile(
     r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|"

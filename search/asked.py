@@ -20,8 +20,8 @@ from .figures import SAID_BY, action_asked, asks_plan, events_asked, expected_un
 from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, members_named, names_no_place, names_places, places_named, posseg
 from .units import Unit
 
-_DOC_NUMBER = regex.compile(DOC_NUMBER_FORM)
-_PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理|分管(?:领导|负责人)")  # 指定由张国庆副局长负责办理落实
+DOC_NUMBER_ASKED = regex.compile(DOC_NUMBER_FORM)  # what gives a 文号 asked
+_PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理")  # 指定由张国庆副局长负责办理落实
 _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)"
                                   r"|(?:约见|拜访|走访|面见|会见)[^，。？?]{0,6}(?:委员|代表|提案人)")  # 约见的张国俊委员
 # The replying body named on a line of its own (the signature 元谋县住房和城乡建设局), after a label (承办单位：县水务局,
@@ -34,6 +34,8 @@ REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}", 
 PROPOSER = regex.compile(rf"{SALUTATION.pattern}|(?:提案|领衔|建议|提出)(?:人|者|代表|委员|单位)\s*[:：]|(?:代表|委员)姓名\s*[:：]"
                          r"|^(?!您|你)[^。；：:\n《》]{2,160}?(?:委员|代表|[省市州县区]委|支部|小组)(?:等\d*位?(?:委员|代表)?)?"
                          r"(?:提出|所提|提交)的", regex.M)
+# A proposal's number: 第158号提案, 063号代表建议, (20240208号)提案.
+PROPOSAL_NUMBER = re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")
 # The day of a reply: its signature's date, or the page's (发布日期:2023-04-30) where the page lost the closing.
 REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}")
 # A field asked in several forms -> the form a letter's metadata reads first (corpus/metadata.py: the signature's
@@ -45,7 +47,7 @@ PREFERRED_FORM = {REPLY_DATE: DATE_AT_END}
 # the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); its number (第几号: 第158号提案); how the
 # member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
 # 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says; what was proposed (《关于…的建议》).
-_FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
+_FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类[别型]"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
            (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
@@ -54,17 +56,19 @@ _FIELDS = ((re.compile(r"文号|字号"), _DOC_NUMBER),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
                        r"|(?:答复|回复|复函|复文)的?\s*(?:日期|时间)"
                        r"|(?:答复|回复|复函|函复|复文)\s*(?:第?\d+号(?:建议|提案|议案)?)?是?\s*(?:哪天|哪一天|几月几[日号])"
-                       r"|(?:答复|回复|复函|复文)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
+                       r"|(?:答复|回复|复函|函复|复文)[^，。？?说称讲]{0,8}?是(?:哪天|哪一天|几月几[日号])[？?]?$"  # 答复王代福是哪天
+                       r"|(?:答复|回复|复函|复文|办理情况)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
                        r"|(?:发布|公开|印发)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:日期|时间)"
                        r"|(?:发文|成文|落款)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期
             REPLY_DATE),
-           (re.compile(r"办理人|承办人|经办人|联系人|分管(?:领导|负责人)|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
+           (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
+           (re.compile(r"分管(?:领导|负责人)"), re.compile(r"分管(?:领导|负责人)")),  # 分管领导:赖智如
            (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345
             re.compile(r"\d{3,6}(?:-\d{1,2})?[^，。；\d]{0,8}热线|热线[^，。；\d]{0,6}\d{3,6}")),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
-           (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号"),  # 第158号提案, 第20250033号建议
-            re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")),  # 063号代表建议, (20240208号)提案
+           (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号"),  # 第158号提案, 第20250033号建议
+            PROPOSAL_NUMBER),
            (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
             PROPOSER),
            (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:什么|哪些|啥|哪方面)"
@@ -109,6 +113,22 @@ _QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为
 def asks_letter(question: str) -> bool:
     """The query looks a letter up by what it names (place, subject, 提案/建议, 答复) and asks nothing else."""
     return bool(_NAMES_LETTER.search(question)) and not _QUESTION_WORD.search(question) and not asks_frame(question)
+
+
+_NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|决定|文件")
+
+
+def asks_own_doc_number(qnorm: str) -> bool:
+    """Normalised ``qnorm`` asks a reply's own 文号 (答复红火蚁提案的文号), not that of a document it names
+    (九部门…通知文号, 清远…工作方案 文号)."""
+    return asked_field(qnorm) is DOC_NUMBER_ASKED and not _NAMES_A_DOCUMENT.search(qnorm)
+
+
+def holds_own_doc_number(norm: str, doc_number: str) -> bool:
+    """Normalised ``norm`` gives the letter's own 文号 (``doc_number``, as its metadata reads it), not only one it
+    cites (临农函〔2023〕20号, not 农农发〔2021〕3号)."""
+    own = DOC_NUMBER_ASKED.search(normalize_for_index(doc_number))
+    return own is not None and any((m["year"], m["num"]) == (own["year"], own["num"]) for m in DOC_NUMBER_ASKED.finditer(norm))
 
 
 def asked_field(qnorm: str):
@@ -180,6 +200,7 @@ class Asked:
     next_steps: bool = False  # asks only what comes next (下一步怎么做): a sentence that commits, or under 下一步
     action: str | None = None  # what an org question asks the body does (由谁提供担保 -> 提供): the sentence says it
     events: re.Pattern | None = None  # what a time question dates (什么时候开工 -> 开工|动工…): the sentence says it
+    own_doc_number: bool = False  # asks the reply's own 文号 (答复红火蚁提案的文号), not a document's it names
 
     @classmethod
     def of(cls, question: str, known: frozenset[str] = frozenset(), members: frozenset[str] = frozenset()) -> "Asked":
@@ -204,6 +225,7 @@ class Asked:
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named,
                    document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)),
                    events=events_asked(qnorm) if "time" in types else None,
+                   own_doc_number=asks_own_doc_number(qnorm),
                    action=action_asked(qnorm) if "org" in types else None,
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)))
 
@@ -234,6 +256,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         if not any(form in text for form in forms) or (not any(form in unit.norm for form in forms) and any(
                 other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
             return False
+    if asked.field is DOC_NUMBER_ASKED and asked.own_doc_number and letter.get("doc_number"):  # the reply's 文号,
+        # not one it cites
+        return holds_own_doc_number(unit.norm, letter["doc_number"])
     if asked.field is not None:  # 哪个文号, 办理人: the sentence gives it
         return bool(asked.field.search(unit.norm))
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:

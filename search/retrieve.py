@@ -14,7 +14,8 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import PREFERRED_FORM, asked_field, asks_frame, asks_letter, letter_text
+from .asked import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number, holds_own_doc_number,
+                    letter_text)
 from .figures import asks_plan, expected_units, question_types, type_evidence
 from .names import archive_members, archive_places, members_named, names_places, places_named
 
@@ -108,6 +109,10 @@ class HybridRetriever:
             texts = [normalize_for_index(c.text) for c in chunks]  # the last pass decides)
             for form in filter(None, (field, PREFERRED_FORM.get(field))):
                 _behind_others(fused, leaders, letter_ids, [not form.search(t) for t in texts])
+            if asks_own_doc_number(text):  # the reply's own 文号 before those it cites
+                owns = [(self.index.letter(lid) or {}).get("doc_number") for lid in letter_ids]
+                _behind_others(fused, leaders, letter_ids,
+                               [not (own and holds_own_doc_number(t, own)) for own, t in zip(owns, texts)])
             return self._top(fused, rows, top_k)
         replies = [self._reply_of(c) for c in chunks]
         if self.fusion.answer_type_weight:

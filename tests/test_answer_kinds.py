@@ -1,5 +1,5 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11 and blind12 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11, blind12 and blind13 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -14,16 +14,16 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01", "b9-sw-01", "b9-sw-03", "b9-tj-02", "b9-tj-03",
            "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02", "b10-bn-02", "b8-da-03",
            "b11-hl-02", "b11-lu-03", "b11-lu-04", "b11-yg-02", "b11-yg-03", "b12-sx-01", "b12-sx-02", "b12-sx-03",
-           "b12-sx-04", "b12-cs-01", "b12-cs-03", "b12-yo-01", "b12-ht-04")
+           "b12-sx-04", "b12-cs-01", "b12-cs-03", "b12-yo-01", "b12-ht-04", "b13-wr-02", "b13-sz-04", "b13-nb-01")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
-        "b10": "blind10", "b11": "blind11", "b12": "blind12"}
+        "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and forty-seven real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
+    """The seed letters and fifty real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
-    婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶 and 核桃."""
+    婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰 and 农业保险."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -391,3 +391,19 @@ def test_script_departments_page_dates_and_kinds_of_figure(searcher):
     assert "2023年12月31日" in _answer(searcher, "黔江农业产业化奖励扶持办法有效期到什么时候？")
     assert "弘凡" in _answer(searcher, "太极镇菌种场前期是谁经营的？")
     assert answer_question(searcher, "黔江桑枝菌菌棒每棒卖多少钱")["abstained"]
+
+
+def test_the_replys_own_number_day_and_the_proposals_it_answers(searcher):
+    """文号 asks the reply's own (临农函〔2023〕20号), not a notice it cites (农农发〔2021〕3号); 答复王代福是哪天 asks the
+    reply's day; 哪几号 the numbers of the proposals answered together; 会同哪些部门 who was consulted; 办理情况什么时候发布
+    the page's day."""
+    from dafu.corpus.normalize import normalize_for_index
+    from dafu.search.asked import PROPOSAL_NUMBER, REPLY_DATE, asked_field
+
+    assert "临农函〔2023〕20号" in _answer(searcher, "临沧市农业农村局答复红火蚁提案的文号")
+    assert "2019年7月4日" in _answer(searcher, "马关县农业农村和科学技术局答复王代福是哪天")
+    assert asked_field(normalize_for_index("答复说开工是哪天")) is not REPLY_DATE  # a day the reply gives
+    assert asked_field(normalize_for_index("广东省农业厅集合办理了哪几号农业保险建议")) is PROPOSAL_NUMBER
+    assert "第1435号" in _answer(searcher, "广东省农业厅集合办理了哪几号农业保险建议")
+    assert "2016-08-15" in _answer(searcher, "广东省农业厅第1435号建议办理情况什么时候发布")
+    assert "会同" in _answer(searcher, "广东农业保险建议是会同哪些部门办理的？")

@@ -225,7 +225,7 @@ def test_real_letters_closing_forms():
     assert parse(Path(__file__).parent / "data" / "blind11" / "letters" / "b11-yg-03.txt").addressee == "彭晓瑜代表"
 
 
-@pytest.mark.parametrize("salutation", ["雨露乡委员小组", "民盟楚雄州委", "民进泉港支部", "省政协社会和法制委员会",
+@pytest.mark.parametrize("salutation", ["雨露乡委员小组", "民盟楚雄州委", "民盟长治市委会", "民进泉港支部", "省政协社会和法制委员会",
                                         "关建华委员、阿斯卡尔·艾尼完委员、韩大林委员、艾力·麦麦提明委员、韩松涛委员、王伦青委员"])
 def test_addressed_to_groups_parties_and_lists_of_members(salutation):
     letter = parse_letter(f"关于某某提案的答复\n{salutation}:\n你们提出的《关于加强管理的提案》收悉。现答复如下:我们将研究。",
