@@ -214,7 +214,9 @@ class Asked:
                          and not any(p in w for p in names) and not _ASKING.search(w) and w not in AREA_NOUNS)
         narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{LEVELS}]?{b}", qnorm)}
         years = tuple(_YEAR.findall(qnorm))
-        codes = codes_named(qnorm)
+        counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
+        codes = tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
+                      and not any(s <= m.start() < e for s, e in counted))
         types = question_types(question)
         return cls(years=years, codes=codes, places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=types, measures=measures, rate=bool(_RATE.search(qnorm)),
@@ -226,15 +228,6 @@ class Asked:
                    own_doc_number=asks_own_doc_number(qnorm),
                    action=action_asked(qnorm) if "org" in types else None,
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)))
-
-
-def codes_named(qnorm: str) -> tuple[str, ...]:
-    """The codes normalised ``qnorm`` names: numbers of three digits or more that are no year and that no unit
-    follows (第0165号建议, 12356热线, 105路)."""
-    years = set(_YEAR.findall(qnorm))
-    counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
-    return tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
-                 and not any(s <= m.start() < e for s, e in counted))
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:

@@ -14,8 +14,8 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number, codes_named,
-                    holds_own_doc_number, letter_text)
+from .asked import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number, holds_own_doc_number,
+                    letter_text)
 from .figures import asks_plan, expected_units, question_types, type_evidence
 from .names import archive_members, archive_places, members_named, names_places, places_named
 
@@ -104,10 +104,6 @@ class HybridRetriever:
         leaders = np.argsort(-fused, kind="stable")[:self.fusion.rerank]  # only these can still change places
         chunks = [self.index.chunk(r) for r in rows[leaders]]
         letter_ids = [c.letter_id for c in chunks]
-        codes = codes_named(text)
-        if codes:  # 第0165号建议的联系人: the letters that name the number asked come before those that do not
-            _behind_others(fused, leaders, [""] * len(leaders),
-                           [any(code not in self.letter_text(lid) for code in codes) for lid in letter_ids])
         field = asked_field(text)  # 文号, 联系人, 经商…: what a letter's frame says, asked by name
         if field is not None:  # within each letter, the passages holding one first (its preferred form first:
             texts = [normalize_for_index(c.text) for c in chunks]  # the last pass decides)
