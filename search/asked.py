@@ -127,8 +127,15 @@ def asks_own_doc_number(qnorm: str) -> bool:
 def holds_own_doc_number(norm: str, doc_number: str) -> bool:
     """Normalised ``norm`` gives the letter's own 文号 (``doc_number``, as its metadata reads it), not only one it
     cites (临农函〔2023〕20号, not 农农发〔2021〕3号)."""
-    own = DOC_NUMBER_ASKED.search(normalize_for_index(doc_number))
-    return own is not None and any((m["year"], m["num"]) == (own["year"], own["num"]) for m in DOC_NUMBER_ASKED.finditer(norm))
+    own = _year_and_number(doc_number)
+    return own is not None and any((m["year"], m["num"]) == own for m in DOC_NUMBER_ASKED.finditer(norm))
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_and_number(doc_number: str) -> tuple[str, str] | None:
+    """A 文号's year and number (临农函〔2023〕20号 -> (2023, 20)), read once per letter."""
+    m = DOC_NUMBER_ASKED.search(normalize_for_index(doc_number))
+    return (m["year"], m["num"]) if m else None
 
 
 def asked_field(qnorm: str):
@@ -256,8 +263,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         if not any(form in text for form in forms) or (not any(form in unit.norm for form in forms) and any(
                 other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
             return False
-    if asked.field is DOC_NUMBER_ASKED and asked.own_doc_number and letter.get("doc_number"):  # the reply's 文号,
-        # not one it cites
+    if asked.own_doc_number and letter.get("doc_number"):  # the reply's 文号, not one it cites
         return holds_own_doc_number(unit.norm, letter["doc_number"])
     if asked.field is not None:  # 哪个文号, 办理人: the sentence gives it
         return bool(asked.field.search(unit.norm))

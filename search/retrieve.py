@@ -110,7 +110,7 @@ class HybridRetriever:
             for form in filter(None, (field, PREFERRED_FORM.get(field))):
                 _behind_others(fused, leaders, letter_ids, [not form.search(t) for t in texts])
             if asks_own_doc_number(text):  # the reply's own 文号 before those it cites
-                owns = [(self.index.letter(lid) or {}).get("doc_number") for lid in letter_ids]
+                owns = [self._place_and_text(lid)[0].get("doc_number") for lid in letter_ids]
                 _behind_others(fused, leaders, letter_ids,
                                [not (own and holds_own_doc_number(t, own)) for own, t in zip(owns, texts)])
             return self._top(fused, rows, top_k)
@@ -160,13 +160,14 @@ class HybridRetriever:
         return names_places(places, *self._place_and_text(letter_id))
 
     def _place_and_text(self, letter_id: str) -> tuple[dict, str]:
-        """A letter's place fields and normalised text, cached."""
+        """A letter's place fields, its 文号 and its normalised text, cached."""
         found = self._texts.get(letter_id)
         if found is None:
             letter = self.index.letter(letter_id) or {}
             if len(self._texts) >= LETTER_TEXTS:
                 self._texts.clear()
-            found = self._texts[letter_id] = ({k: letter.get(k) for k in ("region", "agency")}, letter_text(letter))
+            found = self._texts[letter_id] = ({k: letter.get(k) for k in ("region", "agency", "doc_number")},
+                                                 letter_text(letter))
         return found
 
     def _reply_of(self, chunk) -> str:

@@ -373,23 +373,29 @@ def test_a_stance_asked():
     assert type_evidence(("stance",), frozenset(), "大力发展红色旅游将起积极作用。")[0] < 1.0
 
 
-def test_script_departments_page_dates_and_kinds_of_figure(searcher):
-    """A mirror copy in traditional script answers its member (張燕委員 for 张燕) and 第一次 (首次); 工信部门 finds
-    工业和信息化部门; a page's day beside 来源, a category in the title (办理情况(A)), a 分管领导; 1200多万亩 and
-    150万棒 are figures, 春节前后 a time, 该《办法》有效期至 dates the 办法 named before; 谁经营的 is said by 经营;
-    每棒卖多少钱 asks a price, which a 补助 per 棒 does not give."""
-    assert "多措並舉" in _answer(searcher, "张燕委员提的松材线虫病提案叫什么")
-    assert "2018年" in _answer(searcher, "岳阳县哪年第一次发现松材线虫病")
-    assert "工业和信息化部门" in _answer(searcher, "松材线虫病防控 工信部门负责什么")
-    assert "2019-11-08" in _answer(searcher, "大别山老区油茶复文哪天发布的")
-    assert "2023-08-18" in _answer(searcher, "隆阳区林草局答复第060号建议是哪天")
-    assert "(A)" in _answer(searcher, "市政协四届四次会议第286号提案办理情况是哪一类")
-    assert "赖智如" in _answer(searcher, "永泰县林业局这件提案的分管领导")
-    assert "1200多万亩" in _answer(searcher, "2016年全国桑园面积多少")
-    assert "150万棒" in _answer(searcher, "太极镇食用菌菌种场设计产能多少？")
-    assert "春节前后" in _answer(searcher, "打孔注药一般什么时候做")
-    assert "2023年12月31日" in _answer(searcher, "黔江农业产业化奖励扶持办法有效期到什么时候？")
-    assert "弘凡" in _answer(searcher, "太极镇菌种场前期是谁经营的？")
+@pytest.mark.parametrize("question, said", [
+    ("张燕委员提的松材线虫病提案叫什么", "多措並舉"),  # a mirror copy in traditional script: 張燕委員
+    ("岳阳县哪年第一次发现松材线虫病", "2018年"),  # 首次
+    ("松材线虫病防控 工信部门负责什么", "工业和信息化部门"),
+    ("大别山老区油茶复文哪天发布的", "2019-11-08"),  # the page's day beside 来源
+    ("隆阳区林草局答复第060号建议是哪天", "2023-08-18"),
+    ("市政协四届四次会议第286号提案办理情况是哪一类", "(A)"),  # the category in the title
+    ("永泰县林业局这件提案的分管领导", "赖智如"),
+    ("2016年全国桑园面积多少", "1200多万亩"),
+    ("太极镇食用菌菌种场设计产能多少？", "150万棒"),
+    ("打孔注药一般什么时候做", "春节前后"),
+    ("黔江农业产业化奖励扶持办法有效期到什么时候？", "2023年12月31日"),  # 该《办法》有效期至, the 办法 named before
+    ("太极镇菌种场前期是谁经营的？", "弘凡"),
+])
+def test_script_departments_page_dates_and_kinds_of_figure(searcher, question, said):
+    """A mirror copy in traditional script answers its member and 第一次 (首次); 工信部门 finds 工业和信息化部门; a page's
+    day beside 来源, a category in the title, a 分管领导; 1200多万亩 and 150万棒 are figures, 春节前后 a time, 有效期至
+    dates the 办法 named before; 谁经营的 is said by 经营."""
+    assert said in _answer(searcher, question)
+
+
+def test_a_price_is_no_subsidy(searcher):
+    """每棒卖多少钱 asks a price, which a 补助 per 棒 does not give."""
     assert answer_question(searcher, "黔江桑枝菌菌棒每棒卖多少钱")["abstained"]
 
 
