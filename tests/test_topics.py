@@ -22,7 +22,7 @@ TOPICS = data_path("topics")
                                        data_path("blind6"), data_path("blind7"), data_path("blind8"),
                                        data_path("blind9"), data_path("blind10"),
                                        data_path("blind11"), data_path("blind12"), data_path("blind13"),
-                                       data_path("blind14")])
+                                       data_path("blind14"), data_path("blind15"), data_path("blind16")])
 def test_topics_and_blind_sets_are_consistent(directory):
     """Every gold span is in its letter, every letter has a question and a source, the split is by topic."""
     done = subprocess.run([sys.executable, str(TOPICS / "check.py"), str(directory)], capture_output=True, text=True)
