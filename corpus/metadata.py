@@ -24,9 +24,11 @@ STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)"
 
 SALUTATION = regex.compile(
     r"(?:^|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}、){0,30}[^\n:：。，,；;“”《》]{1,40}?"
-    r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|党组|学社|[省市州县区]委会?))\s*(?:[:：]|(?<=^尊敬的.*)$)",
+    r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|党组|学社|[省市州县区]委会?|(?<=党|学社|联|会|民革|民盟|民建|民进|台盟)中央))"
+    r"\s*(?:[:：]|(?<=^尊敬的.*)$)",
     regex.M)  # members (a list of them), a group (雨露乡委员小组), a party's branch (民盟楚雄州委), a committee; a line of
-# its own after 尊敬的 needs no colon (尊敬的汪小玲、刘胜委员); a page may glue it after an empty label (时效性:彭晓瑜代表:)
+# its own after 尊敬的 needs no colon (尊敬的汪小玲、刘胜委员); a page may glue it after an empty label (时效性:彭晓瑜代表:); a
+# party's central committee (致公党中央:, 九三学社中央:)
 DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})[〔\[【(（［﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］﹞]"
                    r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence
@@ -34,7 +36,7 @@ DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark,
 # What each 答复类别 means, and the words a page writes the category with instead of its letter (上海:
 # 办理结果:解决或采纳 / 列入计划拟解决 / 留作参考).
 CATEGORY_LABELS = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "留作参考"}
-CATEGORY_WORDS = {"解决或采纳": "A", "已解决": "A", "基本解决": "A", "已采纳": "A", "列入计划拟解决": "B",
+CATEGORY_WORDS = {"解决或采纳": "A", "解决采纳": "A", "已解决": "A", "已经解决": "A", "基本解决": "A", "已采纳": "A", "列入计划拟解决": "B",
                   "正在解决": "B", "列入计划": "B", "留作参考": "C"}
 CATEGORY_LABELLED = regex.compile(
     r"(?:答复类别|办复类别|答复类型|办复类型|办理类别|办理类型|办理结果|类别)\s*[:：]?\s*[\[【〔(（]?\s*"
@@ -71,7 +73,7 @@ DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a fla
     r"(?:(?P<y>\d{4})\s*[年月]\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"
     r"|(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"|(?P<cy>[〇零○0０OoＯ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
-    rf"|^(?P<digits>\d{{6,8}}))\s*(?=(?:{SIGN_OFF_WORDS})|$)")
+    rf"|^(?P<digits>\d{{6,8}}))\s*(?:\[\d{{1,2}}\])?\s*(?=(?:{SIGN_OFF_WORDS})|$)")  # an encyclopedia's [1] after it
 DATE_LABELLED = regex.compile(
     r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|"
     r"(?:(?<!\p{Han})|(?<=[:：]\s*\p{Han}{2,30}))(?:时间|日期))\s*[:：|]?\s*"  # 来源:…办公室时间: a page's labels run together
@@ -100,7 +102,8 @@ SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place whe
 SCOPE = r"(?:[全我该各外每]|本(?=[省州盟市旗县区镇乡村级地]))"
 NOT_PLACE = regex.compile(
     r"(?:社区|小区|城区|辖区|片区|园区|景区|山区|街区|矿区|市区|校区|院区|库区|湖区|试验区|示范区|开发区|保护区"
-    rf"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区)$|^(?:{SCOPE}|[市县区省]|关于|自治)")
+    rf"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区|(?:试点|示范|重点|先进|百强)[省市县区镇乡村])$"
+    rf"|^(?:{SCOPE}|[市县区省]|关于|自治)")  # 试点县, 示范县: a kind of county, not one
 
 
 class View:
@@ -333,9 +336,11 @@ def _region(view: View, agency, session, heading) -> str | None:
 
 
 def _verb_and_level(word: str) -> bool:
-    """A verb and a level (示范县, 会同市, 露营区, 飞行区): an area or a phrase, not a place's name. (jieba tags
-    many places as common nouns, 周口 and 城口 among them, so a noun stem proves nothing.)"""
-    return _place_tags().get(word[:-1]) in ("v", "vn")
+    """A verb and a level (示范县, 会同市, 露营区, 飞行区) or an adjective and one (制种大县, 强县): an area or a phrase,
+    not a place's name. (jieba tags many places as common nouns, 周口 and 城口 among them, so a noun stem proves
+    nothing.)"""
+    tag = _place_tags().get(word[:-1])
+    return tag in ("v", "vn") or tag == "a" and len(word) == 2
 
 
 def place_names(text: str) -> list[str]:

@@ -44,7 +44,7 @@ ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[（(][一二三�
 ANSWER_INTRO = re.compile(r"(?:答复|回复|函复|复函|说明|函告|意见)如下[：:]|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]")
 ANSWER_ITEM = re.compile(r"如下[：:]\s*(?:[一二三四五六七八九十]是|[（(]?[一二三四五六七八九十\d]+[)）、.．])")
 # A sentence that goes on with the measure before it (its verb or its object first, no subject of its own).
-MEASURE = re.compile(r"(?:对于|针对|依据|按照|通过|联合|及时|严格|定期|加强|加大|建立|完善|强化|规范|督促|指导|做好|确保|继续|积极|大力|"
+MEASURE = re.compile(r"(?:不断|对于|针对|依据|按照|通过|联合|及时|严格|定期|加强|加大|建立|完善|强化|规范|督促|指导|做好|确保|继续|积极|大力|"
                      r"安排|组织|落实|开展|推进|修复|修建|新建|增设|设置|改造|清理|清除|整治|配备|提升|优化|推动|加快)")
 # An item that describes (一、AED又称…, 一、我县作为千年古县…, 一、城乡居民建房是关系到…) or restates the proposal
 # (一、关于…的建议): in its first clause, no measure offered.
@@ -83,8 +83,9 @@ ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])"
 THEIR_POINT = re.compile(r"(?:的|方面的?)(?:建议|提案|意见)[。.]?$|问题[。.]?$")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
 DONE = re.compile(r"已|以来|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
-# A deferral (再予以认真研究, 需待上级相关部门的进一步指导安排), a forecast (价格有望下调) or a refusal (不建议安装): no commitment.
-SOFT = re.compile(r"有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
+# A deferral (再予以认真研究, 需待上级相关部门的进一步指导安排), a forecast (价格有望下调), a refusal (不建议安装) or the
+# courtesy of joining the proposal's handling to the work (将提案办理与…有机结合): no commitment.
+SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
@@ -235,7 +236,7 @@ def _rest_of_paragraph(scan: str, spans: list[tuple[int, int]], texts: list[str]
 def _title_of_report(own: str, following: list[str]) -> bool:
     """``own`` is an item's bare title (一是强化组织领导。) and ``following``, the rest of its paragraph, reports
     (一是强化婚姻登记辅导。利用…引导…。2024年以来共结婚登记7对。)."""
-    if not following or len(_LEAD.sub("", own).rstrip("。；;：: ")) > 15 or re.search(r"[，,]", own):
+    if not following or len(_LEAD.sub("", own).rstrip("。；;：: ")) > 60 or re.search(r"[，,]", own):
         return False
     return not ENUM.match(following[0]) and any(map(_reports, following))
 
@@ -303,9 +304,10 @@ def _cue(text: str) -> str | None:
     return None
 
 
-# What the object-marking 将 puts into a list or plan (我委将0~6岁儿童眼保健…工作纳入…清单), with no adverb or 把
-# that makes it future (我局将积极争取…纳入, 我们将把…列入).
-_OBJECT_INTO = re.compile(rf"(?!{_WILL_NEXT}|把)[^，,。；;]{{1,30}}?(?:列入|纳入)")
+# What the object-marking 将 puts into a list or plan (我委将0~6岁儿童眼保健…工作纳入…清单) or into practice (区教育局将
+# 队列动作…融入学生日常体育训练, 并将国防教育工作落到实处), with no adverb or 把 that makes it future (我局将积极争取…纳入,
+# 我们将把…列入).
+_OBJECT_INTO = re.compile(rf"(?!{_WILL_NEXT}|把)[^，,。；;]{{1,30}}?(?:列入|纳入|融入|落到实处|落实到位)")
 
 
 def _reports_around(text: str, at: int) -> bool:

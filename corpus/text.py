@@ -53,6 +53,9 @@ TIME_UNITS = frozenset("年 个月 月 日 工作日 天 周 小时 分钟".spli
 _NUMBER = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
 # A year and its month run together where a page lost 年 (于20235月份, 20253月): 2023年5月, not 20235 months.
 GLUED_YEAR_MONTH = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<month>1[0-2]|0?[1-9])\s*月")
+# A year opening a clause where a page lost its 年 (,2023岑巩水稻制种面积达3.81万亩), not a count (2023个, 2000余人).
+GLUED_YEAR = re.compile(rf"(?:^|(?<=[，,；;：:、\s]))(?P<year>(?:19|20)\d{{2}})(?=[\u4e00-\u9fff])"
+                        rf"(?!余|多|[万亿千百]|{'|'.join(re.escape(u) for u in UNITS)})")
 FIGURE = re.compile(rf"(?<![第\d.])(?<!\d,)(?P<num>{_NUMBER})\s*(?:余|多)?\s*(?P<mag>[万亿千百])?\s*(?:余|多)?\s*"
                     rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)})")
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 import numpy as np
 
 from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE
-from ..corpus.normalize import normalize_for_index, normalize_for_match
+from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
 from .asked import (PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer,
@@ -20,6 +20,7 @@ from .asked import (PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, a
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
+from .names import places_above, places_named
 from .units import Unit, dedupe, split_units
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
@@ -38,6 +39,16 @@ EMBED_CANDIDATES = 12    # sentences embedded per question, after a cheap keywor
 # Formulas every letter has (thanks, receipt, contact lines) and its signature (``ORG_LINE``) answer no question.
 _BOILERPLATE = re.compile(r"感谢|收悉|答复如下|现答复|此复|联系人|联系电话|抄送|特此|关心和支持|意见和建议|批评指正")
 _NOTE = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # (节选) after a letter's heading line
+# A heading that names the point of the proposal it answers (二、关于…, （一）关于…的建议): what is asked, restated.
+_ABOUT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*关于[^。；;，,！!？?]{2,60}$")
+# A sentence about what the one before it named (该园…, 其中…, 此项…): that sentence's words count as its own.
+_ANAPHOR = re.compile(r"^(?:该|其|此(?!外))")
+_BEFORE = 60  # characters of that sentence (about one)
+
+
+def _before(unit: Unit, letter: dict) -> str:
+    """The text right before ``unit`` in its letter (about one sentence), normalised."""
+    return normalize_for_index((letter.get("body") or "")[max(0, unit.start - _BEFORE):unit.start])
 
 
 
@@ -112,6 +123,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     nouns = content_words(qnorm)
     idf = _idf(searcher, tokens + nouns)
     total = sum(idf[t] for t in tokens) or 1.0
+    places = [name for name, _ in places_named(qnorm, searcher.known_places)]
     noun_total = sum(idf[t] for t in nouns) or 1.0
     qtypes, units_wanted = question_types(question), expected_units(question)
     qfold = fold(question)
@@ -126,14 +138,20 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
         reply_start, reply_end = searcher.reply_span(passage["letter_id"])
         title = normalize_for_index(letter.get("title") or "")
         heading = normalize_for_index(passage.get("section") or "")
+        own = normalize_for_index(" ".join(str(letter.get(k) or "") for k in ("region", "agency", "title")))
+        own += " ".join(places_above(letter.get("region")))  # the letter's own places identify it: no sentence is
+        asked_words = [t for t in tokens if not any(name in t and name in own for name in places)] or tokens
+        asked_total = sum(idf[t] for t in asked_words) or 1.0  # better for naming them (赤壁 in a 咸宁 letter is)
         for unit in split_units(passage, number):
             unit.norm = normalize_for_index(unit.text)
             restates_title = (len(title) >= 8 and title in unit.norm and len(unit.norm) < len(title) + 20
-                              or bool(LETTER_HEADING.match(_NOTE.sub("", unit.norm))))  # 关于…建议答复的函(节选)
-            kw = sum(idf[t] for t in tokens if t in unit.norm or t in heading) / total
+                              or bool(LETTER_HEADING.match(_NOTE.sub("", unit.norm))  # 关于…建议答复的函(节选)
+                                      or _ABOUT_HEADING.match(unit.norm)))  # 二、关于水富港纳入国家内河主要港口
+            said = unit.norm + (_before(unit, letter) if _ANAPHOR.match(unit.norm) else "")  # 该园依托…: the park named before
+            kw = sum(idf[t] for t in asked_words if t in said or t in heading) / asked_total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
-            typ, spans = type_evidence(qtypes, units_wanted, unit.text)
+            typ, spans = type_evidence(qtypes, units_wanted, to_simplified(unit.text))  # 3.08億元 is in 亿元
             unit.span = _choose_span(unit.text, spans, qfold, idf)
             unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number,
                              "boilerplate": float(bool(_BOILERPLATE.search(unit.norm) or ORG_LINE.match(unit.norm))),

@@ -14,10 +14,11 @@ from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, 
                                HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SCOPE, SESSION)
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
-from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR_MONTH
+from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .figures import SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
-from .names import AREA_NOUNS, LEVELS, NOT_A_NAME, members_named, names_no_place, names_places, places_named, posseg
+from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, members_named, names_no_place, names_places, places_above,
+                    places_named, posseg)
 from .units import Unit
 
 DOC_NUMBER_ASKED = regex.compile(DOC_NUMBER_FORM)  # what gives a 文号 asked
@@ -32,15 +33,18 @@ REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}", 
 # Who made the proposal: the salutation (致公党湛江市委：, 魏朝凡代表：), a label (提案人：, 领衔代表：) or the opening
 # (农工党龙岗总支…等委员提出的《…》); a letter that names them in no such form may still answer in its words.
 PROPOSER = regex.compile(rf"{SALUTATION.pattern}|(?:提案|领衔|建议|提出)(?:人|者|代表|委员|单位)\s*[:：]|(?:代表|委员)姓名\s*[:：]"
-                         r"|^(?!您|你)[^。；：:\n《》]{2,160}?(?:委员|代表|[省市州县区]委|支部|小组)(?:等\d*位?(?:委员|代表)?)?"
+                         r"|^(?!您|你|各位)[^。；：:\n《》]{2,160}?(?<!各位)(?:委员|代表|[省市州县区]委|支部|小组)(?:等\d*位?(?:委员|代表)?)?"
                          r"(?:提出|所提|提交)的", regex.M)
 # A proposal's number: 第158号提案, 063号代表建议, (20240208号)提案.
 PROPOSAL_NUMBER = re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")
 # The day of a reply: its signature's date, or the page's (发布日期:2023-04-30) where the page lost the closing.
-REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}")
+REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}", regex.M)  # in a passage: line by line
 # A field asked in several forms -> the form a letter's metadata reads first (corpus/metadata.py: the signature's
-# date before the page's): a passage holding it comes first.
-PREFERRED_FORM = {REPLY_DATE: DATE_AT_END}
+# date before the page's; the salutation naming the members before a sentence on them): a passage holding it comes first.
+SIGNATURE_DATE = regex.compile(  # a line closing with a date that no label (发布日期:, 来源:…时间:, 答复时间 or 编号 on the line
+    # before) calls the page's
+    rf"^(?<!(?:日期|时间|编号)\s*[:：]?\s*\n)(?![^\n]*(?:日期|时间|来源)\s*[:：|])[^\n]*?(?:{DATE_AT_END.pattern})", regex.M)
+PREFERRED_FORM = {REPLY_DATE: SIGNATURE_DATE, PROPOSER: SALUTATION}
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date, else the page's);
@@ -48,17 +52,18 @@ PREFERRED_FORM = {REPLY_DATE: DATE_AT_END}
 # member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
 # 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says; what was proposed (《关于…的建议》).
 _FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
-           (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|类别)|(?:答复|办复|办理)类[别型]"),
+           (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|几类|类别)|(?:答复|办复|办理)类[别型]"
+                       r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
-           (re.compile(r"(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
+           (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
                        r"|(?:承办|答复)(?:单位|部门)是"),
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
                        r"|(?:答复|回复|复函|复文)的?\s*(?:日期|时间)"
                        r"|(?:答复|回复|复函|函复|复文)\s*(?:第?\d+号(?:建议|提案|议案)?)?是?\s*(?:哪天|哪一天|几月几[日号])"
                        r"|(?:答复|回复|复函|函复|复文)[^，。？?说称讲]{0,8}?是(?:哪天|哪一天|几月几[日号])[？?]?$"  # 答复王代福是哪天
-                       r"|(?:答复|回复|复函|复文|办理情况)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发)"
-                       r"|(?:发布|公开|印发)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:日期|时间)"
+                       r"|(?:答复|回复|复函|复文|办理情况)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发|发出|发的)"
+                       r"|(?:发布|公开|印发)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:发布|发文|成文)?(?:日期|时间)"
                        r"|(?:发文|成文|落款)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期
             REPLY_DATE),
            (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
@@ -69,7 +74,7 @@ _FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
            (re.compile(r"哪次[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
            (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号"),  # 第158号提案, 第20250033号建议
             PROPOSAL_NUMBER),
-           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
+           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人是|领衔人"),
             PROPOSER),
            (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:什么|哪些|啥|哪方面)"
                        r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题|题目|标题|名称)"
@@ -82,6 +87,8 @@ _FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
                                              r"(?:沟通|联系|商|见面|座谈|交流|汇报)|(?:电话|当面|上门)(?:沟通|联系|商)|面商"
                                              r"|(?:约见|拜访|走访|面见)[^，。；]{0,10}(?:您|委员|代表|提案人|领衔人)")),
            (re.compile(r"商量|商了|商过|会商|(?:会办|协办)(?:单位|部门)|征求.{0,8}意见|(?:综合|收集|汇总)[^，。？?]{0,10}(?:意见|回复)"
+                       r"|哪[些个家]?(?:部门|单位)[^，。？?]{0,2}(?:会办|协办)|会同哪[些个家]?(?:部门|单位)(?:一起|共同)?办理"
+                       r"|经商哪[些个家]?(?:部门|单位)"
                        r"|[跟和与同]哪[些个家]?(?:部门|单位)"
                        r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
             re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会商|商请|会办|协办|征求[^，。；]{0,30}意见"
@@ -159,18 +166,20 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
         if unit.letter_id not in letters:
             letter = searcher.by_id.get(unit.letter_id) or {}
-            letters[unit.letter_id] = letter, searcher.letter_text(unit.letter_id), \
-                normalize_for_index(" ".join(str(letter.get(k) or "") for k in ("agency", "region")))
+            text = searcher.letter_text(unit.letter_id)
+            letters[unit.letter_id] = letter, text, normalize_for_index(" ".join(
+                (*(str(letter.get(k) or "") for k in ("agency", "region")), *places_above(letter.get("region"), text))))
         if says_what_is_asked(unit, asked, *letters[unit.letter_id]):
             kept.append(unit)
     return kept
 
 
 def letter_text(letter: dict) -> str:
-    """What a letter says, normalised: its title, agency, region, date, session and body (the years, places and
-    codes a question names are looked for in it)."""
-    return normalize_for_index(" ".join(str(letter.get(k) or "")
+    """What a letter says, normalised: its title, agency, region, date, session and body, and the city and province
+    its region lies in (the years, places and codes a question names are looked for in it)."""
+    text = normalize_for_index(" ".join(str(letter.get(k) or "")
                                         for k in ("title", "agency", "region", "date", "session", "body")))
+    return " ".join((text, *places_above(letter.get("region"), text)))
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
@@ -248,7 +257,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     counts (收入 for 综合收入是多少; as a word of the whole sentence when a long one was cut into pieces), a time
     question a date or time; a where or when question a sentence naming the thing asked, itself or right before
     (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per something."""
-    if any(year not in text for year in asked.years) or any(code not in text for code in asked.codes) \
+    if any(year not in text for year in asked.years) or not all(map(_says_number(text), asked.codes)) \
             or any(name not in text for name in asked.members):
         return False  # 杨天成 提案…: not answered by a letter to 段治明委员
     said = years_said(unit, letter.get("body", "")) if asked.years else []
@@ -347,11 +356,16 @@ def _sentence_start(body: str, at: int) -> int:
 
 
 def _years(text: str) -> list[str]:
-    """The years ``text`` names: 2023年, and 2023 of 20235月 (a page that lost 年)."""
-    return _YEAR.findall(text) + [m["year"] for m in GLUED_YEAR_MONTH.finditer(text)]
+    """The years ``text`` names: 2023年, and 2023 of 20235月 or of ,2023岑巩… (a page that lost 年)."""
+    return _YEAR.findall(text) + [m["year"] for pattern in (GLUED_YEAR_MONTH, GLUED_YEAR) for m in pattern.finditer(text)]
 
 
 _LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
+
+
+def _says_number(text: str):
+    """Whether ``text`` says a number as a whole number (第201号, not the 201 of 2019年)."""
+    return lambda number: re.search(rf"(?<!\d){number}(?!\d)", text) is not None
 
 
 def _lead_in(unit: Unit, letter: dict) -> str:

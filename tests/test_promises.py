@@ -43,8 +43,8 @@ def test_extraction_on_the_fit_letters():
 @pytest.mark.parametrize("part, precision, recall", [("FIT", 0.92, 0.82), ("HELD", 0.76, 0.74)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10,
-    heldout12…heldout15);
-    HELD (heldout5, heldout11, heldout16: letters not looked at while writing rules): guards at the figures the README
+    heldout12…heldout16, heldout18);
+    HELD (heldout5, heldout11, heldout17, heldout19, heldout20: letters not looked at while writing rules): guards at the figures the README
     reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
@@ -133,7 +133,10 @@ def test_not_promises():
             "我委将0~6岁儿童眼保健和视力检查工作纳入实践活动清单，加大工作推进力度。\n"
             "关于全面铺开托育工作，需待上级相关部门的进一步指导安排。\n随着《河源市革命遗址保护条例》的出台，将推动保护工作进入法制化。\n"
             "各地可依据上述政策，争取加大对油茶林的进山道路硬化工程等基础设施建设工作的支持。\n"
-            "一、加大对瓦渡乡核桃提质增效项目建设，计划争取项目资金方面的建议。")
+            "一、加大对瓦渡乡核桃提质增效项目建设，计划争取项目资金方面的建议。\n"
+            "我们将提案办理与建设“善城杭州”工作品牌有机结合，切实加大落实力度。\n"
+            "教育局成立学校国防教育工作领导小组，明确工作责任和保障措施，并将国防教育工作落到实处。\n"
+            "区教育局将队列动作、战术动作等基本军事技能融入学生日常体育训练。")
     assert extract_promises(body, "2024-01-01") == []
     put_into = "同时，积极向农业部争取，将陆丰市碣石渔港列入农业部《渔港升级改造和整治维护规划》，计划在“十三五”期间实施。"
     assert len(extract_promises(put_into, "2018-06-22")) == 1  # a document something is put into recites nothing
@@ -155,6 +158,17 @@ def test_answer_list_items_that_describe_restate_or_report_are_not_promises():
             "三、结合卫生应急“五进”工作加强培训，做好AED操作知识普及。\n四是强化组织领导。成立了领导小组，召开会议3次。\n"
             "提案中拟建设的湿地公园位于保护区内。\n农网改造是民心工程。")
     assert [p.text for p in extract_promises(body, "2024-01-01")] == ["三、结合卫生应急“五进”工作加强培训，做好AED操作知识普及。"]
+
+
+def test_item_titles_over_a_report_are_not_promises_and_a_measure_goes_on():
+    """In the answer's list, an item's title whose paragraph goes on to report (一是支持…调入…规划。2023年3月…报送了…)
+    offers nothing; a measure that goes on with 不断… after a target commits with it."""
+    body = "力争2025年岑巩水稻制种面积达4万亩。同时不断完善基地配套设施建设，全面提升种子加工水平。"
+    assert [p.text for p in extract_promises(body, "2024-01-01")] == [
+        "力争2025年岑巩水稻制种面积达4万亩。", "同时不断完善基地配套设施建设，全面提升种子加工水平。"]
+    answer = ("您提出的建议收悉，现答复如下：\n一是支持白河南阳至豫鄂省界航运工程在十四五规划中期调整中调入交通运输部十四五规划。"
+              "2023年3月，省交通运输厅向交通运输部报送了评估报告。")
+    assert extract_promises(answer, "2024-01-01") == []
 
 
 def test_a_later_aim_after_a_report_still_commits():

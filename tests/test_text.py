@@ -62,6 +62,14 @@ def test_a_year_glued_to_its_month_is_a_date_not_a_duration():
     assert dates("截至202313月") == [] and [f.text for f in figures("用了20235个月", with_time=True)] == ["20235个月"]
 
 
+def test_a_year_that_lost_its_nian_opens_a_clause():
+    """,2023岑巩水稻制种面积达3.81万亩 (a page lost 年) names 2023; 2023个 and 2000余人 are counts."""
+    from dafu.corpus.text import GLUED_YEAR
+
+    assert [m["year"] for m in GLUED_YEAR.finditer("划分区域,2023岑巩水稻制种面积达3.81万亩")] == ["2023"]
+    assert not GLUED_YEAR.search("共建成,2023个村") and not GLUED_YEAR.search("覆盖,2000余人")
+
+
 def test_letter_date_never_impossible():
     body = "张委员：\n你提出的建议收悉，现答复如下：\n我局将加快建设。\n\n某某市民政局\n2024年2月31日"
     assert extract_metadata(body).date == "2024-02"
