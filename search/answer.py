@@ -16,7 +16,7 @@ from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simp
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
 from .asked import (PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer,
-                    content_words, years_said)
+                    content_words, lead_in, years_said)
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
@@ -43,12 +43,6 @@ _NOTE = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # (节选) after a letter'
 _ABOUT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*关于[^。；;，,！!？?]{2,60}$")
 # A sentence about what the one before it named (该园…, 其中…, 此项…): that sentence's words count as its own.
 _ANAPHOR = re.compile(r"^(?:该|其|此(?!外))")
-_BEFORE = 60  # characters of that sentence (about one)
-
-
-def _before(unit: Unit, letter: dict) -> str:
-    """The text right before ``unit`` in its letter (about one sentence), normalised."""
-    return normalize_for_index((letter.get("body") or "")[max(0, unit.start - _BEFORE):unit.start])
 
 
 
@@ -147,7 +141,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             restates_title = (len(title) >= 8 and title in unit.norm and len(unit.norm) < len(title) + 20
                               or bool(LETTER_HEADING.match(_NOTE.sub("", unit.norm))  # 关于…建议答复的函(节选)
                                       or _ABOUT_HEADING.match(unit.norm)))  # 二、关于水富港纳入国家内河主要港口
-            said = unit.norm + (_before(unit, letter) if _ANAPHOR.match(unit.norm) else "")  # 该园依托…: the park named before
+            said = unit.norm + (lead_in(unit, letter) if _ANAPHOR.match(unit.norm) else "")  # 该园依托…: the park named before
             kw = sum(idf[t] for t in asked_words if t in said or t in heading) / asked_total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0

@@ -287,7 +287,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 督导员补贴 is not given by a sentence on 集中点, nor 罚款标准 by 垃圾桶460个
     if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
-    if asked.action and asked.action not in unit.norm and asked.action not in _lead_in(unit, letter)[-20:]:
+    if asked.action and asked.action not in unit.norm and asked.action not in lead_in(unit, letter)[-20:]:
         return False  # 由谁提供担保 is not answered by the member's salutation
     if asked.events and not asked.events.search(unit.norm):
         return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
@@ -328,7 +328,7 @@ def _names_document(unit: Unit, document: tuple[str, str], letter: dict, text: s
     """The sentence, or what comes right before it, names the document: its kind and its own words (in order), or
     its kind alone (该《办法》, 《意见》) where the letter (``text``) names it in full."""
     core, kind = document
-    near = _lead_in(unit, letter) + unit.norm
+    near = lead_in(unit, letter) + unit.norm
     return kind in near and (_says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and _says(core, text))
 
 
@@ -368,7 +368,7 @@ def _says_number(text: str):
     return lambda number: re.search(rf"(?<!\d){number}(?!\d)", text) is not None
 
 
-def _lead_in(unit: Unit, letter: dict) -> str:
+def lead_in(unit: Unit, letter: dict) -> str:
     """What comes right before the sentence in its letter (about one sentence), normalised."""
     return normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
 
@@ -390,9 +390,9 @@ def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_
     words, heading = _words(untitled(unit.sentence)), normalize_for_index(unit.section)
     if any(_says(w, unit.norm) or w in words or w in heading for w in measures):
         return True
-    lead_in = untitled(_lead_in(unit, letter))
-    lead_words = _words(lead_in) if whole_words else frozenset()
-    return any(w in lead_words if whole_words else _says(w, lead_in) for w in measures)
+    before = untitled(lead_in(unit, letter))
+    lead_words = _words(before) if whole_words else frozenset()
+    return any(w in lead_words if whole_words else _says(w, before) for w in measures)
 
 
 def _says(word: str, text: str) -> bool:
