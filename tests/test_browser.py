@@ -133,8 +133,7 @@ def test_search_open_letter_and_filter(server, browser, tmp_path):
     Select(browser.find_element(By.NAME, "agency")).select_by_value(agency)
     browser.find_element(By.CSS_SELECTOR, "details.filters button[type=submit]").click()
     wait.until(ec.url_contains("agency="))
-    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".result")))
-    after = _citations(browser)
+    after = wait.until(_citations)  # the filtered page's results, not the old page's while it is torn down
     assert after and all(agency in c for c in after)
     browser.save_screenshot(str(tmp_path / "filtered.png"))
 
