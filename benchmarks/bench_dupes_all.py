@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from dafu.corpus.formats import extract_text
-from dafu.search.dupes import DEFAULT_PAIR_THRESHOLD, ask_profile, copy_index, pairs_in_space
+from dafu.search.dupes import ask_profile, copy_index
+from dafu.search.dupes_all import DEFAULT_PAIR_THRESHOLD, pairs_in_space
 from dafu.search.similarity import LetterSpace
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ the embedded store (SQLite, memory-mapped vectors), ``Searcher``, the Flask app 
 
 Reported: the first /overview of a fresh app (it reads the letters' metadata once; the ask clusters start in a
 background thread and the page says they are being computed), how long the clusters took
-(``search.dupes.all_pairs``, the same as ``dafu dupes --all``), the first /promises of the fresh app (whether it
+(``search.dupes_all.all_pairs``, the same as ``dafu dupes --all``), the first /promises of the fresh app (whether it
 listed promises or said 承诺事项正在整理) and how long until every promise had its status, then per address the
 first request (counts of a new filter are computed, then cached per index generation) and the median and p95 of
 N more.

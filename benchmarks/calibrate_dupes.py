@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dupes_drafts import BUS_DRAFT, PARAPHRASES, UNRELATED  # noqa: E402
 
 from dafu.search.api import Searcher  # noqa: E402
-from dafu.search.dupes import TIERS, pairs_in_space, score_drafts  # noqa: E402
+from dafu.search.dupes import TIERS, score_drafts  # noqa: E402
+from dafu.search.dupes_all import pairs_in_space  # noqa: E402
 from dafu.search.similarity import letter_space  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1] / "tests" / "data" / "eval"
@@ -153,9 +154,9 @@ def calibrate_asks(searcher) -> None:
 
     space = letter_space(searcher)
     ids = space.ids
-    profiles = D._profiles(searcher, space)
+    profiles = D.ask_profiles(searcher, space)
     scored = {frozenset((p["a"], p["b"])): p for p in
-              D.pairs_in_space(space, threshold=-1.0, k=len(ids), profiles=profiles)["pairs"]}
+              pairs_in_space(space, threshold=-1.0, k=len(ids), profiles=profiles)["pairs"]}
     rows = []   # (label, split, score, ask, conflict, near)
     for p in letter_pairs(ids):
         q = scored.get(frozenset((p["a"], p["b"])))

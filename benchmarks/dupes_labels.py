@@ -221,13 +221,14 @@ def tier_rows(searcher) -> list[dict]:
     """Every labelled letter pair and draft pair with its tier: ``{"kind", "label", "split", "tier", "score",
     "ask", "conflict", "near"}`` (tier None below 相关)."""
     from dafu.search import dupes as D
+    from dafu.search.dupes_all import pairs_in_space
     from dafu.search.similarity import letter_space
 
     space = letter_space(searcher)
     ids = space.ids
-    profiles = D._profiles(searcher, space)
+    profiles = D.ask_profiles(searcher, space)
     scored = {frozenset((p["a"], p["b"])): p for p in
-              D.pairs_in_space(space, threshold=-1.0, k=len(ids), profiles=profiles)["pairs"]}
+              pairs_in_space(space, threshold=-1.0, k=len(ids), profiles=profiles)["pairs"]}
     rows = []
     for p in letter_pairs(ids):
         q = scored.get(frozenset((p["a"], p["b"])))

@@ -248,7 +248,8 @@ def _letters(args) -> int:
 
 def _dupes(args) -> int:
     from .search import dupes_io
-    from .search.dupes import all_pairs, find_duplicates
+    from .search.dupes import find_duplicates
+    from .search.dupes_all import all_pairs
 
     if args.all == bool(args.drafts):
         raise ValueError("give DRAFT files or --all / 请给出草稿文件或 --all")

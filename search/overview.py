@@ -2,7 +2,7 @@
 years in which a search's letters were written ("this came up in 2019, 2021 and 2024").
 
 Counts read only the letters' metadata (``Searcher.letters()``), so they take milliseconds on 10,000 letters.
-Ask clusters are the duplicate finder's own groups of letters on one ask (``search.dupes.all_pairs``, the same
+Ask clusters are the duplicate finder's own groups of letters on one ask (``search.dupes_all.all_pairs``, the same
 clusters as ``dafu dupes --all``). They need every letter compared with its neighbours (about 70 s on 10,000
 letters on 2 busy cores), so they are computed once per index generation: at once for a small archive, in a
 background thread for a large one, while the counts are shown straight away with the note that the clusters
@@ -163,7 +163,7 @@ def ask_clusters(searcher, wait: bool | None = None) -> dict:
 
 
 def _compute(searcher, state: dict) -> None:
-    from .dupes import all_pairs
+    from .dupes_all import all_pairs
 
     started = time.perf_counter()
     try:

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dafu.search.dupes import TIERS, all_pairs, find_duplicates, letter_pair_score, pairs_in_space, tier_of
+from dafu.search.dupes import TIERS, find_duplicates, tier_of
+from dafu.search.dupes_all import all_pairs, letter_pair_score, pairs_in_space
 from dafu.search.dupes_io import format_table, read_drafts, to_csv, to_html, to_json_lines
 from dafu.search.similarity import LetterSpace, letter_space, similar_letters
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dafu.search.dupes import TIERS, all_pairs, ask_agreement, ask_profile, find_duplicates, score_drafts, same_ask
+from dafu.search.dupes import TIERS, ask_agreement, ask_profile, find_duplicates, score_drafts, same_ask
+from dafu.search.dupes_all import all_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -24,11 +25,12 @@ def report(archive_searcher):
 @pytest.fixture(scope="module")
 def labelled(archive_searcher):
     """(label, split, predicted same ask) for every labelled letter pair and draft pair."""
-    from dafu.search.dupes import _profiles, pairs_in_space
+    from dafu.search.dupes import ask_profiles
+    from dafu.search.dupes_all import pairs_in_space
     from dafu.search.similarity import letter_space
 
     space = letter_space(archive_searcher)
-    profiles = _profiles(archive_searcher, space)
+    profiles = ask_profiles(archive_searcher, space)
     scored = {frozenset((p["a"], p["b"])): p for p in
               pairs_in_space(space, threshold=-1.0, k=len(space.ids), profiles=profiles)["pairs"]}
     rows = [(p["label"], p["split"], scored[frozenset((p["a"], p["b"]))]["tier"] == DUP)

