@@ -27,7 +27,7 @@ _WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加�
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
     r"|(?<![列入按])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采]|通过)(?<!行动计划)"
-    r"|(?<![模虚比草入])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
+    r"|(?<![模虚比草入])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿供])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
@@ -53,6 +53,8 @@ DESCRIBES = re.compile(r"^关于|又称|是指|(?:^|[^一二三四五六七八�
 MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措|方案)[^，。；：:]{0,6}[：:]\s*$")
 PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an announcement a plan
 # What sets the scene in a list of measures (近年来…, 正如您所说…存在…): no measure of its own.
+# What weighs a matter (土壤污染防治关乎…, …难度更大): a judgement, no measure.
+EVALUATES = re.compile(r"关乎|事关|难度(?:更|较|很|非常)?大|意义重大|任重道远|刻不容缓")
 BACKGROUND = re.compile(r"近年来|一直以来|随着|正如|存在|仍然|依然")
 DATED = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?[，,]")  # a sentence that opens with its date
 # Headings over the next steps: what follows them (until the closing) commits.
@@ -219,8 +221,9 @@ def _goes_on(scan: str, last: Promise, start: int) -> bool:
 
 def _measure_item(text: str) -> bool:
     """An item whose first clause names a measure (一、加强组织领导), not the proposal restated (一、关于…的建议) or
-    a description (一、AED又称…, 一、城乡居民建房是关系到…)."""
-    return not DESCRIBES.search(re.split(r"[，,。；;：:]", _LEAD.sub("", text), maxsplit=1)[0])
+    a description (一、AED又称…, 一、城乡居民建房是关系到…) or a judgement (土壤污染防治关乎…)."""
+    return not DESCRIBES.search(re.split(r"[，,。；;：:]", _LEAD.sub("", text), maxsplit=1)[0]) \
+        and not (EVALUATES.search(text) and not MEASURE.search(text))
 
 
 def _rest_of_paragraph(scan: str, spans: list[tuple[int, int]], texts: list[str], n: int) -> list[str]:

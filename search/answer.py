@@ -15,8 +15,8 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
-from .asked import (PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, Asked, asked_field, asks_letter, can_answer,
-                    content_words, lead_in, years_said)
+from .asked import Asked, can_answer, content_words, lead_in, years_said
+from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer

@@ -129,6 +129,22 @@ def places_above(region: str | None, text: str = "") -> tuple[str, ...]:
     return chains[0] if len(chains) == 1 else ()
 
 
+SCOPE_WORD = re.compile(r"[全我本](省|自治区|市|州|盟|县|区|旗)")
+
+
+def of_another_place(norm: str, asked: list[str], region: str | None, text: str = "", scopes: tuple[str, ...] = ()) -> bool:
+    """The clause before a figure (normalised ``norm``) speaks of its letter's whole province, city or county (全市,
+    我县: the letter's ``region`` or a place above it), and that is none of the places ``asked``, which it does not
+    name: 仁寿县's cold storage is not 全市冷链静态库容量约18万吨 in a 青神县 letter of 眉山市, nor 泉州's 全省192家. A
+    scope the question says itself (``scopes``: 全省 of 郑州…全省排第几) is asked."""
+    if not asked or any(name in norm for name in asked):
+        return False
+    chain = [p for p in (to_simplified(region or "").strip(), *places_above(region, text)) if p]
+    referents = [[c for c in chain if c.endswith(m.group(1))] for m in SCOPE_WORD.finditer(norm) if m.group() not in scopes]
+    referents = [places for places in referents if places]  # 我市 of a 平湖市 letter: 平湖 or 嘉兴
+    return bool(referents) and not any(name in place for places in referents for place in places for name in asked)
+
+
 _MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")
 _TITLES = "委员|代表|同志|先生|女士|主席|主任"
 _MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?![省市州县区]?(?:人大|政协|全体|各位))(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:等\d*[名位]?)?"

@@ -14,8 +14,9 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number, holds_own_doc_number,
-                    letter_text)
+from .asked import letter_text
+from .fields import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number,
+                     holds_own_doc_number)
 from .figures import asks_plan, expected_units, question_types, type_evidence
 from .names import archive_members, archive_places, members_named, names_places, places_named
 

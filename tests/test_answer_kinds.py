@@ -1,5 +1,5 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11, blind12, blind13, blind14 and blind15 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15 and blind17 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b11-hl-02", "b11-lu-03", "b11-lu-04", "b11-yg-02", "b11-yg-03", "b12-sx-01", "b12-sx-02", "b12-sx-03",
            "b12-sx-04", "b12-cs-01", "b12-cs-03", "b12-yo-01", "b12-ht-04", "b13-wr-02", "b13-sz-04", "b13-nb-01",
            "b14-zz-01", "b14-zz-02", "b14-zz-04", "b14-hy-01", "b14-hy-03", "b14-ci-01", "b14-ci-02", "b14-zb-02",
-           "b15-sy-04", "b15-jx-01", "b15-zq-03", "b15-ll-02")
+           "b15-sy-04", "b15-jx-01", "b15-zq-03", "b15-ll-02", "b17-tr-01", "b17-tr-03", "b17-tr-04", "b17-sq-02",
+           "b17-ds-01", "b17-ds-03", "b17-fd-01")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
-        "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15"}
+        "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
+        "b17": "blind17"}
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,7 @@ def searcher(seed_index, tmp_path_factory):
     """The seed letters and fifty real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
     婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
-    内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育 and 冷链物流."""
+    内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商 and 防震减灾."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -300,7 +302,7 @@ def test_a_document_asked_of_is_named_by_the_sentence_that_dates_it(searcher):
 def test_fields_asked_in_members_words():
     """提案号 asks the number, 答复落款日期 the reply's date, 收集了哪些部门的回复 the bodies consulted (not who replied)."""
     from dafu.corpus.normalize import normalize_for_index
-    from dafu.search.asked import REPLY_DATE, REPLYING_BODY, asked_field
+    from dafu.search.fields import REPLY_DATE, REPLYING_BODY, asked_field
 
     assert asked_field(normalize_for_index("宋光兴委员 传统村落 提案号")).search("(第0637号提案)")
     assert asked_field(normalize_for_index("马尾区商务局 母婴室提案 答复落款日期")) is REPLY_DATE
@@ -358,7 +360,7 @@ def test_a_rank_and_a_company_asked(searcher):
 def test_what_a_body_asked_of_does():
     """由谁提供担保 asks who guarantees, not who proposed (谁提…); the sentence naming the body says 担保 or 批准."""
     from dafu.corpus.normalize import normalize_for_index
-    from dafu.search.asked import PROPOSER, asked_field
+    from dafu.search.fields import PROPOSER, asked_field
     from dafu.search.figures import action_asked
 
     assert asked_field(normalize_for_index("临沭 强村贷 由谁提供担保？")) is not PROPOSER
@@ -407,7 +409,7 @@ def test_the_replys_own_number_day_and_the_proposals_it_answers(searcher):
     reply's day; 哪几号 the numbers of the proposals answered together; 会同哪些部门 who was consulted; 办理情况什么时候发布
     the page's day."""
     from dafu.corpus.normalize import normalize_for_index
-    from dafu.search.asked import PROPOSAL_NUMBER, REPLY_DATE, asked_field
+    from dafu.search.fields import PROPOSAL_NUMBER, REPLY_DATE, asked_field
 
     assert "临农函〔2023〕20号" in _answer(searcher, "临沧市农业农村局答复红火蚁提案的文号")
     assert "2019年7月4日" in _answer(searcher, "马关县农业农村和科学技术局答复王代福是哪天")
@@ -467,7 +469,7 @@ def test_a_party_proposes_and_a_sum_arranged_is_no_rank():
     sum, not a rank (排多少)."""
     from dafu.corpus.normalize import normalize_for_index
     from dafu.corpus.metadata import SALUTATION
-    from dafu.search.asked import REPLYING_BODY, asked_field
+    from dafu.search.fields import REPLYING_BODY, asked_field
     from dafu.search.figures import question_types
 
     assert SALUTATION.match("致公党中央:") and SALUTATION.match("民盟中央：")
@@ -490,9 +492,40 @@ def test_places_above_and_whole_numbers():
 def test_a_signature_date_is_no_labelled_value():
     """The reply's signed day closes a line of its own, not the value of a label on the line before it (答复时间,
     建议提案编号 2024085 read as a date) nor one on its line (发布日期:)."""
-    from dafu.search.asked import SIGNATURE_DATE
+    from dafu.search.fields import SIGNATURE_DATE
 
     assert SIGNATURE_DATE.search("平阴县公安局\n2024年11月15日\n联系人及电话:孙其晓")
     assert not SIGNATURE_DATE.search("答复时间\n2024-11-15\n办理类型")
     assert not SIGNATURE_DATE.search("建议提案编号\n2024085\n承办单位")
     assert not SIGNATURE_DATE.search("•发布日期:2022-07-06")
+
+
+@pytest.mark.parametrize("question, says", [
+    ("郑葵阳代表的土壤污染防治建议由哪些部门办理", "会同住房城乡建设部、农业农村部、自然资源部办理"),
+    ("岳阳市政协八届五次会议第153号提案的提案人", "熊云辉、黄泽凤、刘艳委员"),
+    ("熊云辉等委员耕地土壤污染提案的名称", "《关于加强我市耕地土壤污染防治的有关建议提案》"),
+    ("赵继红网红电商提案的题目", "《加强“网红电商”社会主义核心价值观与商业伦理道德教育》"),
+    ("刘志英委员提案的案由", "规范景德镇陶瓷电商平台利润分配"),
+    ("九江250200号提案答复分类", "A1"),
+    ("九江农业农村局是经哪次党委会研究答复受污染耕地提案的", "2025年第21次党委会"),
+    ("四川省司法厅答复785号建议的日期", "2017年08月25日"),
+    ("景德镇商务局什么时候收到陶瓷电商提案", "2023年3月26日,我局收到"),
+    ("龙陵县政协第10040048号提案是谁提的", "九三学社龙陵支社"),
+])
+def test_frame_fields_asked_in_more_words(searcher, question, says):
+    """由哪些部门办理, 提案人, 名称/题目/案由 (《…》 with no 关于, …的有关建议提案), 分类, 哪次党委会 (a bureau's meeting, not a
+    session of the congress), 答复…的日期 (a page's 2017年08月25日 来源:…), 什么时候收到, a party branch (支社)."""
+    assert says in _answer(searcher, question)
+
+
+def test_a_figure_of_the_whole_city_is_not_the_county_asked(searcher):
+    """全市冷链静态库容量约18万吨 in a 青神县 letter of 眉山市 answers 眉山, not 仁寿县 (the clause before the figure speaks
+    of the letter's whole city); a scope the question says itself (郑州…全省排第几) is asked."""
+    from dafu.search.names import of_another_place
+
+    assert "18万吨" in _answer(searcher, "眉山市冷链静态库容量有多少吨")
+    answer = answer_question(searcher, "仁寿县冷链静态库容量多少吨")
+    assert not any("18万吨" in item["text"] for item in answer["answer"])
+    assert of_another_place("全市冷链静态库容量约", ["仁寿"], "青神县")
+    assert not of_another_place("我市秸秆综合利用率", ["嘉兴"], "平湖市")  # 我市 of a 平湖市 letter: 平湖 or 嘉兴
+    assert not of_another_place("全省排名第", ["郑州"], "郑州市", scopes=("全省",))

@@ -248,3 +248,15 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     assert parse(letters / "t-cw-01.txt").region == "石林彝族自治县"          # jieba: 石林 / 彝族 / 自治县
     assert parse(letters / "t-gl-01.txt").region == "澧县"                    # not 局对县
     assert parse_letter("李四代表：\n您的建议收悉。\n对县人大的建议，我们将研究。", "x", "x").region is None
+
+
+@pytest.mark.parametrize("folder, letter_id, field, value", [
+    ("blind10", "b10-mf-02", "region", "泰顺县"),  # not 答复县 of 关于答复县十七届人大三次会议…
+    ("blind17", "b17-sq-02", "date", "2017-08-25"),  # 2017年08月25日      来源: 四川省司法厅
+    ("topics", "t-rq-02", "category", "A"),  # 分类:A
+    ("blind17", "b17-fd-01", "addressee", "九三学社龙陵支社"),
+])
+def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
+    """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日; 分类: labels the
+    category (not 主题分类); a party's branch (支社) is addressed."""
+    assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value

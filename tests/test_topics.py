@@ -10,7 +10,8 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
-from dafu.search.asked import REPLYING_BODY, SIGNED_BY, _says, asked_field
+from dafu.search.asked import _says
+from dafu.search.fields import REPLYING_BODY, SIGNED_BY, asked_field
 from dafu.search.names import places_named
 from dafu.search.figures import asks_plan, expected_units, question_types, type_evidence
 
@@ -22,7 +23,8 @@ TOPICS = data_path("topics")
                                        data_path("blind6"), data_path("blind7"), data_path("blind8"),
                                        data_path("blind9"), data_path("blind10"),
                                        data_path("blind11"), data_path("blind12"), data_path("blind13"),
-                                       data_path("blind14"), data_path("blind15"), data_path("blind16")])
+                                       data_path("blind14"), data_path("blind15"), data_path("blind16"),
+                                       data_path("blind17"), data_path("blind18")])
 def test_topics_and_blind_sets_are_consistent(directory):
     """Every gold span is in its letter, every letter has a question and a source, the split is by topic."""
     done = subprocess.run([sys.executable, str(TOPICS / "check.py"), str(directory)], capture_output=True, text=True)

@@ -1,0 +1,141 @@
+"""The fields of a letter's frame a question asks by name (文号, 联系人, 承办单位, 答复日期, 提案人, 第几号): how a
+question asks each and what a sentence giving one holds; and whether a query looks a letter up or asks what only
+its frame says."""
+from __future__ import annotations
+
+import functools
+import re
+
+import regex
+
+from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
+                               HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION)
+from ..corpus.normalize import normalize_for_index
+
+DOC_NUMBER_ASKED = regex.compile(DOC_NUMBER_FORM)  # what gives a 文号 asked
+_PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理")  # 指定由张国庆副局长负责办理落实
+_ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)"
+                                  r"|(?:约见|拜访|走访|面见|会见)[^，。？?]{0,6}(?:委员|代表|提案人)")  # 约见的张国俊委员
+# The replying body named on a line of its own (the signature 元谋县住房和城乡建设局), after a label (承办单位：县水务局,
+# 来源：…交城分局) (``SIGNED_BY``) or heading the letter's title (大英县住房和城乡建设局关于…的复函): the forms
+# corpus/metadata.py reads a letter's agency from, and what 哪个部门答复的 asks.
+SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
+REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}", regex.M)
+# Who made the proposal: the salutation (致公党湛江市委：, 魏朝凡代表：), a label (提案人：, 领衔代表：) or the opening
+# (农工党龙岗总支…等委员提出的《…》); a letter that names them in no such form may still answer in its words.
+PROPOSER = regex.compile(rf"{SALUTATION.pattern}|(?:提案|领衔|建议|提出)(?:人|者|代表|委员|单位)\s*[:：]|(?:代表|委员)姓名\s*[:：]"
+                         r"|^(?!您|你|各位)[^。；：:\n《》]{2,160}?(?<!各位)(?:委员|代表|[省市州县区]委|支部|小组)(?:等\d*位?(?:委员|代表)?)?"
+                         r"(?:提出|所提|提交)的", regex.M)
+# A proposal's number: 第158号提案, 063号代表建议, (20240208号)提案.
+PROPOSAL_NUMBER = re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")
+# The day of a reply: its signature's date, or the page's (发布日期:2023-04-30) where the page lost the closing.
+REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}", regex.M)  # in a passage: line by line
+# A field asked in several forms -> the form a letter's metadata reads first (corpus/metadata.py: the signature's
+# date before the page's; the salutation naming the members before a sentence on them): a passage holding it comes first.
+SIGNATURE_DATE = regex.compile(  # a line closing with a date that no label (发布日期:, 来源:…时间:, 答复时间 or 编号 on the line
+    # before) calls the page's
+    rf"^(?<!(?:日期|时间|编号)\s*[:：]?\s*\n)(?![^\n]*(?:日期|时间|来源)\s*[:：|])[^\n]*?(?:{DATE_AT_END.pattern})", regex.M)
+PREFERRED_FORM = {REPLY_DATE: SIGNATURE_DATE, PROPOSER: SALUTATION}
+# Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
+# holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
+# number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date, else the page's);
+# the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); its number (第几号: 第158号提案); how the
+# member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
+# 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says; what was proposed (《关于…的建议》).
+_FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
+           (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|几类|类别|分类)|(?:答复|办复|办理)类[别型]"
+                       r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
+            regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
+           (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
+                       r"|(?:承办|答复)(?:单位|部门)是"),
+            REPLYING_BODY),
+           (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
+                       r"|(?:答复|回复|复函|复文)的?\s*(?:日期|时间)"
+                       r"|(?:答复|回复|复函|函复|复文)\s*(?:第?\d+号(?:建议|提案|议案)?)?是?\s*(?:哪天|哪一天|几月几[日号])"
+                       r"|(?:答复|回复|复函|函复|复文)[^，。？?说称讲]{0,8}?是(?:哪天|哪一天|几月几[日号])[？?]?$"  # 答复王代福是哪天
+                       r"|(?:答复|回复|复函|复文|办理情况)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发|发出|发的)"
+                       r"|(?:发布|公开|印发)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:发布|发文|成文)?(?:日期|时间)"
+                       r"|(?:发文|成文|落款)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期
+            REPLY_DATE),
+           (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
+           (re.compile(r"分管(?:领导|负责人)"), re.compile(r"分管(?:领导|负责人)")),  # 分管领导:赖智如
+           (re.compile(r"(?<!多少个)(?<!几个)(?<!多少通)(?<!热线)电话(?![量数])"), re.compile(r"电话|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")),
+           (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345
+            re.compile(r"\d{3,6}(?:-\d{1,2})?[^，。；\d]{0,8}热线|热线[^，。；\d]{0,6}\d{3,6}")),
+           (re.compile(r"哪次(?![^，。？?]{0,4}(?:党委|党组|局务|常务|办公))[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
+           (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号"),  # 第158号提案, 第20250033号建议
+            PROPOSAL_NUMBER),
+           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|[？?]?$)|领衔人"),
+            PROPOSER),
+           (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:什么|哪些|啥|哪方面)"
+                       r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题|题目|标题|名称)|的案由"
+                       r"|(?:建议|提案|议案)(?:叫|是)什么(?:名字)?(?:$|[？?])"
+                       r"|哪[件份条个]?(?:建议|提案|议案)"),  # 第43号建议是关于什么的, 汇办意见答的是哪件建议
+            re.compile(r"(?:关于|提出的)[^。；]{2,80}?[的等](?:有关)?(?:建议|提案|议案)|(?:提出|所提)的?《[^》]{4,80}》")),  # what was proposed: 《关于…的建议》
+           (re.compile(r"签发"), re.compile("签发")),
+           (re.compile(r"索引号"), re.compile("索引号")),
+           (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
+                                             r"(?:沟通|联系|商|见面|座谈|交流|汇报)|(?:电话|当面|上门)(?:沟通|联系|商)|面商"
+                                             r"|(?:约见|拜访|走访|面见)[^，。；]{0,10}(?:您|委员|代表|提案人|领衔人)")),
+           (re.compile(r"商量|商了|商过|会商|(?:会办|协办)(?:单位|部门)|征求.{0,8}意见|(?:综合|收集|汇总)[^，。？?]{0,10}(?:意见|回复)"
+                       r"|哪[些个家]?(?:部门|单位)[^，。？?]{0,2}(?:会办|协办)|会同哪[些个家]?(?:部门|单位)(?:一起|共同)?办理"
+                       r"|经商哪[些个家]?(?:部门|单位)|由哪[些个家]?(?:部门|单位)[^，。？?]{0,4}办理"
+                       r"|[跟和与同]哪[些个家]?(?:部门|单位)"
+                       r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
+            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会同[^，。；]{0,40}?办理|会商|商请|会办|协办|征求[^，。；]{0,30}意见"
+                       r"|综合[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)")))  # 收集了…妇联等部门回复
+# What only the frame says; otherwise the frame answers nothing. Besides the fields: the proposal itself (its
+# number, the meeting, who made it) and the reply's own particulars (who replied, when it was written, how the
+# member was consulted), which the header block, the opening and the closing block say.
+_ASKS_FRAME = re.compile("|".join([
+    *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", r"(?:什么时候|何时|哪天|哪一天)收到",
+    r"哪个(?:民主)?党派|哪个界别|哪[两三四五六七八九几]?位(?:委员|代表)"]))
+
+
+ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")
+
+
+def asks_frame(question: str) -> bool:
+    """The question asks what only a letter's frame says (文号, 联系人, the proposal's number or meeting, who
+    replied): its header block, opening or closing block answers, not its reply text."""
+    return bool(_ASKS_FRAME.search(question))
+
+
+# A lookup of a letter itself (新密 矿区供暖 政协提案 回复): the query names a proposal or its reply and asks
+# nothing (no question word): the letter's heading and opening, which say what was proposed and under which
+# number, answer it, then the reply's own sentences.
+_NAMES_LETTER = re.compile(r"提案|建议|议案|答复|回复|复函|办复")
+QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为什么|为何|是否|吗|呢|有没有|能否|能不能|会不会|[?？]")
+
+
+def asks_letter(question: str) -> bool:
+    """The query looks a letter up by what it names (place, subject, 提案/建议, 答复) and asks nothing else."""
+    return bool(_NAMES_LETTER.search(question)) and not QUESTION_WORD.search(question) and not asks_frame(question)
+
+
+_NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|决定|文件")
+
+
+def asks_own_doc_number(qnorm: str) -> bool:
+    """Normalised ``qnorm`` asks a reply's own 文号 (答复红火蚁提案的文号), not that of a document it names
+    (九部门…通知文号, 清远…工作方案 文号)."""
+    return asked_field(qnorm) is DOC_NUMBER_ASKED and not _NAMES_A_DOCUMENT.search(qnorm)
+
+
+def holds_own_doc_number(norm: str, doc_number: str) -> bool:
+    """Normalised ``norm`` gives the letter's own 文号 (``doc_number``, as its metadata reads it), not only one it
+    cites (临农函〔2023〕20号, not 农农发〔2021〕3号)."""
+    own = _year_and_number(doc_number)
+    return own is not None and any((m["year"], m["num"]) == own for m in DOC_NUMBER_ASKED.finditer(norm))
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_and_number(doc_number: str) -> tuple[str, str] | None:
+    """A 文号's year and number (临农函〔2023〕20号 -> (2023, 20)), read once per letter."""
+    m = DOC_NUMBER_ASKED.search(normalize_for_index(doc_number))
+    return (m["year"], m["num"]) if m else None
+
+
+def asked_field(qnorm: str):
+    """The pattern of what a sentence must hold when normalised ``qnorm`` asks a frame field by name, else None."""
+    return next((value for asked, value in _FIELDS if asked.search(qnorm)), None)
