@@ -60,6 +60,8 @@ _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
 _NEXT_STEPS = re.compile(r"下一步|下步|下阶段|今后|接下来")  # not 打算/准备: 打算怎么管 is answered by the measures taken
+_ACHIEVED = re.compile(r"实际|已经|已完成|完成了|建成了|改完了?|发放了")
+_REPORTED = re.compile(r"已|完成了|实际|累计|建成了|到位")  # a sentence reporting what was done, not only what is planned
 _PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
 
 
@@ -78,6 +80,7 @@ class Asked:
     rate: bool
     named_units: frozenset[str]
     plan: bool = False  # asks what is planned (明年还要建几个): a figure the letter commits to
+    achieved: bool = False  # asks what was achieved (实际达到多少, 已经建了几个): a target or plan does not give it
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
     sum_kind: tuple[str, ...] = ()  # the kind of sum asked (罚款标准, 租金多少): the words that name it
     members: tuple[str, ...] = ()  # the members the question names (杨天成 提案): the letter names them
@@ -108,7 +111,7 @@ class Asked:
         return cls(years=years, codes=codes, places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=types, measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
-                   plan=asks_plan(question),
+                   plan=asks_plan(question), achieved=bool(_ACHIEVED.search(qnorm)) and not asks_plan(question),
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named,
                    document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)),
                    events=events_asked(qnorm) if "time" in types else None,
@@ -173,6 +176,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.plan and not CUES.search(normalize_for_index(unit.sentence)) and (
             {"number", "time"} & set(asked.types) or asked.next_steps and not NEXT_HEADING.search(unit.section or "")):
         return False  # 明年还要建几个, 下一步怎么做: not answered by what was built (目前…设有帐篷区)
+    if asked.achieved and "number" in asked.types and CUES.search(normalize_for_index(unit.sentence)) \
+            and not _REPORTED.search(unit.sentence):
+        return False  # 2020年森林覆盖率实际达到多少 is not given by 力争2020年全省森林覆盖率达到60%
     if asked.rate and "number" in asked.types and not _PER.search(unit.norm):
         return False
     if asked.types == ("number",) and asked.named_units:
