@@ -66,8 +66,9 @@ CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.�
                      r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
 COURTESY = re.compile(r"一如既往|提得很好|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|吸收采纳|认真吸纳|认真吸收|贡献力量|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject; a document
-# something is put into or done by (列入农业部《规划》，计划…; 按照《方案》的指导精神，将于年底前完成…) is no speaker.
-RECITED = re.compile(r"(?<![列纳编写]入)(?<![列纳编写]入..)(?<![列纳编写]入...)(?<!按照)(?<!根据)(?<!依据)《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
+# something is put into or done by (列入农业部《规划》，计划…; 按照《方案》的指导精神，将于年底前完成…) or one being made
+# (正在研制《…计划》，将于今年颁布实施) is no speaker.
+RECITED = re.compile(r"(?<![列纳编写]入)(?<![列纳编写]入..)(?<![列纳编写]入...)(?<!按照)(?<!根据)(?<!依据)(?<![研制编起修][制定草订改])《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
 # The member's own words quoted in the reply (建议：相关部门尽早…).
 THEIR_WORDS = re.compile(r"^\s*(?:建议|提案|议案|内容|诉求)[：:]|^[^，,。；关对针]{0,10}?(?:代表|委员)们?(?:提出|建议|希望|反映)(?!的)")
 # Something that starts at a future date (从2018年7月开始执行, 于2026年起实施).
@@ -90,7 +91,7 @@ DONE = re.compile(r"已|以来|完成了|建成了|开通了|争取到|申请到
 SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
-FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)")
+FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依托|利用|整合|盘活|用好)现有")  # frames, reports nothing
 # What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供,
 # 随着《条例》的出台，将推动…).
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发)"

@@ -57,7 +57,7 @@ GLUED_YEAR_MONTH = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<month>1[0-2]|
 GLUED_YEAR = re.compile(rf"(?:^|(?<=[，,；;：:、\s]))(?P<year>(?:19|20)\d{{2}})(?=[\u4e00-\u9fff])"
                         rf"(?!余|多|[万亿千百]|{'|'.join(re.escape(u) for u in UNITS)})")
 FIGURE = re.compile(rf"(?<![第\d.])(?<!\d,)(?P<num>{_NUMBER})\s*(?:余|多)?\s*(?P<mag>[万亿千百])?\s*(?:余|多)?\s*"
-                    rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)})")
+                    rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)}|(?<=[\d余多两三四五六七八九十])起)")  # 25起 (not 一起)
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

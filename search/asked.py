@@ -17,7 +17,8 @@ from .fields import (ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_le
                      holds_own_doc_number)
 from .figures import SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, members_named, names_no_place, names_places,
-                    of_another_place, places_above, places_named, posseg)
+                    names_another_place, of_another_place, places_above, places_named, posseg,
+                    qualified_by_another_place)
 from .units import Unit
 
 def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> list[Unit]:
@@ -91,6 +92,8 @@ class Asked:
     events: re.Pattern | None = None  # what a time question dates (什么时候开工 -> 开工|动工…): the sentence says it
     scopes: tuple[str, ...] = ()  # the scopes the question says (全省 of 郑州…全省排第几)
     own_doc_number: bool = False  # asks the reply's own 文号 (答复红火蚁提案的文号), not a document's it names
+    kinds: tuple[tuple[str, str], ...] = ()  # (modifier, head) measure words said together (轮作休耕技术: 轮作, 技术)
+    phrases: tuple[str, ...] = ()  # runs of two or more measure words said together (社区矫正信息管理系统)
 
     @classmethod
     def of(cls, question: str, known: frozenset[str] = frozenset(), members: frozenset[str] = frozenset()) -> "Asked":
@@ -107,16 +110,17 @@ class Asked:
         counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
         codes = tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
                       and not any(s <= m.start() < e for s, e in counted))
-        types = question_types(question)
+        types, plan = question_types(question), asks_plan(question)
         return cls(years=years, codes=codes, places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=types, measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
-                   plan=asks_plan(question), achieved=bool(_ACHIEVED.search(qnorm)) and not asks_plan(question),
+                   plan=plan, achieved=bool(_ACHIEVED.search(qnorm)) and not plan,
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named,
                    document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)),
                    events=events_asked(qnorm) if "time" in types else None,
                    own_doc_number=asks_own_doc_number(qnorm), scopes=tuple(m.group() for m in SCOPE_WORD.finditer(qnorm)),
                    action=action_asked(qnorm) if "org" in types else None,
+                   kinds=_kinds(qnorm, measures) if "number" in types else (), phrases=_phrases(qnorm, measures),
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)))
 
 
@@ -157,6 +161,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
+    if "number" in asked.types and _another_kind(unit, tuple(k for k in asked.kinds if k[0] not in identity), letter):
+        return False  # 轮作休耕技术培训班 is not counted by 化肥减量技术培训班559期, nor 牛羊存栏 by 生猪存栏
     if asked.sum_kind and not _names_the_thing(unit, asked.sum_kind, letter, titles=False):
         return False  # 督导员补贴 is not given by a sentence on 集中点, nor 罚款标准 by 垃圾桶460个
     if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
@@ -173,7 +179,13 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             normalize_for_index(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]),
             [asked.narrower.get(name, name) for name, _ in asked.places], letter.get("region"), text, asked.scopes):
         return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
-    if asked.plan and not CUES.search(normalize_for_index(unit.sentence)) and (
+    if {"number", "time"} & set(asked.types) and qualified_by_another_place(
+            unit.norm, [asked.narrower.get(name, name) for name, _ in asked.places], asked.phrases):
+        return False  # 广东省社区矫正信息管理系统哪年建成 is not dated by 2010年建成了广州市社区矫正信息管理系统
+    if "number" in asked.types and unit.span and names_another_place(
+            normalize_for_index(unit.text[:unit.span[0]]), [asked.narrower.get(name, name) for name, _ in asked.places]):
+        return False  # 武山县的编制 is not 张家川县还成立了动物检疫工作站…核定事业编制8名
+    if asked.plan and not _commits(unit, letter) and (
             {"number", "time"} & set(asked.types) or asked.next_steps and not NEXT_HEADING.search(unit.section or "")):
         return False  # 明年还要建几个, 下一步怎么做: not answered by what was built (目前…设有帐篷区)
     if asked.achieved and "number" in asked.types and CUES.search(normalize_for_index(unit.sentence)) \
@@ -232,6 +244,14 @@ def _year_before(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:
         re.search("今年|本年|当年", unit.norm) and str(letter.get("date") or "")[:4] in years)
 
 
+def _commits(unit: Unit, letter: dict) -> bool:
+    """The sentence commits (将, 下一步…), itself or as an item after ； of a sentence that does (下一步，…将…建设；
+    督促指导地方财政保障…工作经费)."""
+    body = letter.get("body", "")
+    return bool(CUES.search(normalize_for_index(unit.sentence))
+                or CUES.search(normalize_for_index(body[_sentence_start(body, unit.start):unit.start])))
+
+
 def _sentence_start(body: str, at: int) -> int:
     """Where the sentence holding offset ``at`` of ``body`` begins (its items cut at ；are pieces of it)."""
     return max(body.rfind(mark, 0, at) for mark in FULL_STOPS + "\n") + 1
@@ -258,6 +278,66 @@ def lead_in(unit: Unit, letter: dict) -> str:
 def _untitled(text: str) -> str:
     """``text`` with its titles blanked: a 《…》 names a document, not what it is about."""
     return re.sub(r"《[^《》]*》", "《》", text)
+
+
+_GAP = re.compile(r"(?:(?!有|是|的)[\u4e00-\u9fff]){0,2}")  # what may stand between a modifier and its head (休耕)
+_WIDE = re.compile(r"全[国省市州县区]|国家|[我本][省市州县区]")  # a scope, not a kind
+_LETTER_WORDS = frozenset("代表 委员 建议 提案 议案 答复".split())
+
+
+def _kinds(qnorm: str, measures: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The measure words the question says right before another (轮作休耕 before 技术培训班, 家庭养老 before 床位):
+    the first names the kind of the second it asks about. A verb's noun (督导 of 督导村庄), a name (元谋 of 元谋城乡公交)
+    and what names the letter (杨屹伟代表 项目库建议) name no kind."""
+    pairs, at = [], 0
+    no_kind = {w for w, flag in posseg(qnorm) if flag.startswith(("v", "ns", "nr"))} | _LETTER_WORDS
+    for modifier, head in zip(measures, measures[1:]):
+        i = qnorm.find(modifier, at)
+        j = qnorm.find(head, i + len(modifier)) if i >= 0 else -1
+        if i >= 0 and j >= 0 and _GAP.fullmatch(qnorm[i + len(modifier):j]) and not QUESTION_WORD.search(qnorm[i:j]) \
+                and not _WIDE.search(modifier) and modifier not in no_kind:
+            pairs.append((modifier, head))
+        at = max(at, i) if i >= 0 else at
+    return tuple(pairs)
+
+
+def _phrases(qnorm: str, measures: tuple[str, ...]) -> tuple[str, ...]:
+    """The runs of two or more of the question's measure words it says one right after another (社区 矫正 信息 管理系统
+    -> 社区矫正信息管理系统)."""
+    runs, at = [], 0
+    for word in measures:
+        i = qnorm.find(word, at)
+        if i < 0:
+            continue
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + len(word), runs[-1][2] + 1)
+        else:
+            runs.append((i, i + len(word), 1))
+        at = i + len(word)
+    return tuple(qnorm[start:end] for start, end, count in runs if count >= 2)
+
+
+_KIND_FLAGS = ("n", "vn", "j", "l", "b")  # the word before a head that can name a kind of it (生猪, 医疗, 二级)
+
+
+def _another_kind(unit: Unit, kinds: tuple[tuple[str, str], ...], letter: dict) -> bool:
+    """The sentence counts another kind of the thing asked: wherever it says the head word, another noun stands
+    right before it in place of the question's modifier (生猪存栏 for 牛羊存栏, 医疗床位 for 家庭养老床位; not 通报村庄
+    for 督导村庄, a verb; not 套轮作食用菌 for 套种食用菌, a character of the modifier shows the same kind), and
+    nowhere near it names the modifier."""
+    near = normalize_for_index(unit.sentence) + normalize_for_index(unit.section) + lead_in(unit, letter)
+    before, at = {}, 0  # where each word of the sentence ends -> its tag
+    for word, flag in posseg(unit.norm):
+        at += len(word)
+        before[at] = flag
+    for modifier, head in kinds:
+        if _says(modifier, near):
+            continue
+        spots = [m.start() for m in re.finditer(re.escape(head), unit.norm)]
+        if spots and all(before.get(k, "x").startswith(_KIND_FLAGS)
+                         and not set(unit.norm[max(0, k - 4):k]) & set(modifier) for k in spots):
+            return True
+    return False
 
 
 def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_words: bool = False,

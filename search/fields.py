@@ -82,8 +82,9 @@ _FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
                        r"|经商哪[些个家]?(?:部门|单位)|由哪[些个家]?(?:部门|单位)[^，。？?]{0,4}办理"
                        r"|[跟和与同]哪[些个家]?(?:部门|单位)"
                        r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
-            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会同[^，。；]{0,40}?办理|会商|商请|会办|协办|征求[^，。；]{0,30}意见"
-                       r"|综合[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)")))  # 收集了…妇联等部门回复
+            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会同[^，。；]{0,40}?办理|会商|商请|(?:会办|协办)(?!单位\d)|征求[^，。；]{0,30}意见"
+                       r"|综合[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)")))  # 收集了…妇联等部门回复;
+# not a count (涉及会办单位4条)
 # What only the frame says; otherwise the frame answers nothing. Besides the fields: the proposal itself (its
 # number, the meeting, who made it) and the reply's own particulars (who replied, when it was written, how the
 # member was consulted), which the header block, the opening and the closing block say.

@@ -17,6 +17,10 @@ MONEY = frozenset("元 万元 亿元 千元".split())
 BARE_SUM = re.compile(r"(?:资金|投资|补助|补贴|经费|预算|费用|金额|拨付|筹措|筹集)[^，。；\d]{0,6}"
                       rf"(?P<sum>(?<![第\d.])\d+(?:\.\d+)?\s*[万亿](?:余|多)?)(?!\s*(?:{'|'.join(re.escape(u) for u in UNITS if u != '对')}))")
 PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
+PERSONS = PEOPLE | PEOPLE_TIMES | frozenset("名 万名 位".split())  # the units that count people
+# 几个/多少个 and a noun of people (几个社区矫正对象, 多少个工作人员, 几个人): a count of people
+_COUNTS_PEOPLE = re.compile(r"(?:多少|几)个[^\s，。？?、的]{0,6}?(?:人|员|者|代表|委员|干部|教师|老师|医生|学生|儿童|孩子|老人|"
+                            r"村民|居民|农户|对象|职工|志愿者|群众|专家|党员|农民|同志)")
 # Units that measure (length, area, volume, weight, money, shares, power, age, times) rather than count things:
 # 几个消纳场 is not answered by 1050平方公里.
 MEASURES = frozenset("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 吨 公斤 千克 斤 厘米 毫米
@@ -30,7 +34,7 @@ CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：]
                       r"|(?<![\d.])(?:[01]?\d|2[0-3])\s*(?:点(?:钟|半|\d{1,2}分)|时(?![间候期代效段刻]))")
 CLOCK = frozenset({"点钟"})  # what 几点 expects: a clock time, not a date
 # Words that say when without a date: plan periods, 预计, 待…后 and the waiting of 需待/有待 (需待上级…指导安排), 下一步/下步
-TIME_WORDS = re.compile(r"“?十[一二三四五六七八九]五”?(?:期间|时期|末|内)|预计|将于|计划于|届时|年底前|月底前|之前|以前|"
+TIME_WORDS = re.compile(r"“?十[一二三四五六七八九]五”?(?:期间|时期|末|内)|预计|将于|计划于|届时|年底前?|月底前?|年末|月末|年初|年中|[上下]半年|(?<![\d一二三四五六七八九十两几多])年内|之前|以前|"
                         r"同步|一并|待[^，。；]{1,40}(?:时|后)|[需须有]待|尽快|近期|今年|明年|下一?步|"
                         r"每(?:年|半年|季度|月|周|天|日)|定期|"
                         r"(?:春节|元旦|清明|端午|中秋|国庆|春季|夏季|秋季|冬季|春秋季|汛期|雨季|旱季|农闲|寒假|暑假)(?:前后|期间|前|后)?")
@@ -86,6 +90,7 @@ EXPECT_UNIT = (
     (re.compile(r"钱|资金|经费|金额|费用|投资|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), MONEY),
     (re.compile(r"补助|补贴|报销"), PERCENT),  # 补贴多少: 每剂补贴200元, or 按60%的标准补贴
     (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人
+    (re.compile(r"多少起|几起"), frozenset({"起"})),  # 查处了多少起: 25起 incidents
     (re.compile(r"几点"), CLOCK),
     (re.compile(r"几\s*[aA]"), frozenset({"a级"})),  # 几A级景区: 4A级
     (re.compile(r"工作日"), frozenset("工作日 天 日".split())),  # 几个工作日: 15个工作日, 20天
@@ -94,6 +99,8 @@ EXPECT_UNIT = (
     (re.compile(r"户数"), frozenset("户 万户".split())),  # 改造 户数: 完成改造1200户
     (re.compile(r"几个部门|多少个?部门"), frozenset({"部门"})),  # 几个部门: 六部门联合印发
     (re.compile(r"多少人|几人|多少名|多少位|人数|多少老人|多少孩子|多少幼儿|多少教师|(?<!车)编制"), frozenset("人 名 万人 万名 位".split())),
+    (re.compile(r"(?:人员|工作者|对象|干部|专员|志愿者|医生|教师|民警|辅警)(?:总数|数量)?(?:有|是|共有|达到|达|为)?(?:多少|几)(?![\u4e00-\u9fff]{0,3}[元亩吨%])"),
+     frozenset("人 名 万人 万名 位".split())),  # 社区矫正工作人员有多少: people, not 两级
 )
 
 
@@ -176,6 +183,8 @@ def expected_units(question: str) -> frozenset[str]:
         if pattern.search(question):
             units.update(wanted)
     units.update(u[1:] for u in list(units) if u[0] in "万亿" and u[1:] in UNITS)  # 多少亿元: 3.08亿元 is in 元
+    if _COUNTS_PEOPLE.search(question):  # 几个社区矫正对象: people, counted with 个
+        units.update(PERSONS)
     if units & PEOPLE:  # 多少人坐车: 日均487人次 counts them
         units.update(PEOPLE_TIMES)
     units.update(*(group for group in SAME_UNITS if units & group))  # 多少公里: 23880km
@@ -254,6 +263,8 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
         found = figures(text, with_time=bool(units & TIME_UNITS))
         if units and not units & MEASURES:  # a count (几个, 多少人): what measures is no answer, nor 六部门
             found = [f for f in found if f.unit not in MEASURES and (f.unit != "部门" or "部门" in units)]
+        if "个" in units and not units & PERSONS:  # 多少个滑冰馆, 几个台站: things, not 带动3亿人 or 开展2次演练
+            found = [f for f in found if f.unit not in PERSONS and f.unit != "次"]
         matching = [(f.start, f.end) for f in found if f.unit in units or _counts_in(f, folded, units)]
         if units & MONEY:  # 中央财政补助资金282万对…: a sum written without 元
             matching += [m.span("sum") for m in BARE_SUM.finditer(folded) if m.span("sum") not in matching]

@@ -145,6 +145,68 @@ def of_another_place(norm: str, asked: list[str], region: str | None, text: str 
     return bool(referents) and not any(name in place for places in referents for place in places for name in asked)
 
 
+_AUTONOMY = re.compile(r"(?:(?:维吾尔|哈萨克|柯尔克孜|乌孜别克|塔吉克|塔塔尔|鄂温克|鄂伦春|达斡尔|土家|布依|朝鲜|哈尼|傈僳|拉祜|"
+                       r"纳西|景颇|仫佬|毛南|仡佬|锡伯|阿昌|普米|俄罗斯|德昂|保安|裕固|独龙|赫哲|门巴|珞巴|基诺|蒙古|东乡|撒拉|布朗|"
+                       r"回|藏|苗|彝|壮|满|侗|瑶|白|傣|黎|佤|畲|高山|水|羌|土|怒|京|各)族)+自治([区州县旗])$")
+_COMMON_DIVISIONS = {"新城区", "老城区", "市中区", "中心区"}  # names that are also common words (城区, 矿区 too short)
+
+
+@functools.lru_cache(maxsize=1)
+def _division_forms() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
+    """Every city and county of the national list written with its level, in full or short (张家川回族自治县,
+    张家川县: jieba splits some, 张家|川县): a pattern finding them, each form -> its full name, and each name without
+    its level -> the full names."""
+    full, stems = {}, {}
+    for name in _divisions():
+        if len(name) <= 2 or name in _COMMON_DIVISIONS:
+            continue
+        short = name[:m.start()] + m.group(1) if (m := _AUTONOMY.search(name)) and m.start() >= 2 else name
+        full[name] = full[short] = name
+        stems.setdefault(short[:-1], []).append(name)
+    return re.compile("|".join(sorted(map(re.escape, full), key=len, reverse=True))), full, stems
+
+
+# A place's name as the start of a body's (峄城区农业农村局), unless a verb follows it (张家川县还成立了…工作站).
+_ORG_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:局|委|厅|办|政府|公司|中心|院|所|站|队|会)")
+_ACTS = re.compile(r"[还也]|[^，,；;]{0,6}[成设建]立")
+
+
+def names_another_place(norm: str, asked: list[str]) -> bool:
+    """The words before a figure (normalised ``norm``) name, as who or where and not as a body (峄城区农业农村局), a
+    county or city next to one asked, under the same city or province, and none asked: the figure is that place's
+    (武山县's staff are not 张家川县还成立了…核定事业编制8名). A place under or above the one asked is no other place: a city's
+    letter counts 全市 with its counties as examples (全市仅华容县有1家)."""
+    if not asked or any(name in norm for name in asked):
+        return False
+    pattern, full, stems = _division_forms()
+    divisions = _divisions()
+    places = {place for name in asked for place in stems.get(name, ())}  # 岳阳: the city or the county
+    mine = {chain for place in places for chain in divisions[place]}
+    for m in pattern.finditer(norm):
+        if _ORG_AFTER.match(norm, m.end()) and not _ACTS.match(norm, m.end()):
+            continue
+        named = full[m.group()]
+        if set(divisions[named]) & mine and not any(place in chain for chain in divisions[named] for place in places) \
+                and not any(named in chain for chain in mine):
+            return True
+    return False
+
+
+def qualified_by_another_place(norm: str, asked: list[str], phrases: tuple[str, ...]) -> bool:
+    """A sentence (normalised) says what is asked (``phrases``: the question's runs of words, 矫正信息管理系统) only
+    right after a county, city or province (up to four characters between: 社区) that is none of the places ``asked``,
+    and names none of them: 2010年建成了广州市社区矫正信息管理系统 dates 广州's system, not 广东省's."""
+    if not asked or any(name in norm for name in asked):
+        return False
+    pattern = _division_forms()[0]
+    for phrase in phrases:
+        spots = [m.start() for m in re.finditer(re.escape(phrase), norm)]
+        if spots and all(any(re.fullmatch(r"[\u4e00-\u9fff]{0,4}", norm[m.end():k])
+                             for m in pattern.finditer(norm, max(0, k - 16), k)) for k in spots):
+            return True
+    return False
+
+
 _MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")
 _TITLES = "委员|代表|同志|先生|女士|主席|主任"
 _MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?![省市州县区]?(?:人大|政协|全体|各位))(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:等\d*[名位]?)?"

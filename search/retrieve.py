@@ -106,8 +106,11 @@ class HybridRetriever:
         chunks = [self.index.chunk(r) for r in rows[leaders]]
         letter_ids = [c.letter_id for c in chunks]
         field = asked_field(text)  # 文号, 联系人, 经商…: what a letter's frame says, asked by name
-        if field is not None:  # within each letter, the passages holding one first (its preferred form first:
-            texts = [normalize_for_index(c.text) for c in chunks]  # the last pass decides)
+        places = places_named(text, self.known_places)
+        if field is not None:  # the letters naming the place and member asked first; within each letter, the
+            # passages holding the field first (its preferred form first: the last pass decides)
+            self._named_first(text, places, fused, leaders, letter_ids)
+            texts = [normalize_for_index(c.text) for c in chunks]
             for form in filter(None, (field, PREFERRED_FORM.get(field))):
                 _behind_others(fused, leaders, letter_ids, [not form.search(t) for t in texts])
             if asks_own_doc_number(text):  # the reply's own 文号 before those it cites
@@ -119,7 +122,6 @@ class HybridRetriever:
         replies = [self._reply_of(c) for c in chunks]
         if self.fusion.answer_type_weight:
             fused[leaders] += self.fusion.answer_type_weight * self._answer_type_evidence(query, replies)
-        places = places_named(text, self.known_places)
         if self.fusion.sentence_weight:  # the first page of results, read sentence by sentence
             best = self._best_sentence_coverage(places, tokens, replies[:SENTENCE_LEADERS])
             fused[leaders[:SENTENCE_LEADERS]] += self.fusion.sentence_weight * best
@@ -128,17 +130,23 @@ class HybridRetriever:
             _behind_others(fused, leaders, letter_ids, [reply == c.text for reply, c in zip(replies, chunks)])
         elif self.fusion.answer_first:  # a passage that is all frame answers nothing
             _behind_others(fused, leaders, letter_ids, [not _CONTENT.search(reply) for reply in replies])
-        if places:  # 番禺 宅基地建房: the letters that name the place asked come before those that do not
-            _behind_others(fused, leaders, [""] * len(leaders),
-                           [not self._names_places(lid, places) for lid in letter_ids])
-        members = members_named(text, self.known_members)
-        if members:  # 晏胤人代表提出的…: the letters that name the member asked come before those that do not
-            _behind_others(fused, leaders, [""] * len(leaders),
-                           [any(name not in self.letter_text(lid) for name in members) for lid in letter_ids])
+        self._named_first(text, places, fused, leaders, letter_ids)
         if asks_plan(query):  # 下一步打算: within each letter, its next-steps section (下一步工作, 今后打算) first
             _behind_others(fused, leaders, letter_ids,
                            [not NEXT_HEADING.search(normalize_for_index(c.section or "")) for c in chunks])
         return self._top(fused, rows, top_k)
+
+    def _named_first(self, text: str, places: list[tuple[str, bool]], fused: np.ndarray, leaders: np.ndarray,
+                     letter_ids: list[str]) -> None:
+        """The letters that name the place asked (番禺 宅基地建房), then those that name the member asked (晏胤人代表提出的…,
+        平江县民政局答复朱光武代表的文号), before those that do not."""
+        if places:
+            _behind_others(fused, leaders, [""] * len(leaders),
+                           [not self._names_places(lid, places) for lid in letter_ids])
+        members = members_named(text, self.known_members)
+        if members:
+            _behind_others(fused, leaders, [""] * len(leaders),
+                           [any(name not in self.letter_text(lid) for name in members) for lid in letter_ids])
 
     def _field_passages(self, question: str, field, rows: np.ndarray, fused: np.ndarray,
                         top_k: int) -> tuple[np.ndarray, np.ndarray]:

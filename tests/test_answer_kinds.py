@@ -1,5 +1,5 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15 and blind17 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17 and blind19 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b11-hl-02", "b11-lu-03", "b11-lu-04", "b11-yg-02", "b11-yg-03", "b12-sx-01", "b12-sx-02", "b12-sx-03",
            "b12-sx-04", "b12-cs-01", "b12-cs-03", "b12-yo-01", "b12-ht-04", "b13-wr-02", "b13-sz-04", "b13-nb-01",
            "b14-zz-01", "b14-zz-02", "b14-zz-04", "b14-hy-01", "b14-hy-03", "b14-ci-01", "b14-ci-02", "b14-zb-02",
-           "b15-sy-04", "b15-jx-01", "b15-zq-03", "b15-ll-02", "b17-tr-01", "b17-tr-03", "b17-tr-04", "b17-sq-02",
-           "b17-ds-01", "b17-ds-03", "b17-fd-01", "b13-tg-01")
+           "b15-sy-04", "b15-jx-01", "b15-zq-03", "b15-ll-02", "b17-tr-01", "b17-tr-03", "b17-tr-04", "b17-sq-02", "b17-sq-03",
+           "b17-ds-01", "b17-ds-03", "b17-fd-01", "b13-tg-01", "b19-bx-01", "b19-bx-03", "b19-dy-01", "b19-dy-02",
+           "b19-dy-03", "b19-wc-03", "t-gl-04")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
-        "b17": "blind17"}
+        "b17": "blind17", "b19": "blind19", "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,8 @@ def searcher(seed_index, tmp_path_factory):
     """The seed letters and fifty real letters on 供暖, 噪声, 宅基地, 烈士纪念设施, 献血, 农村电网, 心理援助热线,
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
     婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
-    内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商 and 防震减灾."""
+    内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
+    未成年人保护 and, from the topics set, 农村公路 of 平江县."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -224,6 +226,8 @@ def test_a_unit_written_in_latin_answers_the_unit_asked(searcher):
     assert "23880km" in _answer(searcher, "隆尧县公路巡养累计多少公里")
     assert {"km", "千米"} <= expected_units("修了多少公里") and "kw" in expected_units("装机多少千瓦")
     assert "km" not in expected_units("面积多少平方米")
+    assert expected_units("2024年发生了多少起校园欺凌事件") == {"起"}
+    assert {"人", "名"} <= expected_units("有几个社区矫正对象") and "人" not in expected_units("有几个工作小组")
 
 
 def test_a_count_is_not_answered_by_a_measure():
@@ -537,3 +541,48 @@ def test_what_was_achieved_is_not_a_target(searcher):
     assert "60%" in _answer(searcher, "贵州2020年森林覆盖率目标是多少")
     answer = answer_question(searcher, "贵州省2020年森林覆盖率实际达到多少？")
     assert not any("60%" in item["text"] for item in answer["answer"])
+
+
+def test_a_figure_of_a_neighbouring_county_and_another_kind(searcher):
+    """张家川县还成立了…核定事业编制8名 (a 天水 letter) answers 张家川县, not its neighbour 武山县; 市级龙头企业15家、省级7家
+    (of 十堰's 食用菌) does not count 郧阳区's 香菇 enterprises; 多少个滑冰馆 counts things, not 带动3亿人."""
+    from dafu.search.names import names_another_place
+
+    assert "8名" in _answer(searcher, "张家川县动物检疫工作站核定事业编制几名")
+    for question, figure in (("武山县动物卫生监督所编制几名", "8名"), ("郧阳区香菇省级龙头企业有几家", "省级7家"),
+                             ("体育总局7335号答复 全国现有多少个滑冰馆", "3亿人")):
+        answer = answer_question(searcher, question)
+        assert not any(figure in item["text"] for item in answer["answer"]), question
+    assert names_another_place("张家川县还成立了动物检疫工作站", ["武山"])
+    assert not names_another_place("全市仅华容县有", ["岳阳"])  # a county of the city asked: one of its examples
+    assert not names_another_place("我局联合峄城区农业农村局开展执法检查", ["台儿庄"])  # a body, not a place's figure
+
+
+def test_within_the_year_the_next_item_and_a_pages_stamp(searcher):
+    """年内 says when (我局将在年内…进行知识更新培训); an item after ； of a 下一步 sentence is a next step too (督促指导
+    地方财政保障…，推动生猪养殖大县及时足额选强配齐特聘动物防疫专员); a page's
+    2025-07-31 16:25 is the day a reply was published."""
+    assert "年内" in _answer(searcher, "剑阁县村级防疫员知识更新培训什么时候搞")
+    assert "选强配齐特聘动物防疫专员" in _answer(searcher, "特聘动物防疫专员下一步怎么安排")
+    assert "2025-07-31" in _answer(searcher, "三亚政协0032号提案答复什么时候发布的")
+
+
+def test_a_field_asked_of_a_member_comes_from_the_letter_to_them(searcher):
+    """平江县民政局答复朱光武代表的文号: of the two 平江县 letters, the one to 朱光武 gives it (平民字〔2024〕7号), not the
+    交通运输局's to 陈根明 (平交复函[2017]19号), though that one has more of the question's words."""
+    assert searcher.search("平江县民政局答复朱光武代表的文号", top_k=1)[0]["letter_id"] == "b19-wc-03"
+    assert "平民字〔2024〕7号" in _answer(searcher, "平江县民政局答复朱光武代表的文号")
+
+
+def test_a_thing_of_another_place_and_people_or_things_counted(searcher):
+    """2010年建成了广州市社区矫正信息管理系统 dates 广州's system, not 广东省's; 社区矫正工作人员有多少 counts people (not
+    两级工作人员); 几个地震监测台站 counts things, not 每年至少开展2次演练."""
+    from dafu.search.figures import expected_units
+
+    assert "2010年" in _answer(searcher, "广州市社区矫正信息管理系统哪年建成")
+    answer = answer_question(searcher, "广东省社区矫正信息管理系统哪年建成")
+    assert not any("2010年建成" in item["text"] for item in answer["answer"])
+    assert {"人", "名"} <= expected_units("司法部答复中全国社区矫正工作人员有多少")
+    answer = answer_question(searcher, "龙陵县有几个地震监测台站")
+    assert not any("2次" in item["text"] for item in answer["answer"])
+

@@ -255,8 +255,11 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind17", "b17-sq-02", "date", "2017-08-25"),  # 2017年08月25日      来源: 四川省司法厅
     ("topics", "t-rq-02", "category", "A"),  # 分类:A
     ("blind17", "b17-fd-01", "addressee", "九三学社龙陵支社"),
+    ("blind19", "b19-bx-01", "date", "2025-07-31"),  # 2025-07-31 16:25 三亚市旅游和文化广电体育局: a page's stamp
+    ("blind19", "b19-dy-02", "date", "2024-09-23"),  # | 2024-09-23 作者: 点击数: |
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
-    """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日; 分类: labels the
-    category (not 主题分类); a party's branch (支社) is addressed."""
+    """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
+    with its time or the page's 作者/点击数 after it; 分类: labels the category (not 主题分类); a party's branch (支社)
+    is addressed."""
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value

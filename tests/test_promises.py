@@ -40,11 +40,12 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.91, 0.81), ("HELD", 0.77, 0.79)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.91, 0.81), ("HELD", 0.76, 0.79)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10,
-    heldout12…heldout16, heldout18, heldout21);
-    HELD (heldout5, heldout11, heldout17, heldout19, heldout20, heldout22: letters not looked at while writing rules):
+    heldout12…heldout16, heldout18, heldout21, heldout23);
+    HELD (heldout5, heldout11, heldout17, heldout19, heldout20, heldout22, heldout24: letters not looked at while
+    writing rules):
     guards at the figures the README reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics

@@ -43,6 +43,7 @@ def test_figures_read_whole_chinese_numerals(text, figure, value, unit):
     ("全国桑园面积1200多万亩,蚕茧产量62万多吨", False, [("1200多万亩", "亩"), ("62万多吨", "吨")]),  # 多 on either side of 万
     ("设计产能150万棒,全县中蜂3万群", False, [("150万棒", "棒"), ("3万群", "群")]),
     ("区五届人大三次会议第123号建议", False, []),  # 三次会议 names a meeting
+    ("查处违规燃放案件25起,与公安一起研究,2019年起实施", False, [("25起", "起")]),  # incidents; not 一起 or 年起
 ])
 def test_figures_of_more_units_and_no_ordinals(text, with_time, found):
     assert [(f.text, f.unit) for f in figures(text, with_time=with_time)] == found
