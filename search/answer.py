@@ -20,7 +20,7 @@ from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_fi
 from .conflicts import find_conflicts
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
-from .names import places_above, places_named
+from .names import SCOPE_WORD, places_above, places_named
 from .units import Unit, dedupe, split_units
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
@@ -228,7 +228,7 @@ def letter_first(units: list[Unit]) -> list[Unit]:
     return (named + [reply] if reply else named) or [units[0]]
 
 
-_SCOPE = re.compile(r"全国|全省|全市|全州|全县|全区|我省|我市|我州|我县|我区|本省|本市|本县|本区")
+_SCOPE = re.compile(f"全国|{SCOPE_WORD.pattern}")
 
 
 def matching_first(chosen: list[Unit], asked: Asked, letters: dict) -> list[Unit]:

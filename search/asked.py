@@ -173,7 +173,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
     if asked.document and (not _names_document(unit, asked.document, letter, text) or unit.features["type"] < 0.9):
         return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施, nor by 下一步
-    if asked.nationwide and _LOCAL_SCOPE.search(unit.norm) and "全国" not in unit.norm:
+    if asked.nationwide and SCOPE_WORD.search(unit.norm) and "全国" not in unit.norm:
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群
     if "number" in asked.types and unit.span and of_another_place(
             normalize_for_index(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]),
@@ -200,7 +200,6 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
 
 _DOCUMENT = re.compile(r"((?:(?!的)[\u4e00-\u9fff“”\"]){2,30}?)(条例|规划|办法|方案|规定|细则|纲要|决定)")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?]")
-_LOCAL_SCOPE = re.compile(r"全(?:省|市|州|县|区|旗|镇|乡)|我(?:省|市|州|县|区|旗|镇|乡)|本(?:省|市|县|区)")
 
 
 def _document(qnorm: str, names: list[str]) -> tuple[str, str]:

@@ -129,7 +129,7 @@ def places_above(region: str | None, text: str = "") -> tuple[str, ...]:
     return chains[0] if len(chains) == 1 else ()
 
 
-SCOPE_WORD = re.compile(r"[全我本](省|自治区|市|州|盟|县|区|旗)")
+SCOPE_WORD = re.compile(r"[全我本](省|自治区|市|州|盟|县|区|旗|镇|乡)")  # a scope of a level: 全市, 我县, 本镇
 
 
 def of_another_place(norm: str, asked: list[str], region: str | None, text: str = "", scopes: tuple[str, ...] = ()) -> bool:
