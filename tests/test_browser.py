@@ -88,9 +88,15 @@ def browser(tmp_path):
 
 
 def _citations(driver) -> list[str]:
+    """The citations of the results on the page; none while the page is being replaced (a result found on the old
+    page and gone before its text was read), so that a wait tries again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".result .citation")]
+    try:
+        return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".result .citation")]
+    except StaleElementReferenceException:
+        return []
 
 
 def test_search_open_letter_and_filter(server, browser, tmp_path):
