@@ -95,6 +95,11 @@ class Asked:
     kinds: tuple[tuple[str, str], ...] = ()  # (modifier, head) measure words said together (轮作休耕技术: 轮作, 技术)
     phrases: tuple[str, ...] = ()  # runs of two or more measure words said together (社区矫正信息管理系统)
 
+    @property
+    def narrowest(self) -> list[str]:
+        """The places asked, each as the narrowest one named with it (郑州二七区 -> 二七区)."""
+        return [self.narrower.get(name, name) for name, _ in self.places]
+
     @classmethod
     def of(cls, question: str, known: frozenset[str] = frozenset(), members: frozenset[str] = frozenset()) -> "Asked":
         """``known``: the places of the archive's letters (``archive_places``), read as places wherever named;
@@ -177,13 +182,13 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群
     if "number" in asked.types and unit.span and of_another_place(
             normalize_for_index(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]),
-            [asked.narrower.get(name, name) for name, _ in asked.places], letter.get("region"), text, asked.scopes):
+            asked.narrowest, letter.get("region"), text, asked.scopes):
         return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
-            unit.norm, [asked.narrower.get(name, name) for name, _ in asked.places], asked.phrases):
+            unit.norm, asked.narrowest, asked.phrases):
         return False  # 广东省社区矫正信息管理系统哪年建成 is not dated by 2010年建成了广州市社区矫正信息管理系统
     if "number" in asked.types and unit.span and names_another_place(
-            normalize_for_index(unit.text[:unit.span[0]]), [asked.narrower.get(name, name) for name, _ in asked.places]):
+            normalize_for_index(unit.text[:unit.span[0]]), asked.narrowest):
         return False  # 武山县的编制 is not 张家川县还成立了动物检疫工作站…核定事业编制8名
     if asked.plan and not _commits(unit, letter) and (
             {"number", "time"} & set(asked.types) or asked.next_steps and not NEXT_HEADING.search(unit.section or "")):

@@ -17,7 +17,8 @@ MONEY = frozenset("元 万元 亿元 千元".split())
 BARE_SUM = re.compile(r"(?:资金|投资|补助|补贴|经费|预算|费用|金额|拨付|筹措|筹集)[^，。；\d]{0,6}"
                       rf"(?P<sum>(?<![第\d.])\d+(?:\.\d+)?\s*[万亿](?:余|多)?)(?!\s*(?:{'|'.join(re.escape(u) for u in UNITS if u != '对')}))")
 PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
-PERSONS = PEOPLE | PEOPLE_TIMES | frozenset("名 万名 位".split())  # the units that count people
+HEADS = PEOPLE | frozenset("名 万名 位".split())  # what 多少人 expects
+PERSONS = HEADS | PEOPLE_TIMES  # the units that count people
 # 几个/多少个 and a noun of people (几个社区矫正对象, 多少个工作人员, 几个人): a count of people
 _COUNTS_PEOPLE = re.compile(r"(?:多少|几)个[^\s，。？?、的]{0,6}?(?:人|员|者|代表|委员|干部|教师|老师|医生|学生|儿童|孩子|老人|"
                             r"村民|居民|农户|对象|职工|志愿者|群众|专家|党员|农民|同志)")
@@ -98,9 +99,9 @@ EXPECT_UNIT = (
     (re.compile(r"人次"), frozenset("人次 万人次".split())),
     (re.compile(r"户数"), frozenset("户 万户".split())),  # 改造 户数: 完成改造1200户
     (re.compile(r"几个部门|多少个?部门"), frozenset({"部门"})),  # 几个部门: 六部门联合印发
-    (re.compile(r"多少人|几人|多少名|多少位|人数|多少老人|多少孩子|多少幼儿|多少教师|(?<!车)编制"), frozenset("人 名 万人 万名 位".split())),
+    (re.compile(r"多少人|几人|多少名|多少位|人数|多少老人|多少孩子|多少幼儿|多少教师|(?<!车)编制"), HEADS),
     (re.compile(r"(?:人员|工作者|对象|干部|专员|志愿者|医生|教师|民警|辅警)(?:总数|数量)?(?:有|是|共有|达到|达|为)?(?:多少|几)(?![\u4e00-\u9fff]{0,3}[元亩吨%])"),
-     frozenset("人 名 万人 万名 位".split())),  # 社区矫正工作人员有多少: people, not 两级
+     HEADS),  # 社区矫正工作人员有多少: people, not 两级
 )
 
 
