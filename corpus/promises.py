@@ -31,7 +31,7 @@ CUES = re.compile(
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
-    r"|待(?![遇业定岗])[^。；，]{1,30}?(?:后|时)?[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
+    r"|(?<![优接对期等招款善看虐厚亏宽礼])待(?![遇业定岗])[^。；，]{1,30}?(?:后|时)?[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
     r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|启动|实施)|(?:审批|批复|审定|批准)后(?:实施|开工|启动)"
     r"|(?:我们|我局|我委|我厅|我办|我院|我市|我县|我区|本局)(?:一定|必将|必定)(?!的|程度)"
     r"|(?<=[们局委厅办院关门府])会(?=积极|继续|进一步|加强|加大|尽快|认真|主动|持续|全力)")
@@ -69,8 +69,8 @@ COURTESY = re.compile(r"一如既往|提得很好|很有见地|高度关注|继�
 # something is put into or done by (列入农业部《规划》，计划…; 按照《方案》的指导精神，将于年底前完成…) or one being made
 # (正在研制《…计划》，将于今年颁布实施) is no speaker.
 RECITED = re.compile(r"(?<![列纳编写]入)(?<![列纳编写]入..)(?<![列纳编写]入...)(?<!按照)(?<!根据)(?<!依据)(?<![研制编起修][制定草订改])《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
-# The member's own words quoted in the reply (建议：相关部门尽早…).
-THEIR_WORDS = re.compile(r"^\s*(?:建议|提案|议案|内容|诉求)[：:]|^[^，,。；关对针]{0,10}?(?:代表|委员)们?(?:提出|建议|希望|反映)(?!的)")
+# The member's own words quoted in the reply (建议：相关部门尽早…, 提案建议：国家尽快立项…).
+THEIR_WORDS = re.compile(r"^\s*(?:提案|议案|代表|委员)?(?:建议|提案|议案|内容|诉求)[：:]|^[^，,。；关对针]{0,10}?(?:代表|委员)们?(?:提出|建议|希望|反映)(?!的)")
 # Something that starts at a future date (从2018年7月开始执行, 于2026年起实施).
 STARTS = re.compile(r"(?:开始|起)(?:执行|实施|施行|运行|开放|启用)|(?:前|底)(?:完成|建成|开通|投入使用)")
 FIRST_PERSON = re.compile(r"我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局")
@@ -97,6 +97,9 @@ FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依�
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发)"
                     r"|(?:建成|完成|实施|投用|投入使用)后?将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
                     r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)|^随着[^。；]{2,40}[，,]\s*将")
+
+# An estimate of an amount (预计面积为60-80平方米, 预计…治理面积将达到83.89km2): a forecast, no commitment.
+ESTIMATE = re.compile(r"预计[^，,。；;]{0,24}?(?:达到|为|合计|共计?|约)\s*[\d约近]")
 
 # What would happen if… (一旦发生灾害事故，将会严重威胁…): a consequence, no commitment of the replying side.
 CONDITION = re.compile(r"(?:一旦|如果|倘若|假如|否则)[^。；]{0,30}将")
@@ -204,7 +207,8 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
 def _dismissed(text: str) -> bool:
     """A sentence with a cue that commits nothing: an effect, a courtesy, a deferral, a recited policy, the
     member's words, advice to others or a consequence."""
-    if EFFECT.search(text) and not CUES.search(EFFECT.sub("", text)):
+    if (EFFECT.search(text) and not CUES.search(EFFECT.sub("", text))
+            or ESTIMATE.search(text) and not CUES.search(ESTIMATE.sub("", text))):
         return True
     if (COURTESY.search(text) and not _substantive(text)) or SOFT.search(text):
         return True

@@ -45,18 +45,20 @@ UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 �
 家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 头 件 本 部门 部 场 期 轮 岗 颗 棵 km ㎡ 盏 幢 栋 级 根 杆 株 宗
 例 层 节 段 块 眼 艘 架 篇 种 类 款 枚 组 课时 学时 周岁 个百分点 公斤 千克 斤 厘米 毫米 平方千米 km2 m2 ㎢ 升 毫升 l 千瓦时 千瓦
 兆瓦 千伏 kw kv mw a级 % ％ ‰ 岁 倍 分钟 小时 工作日 天 周 年 个月 月 日
-棒 群 箱 羽 尾 匹 袋 盒 瓶 桶 口 顶 粒 窝""".split(), key=len, reverse=True)
+棒 群 箱 羽 尾 匹 袋 盒 瓶 桶 口 顶 粒 窝 折""".split(), key=len, reverse=True)
 # Units that name one measure in other script (23880km answers 多少公里).
 SAME_UNITS = tuple(frozenset(group.split()) for group in (
     "公里 千米 km", "平方米 m2 ㎡", "平方公里 平方千米 km2 ㎢", "千瓦 kw", "千伏 kv", "兆瓦 mw", "升 l", "公斤 千克", "% ％"))
 TIME_UNITS = frozenset("年 个月 月 日 工作日 天 周 小时 分钟".split())
-_NUMBER = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
+NUMBER = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
 # A year and its month run together where a page lost 年 (于20235月份, 20253月): 2023年5月, not 20235 months.
 GLUED_YEAR_MONTH = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<month>1[0-2]|0?[1-9])\s*月")
 # A year opening a clause where a page lost its 年 (,2023岑巩水稻制种面积达3.81万亩), not a count (2023个, 2000余人).
 GLUED_YEAR = re.compile(rf"(?:^|(?<=[，,；;：:、\s]))(?P<year>(?:19|20)\d{{2}})(?=[\u4e00-\u9fff])"
                         rf"(?!余|多|[万亿千百]|{'|'.join(re.escape(u) for u in UNITS)})")
-FIGURE = re.compile(rf"(?<![第\d.])(?<!\d,)(?P<num>{_NUMBER})\s*(?:余|多)?\s*(?P<mag>[万亿千百])?\s*(?:余|多)?\s*"
+# A number and its magnitude before what it counts, with no unit of its own (约有2.8万退役军人, 30余公共场所).
+BARE_COUNT = rf"(?<![第\d.])(?<!\d,)(?P<num>{NUMBER}\s*(?:余|多)?\s*[万亿千百]?\s*(?:余|多)?)\s*(?:名|个|位|家|所|处)?"
+FIGURE = re.compile(rf"(?<![第\d.])(?<!\d,)(?P<num>{NUMBER})\s*(?:余|多)?\s*(?P<mag>[万亿千百])?\s*(?:余|多)?\s*"
                     rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)}|(?<=[\d余多两三四五六七八九十])起)")  # 25起 (not 一起)
 
 

@@ -18,7 +18,7 @@ from ..index.backend import query_tokens
 from .asked import Asked, can_answer, content_words, lead_in, years_said
 from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter
 from .conflicts import find_conflicts
-from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
+from .figures import NAME_RE, counted_things, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
 from .names import SCOPE_WORD, places_above, places_named
 from .units import Unit, dedupe, split_units
@@ -119,7 +119,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     total = sum(idf[t] for t in tokens) or 1.0
     places = [name for name, _ in places_named(qnorm, searcher.known_places)]
     noun_total = sum(idf[t] for t in nouns) or 1.0
-    qtypes, units_wanted = question_types(question), expected_units(question)
+    qtypes, units_wanted, things = question_types(question), expected_units(question), counted_things(question)
     qfold = fold(question)
     units = []
     for number, passage in enumerate(passages, 1):
@@ -145,7 +145,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             kw = sum(idf[t] for t in asked_words if t in said or t in heading) / asked_total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
-            typ, spans = type_evidence(qtypes, units_wanted, to_simplified(unit.text))  # 3.08億元 is in 亿元
+            typ, spans = type_evidence(qtypes, units_wanted, to_simplified(unit.text), things)  # 3.08億元 is in 亿元
             unit.span = _choose_span(unit.text, spans, qfold, idf)
             unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number,
                              "boilerplate": float(bool(_BOILERPLATE.search(unit.norm) or ORG_LINE.match(unit.norm))),
@@ -304,7 +304,7 @@ def _item(unit: Unit) -> dict:
 def _choose_span(text: str, spans: list[tuple[int, int]], question: str, idf: dict[str, float]):
     """The candidate span to bold: one the question does not already name, whose nearby words (8 characters
     before, 6 after, within its clause) share the most question words (for a 覆盖率 question, 覆盖率达到85%
-    rather than 入园率达到100%)."""
+    rather than 入园率达到100%); on a tie, the one they come before (米易县2项、盐边县20项: 盐边县's is 20项)."""
     if not spans:
         return None
     folded = fold(text)
@@ -314,7 +314,8 @@ def _choose_span(text: str, spans: list[tuple[int, int]], question: str, idf: di
         before = re.split(r"[,;:。!?]", folded[max(0, s - 8):s])[-1]
         after = re.split(r"[,;:。!?]", folded[e:e + 6])[0]
         window = before + " " + after
-        return (folded[s:e].strip() not in question, sum(w for t, w in idf.items() if t in window))
+        return (folded[s:e].strip() not in question, sum(w for t, w in idf.items() if t in window),
+                sum(w for t, w in idf.items() if t in before))
 
     return max(spans, key=merit)
 

@@ -15,7 +15,8 @@ from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .fields import (ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter, asks_own_doc_number,
                      holds_own_doc_number)
-from .figures import SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
+from .figures import (SAID_BY, action_asked, asks_plan, counted_things, events_asked, expected_units, question_types,
+                      sum_kind)
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, members_named, names_no_place, names_places,
                     names_another_place, of_another_place, places_above, places_named, posseg,
                     qualified_by_another_place)
@@ -28,6 +29,12 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     lookup = asks_letter(question)
     frame_ok = lookup or asks_frame(question)
     letters: dict[str, tuple[dict, str, str]] = {}
+    for unit in units:
+        if unit.letter_id not in letters:
+            letter = searcher.by_id.get(unit.letter_id) or {}
+            text = searcher.letter_text(unit.letter_id)
+            letters[unit.letter_id] = letter, text, normalize_for_index(" ".join(
+                (*(str(letter.get(k) or "") for k in ("agency", "region")), *places_above(letter.get("region"), text))))
     kept = []
     for unit in units:
         if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
@@ -35,11 +42,6 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if ORG_LINE.match(unit.norm) and asked.field is None and "org" not in asked.types:
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
-        if unit.letter_id not in letters:
-            letter = searcher.by_id.get(unit.letter_id) or {}
-            text = searcher.letter_text(unit.letter_id)
-            letters[unit.letter_id] = letter, text, normalize_for_index(" ".join(
-                (*(str(letter.get(k) or "") for k in ("agency", "region")), *places_above(letter.get("region"), text))))
         if says_what_is_asked(unit, asked, *letters[unit.letter_id]):
             kept.append(unit)
     return kept
@@ -53,16 +55,17 @@ def letter_text(letter: dict) -> str:
     return " ".join((text, *places_above(letter.get("region"), text)))
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)|十[一二三四五六]五(?=[”\"]?(?:期间|时期|规划|末|以来|初))")  # and 十四五期间
 _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
 _ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总量|人数|户数|标准")  # the words that ask (哪些地方,
 # 什么时候, 建成 数量, 罚款标准): not what is asked about
 _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
-_ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]")
+_ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]|(?<![第\d一二三四五六七八九十])[一二三四五六七八九]期(?=工程|项目|改扩建|建设|扩建)")
 _RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
 _NEXT_STEPS = re.compile(r"下一步|下步|下阶段|今后|接下来")  # not 打算/准备: 打算怎么管 is answered by the measures taken
 _ACHIEVED = re.compile(r"实际|已经|已完成|完成了|建成了|改完了?|发放了")
 _REPORTED = re.compile(r"已|完成了|实际|累计|建成了|到位")  # a sentence reporting what was done, not only what is planned
+_DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|几月几日|哪年|哪一年|什么日期|日期")
 _PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
 
 
@@ -94,6 +97,8 @@ class Asked:
     own_doc_number: bool = False  # asks the reply's own 文号 (答复红火蚁提案的文号), not a document's it names
     kinds: tuple[tuple[str, str], ...] = ()  # (modifier, head) measure words said together (轮作休耕技术: 轮作, 技术)
     phrases: tuple[str, ...] = ()  # runs of two or more measure words said together (社区矫正信息管理系统)
+    counted: str = ""  # the thing a count names after its classifier (多少个综合试验站 -> 试验站)
+    date: bool = False  # asks a day or a year (哪天, 哪一年, 什么日期): a date says it, not a span of time or 近期
 
     @property
     def narrowest(self) -> list[str]:
@@ -126,7 +131,9 @@ class Asked:
                    own_doc_number=asks_own_doc_number(qnorm), scopes=tuple(m.group() for m in SCOPE_WORD.finditer(qnorm)),
                    action=action_asked(qnorm) if "org" in types else None,
                    kinds=_kinds(qnorm, measures) if "number" in types else (), phrases=_phrases(qnorm, measures),
-                   next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)))
+                   next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)),
+                   counted=(_counted(qnorm, names) or _named_count(qnorm, names)) if "number" in types else "",
+                   date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)))
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
@@ -161,11 +168,15 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return bool(asked.field.search(unit.norm))
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
+    if asked.date and unit.features["type"] < 1.0:
+        return False  # 座谈会哪天开 is not dated by 筹备举行小董起义80周年座谈会 (a span of years)
     if any(qtype in asked.types and not SAID_BY[qtype][0].search(unit.norm) for qtype in ("rank", "company")):
         return False  # 排第几 needs a rank (居全国第三, 之首), 中标单位 a company
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
+    if asked.counted and not _names_the_thing(unit, (asked.counted,), letter):
+        return False  # 多少个综合试验站 is not counted by 食用菌专业合作社452个
     if "number" in asked.types and _another_kind(unit, tuple(k for k in asked.kinds if k[0] not in identity), letter):
         return False  # 轮作休耕技术培训班 is not counted by 化肥减量技术培训班559期, nor 牛羊存栏 by 生猪存栏
     if asked.sum_kind and not _names_the_thing(unit, asked.sum_kind, letter, titles=False):
@@ -262,7 +273,8 @@ def _sentence_start(body: str, at: int) -> int:
 
 
 def _years(text: str) -> list[str]:
-    """The years ``text`` names: 2023年, and 2023 of 20235月 or of ,2023岑巩… (a page that lost 年)."""
+    """The years ``text`` names: 2023年, and 2023 of 20235月 or of ,2023岑巩… (a page that lost 年), and the
+    periods of five-year plans (“十三五”期间 does not date 十四五期间)."""
     return _YEAR.findall(text) + [m["year"] for pattern in (GLUED_YEAR_MONTH, GLUED_YEAR) for m in pattern.finditer(text)]
 
 
@@ -287,6 +299,37 @@ def _untitled(text: str) -> str:
 _GAP = re.compile(r"(?:(?!有|是|的)[\u4e00-\u9fff]){0,2}")  # what may stand between a modifier and its head (休耕)
 _WIDE = re.compile(r"全[国省市州县区]|国家|[我本][省市州县区]")  # a scope, not a kind
 _LETTER_WORDS = frozenset("代表 委员 建议 提案 议案 答复".split())
+
+
+_COUNT_OF = re.compile(r"(?:多少|几)(?:个|名|家|所|座|处|条|期|位|项|批|户|辆|台|张|套|间|支|块|片|种|类|场)"
+                       r"([\u4e00-\u9fff]{2,16})")
+
+
+def _counted(qnorm: str, names: list[str]) -> str:
+    """The head of the thing a count names right after its classifier (多少个综合试验站 -> 试验站, 几个防溺水应急屋 ->
+    应急屋): the last noun before a particle or question word, with the word before it when it is one character."""
+    m = _COUNT_OF.search(qnorm)
+    if not m or any(name in m.group(1) for name in names) or len(re.findall("多少|几", qnorm)) > 1:
+        return ""  # 总投资多少？覆盖几个乡镇: two things asked
+    words = []
+    for word, flag in posseg(m.group(1).rsplit("的", 1)[-1]):  # 多少处供电不足的点: the 点
+        if QUESTION_WORD.search(word) or word[-1] in "了过" or word in ("有", "是", "在", "被", "都", "还", "呢", "吗"):
+            break
+        words.append((word, flag.startswith(_NOUN_FLAGS)))
+    last = max((i for i, (_, noun) in enumerate(words) if noun), default=None)
+    if last is None:
+        return ""
+    head = words[last][0] if len(words[last][0]) >= 2 or last == 0 else words[last - 1][0] + words[last][0]
+    return head if len(head) >= 2 else ""
+
+
+def _named_count(qnorm: str, names: list[str]) -> str:
+    """The last word of what a count names with no unit (多少持证救护员 -> 救护员), as ``_counted``'s head."""
+    thing = next(iter(counted_things(qnorm)), "")
+    if not thing or any(name in thing for name in names) or len(re.findall("多少|几", qnorm)) > 1:
+        return ""
+    head = posseg(thing)[-1][0]
+    return head if len(head) >= 2 else thing
 
 
 def _kinds(qnorm: str, measures: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -22,10 +22,12 @@ _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案�
 SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
 REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}", regex.M)
 # Who made the proposal: the salutation (致公党湛江市委：, 魏朝凡代表：), a label (提案人：, 领衔代表：) or the opening
-# (农工党龙岗总支…等委员提出的《…》); a letter that names them in no such form may still answer in its words.
+# (农工党龙岗总支…等委员提出的《…》) or its thanks (首先感谢闫超委员对…); a letter that names them in no such form may
+# still answer in its words.
 PROPOSER = regex.compile(rf"{SALUTATION.pattern}|(?:提案|领衔|建议|提出)(?:人|者|代表|委员|单位)\s*[:：]|(?:代表|委员)姓名\s*[:：]"
                          r"|^(?!您|你|各位)[^。；：:\n《》]{2,160}?(?<!各位)(?:委员|代表|[省市州县区]委|支部|小组)(?:等\d*位?(?:委员|代表)?)?"
-                         r"(?:提出|所提|提交)的", regex.M)
+                         r"(?:提出|所提|提交)的|感谢(?!您|你|各位)[\u4e00-\u9fff、]{2,20}?(?:委员|代表)(?=对|的|提出|关心|[，,])",
+                         regex.M)
 # A proposal's number: 第158号提案, 063号代表建议, (20240208号)提案.
 PROPOSAL_NUMBER = re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")
 # The day of a reply: its signature's date, or the page's (发布日期:2023-04-30) where the page lost the closing.
@@ -63,7 +65,7 @@ _FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
            (re.compile(r"热线[^，。？?]{0,4}(?:号码|电话|是多少)|热线号"),  # 96320-1心理援助热线, 热线电话12345
             re.compile(r"\d{3,6}(?:-\d{1,2})?[^，。；\d]{0,8}热线|热线[^，。；\d]{0,6}\d{3,6}")),
            (re.compile(r"哪次(?![^，。？?]{0,4}(?:党委|党组|局务|常务|办公))[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
-           (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号"),  # 第158号提案, 第20250033号建议
+           (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号|哪[一个]?号(?=提案|建议|议案)"),  # 第158号提案, 第20250033号建议
             PROPOSAL_NUMBER),
            (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|[？?]?$)|领衔人"),
             PROPOSER),

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 
 from ..corpus.promises import CUES
-from ..corpus.text import (CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, SAME_UNITS, TIME_UNITS, UNITS, blank_pinyin,
+from ..corpus.text import (BARE_COUNT, CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, SAME_UNITS, TIME_UNITS, UNITS, blank_pinyin,
                            parse_number, valid_date)
 from .highlight import _fold_char
+from .names import posseg
 
 PERCENT = frozenset("% ％ ‰".split())
 MONEY = frozenset("元 万元 亿元 千元".split())
@@ -75,7 +76,7 @@ QTYPE_PATTERNS = (
     ("company", re.compile(r"中标单位|施工单位|承建单位|运营单位|哪家(?:公司|企业)|什么公司|哪个公司")),
     ("number", re.compile(r"多少|(?<![哪这近前第])几(?![点号])[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$"
-                          r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
+                          r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:投资|投资额|资金|经费|长度|面积|里程|规模)\s*[?？]?$|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
     ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难|文件)|哪[两三四五六七八九十]个")),
     ("place", re.compile(r"(?<![难卡堵点题因]在)哪里|(?<![难卡堵点题因])在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
@@ -99,7 +100,8 @@ EXPECT_UNIT = (
     (re.compile(r"人次"), frozenset("人次 万人次".split())),
     (re.compile(r"户数"), frozenset("户 万户".split())),  # 改造 户数: 完成改造1200户
     (re.compile(r"几个部门|多少个?部门"), frozenset({"部门"})),  # 几个部门: 六部门联合印发
-    (re.compile(r"多少人|几人|多少名|多少位|人数|多少老人|多少孩子|多少幼儿|多少教师|(?<!车)编制"), HEADS),
+    (re.compile(r"多少人|几人|多少名|几名|多少位|几位|人数|多少老人|多少孩子|多少幼儿|多少教师"
+                r"|(?<!车)编制(?=数|[有是为]?(?:多少|几))|(?:多少|几)[个名]?(?:事业|行政)?编制"), HEADS),  # 编制村庄规划 plans
     (re.compile(r"(?:人员|工作者|对象|干部|专员|志愿者|医生|教师|民警|辅警)(?:总数|数量)?(?:有|是|共有|达到|达|为)?(?:多少|几)(?![\u4e00-\u9fff]{0,3}[元亩吨%])"),
      HEADS),  # 社区矫正工作人员有多少: people, not 两级
 )
@@ -253,12 +255,29 @@ def organisations(text: str) -> list[tuple[int, int]]:
 _ORG_LEAD = re.compile(r"(?:由|经|与|和|及|并|会同|联合|协调|请|是|为|在|向|对|把|将|我|已|均|的)+")
 
 
-def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str) -> tuple[float, list[tuple[int, int]]]:
-    """How well ``text`` holds what the question asks for (0–1, best over its types) and candidate spans to bold."""
-    return max((_evidence(t, units, text) for t in qtypes), key=lambda pair: pair[0])
+def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str,
+                  things: tuple[str, ...] = ()) -> tuple[float, list[tuple[int, int]]]:
+    """How well ``text`` holds what the question asks for (0–1, best over its types) and candidate spans to bold;
+    ``things``: what a count names with no unit (``counted_things``), a number right before it answers."""
+    return max((_evidence(t, units, text, things) for t in qtypes), key=lambda pair: pair[0])
 
 
-def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list[tuple[int, int]]]:
+_COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百]))([\u4e00-\u9fff]{{2,8}})")
+
+
+def counted_things(question: str) -> tuple[str, ...]:
+    """What a count names with no unit between (多少退役军人 -> 退役军人, 多少公共场所和学校 -> 公共场所): up to its
+    first noun."""
+    m = _COUNTED_BARE.search(question)
+    if not m or expected_units(question):  # 多少水土保持补助资金: a sum, in its unit
+        return ()
+    words = posseg(m.group(1))[:2]  # 退役/军人
+    ends = [i for i, (_, flag) in enumerate(words) if flag.startswith(("n", "vn", "j", "l"))]
+    thing = "".join(word for word, _ in words[:ends[0] + 1]) if ends else ""
+    return (thing,) if len(thing) >= 2 else ()
+
+
+def _evidence(qtype: str, units: frozenset[str], text: str, things: tuple[str, ...] = ()) -> tuple[float, list[tuple[int, int]]]:
     folded = fold(text)
     if qtype == "number":
         found = figures(text, with_time=bool(units & TIME_UNITS))
@@ -267,6 +286,8 @@ def _evidence(qtype: str, units: frozenset[str], text: str) -> tuple[float, list
         if "个" in units and not units & PERSONS:  # 多少个滑冰馆, 几个台站: things, not 带动3亿人 or 开展2次演练
             found = [f for f in found if f.unit not in PERSONS and f.unit != "次"]
         matching = [(f.start, f.end) for f in found if f.unit in units or _counts_in(f, folded, units)]
+        matching += [m.span("num") for thing in things for m in re.finditer(BARE_COUNT + re.escape(thing), folded)
+                     if m.span("num") not in matching]  # 约有2.8万退役军人 answers 多少退役军人
         if units & MONEY:  # 中央财政补助资金282万对…: a sum written without 元
             matching += [m.span("sum") for m in BARE_SUM.finditer(folded) if m.span("sum") not in matching]
         if matching:

@@ -22,10 +22,24 @@ AREA_NOUNS = tuple("城区 老城区 新城区 主城区 市区 县城 景区 �
 def names_places(places, letter: dict, text: str, narrower: dict | None = None) -> bool:
     """The letter (``text``: its ``letter_text``) names every place asked: a
     name written with its level always, one without only where the letter's own place is known; a place named
-    right before a narrower one (郑州 of 郑州二七区) is met by the narrower one."""
+    right before a narrower one (郑州 of 郑州二七区) is met by the narrower one; a county or district of the letter's
+    city is met where the letter speaks as one (``_speaks_as_part``)."""
     narrower = narrower or {}
     return all(name in text or not (with_level or letter.get("region")) or narrower.get(name, name) in text
-               for name, with_level in places)
+               or _speaks_as_part(name, letter.get("region"), text) for name, with_level in places)
+
+
+def _speaks_as_part(name: str, region: str | None, text: str) -> bool:
+    """A letter known only by its city (洛阳市) that speaks as a county or district of it (我区, 全区) may be the one
+    of the county or district asked (洛龙区), which its page never names."""
+    if not region:
+        return False
+    region = to_simplified(region).strip()
+    for place in _division_forms()[2].get(name, ()):
+        if any(chain[0] == region for chain in _divisions().get(place, ())) \
+                and re.search(f"[我本全]{place[-1]}(?![委政])", text):
+            return True
+    return False
 
 
 def names_no_place(letter: dict, text: str) -> bool:
@@ -51,7 +65,8 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
     (剑阁, True) anywhere, ``凤县`` -> (凤县, True); a name without its level counts where it is the place of a
     letter of the archive (``known``: 舒城 of 舒城县水利局, which jieba takes for a person's name) and is no common
     word, or where a question begins with its place (``唐山2024年…`` -> (唐山, False)) and jieba's dictionary knows
-    it as 唐山市, so that words like 惠及 or 新建 are not taken for places. Kinds of area (城区, 农村) and scopes
+    it as 唐山市, or it is an archive's place in the national list (周口市), so that words like 惠及 or 新建 are not
+    taken for places. Kinds of area (城区, 农村) and scopes
     (全省, 各乡镇) are not names."""
     import jieba
 
@@ -77,15 +92,18 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
         elif word[-1] in (LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
         elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \
-                or leading and any(tags.get(word + level) == "ns" for level in LEVELS):
+                or leading and any(tags.get(word + level) == "ns" or word in known and word + level in _divisions()
+                                   for level in LEVELS):
             found.append((word, False))
         else:
             leading = False
     cuts = {0, *itertools.accumulate(map(len, merged))}
-    for name in known:  # a place of the archive that jieba cut through: 城/口中/蜂 for 城口中蜂
+    taken = [(at, at + len(other)) for other, _ in found if (at := text.find(other)) >= 0]
+    for name in known:  # a place of the archive that jieba cut through: 城/口中/蜂 for 城口中蜂 (not 山西 of 芦山西川河)
         at = text.find(name)
         if at >= 0 and len(name) > 1 and any(at < cut < at + len(name) for cut in cuts) \
-                and not any(name in other or other in name for other, _ in found):
+                and not any(name in other or other in name for other, _ in found) \
+                and not any(start < at + len(name) and at < end for start, end in taken):
             found.append((name, False))
     for m in _TOWN.finditer(text):  # jieba splits names it does not know: 泉/港界/山镇 for 泉港界山镇
         if not any(m.group(1) in name or name in m.group(1) for name, _ in found):

@@ -17,7 +17,7 @@ from ..index.backend import Filter, IndexBackend, query_tokens
 from .asked import letter_text
 from .fields import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number,
                      holds_own_doc_number)
-from .figures import asks_plan, expected_units, question_types, type_evidence
+from .figures import asks_plan, counted_things, expected_units, question_types, type_evidence
 from .names import archive_members, archive_places, members_named, names_places, places_named
 
 MODES = ("hybrid", "dense", "keyword")
@@ -235,8 +235,8 @@ class HybridRetriever:
         kinds = tuple(k for k in question_types(query) if k != "other")
         if not kinds:
             return np.zeros(len(texts))
-        units = expected_units(query)
-        return np.array([type_evidence(kinds, units, t)[0] for t in texts])
+        units, things = expected_units(query), counted_things(query)
+        return np.array([type_evidence(kinds, units, t, things)[0] for t in texts])
 
 
 

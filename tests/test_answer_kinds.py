@@ -1,5 +1,5 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17 and blind19 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19 and blind22 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b14-zz-01", "b14-zz-02", "b14-zz-04", "b14-hy-01", "b14-hy-03", "b14-ci-01", "b14-ci-02", "b14-zb-02",
            "b15-sy-04", "b15-jx-01", "b15-zq-03", "b15-ll-02", "b17-tr-01", "b17-tr-03", "b17-tr-04", "b17-sq-02", "b17-sq-03",
            "b17-ds-01", "b17-ds-03", "b17-fd-01", "b13-tg-01", "b19-bx-01", "b19-bx-03", "b19-dy-01", "b19-dy-02",
-           "b19-dy-03", "b19-wc-03", "t-gl-04")
+           "b19-dy-03", "b19-wc-03", "t-gl-04", "b22-jr-01", "b22-jr-02", "b22-jr-04", "b22-ae-01", "b22-ae-02",
+           "b22-st-02", "b22-zj-02", "b7-pp-03", "t-ly-07")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
-        "b17": "blind17", "b19": "blind19", "t": "topics"}
+        "b17": "blind17", "b19": "blind19", "b22": "blind22", "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,8 @@ def searcher(seed_index, tmp_path_factory):
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
     婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
-    未成年人保护 and, from the topics set, 农村公路 of 平江县."""
+    未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划 and, from the topics set, 农村公路 of 平江县 and 民宿 of
+    周口."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -586,3 +588,42 @@ def test_a_thing_of_another_place_and_people_or_things_counted(searcher):
     answer = answer_question(searcher, "龙陵县有几个地震监测台站")
     assert not any("2次" in item["text"] for item in answer["answer"])
 
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("攀枝花有多少退役军人和三属申请了优待证？", "2.8万退役军人"),  # counted by the noun, no unit between
+    ("滕州有多少公共场所和学校配置了AED", "30余公共场所"),
+    ("云龙县有几位烈士安葬在外地州烈士陵园", "7人"),  # 几位 counts people: 人 answers
+    ("鞍山有多少村不需要编制村庄规划", "164个"),  # 编制村庄规划 draws up plans: no 编制 of staff
+    ("芦山西川河和磨房沟小流域治理工程总投资", "2471.73"),  # a keyword query ending in a sum; 山西 is no place of 芦山西川河
+])
+def test_counts_and_sums_in_other_words(searcher, question, expected):
+    """A count written without its unit, people counted with 位, a plan's verb 编制, a keyword query for a sum."""
+    assert expected in _answer(searcher, question)
+
+
+def test_the_figure_of_the_place_asked_in_a_list_of_places(searcher):
+    """市级31项、…米易县2项、盐边县20项: the place asked comes before its figure, not after the one before."""
+    answer = answer_question(searcher, "攀枝花盐边县推出几项优待项目")
+    assert not answer["abstained"] and answer["answer"][0]["figure"] == "20项"
+
+
+def test_a_district_letter_known_only_by_its_city(searcher):
+    """A 洛阳市 page that speaks as 我区 may be 洛龙区's: a question naming 洛龙区 is answered from it."""
+    assert "首批设置2个急救哨点" in _answer(searcher, "洛龙区首批设置几个急救哨点")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("钦州市退役军人事务局协助办理的是市政协哪号提案", "第2024067号提案"),  # 哪号提案 asks its number
+    ("滕州提高AED覆盖率的提案是哪位委员提的", "闫超委员"),  # 首先感谢闫超委员对…: the thanks name the proposer
+])
+def test_fields_asked_in_other_words(searcher, question, expected):
+    assert expected in _answer(searcher, question)
+
+
+@pytest.mark.parametrize("question", [
+    "国家食用菌产业技术体系有多少个综合试验站",  # 食用菌专业合作社452个 counts no 试验站
+    "周口 地理标志 获批 奖励 标准 多少万元",  # 周口 is a place (周口市): a 民宿 award elsewhere is no answer
+])
+def test_no_answer_for_another_thing_or_place(searcher, question):
+    assert answer_question(searcher, question)["abstained"]

@@ -43,8 +43,8 @@ def test_extraction_on_the_fit_letters():
 @pytest.mark.parametrize("part, precision, recall", [("FIT", 0.91, 0.81), ("HELD", 0.76, 0.79)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10,
-    heldout12…heldout16, heldout18, heldout21, heldout23);
-    HELD (heldout5, heldout11, heldout17, heldout19, heldout20, heldout22, heldout24: letters not looked at while
+    heldout12…heldout16, heldout18, heldout21, heldout23, heldout26);
+    HELD (heldout5, heldout11, heldout17, heldout19, heldout20, heldout22, heldout24, heldout25: letters not looked at while
     writing rules):
     guards at the figures the README reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
@@ -137,7 +137,10 @@ def test_not_promises():
             "一、加大对瓦渡乡核桃提质增效项目建设，计划争取项目资金方面的建议。\n"
             "我们将提案办理与建设“善城杭州”工作品牌有机结合，切实加大落实力度。\n"
             "教育局成立学校国防教育工作领导小组，明确工作责任和保障措施，并将国防教育工作落到实处。\n"
-            "区教育局将队列动作、战术动作等基本军事技能融入学生日常体育训练。")
+            "区教育局将队列动作、战术动作等基本军事技能融入学生日常体育训练。\n"
+            "提案建议：国家尽快立项实施全国坡耕地水土流失整治工程。\n"
+            "目前已完成治理面积63.18km2，预计在2023年6月底治理面积将达到83.89km2。\n"
+            "申请设置一个固定献血屋，预计面积为60-80平方米，预算经费为47万元。")
     assert extract_promises(body, "2024-01-01") == []
     put_into = "同时，积极向农业部争取，将陆丰市碣石渔港列入农业部《渔港升级改造和整治维护规划》，计划在“十三五”期间实施。"
     assert len(extract_promises(put_into, "2018-06-22")) == 1  # a document something is put into recites nothing
@@ -178,10 +181,12 @@ def test_a_later_aim_after_a_report_still_commits():
 
 
 def test_waiting_on_a_condition_commits():
-    """待资金就位即可开工: a commitment once the condition is met, with or without 后/时; 待遇 is no waiting."""
+    """待资金就位即可开工: a commitment once the condition is met, with or without 后/时; 待遇 and 优待证 are no
+    waiting."""
     assert [p.text for p in extract_promises("资金还未到位，待资金就位即可开工建设。", "2024-01-01")] == [
         "资金还未到位，待资金就位即可开工建设。"]
     assert extract_promises("符合条件的人员享受待遇即可办理退休手续。", "2024-01-01") == []
+    assert extract_promises("为了进一步拓宽优待证使用场景，2024年2月召集各县（区）进行安排部署。", "2024-08-30") == []
 
 
 def test_next_steps_section_commits():
