@@ -55,7 +55,8 @@ def letter_text(letter: dict) -> str:
     return " ".join((text, *places_above(letter.get("region"), text)))
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)|十[一二三四五六]五(?=[”\"]?(?:期间|时期|规划|末|以来|初))")  # and 十四五期间
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
+_PERIOD = re.compile(r"十[一二三四五六]五(?=[”\"]?(?:期间|时期|末|以来|初))")  # a five-year plan's period: 十四五期间
 _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
 _ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总量|人数|户数|标准")  # the words that ask (哪些地方,
 # 什么时候, 建成 数量, 罚款标准): not what is asked about
@@ -98,6 +99,7 @@ class Asked:
     kinds: tuple[tuple[str, str], ...] = ()  # (modifier, head) measure words said together (轮作休耕技术: 轮作, 技术)
     phrases: tuple[str, ...] = ()  # runs of two or more measure words said together (社区矫正信息管理系统)
     counted: str = ""  # the thing a count names after its classifier (多少个综合试验站 -> 试验站)
+    periods: tuple[str, ...] = ()  # the periods of five-year plans it names (十四五期间)
     date: bool = False  # asks a day or a year (哪天, 哪一年, 什么日期): a date says it, not a span of time or 近期
 
     @property
@@ -133,7 +135,7 @@ class Asked:
                    kinds=_kinds(qnorm, measures) if "number" in types else (), phrases=_phrases(qnorm, measures),
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)),
                    counted=(_counted(qnorm, names) or _named_count(qnorm, names)) if "number" in types else "",
-                   date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)))
+                   date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)))
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
@@ -150,6 +152,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if any(year not in text for year in asked.years) or not all(map(_says_number(text), asked.codes)) \
             or any(name not in text for name in asked.members):
         return False  # 杨天成 提案…: not answered by a letter to 段治明委员
+    periods = years_said(unit, letter.get("body", ""), _PERIOD.findall) if asked.periods else []
+    if periods and not set(periods) & set(asked.periods):
+        return False  # 十四五期间安排了多少 is not answered by “十三五”期间，中央共安排补助资金约307亿元
     said = years_said(unit, letter.get("body", "")) if asked.years else []
     if said and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
@@ -241,13 +246,14 @@ def _names_document(unit: Unit, document: tuple[str, str], letter: dict, text: s
     return kind in near and (_says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and _says(core, text))
 
 
-def years_said(unit: Unit, body: str = "") -> list[str]:
+def years_said(unit: Unit, body: str = "", find=None) -> list[str]:
     """The years a sentence dates itself with: its own, else those of the long sentence it was cut from (2023年…,
     …总投资3000万元), else those of the items before it in its sentence of ``body`` (2018年,…;…;优良天数168天),
-    else its heading's."""
-    return (_years(unit.norm) or _years(normalize_for_index(unit.sentence))
-            or _years(normalize_for_index(body[_sentence_start(body, unit.start):unit.start]))
-            or _years(normalize_for_index(unit.section)))
+    else its heading's; or, with ``find``, what else dates it that way (the periods of five-year plans)."""
+    find = find or _years
+    return (find(unit.norm) or find(normalize_for_index(unit.sentence))
+            or find(normalize_for_index(body[_sentence_start(body, unit.start):unit.start]))
+            or find(normalize_for_index(unit.section)))
 
 
 def _year_before(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:
@@ -273,8 +279,7 @@ def _sentence_start(body: str, at: int) -> int:
 
 
 def _years(text: str) -> list[str]:
-    """The years ``text`` names: 2023年, and 2023 of 20235月 or of ,2023岑巩… (a page that lost 年), and the
-    periods of five-year plans (“十三五”期间 does not date 十四五期间)."""
+    """The years ``text`` names: 2023年, and 2023 of 20235月 or of ,2023岑巩… (a page that lost 年)."""
     return _YEAR.findall(text) + [m["year"] for pattern in (GLUED_YEAR_MONTH, GLUED_YEAR) for m in pattern.finditer(text)]
 
 
@@ -329,7 +334,7 @@ def _named_count(qnorm: str, names: list[str]) -> str:
     if not thing or any(name in thing for name in names) or len(re.findall("多少|几", qnorm)) > 1:
         return ""
     head = posseg(thing)[-1][0]
-    return head if len(head) >= 2 else thing
+    return head[-2:] if len(head) >= 4 else head if len(head) >= 2 else thing  # 农村居民: 居民
 
 
 def _kinds(qnorm: str, measures: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -20,9 +20,11 @@ BARE_SUM = re.compile(r"(?:资金|投资|补助|补贴|经费|预算|费用|金�
 PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
 HEADS = PEOPLE | frozenset("名 万名 位".split())  # what 多少人 expects
 PERSONS = HEADS | PEOPLE_TIMES  # the units that count people
-# 几个/多少个 and a noun of people (几个社区矫正对象, 多少个工作人员, 几个人): a count of people
-_COUNTS_PEOPLE = re.compile(r"(?:多少|几)个[^\s，。？?、的]{0,6}?(?:人|员|者|代表|委员|干部|教师|老师|医生|学生|儿童|孩子|老人|"
-                            r"村民|居民|农户|对象|职工|志愿者|群众|专家|党员|农民|同志)")
+# Nouns of people, always counted in persons (社区矫正工作人员有多少, 几个专家).
+PEOPLE_NOUNS = ("人员|工作者|对象|干部|专员|志愿者|医生|教师|老师|民警|辅警|代表|委员|学生|儿童|孩子|老人|职工|专家|党员|"
+                "同志")
+# 几个/多少个 and a noun of people (几个社区矫正对象, 多少个工作人员, 几个人, 几个农户): a count of people, or households
+_COUNTS_PEOPLE = re.compile(rf"(?:多少|几)个[^\s，。？?、的]{{0,6}}?(?:人|员|者|{PEOPLE_NOUNS}|村民|居民|农户|群众|农民)")
 # Units that measure (length, area, volume, weight, money, shares, power, age, times) rather than count things:
 # 几个消纳场 is not answered by 1050平方公里.
 MEASURES = frozenset("""平方公里 平方米 万平方米 立方米 公里 千米 米 亩 公顷 万元 亿元 千元 元 吨 公斤 千克 斤 厘米 毫米
@@ -76,7 +78,7 @@ QTYPE_PATTERNS = (
     ("company", re.compile(r"中标单位|施工单位|承建单位|运营单位|哪家(?:公司|企业)|什么公司|哪个公司")),
     ("number", re.compile(r"多少|(?<![哪这近前第])几(?![点号])[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$"
-                          r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:投资|投资额|资金|经费|长度|面积|里程|规模)\s*[?？]?$|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
+                          r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
     ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难|文件)|哪[两三四五六七八九十]个")),
     ("place", re.compile(r"(?<![难卡堵点题因]在)哪里|(?<![难卡堵点题因])在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
@@ -102,7 +104,7 @@ EXPECT_UNIT = (
     (re.compile(r"几个部门|多少个?部门"), frozenset({"部门"})),  # 几个部门: 六部门联合印发
     (re.compile(r"多少人|几人|多少名|几名|多少位|几位|人数|多少老人|多少孩子|多少幼儿|多少教师"
                 r"|(?<!车)编制(?=数|[有是为]?(?:多少|几))|(?:多少|几)[个名]?(?:事业|行政)?编制"), HEADS),  # 编制村庄规划 plans
-    (re.compile(r"(?:人员|工作者|对象|干部|专员|志愿者|医生|教师|民警|辅警)(?:总数|数量)?(?:有|是|共有|达到|达|为)?(?:多少|几)(?![\u4e00-\u9fff]{0,3}[元亩吨%])"),
+    (re.compile(rf"(?:{PEOPLE_NOUNS})(?:总数|数量)?(?:有|是|共有|达到|达|为)?(?:多少|几)(?![\u4e00-\u9fff]{{0,3}}[元亩吨%])"),
      HEADS),  # 社区矫正工作人员有多少: people, not 两级
 )
 
@@ -123,7 +125,15 @@ def question_types(question: str) -> tuple[str, ...]:
     (什么态度), ``rank`` (排第几), ``company`` (中标单位), ``number``, ``place``, ``name``, ``list`` (哪些高校:
     several named in a row); else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
+    if not found and KEYWORD_SUM.search(question) and not _ASKS_IN_WORDS.search(question):
+        return ("number",)  # 芦山…治理工程总投资: keywords ending in a sum
     return found or (("plan",) if asks_plan(question) else ("other",))
+
+
+# A query of keywords that ends in a sum of money asks that figure; a question in words (有没有专项资金, 怎么争取中央
+# 资金) does not.
+KEYWORD_SUM = re.compile(r"(?:投资|投资额|资金|经费|金额)\s*$")
+_ASKS_IN_WORDS = re.compile(r"[吗呢?？]|有没有|是否|有无|怎么|怎样|如何|什么|哪|谁|为何|为什么")
 
 
 def asks_plan(question: str) -> bool:
@@ -269,7 +279,7 @@ def counted_things(question: str) -> tuple[str, ...]:
     """What a count names with no unit between (多少退役军人 -> 退役军人, 多少公共场所和学校 -> 公共场所): up to its
     first noun."""
     m = _COUNTED_BARE.search(question)
-    if not m or expected_units(question):  # 多少水土保持补助资金: a sum, in its unit
+    if not m or expected_units(question) & MEASURES:  # 多少水土保持补助资金: a sum, in its unit
         return ()
     words = posseg(m.group(1))[:2]  # 退役/军人
     ends = [i for i, (_, flag) in enumerate(words) if flag.startswith(("n", "vn", "j", "l"))]

@@ -19,7 +19,7 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b15-sy-04", "b15-jx-01", "b15-zq-03", "b15-ll-02", "b17-tr-01", "b17-tr-03", "b17-tr-04", "b17-sq-02", "b17-sq-03",
            "b17-ds-01", "b17-ds-03", "b17-fd-01", "b13-tg-01", "b19-bx-01", "b19-bx-03", "b19-dy-01", "b19-dy-02",
            "b19-dy-03", "b19-wc-03", "t-gl-04", "b22-jr-01", "b22-jr-02", "b22-jr-04", "b22-ae-01", "b22-ae-02",
-           "b22-st-02", "b22-zj-02", "b7-pp-03", "t-ly-07")
+           "b22-st-02", "b22-zj-02", "b7-pp-03", "t-ly-07", "b22-jr-03", "b22-st-01")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b22": "blind22", "t": "topics"}
@@ -624,6 +624,20 @@ def test_fields_asked_in_other_words(searcher, question, expected):
 @pytest.mark.parametrize("question", [
     "国家食用菌产业技术体系有多少个综合试验站",  # 食用菌专业合作社452个 counts no 试验站
     "周口 地理标志 获批 奖励 标准 多少万元",  # 周口 is a place (周口市): a 民宿 award elsewhere is no answer
+    "十四五期间中央安排了多少水土保持补助资金",  # “十三五”期间…约307亿元 is another period
+    "郧阳革命烈士陵园三期改扩建总投资多少",  # 三期: the letter names no third phase (only 二期)
+    "攀枝花退役军人凭优待证住酒店打几折",  # 几折: no discount given
+    "钦州小董起义80周年座谈会哪天开",  # 哪天: 80周年 is no day
 ])
 def test_no_answer_for_another_thing_or_place(searcher, question):
     assert answer_question(searcher, question)["abstained"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("十三五期间中央安排了多少水土保持补助资金", "307亿元"),
+    ("郧阳革命烈士陵园改扩建投资多少", "280余万元"),
+    ("基本医疗卫生与健康促进法哪天通过的（洛龙区AED答复）", "2019年12月28日"),
+])
+def test_the_period_phase_or_day_asked_is_answered(searcher, question, expected):
+    """The counterparts of the questions above: the period, the project and a day the letters do give."""
+    assert expected in _answer(searcher, question)
