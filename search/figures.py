@@ -272,7 +272,7 @@ def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str,
     return max((_evidence(t, units, text, things) for t in qtypes), key=lambda pair: pair[0])
 
 
-_COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百]))([\u4e00-\u9fff]{{2,8}})")
+_COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百起]))([\u4e00-\u9fff]{{2,8}})")
 
 
 def counted_things(question: str) -> tuple[str, ...]:
