@@ -15,9 +15,9 @@ from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .fields import (ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter, asks_own_doc_number,
                      holds_own_doc_number)
-from .figures import (SAID_BY, action_asked, asks_plan, counted_things, events_asked, expected_units, question_types,
+from .figures import (SAID_BY, action_asked, asks_plan, counted_head, events_asked, expected_units, question_types,
                       sum_kind)
-from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, members_named, names_no_place, names_places,
+from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, NOUN_FLAGS, SCOPE_WORD, members_named, names_no_place, names_places,
                     names_another_place, of_another_place, places_above, places_named, posseg,
                     qualified_by_another_place)
 from .units import Unit
@@ -29,12 +29,6 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     lookup = asks_letter(question)
     frame_ok = lookup or asks_frame(question)
     letters: dict[str, tuple[dict, str, str]] = {}
-    for unit in units:
-        if unit.letter_id not in letters:
-            letter = searcher.by_id.get(unit.letter_id) or {}
-            text = searcher.letter_text(unit.letter_id)
-            letters[unit.letter_id] = letter, text, normalize_for_index(" ".join(
-                (*(str(letter.get(k) or "") for k in ("agency", "region")), *places_above(letter.get("region"), text))))
     kept = []
     for unit in units:
         if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
@@ -42,6 +36,11 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if ORG_LINE.match(unit.norm) and asked.field is None and "org" not in asked.types:
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
+        if unit.letter_id not in letters:
+            letter = searcher.by_id.get(unit.letter_id) or {}
+            text = searcher.letter_text(unit.letter_id)
+            letters[unit.letter_id] = letter, text, normalize_for_index(" ".join(
+                (*(str(letter.get(k) or "") for k in ("agency", "region")), *places_above(letter.get("region"), text))))
         if says_what_is_asked(unit, asked, *letters[unit.letter_id]):
             kept.append(unit)
     return kept
@@ -134,7 +133,7 @@ class Asked:
                    action=action_asked(qnorm) if "org" in types else None,
                    kinds=_kinds(qnorm, measures) if "number" in types else (), phrases=_phrases(qnorm, measures),
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)),
-                   counted=(_counted(qnorm, names) or _named_count(qnorm, names)) if "number" in types else "",
+                   counted=counted_head(qnorm, names) if "number" in types else "",
                    date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)))
 
 
@@ -306,37 +305,6 @@ _WIDE = re.compile(r"全[国省市州县区]|国家|[我本][省市州县区]") 
 _LETTER_WORDS = frozenset("代表 委员 建议 提案 议案 答复".split())
 
 
-_COUNT_OF = re.compile(r"(?:多少|几)(?:个|名|家|所|座|处|条|期|位|项|批|户|辆|台|张|套|间|支|块|片|种|类|场)"
-                       r"([\u4e00-\u9fff]{2,16})")
-
-
-def _counted(qnorm: str, names: list[str]) -> str:
-    """The head of the thing a count names right after its classifier (多少个综合试验站 -> 试验站, 几个防溺水应急屋 ->
-    应急屋): the last noun before a particle or question word, with the word before it when it is one character."""
-    m = _COUNT_OF.search(qnorm)
-    if not m or any(name in m.group(1) for name in names) or len(re.findall("多少|几", qnorm)) > 1:
-        return ""  # 总投资多少？覆盖几个乡镇: two things asked
-    words = []
-    for word, flag in posseg(m.group(1).rsplit("的", 1)[-1]):  # 多少处供电不足的点: the 点
-        if QUESTION_WORD.search(word) or word[-1] in "了过" or word in ("有", "是", "在", "被", "都", "还", "呢", "吗"):
-            break
-        words.append((word, flag.startswith(_NOUN_FLAGS)))
-    last = max((i for i, (_, noun) in enumerate(words) if noun), default=None)
-    if last is None:
-        return ""
-    head = words[last][0] if len(words[last][0]) >= 2 or last == 0 else words[last - 1][0] + words[last][0]
-    return head if len(head) >= 2 else ""
-
-
-def _named_count(qnorm: str, names: list[str]) -> str:
-    """The last word of what a count names with no unit (多少持证救护员 -> 救护员), as ``_counted``'s head."""
-    thing = next(iter(counted_things(qnorm)), "")
-    if not thing or any(name in thing for name in names) or len(re.findall("多少|几", qnorm)) > 1:
-        return ""
-    head = posseg(thing)[-1][0]
-    return head[-2:] if len(head) >= 4 else head if len(head) >= 2 else thing  # 农村居民: 居民
-
-
 def _kinds(qnorm: str, measures: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The measure words the question says right before another (轮作休耕 before 技术培训班, 家庭养老 before 床位):
     the first names the kind of the second it asks about. A verb's noun (督导 of 督导村庄), a name (元谋 of 元谋城乡公交)
@@ -429,10 +397,9 @@ def _words(sentence: str) -> frozenset[str]:
     return frozenset(jieba.cut(normalize_for_index(sentence)))
 
 
-_NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")
 
 
 def content_words(text: str) -> list[str]:
     """The nouns, names and abbreviations of normalised ``text`` (two characters or more): what it is about."""
-    words = (w for w, flag in posseg(text) if flag.startswith(_NOUN_FLAGS) and len(w) >= 2)
+    words = (w for w, flag in posseg(text) if flag.startswith(NOUN_FLAGS) and len(w) >= 2)
     return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))

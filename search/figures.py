@@ -10,7 +10,8 @@ from ..corpus.promises import CUES
 from ..corpus.text import (BARE_COUNT, CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, SAME_UNITS, TIME_UNITS, UNITS, blank_pinyin,
                            parse_number, valid_date)
 from .highlight import _fold_char
-from .names import posseg
+from .fields import QUESTION_WORD
+from .names import NOUN_FLAGS, posseg
 
 PERCENT = frozenset("% ％ ‰".split())
 MONEY = frozenset("元 万元 亿元 千元".split())
@@ -282,9 +283,48 @@ def counted_things(question: str) -> tuple[str, ...]:
     if not m or expected_units(question) & MEASURES:  # 多少水土保持补助资金: a sum, in its unit
         return ()
     words = posseg(m.group(1))[:2]  # 退役/军人
-    ends = [i for i, (_, flag) in enumerate(words) if flag.startswith(("n", "vn", "j", "l"))]
+    ends = [i for i, (_, flag) in enumerate(words) if flag.startswith(NOUN_FLAGS)]
     thing = "".join(word for word, _ in words[:ends[0] + 1]) if ends else ""
     return (thing,) if len(thing) >= 2 else ()
+
+
+_COUNT_OF = re.compile(r"(?:多少|几)(?:个|名|家|所|座|处|条|期|位|项|批|户|辆|台|张|套|间|支|块|片|种|类|场)"
+                       r"([\u4e00-\u9fff]{2,16})")
+
+
+def _counted_after(qnorm: str, names: list[str]) -> str:
+    """The head of the thing a count names right after its classifier (多少个综合试验站 -> 试验站, 几个防溺水应急屋 ->
+    应急屋): the last noun before a particle or question word, with the word before it when it is one character."""
+    m = _COUNT_OF.search(qnorm)
+    if not m or any(name in m.group(1) for name in names):
+        return ""
+    words = []
+    for word, flag in posseg(m.group(1).rsplit("的", 1)[-1]):  # 多少处供电不足的点: the 点
+        if QUESTION_WORD.search(word) or word[-1] in "了过" or word in ("有", "是", "在", "被", "都", "还", "呢", "吗"):
+            break
+        words.append((word, flag.startswith(NOUN_FLAGS)))
+    last = max((i for i, (_, noun) in enumerate(words) if noun), default=None)
+    if last is None:
+        return ""
+    head = words[last][0] if len(words[last][0]) >= 2 or last == 0 else words[last - 1][0] + words[last][0]
+    return head if len(head) >= 2 else ""
+
+
+def _counted_bare(qnorm: str, names: list[str]) -> str:
+    """The last word of what a count names with no unit (多少农村居民 -> 居民), as ``_counted_after``'s head."""
+    thing = next(iter(counted_things(qnorm)), "")
+    if not thing or any(name in thing for name in names):
+        return ""
+    head = posseg(thing)[-1][0]
+    return head[-2:] if len(head) >= 4 else head if len(head) >= 2 else thing  # 农村居民: 居民
+
+
+def counted_head(qnorm: str, names: list[str]) -> str:
+    """What a count counts, as a word its answer must say: after its classifier (``_counted_after``) or with none
+    (``_counted_bare``); empty when the question names a place there or asks no single count (总投资多少？覆盖几个乡镇)."""
+    if len(re.findall("多少|几", qnorm)) != 1:
+        return ""
+    return _counted_after(qnorm, names) or _counted_bare(qnorm, names)
 
 
 def _evidence(qtype: str, units: frozenset[str], text: str, things: tuple[str, ...] = ()) -> tuple[float, list[tuple[int, int]]]:

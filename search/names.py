@@ -260,6 +260,9 @@ def _is_area(word: str, tags: dict) -> bool:
 _COMMON_NOUN_TAGS = ("n", "vn")
 
 
+NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")  # jieba's tags of nouns, names, abbreviations and set phrases
+
+
 def posseg(text: str) -> list[tuple[str, str]]:
     """jieba's words of ``text`` with their part-of-speech tags."""
     import jieba.posseg
