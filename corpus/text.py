@@ -56,9 +56,11 @@ GLUED_YEAR_MONTH = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<month>1[0-2]|
 # A year opening a clause where a page lost its 年 (,2023岑巩水稻制种面积达3.81万亩), not a count (2023个, 2000余人).
 GLUED_YEAR = re.compile(rf"(?:^|(?<=[，,；;：:、\s]))(?P<year>(?:19|20)\d{{2}})(?=[\u4e00-\u9fff])"
                         rf"(?!余|多|[万亿千百]|{'|'.join(re.escape(u) for u in UNITS)})")
-# A number and its magnitude before what it counts, with no unit of its own (约有2.8万退役军人, 30余公共场所).
-BARE_COUNT = rf"(?<![第\d.])(?<!\d,)(?P<num>{NUMBER}\s*(?:余|多)?\s*[万亿千百]?\s*(?:余|多)?)\s*(?:名|个|位|家|所|处)?"
-FIGURE = re.compile(rf"(?<![第\d.])(?<!\d,)(?P<num>{NUMBER})\s*(?:余|多)?\s*(?P<mag>[万亿千百])?\s*(?:余|多)?\s*"
+# A number with its magnitude (2.8万, 30余), never an ordinal (第5次) nor the tail of a longer number.
+AMOUNT = rf"(?<![第\d.])(?<!\d,)(?P<num>{NUMBER})\s*(?:余|多)?\s*(?P<mag>[万亿千百])?\s*(?:余|多)?"
+# An amount before what it counts, with no unit of its own (约有2.8万退役军人, 30余公共场所).
+BARE_COUNT = rf"(?P<amount>{AMOUNT})\s*(?:名|个|位|家|所|处)?"
+FIGURE = re.compile(rf"{AMOUNT}\s*"
                     rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)}|(?<=[\d余多两三四五六七八九十])起)")  # 25起 (not 一起)
 
 

@@ -301,7 +301,7 @@ def _untitled(text: str) -> str:
 
 
 _GAP = re.compile(r"(?:(?!有|是|的)[\u4e00-\u9fff]){0,2}")  # what may stand between a modifier and its head (休耕)
-_WIDE = re.compile(r"全[国省市州县区]|国家|[我本][省市州县区]")  # a scope, not a kind
+_WIDE = re.compile(f"全国|国家|{SCOPE_WORD.pattern}")  # a scope, not a kind
 _LETTER_WORDS = frozenset("代表 委员 建议 提案 议案 答复".split())
 
 

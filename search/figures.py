@@ -276,9 +276,10 @@ def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str,
 _COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百起]))([\u4e00-\u9fff]{{2,8}})")
 
 
+@functools.lru_cache(maxsize=4096)
 def counted_things(question: str) -> tuple[str, ...]:
     """What a count names with no unit between (多少退役军人 -> 退役军人, 多少公共场所和学校 -> 公共场所): up to its
-    first noun."""
+    first noun (read once per question: answers, the thing counted and retrieval all ask)."""
     m = _COUNTED_BARE.search(question)
     if not m or expected_units(question) & MEASURES:  # 多少水土保持补助资金: a sum, in its unit
         return ()
@@ -336,8 +337,8 @@ def _evidence(qtype: str, units: frozenset[str], text: str, things: tuple[str, .
         if "个" in units and not units & PERSONS:  # 多少个滑冰馆, 几个台站: things, not 带动3亿人 or 开展2次演练
             found = [f for f in found if f.unit not in PERSONS and f.unit != "次"]
         matching = [(f.start, f.end) for f in found if f.unit in units or _counts_in(f, folded, units)]
-        matching += [m.span("num") for thing in things for m in re.finditer(BARE_COUNT + re.escape(thing), folded)
-                     if m.span("num") not in matching]  # 约有2.8万退役军人 answers 多少退役军人
+        matching += [m.span("amount") for thing in things for m in re.finditer(BARE_COUNT + re.escape(thing), folded)
+                     if m.span("amount") not in matching]  # 约有2.8万退役军人 answers 多少退役军人
         if units & MONEY:  # 中央财政补助资金282万对…: a sum written without 元
             matching += [m.span("sum") for m in BARE_SUM.finditer(folded) if m.span("sum") not in matching]
         if matching:
