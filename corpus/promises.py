@@ -27,7 +27,7 @@ _WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加�
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
     r"|(?<![列入按])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采]|通过)(?<!行动计划)"
-    r"|(?<![模虚比草入])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿供])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
+    r"|(?<![模虚比草入])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿供])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|(?<!努)力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
@@ -97,6 +97,9 @@ FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依�
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发)"
                     r"|(?:建成|完成|实施|投用|投入使用)后?将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
                     r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)|^随着[^。；]{2,40}[，,]\s*将")
+
+# A judgement closing the sentence (尽快启动建设对于…都具有十分重要的作用。): what a measure is worth, no commitment.
+JUDGEMENT = re.compile(r"具有[^，,。；;]{0,12}(?:作用|意义)[。；;]?\s*$")
 
 # An estimate of an amount (预计面积为60-80平方米, 预计…治理面积将达到83.89km2): a forecast, no commitment.
 ESTIMATE = re.compile(r"预计[^，,。；;]{0,24}?(?:达到|为|合计|共计?|约)\s*[\d约近]")
@@ -210,7 +213,8 @@ def _dismissed(text: str) -> bool:
     if (EFFECT.search(text) and not CUES.search(EFFECT.sub("", text))
             or ESTIMATE.search(text) and not CUES.search(ESTIMATE.sub("", text))):
         return True
-    if (COURTESY.search(text) and not _substantive(text)) or SOFT.search(text):
+    if (COURTESY.search(text) and not _substantive(text)) or SOFT.search(text) \
+            or JUDGEMENT.search(text) and not FIRST_PERSON.search(text):
         return True
     if THEIR_POINT.search(text.strip()) and ENUM.match(text):
         return True
@@ -306,8 +310,11 @@ def _cue(text: str) -> str | None:
         clause = re.split(r"[，,。；;]", masked[m.end():], maxsplit=1)[0]
         if m.group(0).endswith("将") and ("了" in clause or _OBJECT_INTO.match(clause)):
             continue  # 我们将…铁路纳入《规划》中进行了布局, 我委将…工作纳入…清单: the object-marking 将 of a report
-        if m.group(0) == "力争" and masked.startswith(("让", "使"), m.end()) and "了" in masked[:m.start()]:
-            continue  # 投入了大量人力对…进行整治，力争让…: the aim of what was done
+        if m.group(0) == "力争" and (masked.startswith(("让", "使"), m.end()) and "了" in masked[:m.start()]
+                                   or re.search(r"一直以来|多年来|长期以来", masked[:m.start()])):
+            continue  # 投入了大量人力对…进行整治，力争让…, 一直以来全力争取…，力争实现…: the aim of what is done
+        if _SUBORDINATE.search(masked[:m.start()]) and _reports_around(masked, m.start()):
+            continue  # 已多次沟通，请其尽快认可…, 由设计院进行路线设计以便尽快确定…，正在进行: a request or purpose of a report
         return m.group(0)
     return None
 
@@ -316,6 +323,10 @@ def _cue(text: str) -> str | None:
 # 队列动作…融入学生日常体育训练, 并将国防教育工作落到实处), with no adverb or 把 that makes it future (我局将积极争取…纳入,
 # 我们将把…列入).
 _OBJECT_INTO = re.compile(rf"(?!{_WILL_NEXT}|把)[^，,。；;]{{1,30}}?(?:列入|纳入|融入|落到实处|落实到位)")
+
+
+# A cue asked of another party (请其尽快…) or the purpose of an action (以便尽快…): it commits only what its sentence does.
+_SUBORDINATE = re.compile(r"(?:以便|以期|便于|请|要求|敦促|商请|提请)[^，,。；;]{0,12}$")
 
 
 def _reports_around(text: str, at: int) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..corpus.metadata import ORG_LINE, SCOPE
 from ..corpus.normalize import normalize_for_index
@@ -14,12 +14,12 @@ from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from ..index.backend import QUERY_STOPWORDS
 from .fields import (ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter, asks_own_doc_number,
-                     holds_own_doc_number)
+                     holds_own_doc_number, label_asked)
 from .figures import (SAID_BY, action_asked, asks_plan, counted_head, events_asked, expected_units, question_types,
                       sum_kind)
-from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, NOUN_FLAGS, SCOPE_WORD, members_named, names_no_place, names_places,
-                    names_another_place, of_another_place, places_above, places_named, posseg,
-                    qualified_by_another_place)
+from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, NOUN_FLAGS, SCOPE_WORD, division_stems, members_named,
+                    names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
+                    posseg, qualified_by_another_place)
 from .units import Unit
 
 def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> list[Unit]:
@@ -29,21 +29,37 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     lookup = asks_letter(question)
     frame_ok = lookup or asks_frame(question)
     letters: dict[str, tuple[dict, str, str]] = {}
+    labels = {}  # a label the question names that a letter's frame writes (责任领导:): only its value answers there
+    if asked.field is None:
+        qnorm = normalize_for_index(question)
+        for letter_id in dict.fromkeys(unit.letter_id for unit in units):
+            frame = [unit.norm for unit in units if unit.letter_id == letter_id and unit.features["frame"]]
+            if (label := label_asked(qnorm, frame)) is not None:
+                labels[letter_id] = replace(asked, field=label)
     kept = []
     for unit in units:
+        if unit.letter_id in labels:
+            if unit.features["frame"] and says_what_is_asked(unit, labels[unit.letter_id], *_letter(searcher, unit, letters)):
+                kept.append(unit)
+            continue
         if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
                 lookup or ASKS_TITLE.search(question) or asked.field is not None and asked.field.search(unit.norm)):
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if ORG_LINE.match(unit.norm) and asked.field is None and "org" not in asked.types:
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
-        if unit.letter_id not in letters:
-            letter = searcher.by_id.get(unit.letter_id) or {}
-            text = searcher.letter_text(unit.letter_id)
-            letters[unit.letter_id] = letter, text, normalize_for_index(" ".join(
-                (*(str(letter.get(k) or "") for k in ("agency", "region")), *places_above(letter.get("region"), text))))
-        if says_what_is_asked(unit, asked, *letters[unit.letter_id]):
+        if says_what_is_asked(unit, asked, *_letter(searcher, unit, letters)):
             kept.append(unit)
     return kept
+
+
+def _letter(searcher, unit: Unit, letters: dict) -> tuple[dict, str, str]:
+    """A unit's letter, its normalised text and the names of its place (agency, region, the places above), read once."""
+    if unit.letter_id not in letters:
+        letter = searcher.by_id.get(unit.letter_id) or {}
+        text = searcher.letter_text(unit.letter_id)
+        letters[unit.letter_id] = letter, text, normalize_for_index(" ".join(
+            (*(str(letter.get(k) or "") for k in ("agency", "region")), *places_above(letter.get("region"), text))))
+    return letters[unit.letter_id]
 
 
 def letter_text(letter: dict) -> str:
@@ -78,6 +94,7 @@ class Asked:
     codes: tuple[str, ...]  # numbers that name something (12356热线, 105路): the letter must say them
     places: tuple[tuple[str, bool], ...]
     narrower: dict[str, str]  # a place named right before another (郑州 in 郑州二七区) -> that narrower place
+    levels: dict[str, str]  # a place asked -> the level written after it (岳阳 of 岳阳县 -> 县)
     ordinals: tuple[str, ...]
     types: tuple[str, ...]
     measures: tuple[str, ...]
@@ -118,11 +135,11 @@ class Asked:
                          and not any(p in w for p in names) and not _ASKING.search(w) and w not in AREA_NOUNS)
         narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{LEVELS}]?{b}", qnorm)}
         years = tuple(_YEAR.findall(qnorm))
-        counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
-        codes = tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
-                      and not any(s <= m.start() < e for s, e in counted))
+        codes = codes_asked(qnorm)
         types, plan = question_types(question), asks_plan(question)
-        return cls(years=years, codes=codes, places=places, narrower=narrower, ordinals=tuple(_ORDINAL.findall(qnorm)),
+        levels = {name: m.group(1) for name, with_level in places
+                  if with_level and (m := re.search(f"{re.escape(name)}([{LEVELS}])", qnorm))}
+        return cls(years=years, codes=codes, places=places, narrower=narrower, levels=levels, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=types, measures=measures, rate=bool(_RATE.search(qnorm)),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=plan, achieved=bool(_ACHIEVED.search(qnorm)) and not plan,
@@ -148,7 +165,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     counts (收入 for 综合收入是多少; as a word of the whole sentence when a long one was cut into pieces), a time
     question a date or time; a where or when question a sentence naming the thing asked, itself or right before
     (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per something."""
-    if any(year not in text for year in asked.years) or not all(map(_says_number(text), asked.codes)) \
+    if any(year not in text for year in asked.years) or not all(map(says_number(text), asked.codes)) \
             or any(name not in text for name in asked.members):
         return False  # 杨天成 提案…: not answered by a letter to 段治明委员
     periods = years_said(unit, letter.get("body", ""), _PERIOD.findall) if asked.periods else []
@@ -159,7 +176,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
     if asked.years and not said and "number" in asked.types and not _year_before(unit, letter, asked.years):
         return False  # 宁夏2025年新建了多少个: not an undated count in a paragraph that names no year
-    if not (names_places(asked.places, letter, text, asked.narrower) or names_no_place(letter, text)):
+    if not (names_places(asked.places, letter, text, asked.narrower, asked.levels) or names_no_place(letter, text)):
         return False
     for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches (第一次: 首次 too)
         forms = (ordinal, "首" + ordinal[-1]) if ordinal[1:-1] in ("一", "1") else (ordinal,)
@@ -200,7 +217,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             asked.narrowest, letter.get("region"), text, asked.scopes):
         return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
-            unit.norm, asked.narrowest, asked.phrases):
+            unit.norm, asked.narrowest + division_stems(asked.measures), asked.phrases):
         return False  # 广东省社区矫正信息管理系统哪年建成 is not dated by 2010年建成了广州市社区矫正信息管理系统
     if "number" in asked.types and unit.span and names_another_place(
             normalize_for_index(unit.text[:unit.span[0]]), asked.narrowest):
@@ -285,7 +302,16 @@ def _years(text: str) -> list[str]:
 _LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
 
 
-def _says_number(text: str):
+def codes_asked(qnorm: str) -> tuple[str, ...]:
+    """The codes normalised ``qnorm`` names (第149号建议, 12356热线): numbers of three digits or more that are
+    neither a year nor a figure's amount (100张床位)."""
+    years = _YEAR.findall(qnorm)
+    counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
+    return tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
+                 and not any(s <= m.start() < e for s, e in counted))
+
+
+def says_number(text: str):
     """Whether ``text`` says a number as a whole number (第201号, not the 201 of 2019年)."""
     return lambda number: re.search(rf"(?<!\d){number}(?!\d)", text) is not None
 

@@ -79,13 +79,13 @@ _FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
            (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
                                              r"(?:沟通|联系|商|见面|座谈|交流|汇报)|(?:电话|当面|上门)(?:沟通|联系|商)|面商"
                                              r"|(?:约见|拜访|走访|面见)[^，。；]{0,10}(?:您|委员|代表|提案人|领衔人)")),
-           (re.compile(r"商量|商了|商过|会商|(?:会办|协办)(?:单位|部门)|征求.{0,8}意见|(?:综合|收集|汇总)[^，。？?]{0,10}(?:意见|回复)"
-                       r"|哪[些个家]?(?:部门|单位)[^，。？?]{0,2}(?:会办|协办)|会同哪[些个家]?(?:部门|单位)(?:一起|共同)?办理"
+           (re.compile(r"商量|商了|商过|会商|(?:会办|协办)(?:单位|部门)|征求.{0,8}意见|(?:综合|收集|汇总|结合)[^，。？?]{0,10}(?:意见|回复)"
+                       r"|哪[些个家]?(?:部门|单位)[^，。？?]{0,2}(?:会办|协办)|会同了?哪[些个家]?(?:部门|单位)(?:一起|共同)?(?:办理|[？?]?$)"
                        r"|经商哪[些个家]?(?:部门|单位)|由哪[些个家]?(?:部门|单位)[^，。？?]{0,4}办理"
                        r"|[跟和与同]哪[些个家]?(?:部门|单位)"
                        r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
             re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会同[^，。；]{0,40}?办理|会商|商请|(?:会办|协办)(?!单位\d)|征求[^，。；]{0,30}意见"
-                       r"|综合[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)")))  # 收集了…妇联等部门回复;
+                       r"|(?:综合|结合)[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)")))  # 收集了…妇联等部门回复;
 # not a count (涉及会办单位4条)
 # What only the frame says; otherwise the frame answers nothing. Besides the fields: the proposal itself (its
 # number, the meeting, who made it) and the reply's own particulars (who replied, when it was written, how the
@@ -116,7 +116,7 @@ def asks_letter(question: str) -> bool:
     return bool(_NAMES_LETTER.search(question)) and not QUESTION_WORD.search(question) and not asks_frame(question)
 
 
-_NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|决定|文件")
+_NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|决定|文件|指引|指南|准则")
 
 
 def asks_own_doc_number(qnorm: str) -> bool:
@@ -137,6 +137,28 @@ def _year_and_number(doc_number: str) -> tuple[str, str] | None:
     """A 文号's year and number (临农函〔2023〕20号 -> (2023, 20)), read once per letter."""
     m = DOC_NUMBER_ASKED.search(normalize_for_index(doc_number))
     return (m["year"], m["num"]) if m else None
+
+
+# A value a page writes after its label (责任领导:袁加全, 交办日期:3月19日), labels run together on a row
+# (承办单位:县教育局责任领导:袁加全): the run of characters before a colon, the label at its end.
+_LABELLED = re.compile(r"([\u4e00-\u9fff]{3,16})\s*[:：]\s*(?=[^\s:：])")
+
+
+def label_asked(qnorm: str, frame: list[str]) -> re.Pattern | None:
+    """The label that normalised ``qnorm`` names (all of it, three characters or more, or its first four or more)
+    and a letter's frame (its normalised header and closing sentences, ``frame``) writes before a value, the one
+    named at most length: 马关县149号建议责任领导是谁 asks the 责任领导 of a page that lists 责任领导:袁加全, …建议的联系单位 the
+    联系单位及电话: of another. What gives it: the label and its value."""
+    best, named = "", 0
+    for norm in frame:
+        for m in _LABELLED.finditer(norm):
+            run = m.group(1)
+            for label in (run[k:] for k in range(len(run) - 2)):
+                length = next((n for n in range(len(label), 2, -1)
+                               if (n == len(label) or n >= 4) and label[:n] in qnorm), 0)
+                if length > named:
+                    best, named = label, length
+    return re.compile(re.escape(best) + r"\s*[:：]\s*[^\s:：]") if best else None
 
 
 def asked_field(qnorm: str):

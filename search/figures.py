@@ -192,7 +192,7 @@ def expected_units(question: str) -> frozenset[str]:
     units: set[str] = set()
     for match in re.finditer(r"(?:多少|几)(?=\s*([^\s，。？?、的]{1,4}))", question):  # 几个百分点; 这几年…多少公里
         following = match.group(1)
-        units.update(u for u in UNITS if following.startswith(u))
+        units.update(u for u in UNITS if following.startswith(u) or following[0] in "万亿" and following.startswith(u, 1))
     for pattern, wanted in EXPECT_UNIT:
         if pattern.search(question):
             units.update(wanted)

@@ -19,14 +19,24 @@ AREA_NOUNS = tuple("城区 老城区 新城区 主城区 市区 县城 景区 �
                 "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
 
 
-def names_places(places, letter: dict, text: str, narrower: dict | None = None) -> bool:
+def names_places(places, letter: dict, text: str, narrower: dict | None = None, levels: dict | None = None) -> bool:
     """The letter (``text``: its ``letter_text``) names every place asked: a
     name written with its level always, one without only where the letter's own place is known; a place named
     right before a narrower one (郑州 of 郑州二七区) is met by the narrower one; a county or district of the letter's
-    city is met where the letter speaks as one (``_speaks_as_part``)."""
-    narrower = narrower or {}
-    return all(name in text or not (with_level or letter.get("region")) or narrower.get(name, name) in text
+    city is met where the letter speaks as one (``_speaks_as_part``). A name asked with its level (``levels``:
+    岳阳 -> 县) is not met by a letter that writes it only with another level (岳阳市: another place)."""
+    narrower, levels = narrower or {}, levels or {}
+    return all((name in text and not _only_other_level(name, levels.get(name), text))
+               or not (with_level or letter.get("region")) or name in narrower and narrower[name] in text
                or _speaks_as_part(name, letter.get("region"), text) for name, with_level in places)
+
+
+def _only_other_level(name: str, level: str | None, text: str) -> bool:
+    """Every time ``text`` names ``name`` it is with a level other than ``level`` (岳阳市, asked 岳阳县)."""
+    if not level:
+        return False
+    after = [text[m.end():m.end() + 1] for m in re.finditer(re.escape(name), text)]
+    return all(a and a in LEVELS and a != level for a in after)
 
 
 def _speaks_as_part(name: str, region: str | None, text: str) -> bool:
@@ -43,14 +53,23 @@ def _speaks_as_part(name: str, region: str | None, text: str) -> bool:
 
 
 def names_no_place(letter: dict, text: str) -> bool:
-    """A letter whose place is unknown: no region, no agency, no place named in its text (a page that kept only
-    the reply, 我区…): it cannot be told to be of another place than the one asked."""
-    return not letter.get("region") and not letter.get("agency") and not _places_in(text)
+    """A letter whose place is unknown: no region, no agency (a ministry's letter is national) and no province, city
+    or county of the national list named in its text (a page that kept only the reply, 县生态环境局…我县, naming at
+    most its towns or a 禁养区): it cannot be told to be of another place than the one asked."""
+    return not letter.get("region") and not letter.get("agency") and not _names_a_division(text)
 
 
 @functools.lru_cache(maxsize=512)
-def _places_in(text: str) -> bool:
-    return bool(places_named(text))
+def _names_a_division(text: str) -> bool:
+    """Normalised ``text`` names a province (福建, 福建省), city or county (张家川县) of the national list."""
+    return bool(_division_forms()[0].search(text) or _province_names().search(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _province_names() -> re.Pattern:
+    names = {province["name"] for province in AREAS}
+    names |= {_NAME_AND_LEVEL.sub(r"\1", name) for name in names}
+    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
 
 
 LEVELS = "省市州县区旗"
@@ -85,6 +104,8 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
     for word in merged:
         if _is_area(word, tags) or NOT_A_NAME.match(word) or len(word) < 2:
             leading = False
+        elif _ADMIN_PLACE.match(word) and word + "市" in _divisions():
+            found.append((word, True))  # 景德镇 (景德镇市) is a city, not a town
         elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS) \
                 and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word, "").startswith(_NAME_TAGS)):
             found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective;
@@ -223,6 +244,13 @@ def qualified_by_another_place(norm: str, asked: list[str], phrases: tuple[str, 
                              for m in pattern.finditer(norm, max(0, k - 16), k)) for k in spots):
             return True
     return False
+
+
+def division_stems(words) -> list[str]:
+    """The ``words`` that are the name of a city or county of the national list without its level (锦州 of
+    辽宁给锦州下发…: a place the question names, though jieba does not tag it as one)."""
+    stems = _division_forms()[2]
+    return [w for w in words if w in stems]
 
 
 _MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")

@@ -14,7 +14,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import letter_text
+from .asked import codes_asked, letter_text, says_number
 from .fields import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number,
                      holds_own_doc_number)
 from .figures import asks_plan, counted_things, expected_units, question_types, type_evidence
@@ -139,7 +139,7 @@ class HybridRetriever:
     def _named_first(self, text: str, places: list[tuple[str, bool]], fused: np.ndarray, leaders: np.ndarray,
                      letter_ids: list[str]) -> None:
         """The letters that name the place asked (番禺 宅基地建房), then those that name the member asked (晏胤人代表提出的…,
-        平江县民政局答复朱光武代表的文号), before those that do not."""
+        平江县民政局答复朱光武代表的文号), then those that say the code asked (第149号), before those that do not."""
         if places:
             _behind_others(fused, leaders, [""] * len(leaders),
                            [not self._names_places(lid, places) for lid in letter_ids])
@@ -147,6 +147,10 @@ class HybridRetriever:
         if members:
             _behind_others(fused, leaders, [""] * len(leaders),
                            [any(name not in self.letter_text(lid) for name in members) for lid in letter_ids])
+        codes = codes_asked(text)
+        if codes:  # 马关县149号建议: the letters that say 149 (what an answer must hold, search.asked)
+            _behind_others(fused, leaders, [""] * len(leaders),
+                           [not all(map(says_number(self.letter_text(lid)), codes)) for lid in letter_ids])
 
     def _field_passages(self, question: str, field, rows: np.ndarray, fused: np.ndarray,
                         top_k: int) -> tuple[np.ndarray, np.ndarray]:

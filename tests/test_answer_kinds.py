@@ -1,5 +1,6 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19 and blind22 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22 and blind24
+(development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question
+from dafu.search.names import places_named
 
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
            "b3-xx-03", "b3-dw-03", "b2-xl-03", "b2-zy-01", "b2-yz-02", "b2-ww-03", "b7-pp-01", "b7-ks-01",
@@ -19,10 +21,12 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b15-sy-04", "b15-jx-01", "b15-zq-03", "b15-ll-02", "b17-tr-01", "b17-tr-03", "b17-tr-04", "b17-sq-02", "b17-sq-03",
            "b17-ds-01", "b17-ds-03", "b17-fd-01", "b13-tg-01", "b19-bx-01", "b19-bx-03", "b19-dy-01", "b19-dy-02",
            "b19-dy-03", "b19-wc-03", "t-gl-04", "b22-jr-01", "b22-jr-02", "b22-jr-04", "b22-ae-01", "b22-ae-02",
-           "b22-st-02", "b22-zj-02", "b7-pp-03", "t-ly-07", "b22-jr-03", "b22-st-01")
+           "b22-st-02", "b22-zj-02", "b7-pp-03", "t-ly-07", "b22-jr-03", "b22-st-01", "b21-sg-01", "t-xw-03",
+           "b21-th-02", "b5-xq-02", "b24-pj-03", "b24-fe-01", "b24-hg-01", "b24-gz-03", "b24-pj-02",
+           "b24-fe-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
-        "b17": "blind17", "b19": "blind19", "b22": "blind22", "t": "topics"}
+        "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +35,8 @@ def searcher(seed_index, tmp_path_factory):
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
     婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
-    未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划 and, from the topics set, 农村公路 of 平江县 and 民宿 of
-    周口."""
+    未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电 and,
+    from the topics set, 农村公路 of 平江县, 民宿 of 周口 and 马关's 都龙小学."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -641,3 +645,55 @@ def test_no_answer_for_another_thing_or_place(searcher, question):
 def test_the_period_phase_or_day_asked_is_answered(searcher, question, expected):
     """The counterparts of the questions above: the period, the project and a day the letters do give."""
     assert expected in _answer(searcher, question)
+
+
+@pytest.mark.parametrize("question, said", [
+    ("马关县149号建议责任领导是谁", "责任领导:袁加全"),  # the page's labels: 承办单位:…责任领导:袁加全政府督办领导:…
+    ("马关青少年活动中心建议 政府督办领导", "政府督办领导:黄顺昌"),
+    ("马关县149号建议交办日期", "交办日期:3月19日"),
+    ("重新修测国家海岸线建议的联系单位", "国家海洋局海域综合管理司"),  # 联系单位及电话: named by its first four
+])
+def test_a_label_of_the_pages_header_asked_by_name(searcher, question, said):
+    """A question naming a label the letter's header writes before a value is answered by that value, and the
+    letter saying the number asked (149) comes before another 马关 page with the same labels (t-xw-03)."""
+    assert said in _answer(searcher, question)
+
+
+def test_the_letter_saying_the_number_asked_comes_first(searcher):
+    assert searcher.search("马关县149号建议责任领导是谁")[0]["letter_id"] == "b21-sg-01"
+    assert searcher.search("福建省林业局1404号建议的办理意见是写给哪个单位的")[0]["letter_id"] == "b21-th-02"
+
+
+def test_a_letter_naming_no_county_answers_the_one_asked(searcher):
+    """b5-xq-02 is 奉节's reply but names only 县生态环境局 and a 禁养区 (no place of the national list): it cannot be
+    told to be another county's."""
+    assert "10家养殖场" in _answer(searcher, "奉节县集中约谈了多少家养殖场？")
+
+
+@pytest.mark.parametrize("question", [
+    "临湘助保贷平台累计发放担保贷款多少笔",  # 笔 asked: 可为企业提供担保贷款2.4亿元 counts no loans
+    "岳阳县中小企业助保贷风险担保资金有多少",  # 岳阳县 asked: the 临湘市 letter names only 岳阳市
+    "百花岩风电场总装机容量多少万千瓦",  # 万千瓦 asked: the letter gives no capacity in 千瓦
+])
+def test_no_answer_in_another_unit_or_level(searcher, question):
+    assert answer_question(searcher, question)["abstained"]
+
+
+def test_the_unit_and_place_asked_are_answered(searcher):
+    """The counterparts: the fund the 临湘市 letter does give, asked of 临湘."""
+    assert "2400万元" in _answer(searcher, "临湘市助保贷风险基金计划增加到多少万元")
+
+
+def test_jingdezhen_is_a_city():
+    """景德镇 ends in 镇 but is a city of the national list: 景德镇浮梁县 is 浮梁县 of 景德镇市, not a town 景德."""
+    assert places_named("景德镇浮梁县一共有多少个乡镇卫生院")[:2] == [("景德镇", True), ("浮梁", True)]
+
+
+@pytest.mark.parametrize("question, said", [
+    ("海岸线修测建议答复结合了哪个部门的意见", "结合国家测绘地理信息局意见"),
+    ("重庆市农业农村委办理第0699号建议会同了哪些部门", "经与市发展改革委、市财政局、市商务委共同研究办理"),
+    ("政府性融资担保、再担保机构绩效评价指引文号", "财金[2020]31号"),  # a 指引 the reply cites, not its own 文号
+    ("辽宁给锦州下发了多少风电建设规模", "90万千瓦"),  # 锦州 is asked: 向锦州市下发… is not another place's
+])
+def test_who_was_consulted_a_cited_guide_and_a_city_named_without_its_level(searcher, question, said):
+    assert said in _answer(searcher, question)

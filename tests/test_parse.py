@@ -257,9 +257,14 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind17", "b17-fd-01", "addressee", "九三学社龙陵支社"),
     ("blind19", "b19-bx-01", "date", "2025-07-31"),  # 2025-07-31 16:25 三亚市旅游和文化广电体育局: a page's stamp
     ("blind19", "b19-dy-02", "date", "2024-09-23"),  # | 2024-09-23 作者: 点击数: |
+    ("blind21", "b21-th-03", "date", "2024-06-28"),  # 发布日期:24/06/28 08:44:28: a page's stamp, the year in two digits
+    ("blind21", "b21-th-02", "region", "福建省"),  # speaks as 我省 and cites 三明市 twice: the province's letter
+    ("blind14", "b14-hy-03", "region", "河南省"),  # 我省, 河南交通运输事业; 豫鄂省界 names 湖北省 too, less often
+    ("pairs", "p-074", "region", "贵州省"),  # 我省 names a 省: not the municipality 重庆市 it names more often
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
     with its time or the page's 作者/点击数 after it; 分类: labels the category (not 主题分类); a party's branch (支社)
-    is addressed."""
+    is addressed; a letter that speaks as 我省 and has no agency, session or heading is the province's it names most.
+    """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value

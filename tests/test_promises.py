@@ -411,3 +411,23 @@ def test_a_plan_to_buy_is_a_promise():
     letter = parse_letter(path.read_text(encoding="utf-8"), "b2-jj-02", str(path))
     texts = [p.text for p in extract_promises(letter.body, letter.date)]
     assert any(t.startswith("我委计划购买150台自动体外除颤仪") for t in texts), texts
+
+
+@pytest.mark.parametrize("sentence", [
+    "西安至十堰高铁是国家确定的新开工储备项目，尽快启动建设对于进一步完善区域路网，助力区域协调发展都具有十分重要的作用。",
+    "省上已多次与铁总沟通，请其尽快认可建设方案，以便开展后续工作。",
+    "由铁路第三设计院进行路线设计以便尽快确定高铁过平阴和设站，该项工作正在进行。",
+    "一直以来全力对上争取高铁在平阴选址设站相关工作，力争实现平阴“高铁梦”。",
+    "自青少年活动中心建成以来，我局不断努力争取上级主管部门的关心和支持，加强基础设施建设。",
+])
+def test_judgements_requests_and_ongoing_aims_are_no_promises(sentence):
+    """Round 22 (heldout27, real letters of tests/data/blind23): a sentence closing on what a measure is worth
+    (具有…作用), 尽快 asked of another party or as the purpose of what is under way, 力争 after 一直以来, and the
+    力争 inside 努力争取."""
+    assert extract_promises(sentence, "2019-01-01") == []
+
+
+def test_an_aim_after_a_report_still_commits():
+    """力争 with its own deadline after what was started (已启动…，力争在2023年创成…) is still a promise."""
+    found = extract_promises("同时，我市已启动汪场、九真等乡镇创建工作，力争在2023年创成全省“四好农村路”示范市。", "2022-06-01")
+    assert len(found) == 1 and found[0].cue == "力争"

@@ -35,6 +35,8 @@ BLIND19 = {"bx", "wc", "dy", "ld", "pf"}
 BLIND20 = {"gb", "sk", "mz", "qw", "gm"}
 BLIND21 = {"tl", "gv", "th", "yy", "sg"}
 BLIND22 = {"jr", "ae", "zj", "st", "pt"}
+BLIND23 = {"cb", "hb", "hj", "xj", "gx", "ta"}
+BLIND24 = {"pj", "vd", "hg", "gz", "fe", "fm"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -42,11 +44,12 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind15.jsonl": BLIND15, "blind16.jsonl": BLIND16,
           "blind17.jsonl": BLIND17, "blind18.jsonl": BLIND18,
           "blind19.jsonl": BLIND19, "blind20.jsonl": BLIND20,
-          "blind21.jsonl": BLIND21, "blind22.jsonl": BLIND22}
+          "blind21.jsonl": BLIND21, "blind22.jsonl": BLIND22,
+          "blind23.jsonl": BLIND23, "blind24.jsonl": BLIND24}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
-sources = set(re.findall(r"^\|\s*((?:t|b|b2|b3|b4|b5|b6|b7|b8|b9|b10|b11|b12|b13|b14|b15|b16|b17|b18|b19|b20|b21|b22)-[a-z]+-\d+)\s*\|", "".join(p.read_text(encoding="utf-8")
+sources = set(re.findall(r"^\|\s*((?:t|b|b2|b3|b4|b5|b6|b7|b8|b9|b10|b11|b12|b13|b14|b15|b16|b17|b18|b19|b20|b21|b22|b23|b24)-[a-z]+-\d+)\s*\|", "".join(p.read_text(encoding="utf-8")
                                                                 for p in HERE.glob("sources*.md")), re.M))
 failures, asked = [], set()
 counts = {}
