@@ -45,7 +45,7 @@ UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 �
 家 个 所 班 张 床 辆 台 座 条 对 份 次 册 吨 套 间 项 处 批 支 只 头 件 本 部门 部 场 期 轮 岗 颗 棵 km ㎡ 盏 幢 栋 级 根 杆 株 宗
 例 层 节 段 块 眼 艘 架 篇 种 类 款 枚 组 课时 学时 周岁 个百分点 公斤 千克 斤 厘米 毫米 平方千米 km2 m2 ㎢ 升 毫升 l 千瓦时 千瓦
 兆瓦 千伏 kw kv mw a级 % ％ ‰ 岁 倍 分钟 小时 工作日 天 周 年 个月 月 日
-棒 群 箱 羽 尾 匹 袋 盒 瓶 桶 口 顶 粒 窝 折 笔""".split(), key=len, reverse=True)
+棒 群 箱 羽 尾 匹 袋 盒 瓶 桶 口 顶 粒 窝 折 笔 卷""".split(), key=len, reverse=True)
 # Units that name one measure in other script (23880km answers 多少公里).
 SAME_UNITS = tuple(frozenset(group.split()) for group in (
     "公里 千米 km", "平方米 m2 ㎡", "平方公里 平方千米 km2 ㎢", "千瓦 kw", "千伏 kv", "兆瓦 mw", "升 l", "公斤 千克", "% ％"))

@@ -145,19 +145,20 @@ _LABELLED = re.compile(r"([\u4e00-\u9fff]{3,16})\s*[:：]\s*(?=[^\s:：])")
 
 
 def label_asked(qnorm: str, frame: list[str]) -> re.Pattern | None:
-    """The label that normalised ``qnorm`` names (all of it, three characters or more, or its first four or more)
-    and a letter's frame (its normalised header and closing sentences, ``frame``) writes before a value, the one
-    named at most length: 马关县149号建议责任领导是谁 asks the 责任领导 of a page that lists 责任领导:袁加全, …建议的联系单位 the
+    """The label that normalised ``qnorm`` names (all of it, three characters or more, or, for a short label standing
+    alone, its first four or more) and a letter's frame (its normalised header and closing sentences, ``frame``)
+    writes before a value, the one named at most length: 马关县149号建议责任领导是谁 asks the 责任领导 of a page that lists 责任领导:袁加全, …建议的联系单位 the
     联系单位及电话: of another. What gives it: the label and its value."""
     best, named = "", 0
     for norm in frame:
         for m in _LABELLED.finditer(norm):
             run = m.group(1)
-            for label in (run[k:] for k in range(len(run) - 2)):
-                length = next((n for n in range(len(label), 2, -1)
-                               if (n == len(label) or n >= 4) and label[:n] in qnorm), 0)
+            alone = len(run) <= 8 and not (m.start() and re.match(r"[\u4e00-\u9fff]", norm[m.start() - 1]))
+            for k in range(len(run) - 2):  # run together (…事务局成文日期:), a label is the run's end, named whole
+                length = next((n for n in range(len(run) - k, 2, -1) if (n == len(run) - k or alone and not k and n >= 4)
+                               and run[k:k + n] in qnorm), 0)
                 if length > named:
-                    best, named = label, length
+                    best, named = run[k:], length
     return re.compile(re.escape(best) + r"\s*[:：]\s*[^\s:：]") if best else None
 
 

@@ -320,12 +320,38 @@ def _counted_bare(qnorm: str, names: list[str]) -> str:
     return head[-2:] if len(head) >= 4 else head if len(head) >= 2 else thing  # 农村居民: 居民
 
 
+# What stands between a measured thing and 多少 (注册资本是多少, 基站现在累计有多少座), and measures that any thing has
+# (面积, 规模, 资金, 人数…: what they measure is named elsewhere in the question, or is a kind of sum, ``sum_kind``).
+_BEFORE_COUNT = re.compile(r"(?:现在|目前|当前|已经|已|累计|一共|总共|共计|共|大约|大概|约)*(?:是|有|为|达到|达|计)?$")
+_ANY_MEASURE = frozenset("数量 总数 数 总量 规模 总规模 面积 总面积 长度 总长 里程 总里程 人数 户数 比例 占比 比重 金额 资金 经费 费用 "
+                         "投资 总投资 投入 标准 价格 情况 水平 时间 年限 多久 目标 任务 指标 全国".split())
+
+
+def _measured_before(qnorm: str, names: list[str]) -> str:
+    """The attribute a number question measures, named right before 多少 (国家融资担保基金注册资本多少亿元 -> 注册资本,
+    蚕桑产值多少 -> 产值): a noun of two characters or more that is no place or member asked and no measure any thing has.
+    Not before a count (档案资料多少卷, 心理老师有几名: the thing counted, which a letter may call otherwise, 教师21名)."""
+    before, _, after = re.split("(多少|几)", qnorm, maxsplit=1)
+    if any(after.startswith(u) or after[:1] in "万亿" and after.startswith(u, 1) for u in UNITS if u not in MEASURES):
+        return ""
+    before = _BEFORE_COUNT.sub("", before)
+    words = posseg(before[-12:]) if before else []
+    if not words:
+        return ""
+    word, flag = words[-1]
+    word = word[1:] if len(word) > 2 and word[0] in "年总全" else word  # 年产值, 总产值: the 产值
+    if not flag.startswith(NOUN_FLAGS) or len(word) < 2 or word in _ANY_MEASURE or any(n in word for n in names):
+        return ""
+    return word
+
+
 def counted_head(qnorm: str, names: list[str]) -> str:
-    """What a count counts, as a word its answer must say: after its classifier (``_counted_after``) or with none
-    (``_counted_bare``); empty when the question names a place there or asks no single count (总投资多少？覆盖几个乡镇)."""
+    """What a count counts or a figure measures, as a word its answer must say: after its classifier
+    (``_counted_after``), with none (``_counted_bare``) or right before 多少 (``_measured_before``); empty when the
+    question names a place there or asks no single count (总投资多少？覆盖几个乡镇)."""
     if len(re.findall("多少|几", qnorm)) != 1:
         return ""
-    return _counted_after(qnorm, names) or _counted_bare(qnorm, names)
+    return _counted_after(qnorm, names) or _counted_bare(qnorm, names) or _measured_before(qnorm, names)
 
 
 def _evidence(qtype: str, units: frozenset[str], text: str, things: tuple[str, ...] = ()) -> tuple[float, list[tuple[int, int]]]:

@@ -491,12 +491,12 @@ def test_a_party_proposes_and_a_sum_arranged_is_no_rank():
 def test_places_above_and_whole_numbers():
     """郧阳区 lies in 十堰市, 湖北省; 鼓楼区 (four cities) only where the letter names one of them; 201 is not said by
     2019年."""
-    from dafu.search.asked import _says_number
+    from dafu.search.asked import says_number
     from dafu.search.names import places_above
 
     assert places_above("郧阳区") == ("十堰市", "湖北省")
     assert places_above("鼓楼区", "福州市鼓楼区政府") == ("福州市", "福建省") and places_above("鼓楼区") == ()
-    assert not _says_number("2019年")("201") and _says_number("第201号提案")("201")
+    assert not says_number("2019年")("201") and says_number("第201号提案")("201")
 
 
 def test_a_signature_date_is_no_labelled_value():
@@ -674,6 +674,7 @@ def test_a_letter_naming_no_county_answers_the_one_asked(searcher):
     "临湘助保贷平台累计发放担保贷款多少笔",  # 笔 asked: 可为企业提供担保贷款2.4亿元 counts no loans
     "岳阳县中小企业助保贷风险担保资金有多少",  # 岳阳县 asked: the 临湘市 letter names only 岳阳市
     "百花岩风电场总装机容量多少万千瓦",  # 万千瓦 asked: the letter gives no capacity in 千瓦
+    "国家融资担保基金注册资本多少亿元",  # 注册资本: 单户担保金额500万元以下 measures no capital
 ])
 def test_no_answer_in_another_unit_or_level(searcher, question):
     assert answer_question(searcher, question)["abstained"]
