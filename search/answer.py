@@ -15,13 +15,14 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
-from .asked import Asked, can_answer, content_words, lead_in, years_said
+from .asked import Asked, can_answer, lead_in, years_said
 from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter
 from .conflicts import find_conflicts
 from .figures import NAME_RE, counted_things, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
 from .names import SCOPE_WORD, places_above, places_named
 from .units import Unit, dedupe, split_units
+from .words import content_words
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
 # 1 / passage rank) minus a penalty for letter formulas.  Whether a sentence can answer at all is decided by

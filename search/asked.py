@@ -4,23 +4,23 @@ the question names must be in the letter; a number question needs a figure of th
 question a date. ``can_answer`` keeps the sentences that pass, in their order."""
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
 
-from ..corpus.metadata import ORG_LINE, SCOPE
+from ..corpus.metadata import ORG_LINE
+from ..corpus.places import SCOPE
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
-from ..index.backend import QUERY_STOPWORDS
 from .fields import (ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter, asks_own_doc_number,
                      holds_own_doc_number, label_asked)
 from .figures import (SAID_BY, action_asked, asks_plan, counted_head, events_asked, expected_units, question_types,
                       sum_kind)
-from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, NOUN_FLAGS, SCOPE_WORD, division_stems, members_named,
+from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
                     posseg, qualified_by_another_place)
 from .units import Unit
+from .words import content_words, says, says_number, words_of
 
 def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> list[Unit]:
     """The ranked sentences that can answer at all: inside the reply (not its frame, unless the question asks
@@ -259,7 +259,7 @@ def _names_document(unit: Unit, document: tuple[str, str], letter: dict, text: s
     its kind alone (该《办法》, 《意见》) where the letter (``text``) names it in full."""
     core, kind = document
     near = lead_in(unit, letter) + unit.norm
-    return kind in near and (_says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and _says(core, text))
+    return kind in near and (says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and says(core, text))
 
 
 def years_said(unit: Unit, body: str = "", find=None) -> list[str]:
@@ -309,11 +309,6 @@ def codes_asked(qnorm: str) -> tuple[str, ...]:
     counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
     return tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
                  and not any(s <= m.start() < e for s, e in counted))
-
-
-def says_number(text: str):
-    """Whether ``text`` says a number as a whole number (第201号, not the 201 of 2019年)."""
-    return lambda number: re.search(rf"(?<!\d){number}(?!\d)", text) is not None
 
 
 def lead_in(unit: Unit, letter: dict) -> str:
@@ -377,7 +372,7 @@ def _another_kind(unit: Unit, kinds: tuple[tuple[str, str], ...], letter: dict) 
         at += len(word)
         before[at] = flag
     for modifier, head in kinds:
-        if _says(modifier, near):
+        if says(modifier, near):
             continue
         spots = [m.start() for m in re.finditer(re.escape(head), unit.norm)]
         if spots and all(before.get(k, "x").startswith(_KIND_FLAGS)
@@ -395,37 +390,10 @@ def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_
     Requiring half of the question's words instead cost held answers (0.910 -> 0.882) for two more abstentions
     on fit."""
     untitled = (lambda text: text) if titles else _untitled
-    words, heading = _words(untitled(unit.sentence)), normalize_for_index(unit.section)
-    if any(_says(w, unit.norm) or w in words or w in heading for w in measures):
+    words, heading = words_of(untitled(unit.sentence)), normalize_for_index(unit.section)
+    if any(says(w, unit.norm) or w in words or w in heading for w in measures):
         return True
     before = untitled(lead_in(unit, letter))
-    lead_words = _words(before) if whole_words else frozenset()
-    return any(w in lead_words if whole_words else _says(w, before) for w in measures)
+    lead_words = words_of(before) if whole_words else frozenset()
+    return any(w in lead_words if whole_words else says(w, before) for w in measures)
 
-
-def _says(word: str, text: str) -> bool:
-    """``word`` is in ``text``, or its characters are, in order, within twice its length: the short form names
-    the full one (电动车 in 电动自行车, 书报 in 书籍报刊)."""
-    return word in text or any(m.end() - m.start() <= 2 * len(word) for m in _abbreviation(word).finditer(text))
-
-
-@functools.lru_cache(maxsize=4096)
-def _abbreviation(word: str) -> re.Pattern:
-    gap = f"[^，。；,;：:]{{0,{len(word) - 1}}}?"
-    return re.compile(gap.join(re.escape(ch) for ch in word))
-
-
-@functools.lru_cache(maxsize=4096)
-def _words(sentence: str) -> frozenset[str]:
-    """jieba's words of a sentence (whole words: 综合 is not a word of 住院综合楼)."""
-    import jieba
-
-    return frozenset(jieba.cut(normalize_for_index(sentence)))
-
-
-
-
-def content_words(text: str) -> list[str]:
-    """The nouns, names and abbreviations of normalised ``text`` (two characters or more): what it is about."""
-    words = (w for w, flag in posseg(text) if flag.startswith(NOUN_FLAGS) and len(w) >= 2)
-    return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))

@@ -100,7 +100,7 @@ def ask_profile(title: str | None, body: str = "", region: str | None = None) ->
     numbers its title names (road numbers from the opening when the title has none), the counties and
     districts its title names, and its region (county-, city- or province-level name; else the most specific
     place its title names)."""
-    from ..corpus.metadata import LEVEL, place_names
+    from ..corpus.places import LEVEL, place_names
     from ..corpus.normalize import normalize_for_index
 
     ask = normalize_for_index(ask_text(title, body))

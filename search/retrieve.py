@@ -14,7 +14,8 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import codes_asked, letter_text, says_number
+from .asked import codes_asked, letter_text
+from .words import says_number
 from .fields import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number,
                      holds_own_doc_number)
 from .figures import asks_plan, counted_things, expected_units, question_types, type_evidence

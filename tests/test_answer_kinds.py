@@ -491,7 +491,7 @@ def test_a_party_proposes_and_a_sum_arranged_is_no_rank():
 def test_places_above_and_whole_numbers():
     """郧阳区 lies in 十堰市, 湖北省; 鼓楼区 (four cities) only where the letter names one of them; 201 is not said by
     2019年."""
-    from dafu.search.asked import says_number
+    from dafu.search.words import says_number
     from dafu.search.names import places_above
 
     assert places_above("郧阳区") == ("十堰市", "湖北省")

@@ -10,7 +10,7 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question, evaluate_answers
 from dafu.search.evaluate import evaluate_retrieval, load_questions
-from dafu.search.asked import _says
+from dafu.search.words import says
 from dafu.search.fields import REPLYING_BODY, SIGNED_BY, asked_field
 from dafu.search.names import places_named
 from dafu.search.figures import asks_plan, expected_units, question_types, type_evidence
@@ -219,9 +219,9 @@ def test_a_place_the_archive_knows_is_a_place_though_jieba_takes_it_for_a_name(a
 
 
 def test_a_short_form_names_the_full_one():
-    assert _says("电动车", "可供27700辆电动自行车进行充电") and _says("书报", "书籍报刊购置费需每年30万元")
-    assert not _says("公墓", "公益性墓地")  # too far apart
-    assert not _says("电动车", "推进电动化，车辆更新")  # not across a comma
+    assert says("电动车", "可供27700辆电动自行车进行充电") and says("书报", "书籍报刊购置费需每年30万元")
+    assert not says("公墓", "公益性墓地")  # too far apart
+    assert not says("电动车", "推进电动化，车辆更新")  # not across a comma
 
 
 def test_where_finds_the_place_said(archive_searcher):

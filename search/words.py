@@ -1,0 +1,40 @@
+"""The words of a question or a sentence: its content words, whole words, short forms and whole numbers."""
+from __future__ import annotations
+
+import functools
+import re
+
+from ..corpus.normalize import normalize_for_index
+from ..index.backend import QUERY_STOPWORDS
+from .names import NOUN_FLAGS, posseg
+
+
+def says(word: str, text: str) -> bool:
+    """``word`` is in ``text``, or its characters are, in order, within twice its length: the short form names
+    the full one (电动车 in 电动自行车, 书报 in 书籍报刊)."""
+    return word in text or any(m.end() - m.start() <= 2 * len(word) for m in abbreviation_of(word).finditer(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def abbreviation_of(word: str) -> re.Pattern:
+    gap = f"[^，。；,;：:]{{0,{len(word) - 1}}}?"
+    return re.compile(gap.join(re.escape(ch) for ch in word))
+
+
+@functools.lru_cache(maxsize=4096)
+def words_of(sentence: str) -> frozenset[str]:
+    """jieba's words of a sentence (whole words: 综合 is not a word of 住院综合楼)."""
+    import jieba
+
+    return frozenset(jieba.cut(normalize_for_index(sentence)))
+
+
+def content_words(text: str) -> list[str]:
+    """The nouns, names and abbreviations of normalised ``text`` (two characters or more): what it is about."""
+    words = (w for w, flag in posseg(text) if flag.startswith(NOUN_FLAGS) and len(w) >= 2)
+    return list(dict.fromkeys(w for w in words if w not in QUERY_STOPWORDS))
+
+
+def says_number(text: str):
+    """Whether ``text`` says a number as a whole number (第201号, not the 201 of 2019年)."""
+    return lambda number: re.search(rf"(?<!\d){number}(?!\d)", text) is not None
