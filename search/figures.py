@@ -100,6 +100,7 @@ EXPECT_UNIT = (
     (re.compile(r"几\s*[aA]"), frozenset({"a级"})),  # 几A级景区: 4A级
     (re.compile(r"工作日"), frozenset("工作日 天 日".split())),  # 几个工作日: 15个工作日, 20天
     (re.compile(r"面积|平方米"), frozenset("平方米 万平方米 平方公里 亩 公顷".split())),  # and as written in Latin: SAME_UNITS
+    (re.compile(r"(?<![期间])多长(?!时间)|多远|长度|里程"), frozenset("公里 千米 米 厘米 毫米".split())),  # 有效期多长: a time
     (re.compile(r"人次"), frozenset("人次 万人次".split())),
     (re.compile(r"户数"), frozenset("户 万户".split())),  # 改造 户数: 完成改造1200户
     (re.compile(r"几个部门|多少个?部门"), frozenset({"部门"})),  # 几个部门: 六部门联合印发
@@ -232,8 +233,9 @@ def _figures(text: str, with_time: bool) -> tuple[Figure, ...]:
         if unit == "次" and _SESSION_TAIL.match(folded, m.end()):
             continue  # 五届人大三次会议: a meeting's name
         value = _value(m.group("num"), m.group("mag"))
-        if m.group("num")[0] in CN_NUMERAL_CHARS and value == 1:
-            continue  # 一张图, 一年 — words, not figures
+        if m.group("num")[0] in CN_NUMERAL_CHARS and value == 1 and (
+                unit not in MEASURES or unit in TIME_UNITS or folded.endswith(("最后", "最"), 0, m.start())):
+            continue  # 一张图, 一年, 最后一公里 — words, not figures (一公里左右 is one)
         found.append(Figure(m.start(), m.end(), text[m.start():m.end()], value, unit))
     return tuple(found)
 

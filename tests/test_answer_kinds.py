@@ -675,14 +675,16 @@ def test_a_letter_naming_no_county_answers_the_one_asked(searcher):
     "岳阳县中小企业助保贷风险担保资金有多少",  # 岳阳县 asked: the 临湘市 letter names only 岳阳市
     "百花岩风电场总装机容量多少万千瓦",  # 万千瓦 asked: the letter gives no capacity in 千瓦
     "国家融资担保基金注册资本多少亿元",  # 注册资本: 单户担保金额500万元以下 measures no capital
+    "国家海洋局第7194号建议答复 全国大陆海岸线多长",  # 多长 asks a length: 黄阳旭等13名代表 is none
 ])
 def test_no_answer_in_another_unit_or_level(searcher, question):
     assert answer_question(searcher, question)["abstained"]
 
 
 def test_the_unit_and_place_asked_are_answered(searcher):
-    """The counterparts: the fund the 临湘市 letter does give, asked of 临湘."""
+    """The counterparts: the fund the 临湘市 letter does give, asked of 临湘, and a length it does give."""
     assert "2400万元" in _answer(searcher, "临湘市助保贷风险基金计划增加到多少万元")
+    assert "9.5公里" in _answer(searcher, "百花岩风电场下滩到西区升压站的路有多长")
 
 
 def test_jingdezhen_is_a_city():
@@ -698,3 +700,11 @@ def test_jingdezhen_is_a_city():
 ])
 def test_who_was_consulted_a_cited_guide_and_a_city_named_without_its_level(searcher, question, said):
     assert said in _answer(searcher, question)
+
+
+def test_one_of_a_measure_is_a_figure():
+    """一公里左右 is 1 km (叙永三中离龙凤街道有多远 asks a length), while 一张, 一年 and 最后一公里 are words."""
+    from dafu.search.figures import figures
+
+    assert [f.text for f in figures("距離僅有一公里左右")] == ["一公里"]
+    assert figures("打通最后一公里") == [] and figures("一张图，一年") == []
