@@ -40,7 +40,7 @@ def region_span(text: str, spans) -> tuple[int, int] | None:
     return first[max(repeated, key=lambda w: (LEVEL.index(w[-1]), counts[w]))]
 
 
-SPEAKS_AS = regex.compile(r"[我本全](省|自治区|市|州|盟|县|区|旗)")  # the scope a letter speaks as: 我省, 全县
+SPEAKS_AS = regex.compile(r"[全我本](省|自治区|市|州|盟|县|区|旗|镇|乡)")  # the scope a letter speaks as: 我省, 全县, 本镇
 
 
 @functools.lru_cache(maxsize=1)

@@ -188,12 +188,17 @@ def sum_kind(question: str) -> tuple[str, ...]:
                  if re.search(f"(?:{'|'.join(kind)})[^，,。？?\\d]{{0,6}}(?:多少|几|标准)", question)), ())
 
 
+def _units_opening(words: str) -> set[str]:
+    """The units ``words`` open with, after a magnitude if any (笔, 千瓦 of 万千瓦)."""
+    return {u for u in UNITS if words.startswith(u) or words[:1] in "万亿" and words.startswith(u, 1)}
+
+
 def expected_units(question: str) -> frozenset[str]:
     """Units a number question points at (``多少个班`` → 班/个, ``覆盖率`` → %), empty when it does not say."""
     units: set[str] = set()
     for match in re.finditer(r"(?:多少|几)(?=\s*([^\s，。？?、的]{1,4}))", question):  # 几个百分点; 这几年…多少公里
         following = match.group(1)
-        units.update(u for u in UNITS if following.startswith(u) or following[0] in "万亿" and following.startswith(u, 1))
+        units.update(_units_opening(following))
     for pattern, wanted in EXPECT_UNIT:
         if pattern.search(question):
             units.update(wanted)
@@ -334,7 +339,7 @@ def _measured_before(qnorm: str, names: list[str]) -> str:
     蚕桑产值多少 -> 产值): a noun of two characters or more that is no place or member asked and no measure any thing has.
     Not before a count (档案资料多少卷, 心理老师有几名: the thing counted, which a letter may call otherwise, 教师21名)."""
     before, _, after = re.split("(多少|几)", qnorm, maxsplit=1)
-    if any(after.startswith(u) or after[:1] in "万亿" and after.startswith(u, 1) for u in UNITS if u not in MEASURES):
+    if _units_opening(after) - MEASURES:
         return ""
     before = _BEFORE_COUNT.sub("", before)
     words = posseg(before[-12:]) if before else []

