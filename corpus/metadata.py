@@ -18,16 +18,21 @@ from .text import PINYIN_ANNOTATION, valid_date
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
 CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "0": 0, "０": 0, "O": 0, "o": 0, "Ｏ": 0}
-ORG_SUFFIX = r"(?:委员会|人民政府|政府|办公室|办事处|公司|集团|局|委|厅|部|中心|院|办|署|司|处|站|所|队|馆)"
+ORG_SUFFIX = r"(?:委员会|人民政府|政府|办公室|办事处|公司|集团|局|委|厅|部|中心|院|办|署|司|处|站|所|队|馆|妇联|残联|科协)"
+# A page form's row of who replied and when (承办单位 答复日期 答复内容), its values on the lines after it.
+REPLY_ROW = regex.compile(r"^承办单位\s*答复日期[^\n]*\n\s*(?P<org>\p{Han}{2,30})\s*\n\s*"
+                          r"(?P<y>\d{4})\s*[年./-]\s*(?P<m>\d{1,2})\s*[月./-]\s*(?P<d>\d{1,2})", regex.M)
+# The body that runs a site (大数据发展中心), named as a page's 发布机构 for letters other bodies wrote.
+SITE_OPERATOR = regex.compile(r"(?:大数据|数据|信息|融媒体)\p{Han}{0,4}中心$")
 STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)")
 
 SALUTATION = regex.compile(
-    r"(?:^|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}、){0,30}[^\n:：。，,；;“”《》]{1,40}?"
+    r"(?:^|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?!(?:领衔|联名|附议)(?:代表|委员)\s*[:：])(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}、){0,30}[^\n:：。，,；;“”《》]{1,40}?"
     r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|支社|党组|学社|[省市州县区]委会?|(?<=党|学社|联|会|民革|民盟|民建|民进|台盟)中央))"
-    r"\s*(?:[:：]|(?<=^尊敬的.*)$)",
+    r"\s*(?:您好)?\s*(?:[:：]|(?<=^尊敬的.*)$|$(?=\n\s*(?:你们|您|你|贵)))",
     regex.M)  # members (a list of them), a group (雨露乡委员小组), a party's branch (民盟楚雄州委), a committee; a line of
-# its own after 尊敬的 needs no colon (尊敬的汪小玲、刘胜委员); a page may glue it after an empty label (时效性:彭晓瑜代表:); a
-# party's central committee (致公党中央:, 九三学社中央:)
+# its own after 尊敬的, or before the line opening the reply (王敏、陈蕾委员 / 你们提出的…), needs no colon; a page may glue it after an empty label (时效性:彭晓瑜代表:); a
+# party's central committee (致公党中央:, 九三学社中央:); a form's label (领衔代表: 黄金城) is none
 DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})[〔\[【(（［﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］﹞]"
                    r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence
@@ -84,19 +89,19 @@ DATE_LABELLED = regex.compile(
     regex.M)
 # The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.
 PAGE_LABELS = frozenset({
-    "索引号", "发布机构", "发文机关", "发文机构", "文号", "发文字号", "成文日期", "发布日期", "公开日期",
+    "索引号", "信息索引号", "文件名称", "发布机构", "发文机关", "发文机构", "文号", "发文字号", "成文日期", "发布日期", "公开日期",
     "生成日期", "印发日期", "主题分类", "主题词", "关键词", "关键字", "公开方式", "公开范围", "公开时限", "公开目录",
     "标题", "名称", "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
     "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "信息名称", "内容概述", "发布单位",
     "责任部门", "办理结果", "类别", "字号", "编辑", "审核", "终审", "浏览次数", "点击数", "发文日期"})
 _LONGEST_FIRST = sorted(PAGE_LABELS, key=len, reverse=True)
-_PAGE_LABEL = r"^\s*(?:" + "|".join(r"\s*".join(label) for label in _LONGEST_FIRST) + r")\s*"
+_PAGE_LABEL = r"^[\s•·]*(?:" + "|".join(r"\s*".join(label) for label in _LONGEST_FIRST) + r")\s*"
 PAGE_LABEL_LINE = regex.compile(_PAGE_LABEL + "[:：|]")  # 名 称: as written with spaces between the characters
 PAGE_LABEL_ALONE = regex.compile(_PAGE_LABEL + r"[:：|]?\s*$")  # 发文日期 on a line of its own, its value on the next
 PAGE_LABEL_START = regex.compile(_PAGE_LABEL)  # 所属机构 自治区应急管理厅 责任部门 …: a metadata row, no colon
 ORG_LABELLED = regex.compile(  # its value stops at the next label of a row run together (…管理厅责任部门…)
     r"(?:发布机构|所属机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|来源)\s*[:：|]?\s*"
-    r"(?P<v>(?:(?!" + "|".join(_LONGEST_FIRST) + r")\p{Han}){2,30})")
+    r"(?P<v>(?:(?!" + "|".join(_LONGEST_FIRST) + r")\p{Han}){1,30})")
 
 
 
@@ -227,6 +232,8 @@ def _agency(text: str, header_end: int, heading) -> tuple[int, int] | None:
         m = ORG_LINE.match(line)
         if m and not SIGN_OFF.match(line):
             return start + m.start("v"), start + m.end("v")
+    if m := REPLY_ROW.search(text):
+        return m.span("org")
     if heading:
         m = HEADING_AGENCY.match(text[heading[0]:heading[1]])
         if m:
@@ -235,11 +242,11 @@ def _agency(text: str, header_end: int, heading) -> tuple[int, int] | None:
         if start >= header_end:
             break
         m = ORG_LINE.match(line)
-        if m and not PAGE_LABEL_START.match(line):
+        if m and not PAGE_LABEL_START.match(line) and not SITE_OPERATOR.search(m.group("v")):
             return start + m.start("v"), start + m.end("v")
     for m in ORG_LABELLED.finditer(text):
         org = ORG_PREFIX.match(m.group("v"))
-        if org and len(org.group()) >= 3:
+        if org and len(org.group()) >= 3 and not SITE_OPERATOR.search(org.group()):
             return m.start("v"), m.start("v") + org.end()
     return None
 
@@ -273,6 +280,8 @@ def _date(text: str, header_end: int) -> tuple[str | None, str | None]:
         if m.group("cy"):
             year = "".join(str(CN_DIGITS[c]) for c in m.group("cy"))
             return _format(year, _cn_number(m.group("cm")), _cn_number(m.group("cd"))), None
+        return _format(m.group("y"), m.group("m"), m.group("d")), None
+    if m := REPLY_ROW.search(text):
         return _format(m.group("y"), m.group("m"), m.group("d")), None
     m = DATE_LABELLED.search(text)
     if m:

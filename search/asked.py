@@ -13,10 +13,10 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from .fields import (ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter, asks_own_doc_number,
-                     holds_own_doc_number, label_asked)
-from .figures import (SAID_BY, action_asked, asks_plan, counted_head, events_asked, expected_units, question_types,
-                      sum_kind)
-from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, members_named,
+                     holds_own_doc_number, label_asked, label_value)
+from .counted import counted_head
+from .figures import SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
+from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
                     posseg, qualified_by_another_place)
 from .units import Unit
@@ -40,6 +40,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     for unit in units:
         if unit.letter_id in labels:
             if unit.features["frame"] and says_what_is_asked(unit, labels[unit.letter_id], *_letter(searcher, unit, letters)):
+                unit.span = label_value(labels[unit.letter_id].field, unit.text) or unit.span  # not the row's first figure
                 kept.append(unit)
             continue
         if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
@@ -178,6 +179,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 宁夏2025年新建了多少个: not an undated count in a paragraph that names no year
     if not (names_places(asked.places, letter, text, asked.narrower, asked.levels) or names_no_place(letter, text)):
         return False
+    if not letter.get("region") and any(name not in text and not may_speak_as(name, asked.levels.get(name), text)
+                                        for name in asked.narrowest):
+        return False  # a letter naming no place that speaks as 全州, 我州 is no 上海's
     for ordinal in asked.ordinals:  # 第二批: in the letter, and in a sentence that counts batches (第一次: 首次 too)
         forms = (ordinal, "首" + ordinal[-1]) if ordinal[1:-1] in ("一", "1") else (ordinal,)
         if not any(form in text for form in forms) or (not any(form in unit.norm for form in forms) and any(
@@ -196,7 +200,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
-    if asked.counted and not _names_the_thing(unit, (asked.counted,), letter):
+    if asked.counted and not _names_the_thing(unit, (asked.counted,), letter, up_to_figure=True):
         return False  # 多少个综合试验站 is not counted by 食用菌专业合作社452个
     if "number" in asked.types and _another_kind(unit, tuple(k for k in asked.kinds if k[0] not in identity), letter):
         return False  # 轮作休耕技术培训班 is not counted by 化肥减量技术培训班559期, nor 牛羊存栏 by 生猪存栏
@@ -210,8 +214,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
     if asked.document and (not _names_document(unit, asked.document, letter, text) or unit.features["type"] < 0.9):
         return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施, nor by 下一步
-    if asked.nationwide and SCOPE_WORD.search(unit.norm) and "全国" not in unit.norm:
-        return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群
+    if asked.nationwide and SCOPE_WORD.search(unit.norm) and not re.search("全国|国内", unit.norm):
+        return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is)
     if "number" in asked.types and unit.span and of_another_place(
             normalize_for_index(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]),
             asked.narrowest, letter.get("region"), text, asked.scopes):
@@ -382,15 +386,19 @@ def _another_kind(unit: Unit, kinds: tuple[tuple[str, str], ...], letter: dict) 
 
 
 def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_words: bool = False,
-                     titles: bool = True) -> bool:
+                     titles: bool = True, up_to_figure: bool = False) -> bool:
     """The sentence names something the question asks about: in its own words, as a word of the whole sentence
     when a long one was cut at commas (its figure apart from what it counts), in its heading, or in what comes
     right before it in ``letter`` (not inside a title there or in the whole sentence unless ``titles``: the kind of
-    sum 补贴 is not named by 《…购车补贴享不停…方案》) (as a whole word with ``whole_words``: 综合 is not said by 住院综合楼).
+    sum 补贴 is not named by 《…购车补贴享不停…方案》) (as a whole word with ``whole_words``: 综合 is not said by 住院综合楼;
+    with ``up_to_figure`` only before the piece's end: 用地面积约15.5亩 measures no 建筑面积 the next piece gives).
     Requiring half of the question's words instead cost held answers (0.910 -> 0.882) for two more abstentions
     on fit."""
     untitled = (lambda text: text) if titles else _untitled
-    words, heading = words_of(untitled(unit.sentence)), normalize_for_index(unit.section)
+    sentence = unit.sentence
+    if up_to_figure and (at := sentence.find(unit.text)) >= 0:
+        sentence = sentence[:at + len(unit.text)]
+    words, heading = words_of(untitled(sentence)), normalize_for_index(unit.section)
     if any(says(w, unit.norm) or w in words or w in heading for w in measures):
         return True
     before = untitled(lead_in(unit, letter))

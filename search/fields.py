@@ -4,13 +4,14 @@ its frame says."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 import regex
 
 from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
                                HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION)
-from ..corpus.normalize import normalize_for_index
+from ..corpus.normalize import normalize_for_index, to_simplified
 
 DOC_NUMBER_ASKED = regex.compile(DOC_NUMBER_FORM)  # what gives a 文号 asked
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理")  # 指定由张国庆副局长负责办理落实
@@ -38,6 +39,23 @@ SIGNATURE_DATE = regex.compile(  # a line closing with a date that no label (发
     # before) calls the page's
     rf"^(?<!(?:日期|时间|编号)\s*[:：]?\s*\n)(?![^\n]*(?:日期|时间|来源)\s*[:：|])[^\n]*?(?:{DATE_AT_END.pattern})", regex.M)
 PREFERRED_FORM = {REPLY_DATE: SIGNATURE_DATE, PROPOSER: SALUTATION}
+# The page's own dates asked by what they label (什么时候发布的, 成文日期): a date under that label, not the signature's.
+_DATE_LABEL_ASKED = ((re.compile(r"成文"), regex.compile(r"成文(?:日期|时间)\s*[:：]?\s*\d")),
+                     (re.compile(r"发布|公布|公开|发的"), regex.compile(r"(?:日期|时间)\s*[:：]?\s*\d")))
+
+
+def preferred_form(field, question: str, date: str | None = None):
+    """The form of ``field`` that answers ``question`` best (``PREFERRED_FORM``), or None. The reply's date asked as
+    published or written is the date its page labels so; else, given the letter's ``date`` (YYYY-MM-DD), that day
+    in any form (2021-07-06 08:40:25 after 承办单位 答复日期, not the 交办日期 of the row before)."""
+    if field is REPLY_DATE:
+        form = next((form for asked, form in _DATE_LABEL_ASKED if asked.search(question)), None)
+        if form is not None:
+            return form
+        if date and (day := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", date)):
+            y, m, d = day.group(1), int(day.group(2)), int(day.group(3))
+            return regex.compile(rf"(?<!\d){y}\s*[-年./]?\s*0?{m}\s*[-月./]?\s*0?{d}(?!\d)")  # 2024624 too
+    return PREFERRED_FORM.get(field)
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date, else the page's);
@@ -48,7 +66,7 @@ _FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|几类|类别|分类)|(?:答复|办复|办理)类[别型]"
                        r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
-           (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
+           (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
                        r"|(?:承办|答复)(?:单位|部门)是"),
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
@@ -148,18 +166,42 @@ def label_asked(qnorm: str, frame: list[str]) -> re.Pattern | None:
     """The label that normalised ``qnorm`` names (all of it, three characters or more, or, for a short label standing
     alone, its first four or more) and a letter's frame (its normalised header and closing sentences, ``frame``)
     writes before a value, the one named at most length: 马关县149号建议责任领导是谁 asks the 责任领导 of a page that lists 责任领导:袁加全, …建议的联系单位 the
-    联系单位及电话: of another. What gives it: the label and its value."""
+    联系单位及电话: of another. What gives it: the label and its value (group 1: up to a space or a clause's end)."""
     best, named = "", 0
     for norm in frame:
         for m in _LABELLED.finditer(norm):
             run = m.group(1)
-            alone = len(run) <= 8 and not (m.start() and re.match(r"[\u4e00-\u9fff]", norm[m.start() - 1]))
+            alone = len(run) <= 8 and not (m.start() and re.match(r"[^\s•·|]", norm[m.start() - 1]))  # not after a
+            # colon either: 来源:马尾区商务局时间: runs a value into the next label
             for k in range(len(run) - 2):  # run together (…事务局成文日期:), a label is the run's end, named whole
                 length = next((n for n in range(len(run) - k, 2, -1) if (n == len(run) - k or alone and not k and n >= 4)
                                and run[k:k + n] in qnorm), 0)
                 if length > named:
                     best, named = run[k:], length
-    return re.compile(re.escape(best) + r"\s*[:：]\s*[^\s:：]") if best else None
+    return re.compile(re.escape(best) + r"\s*[:：]\s*([^\s:：,，;；。]{1,30})") if best else None
+
+
+def label_value(label: re.Pattern, text: str) -> tuple[int, int] | None:
+    """Where ``text`` gives the value of ``label`` (``label_asked``'s pattern): up to a space or a clause's end; a
+    value run together with the next label (责任领导:袁加全政府督办领导:) is the person's name it opens with, else
+    what comes before the shortest label ending it (黄顺昌 of 黄顺昌交办日期:, 县教育局 of 县教育局责任领导:)."""
+    m = label.search(to_simplified(text))
+    if not m:
+        return None
+    start, end = m.span(1)
+    if text[end:end + 1] not in (":", "："):
+        return start, end
+    from .names import posseg
+
+    words = posseg(m.group(1))
+    if words[0][1] == "nr" and len(words) > 1:
+        return start, start + len(words[0][0])
+    cuts = list(itertools.accumulate(len(word) for word, _ in words))[:-1]
+    cut = next((k for k in reversed(cuts) if end - start - k >= 4 and _LABEL_TAIL.search(m.group(1)[k:])), None)
+    return (start, start + cut) if cut else (start, end)
+
+
+_LABEL_TAIL = re.compile(r"(?:日期|时间|领导|单位|情况|电话|部门|结果|人)$")
 
 
 def asked_field(qnorm: str):

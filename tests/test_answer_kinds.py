@@ -1,6 +1,6 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22 and blind24
-(development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22, blind24 and
+blind25 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -23,10 +23,12 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b19-dy-03", "b19-wc-03", "t-gl-04", "b22-jr-01", "b22-jr-02", "b22-jr-04", "b22-ae-01", "b22-ae-02",
            "b22-st-02", "b22-zj-02", "b7-pp-03", "t-ly-07", "b22-jr-03", "b22-st-01", "b21-sg-01", "t-xw-03",
            "b21-th-02", "b5-xq-02", "b24-pj-03", "b24-fe-01", "b24-hg-01", "b24-gz-03", "b24-pj-02",
-           "b24-fe-02")
+           "b24-fe-02", "b12-ht-03", "b25-hh-01", "b25-hh-02", "b25-jt-02", "b25-pl-01", "b25-pl-02", "b25-vg-01",
+           "b25-vg-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
-        "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "t": "topics"}
+        "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
+        "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,8 @@ def searcher(seed_index, tmp_path_factory):
     中医, 野猪, 文物, 地理标志, 废弃矿山, 违法捕捞, 商标, 大气污染, 农村公路, 口袋公园, 城市供水, 人民调解, 茶, 充电桩,
     婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
-    未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电 and,
+    未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电,
+    花卉, 家庭教育, 限塑, 设施农业 and,
     from the topics set, 农村公路 of 平江县, 民宿 of 周口 and 马关's 都龙小学."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -659,6 +662,15 @@ def test_a_label_of_the_pages_header_asked_by_name(searcher, question, said):
     assert said in _answer(searcher, question)
 
 
+@pytest.mark.parametrize("question, value", [
+    ("马关县149号建议责任领导是谁", "袁加全"),
+    ("马关青少年活动中心建议 政府督办领导", "黄顺昌"),
+])
+def test_the_asked_labels_value_is_marked(searcher, question, value):
+    """The figure marked (bold on the page) is the asked label's value, not the row's first (县教育局, 149)."""
+    assert answer_question(searcher, question)["answer"][0]["figure"] == value
+
+
 def test_the_letter_saying_the_number_asked_comes_first(searcher):
     assert searcher.search("马关县149号建议责任领导是谁")[0]["letter_id"] == "b21-sg-01"
     assert searcher.search("福建省林业局1404号建议的办理意见是写给哪个单位的")[0]["letter_id"] == "b21-th-02"
@@ -708,3 +720,24 @@ def test_one_of_a_measure_is_a_figure():
 
     assert [f.text for f in figures("距離僅有一公里左右")] == ["一公里"]
     assert figures("打通最后一公里") == [] and figures("一张图，一年") == []
+
+
+@pytest.mark.parametrize("question", [
+    "上海发放了多少花卉消费券",  # the thing counted is 花卉消费券, not 花卉 (支持花卉科研项目15个 counts no coupons)
+    "金东区家庭教育指导中心有几个",  # 山东's letter names 青岛、济宁: a letter of its own place, not 金东区's
+    "海南2019年底全省花卉种植面积",  # keywords ending in a measure ask its figure: 2019 is only a plan's year
+    "衢江区农贸市场限塑承诺书签订情况",  # 柯城区's letter (衢州市柯城区市场监督管理局), not 衢江区's
+    "上海2020年花卉种植面积多少万亩",  # a letter naming no place that speaks as 全州, 我州 is no 上海's
+])
+def test_no_answer_for_another_thing_place_or_year(searcher, question):
+    assert answer_question(searcher, question)["abstained"]
+
+
+@pytest.mark.parametrize("question, said", [
+    ("阿拉腾呼毕委员的建议是在哪次会上提出的", "政协乌审旗委员会十五届二次会议"),  # 阿拉腾呼毕等7名政协委员: a member named
+    ("第3903号建议答复摘要什么时候发布的", "發布時間:2025年08月26日"),  # 发布: the date the page labels, not a bare one
+    ("省林业局什么时候答复昌江花卉建议", "2021-07-06 08:40:25"),  # the day the letter's metadata reads, not the 交办日期
+    ("城固农业农村局答复蔬菜信息平台提案的签发人", "簽發人:盧華"),  # a label with a short value is a sentence
+])
+def test_a_member_of_five_characters_and_the_days_and_labels_asked(searcher, question, said):
+    assert said in _answer(searcher, question)

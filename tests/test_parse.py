@@ -261,10 +261,21 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind21", "b21-th-02", "region", "福建省"),  # speaks as 我省 and cites 三明市 twice: the province's letter
     ("blind14", "b14-hy-03", "region", "河南省"),  # 我省, 河南交通运输事业; 豫鄂省界 names 湖北省 too, less often
     ("pairs", "p-074", "region", "贵州省"),  # 我省 names a 省: not the municipality 重庆市 it names more often
+    ("blind25", "b25-pl-02", "region", "柯城区"),  # 衢州市柯城区市场监督管理局: 柯城区 is a district, not a 城区
+    ("blind4", "b4-sd-03", "region", "西山区"),  # 昆明市西山区水务局: not a 山区
+    ("blind25", "b25-hh-02", "addressee", "黄金城代表"),  # 领衔代表: 黄金城 is a form's label, not the salutation
+    ("blind25", "b25-hh-02", "agency", "省林业局"),  # 承办单位 答复日期 / 省林业局 / 2021-07-06: the form's reply row
+    ("blind25", "b25-hh-02", "date", "2021-07-06"),  # not 2021-02-26 of the 主办单位 会办单位 交办日期 row
+    ("topics", "t-ys-07", "agency", "水务厅"),
+    ("topics", "t-ys-07", "addressee", "陈潜代表"),  # 陈潜代表您好:
+    ("blind25", "b25-jt-01", "agency", "区妇联"),  # 发布机构: 大数据发展中心 runs the site; 来源:区妇联 wrote it
+    ("blind25", "b25-jt-03", "addressee", "王敏、陈蕾委员"),  # no colon: the next line opens the reply (你们提出的…)
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
     with its time or the page's 作者/点击数 after it; 分类: labels the category (not 主题分类); a party's branch (支社)
-    is addressed; a letter that speaks as 我省 and has no agency, session or heading is the province's it names most.
+    is addressed; a letter that speaks as 我省 and has no agency, session or heading is the province's it names most;
+    a district of the national list is a place whatever kind of area its name ends in; a page form's labels and
+    rows (领衔代表:, 承办单位 答复日期) and a site's operator (大数据发展中心) are not the addressee or the agency.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
