@@ -28,7 +28,8 @@ TOPICS = data_path("topics")
                                        data_path("blind19"), data_path("blind20"),
                                        data_path("blind21"), data_path("blind22"),
                                        data_path("blind23"), data_path("blind24"),
-                                       data_path("blind25"), data_path("blind26")])
+                                       data_path("blind25"), data_path("blind26"),
+                                       data_path("blind27"), data_path("blind28")])
 def test_topics_and_blind_sets_are_consistent(directory):
     """Every gold span is in its letter, every letter has a question and a source, the split is by topic."""
     done = subprocess.run([sys.executable, str(TOPICS / "check.py"), str(directory)], capture_output=True, text=True)

@@ -2,7 +2,7 @@
 """Check the topics development set, or a blind set (tests/data/blind, tests/data/blind2): every gold span occurs in its letter (whitespace
 removed, as tests/data/eval/check_dev_real.py does), every letter has a question and a source row, every
 question's topic belongs to the split file it is in, and no two letters are the same text. Standard library only.
-Usage: python3 tests/data/topics/check.py [tests/data/blind | tests/data/blind2 | … | tests/data/blind26]"""
+Usage: python3 tests/data/topics/check.py [tests/data/blind | tests/data/blind2 | … | tests/data/blind28]"""
 import json
 import re
 import sys
@@ -38,7 +38,9 @@ BLIND22 = {"jr", "ae", "zj", "st", "pt"}
 BLIND23 = {"cb", "hb", "hj", "xj", "gx", "ta"}
 BLIND24 = {"pj", "vd", "hg", "gz", "fe", "fm"}
 BLIND25 = {"sv", "pl", "vg", "hh", "jt", "fm"}
-BLIND26 = {"xv", "kq", "wf", "gp", "ol", "ms"}
+BLIND26 = {"xv", "kq", "wf", "gp", "ol"}
+BLIND27 = {"bw", "zm", "ms", "wl", "lz", "gh"}
+BLIND28 = {"yd", "sh", "jw", "lf", "gc", "cp"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -48,11 +50,12 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind19.jsonl": BLIND19, "blind20.jsonl": BLIND20,
           "blind21.jsonl": BLIND21, "blind22.jsonl": BLIND22,
           "blind23.jsonl": BLIND23, "blind24.jsonl": BLIND24,
-          "blind25.jsonl": BLIND25, "blind26.jsonl": BLIND26}
+          "blind25.jsonl": BLIND25, "blind26.jsonl": BLIND26,
+          "blind27.jsonl": BLIND27, "blind28.jsonl": BLIND28}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
-sources = set(re.findall(r"^\|\s*((?:t|b|b2|b3|b4|b5|b6|b7|b8|b9|b10|b11|b12|b13|b14|b15|b16|b17|b18|b19|b20|b21|b22|b23|b24|b25|b26)-[a-z]+-\d+)\s*\|", "".join(p.read_text(encoding="utf-8")
+sources = set(re.findall(r"^\|\s*((?:t|b|b2|b3|b4|b5|b6|b7|b8|b9|b10|b11|b12|b13|b14|b15|b16|b17|b18|b19|b20|b21|b22|b23|b24|b25|b26|b27|b28)-[a-z]+-\d+)\s*\|", "".join(p.read_text(encoding="utf-8")
                                                                 for p in HERE.glob("sources*.md")), re.M))
 failures, asked = [], set()
 counts = {}
