@@ -12,6 +12,7 @@ import regex
 from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
                                HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION)
 from ..corpus.normalize import normalize_for_index, to_simplified
+from .names import posseg
 
 DOC_NUMBER_ASKED = regex.compile(DOC_NUMBER_FORM)  # what gives a 文号 asked
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理")  # 指定由张国庆副局长负责办理落实
@@ -56,6 +57,8 @@ def preferred_form(field, question: str, date: str | None = None):
             y, m, d = day.group(1), int(day.group(2)), int(day.group(3))
             return regex.compile(rf"(?<!\d){y}\s*[-年./]?\s*0?{m}\s*[-月./]?\s*0?{d}(?!\d)")  # 2024624 too
     return PREFERRED_FORM.get(field)
+
+
 # Fields a letter's frame (header, opening, closing block) gives, asked by name -> what a sentence giving one
 # holds: a 文号 (凤交函〔2022〕72号, 提案字〔2018〕第28号), the label of a person (办理人:王江伟), a telephone
 # number, the label itself; the reply's category (办理结果:(B)类) and its date (哪天答复的: the closing date, else the page's);
@@ -191,8 +194,6 @@ def label_value(label: re.Pattern, text: str) -> tuple[int, int] | None:
     start, end = m.span(1)
     if text[end:end + 1] not in (":", "："):
         return start, end
-    from .names import posseg
-
     words = posseg(m.group(1))
     if words[0][1] == "nr" and len(words) > 1:
         return start, start + len(words[0][0])

@@ -84,6 +84,7 @@ def _names_a_division(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _listed_stems() -> re.Pattern:
+    """Two cities or counties of the national list named in a row without their level (青岛、济宁, 济南和青岛)."""
     stems = "|".join(sorted(map(re.escape, (stem for stem in _division_forms()[2] if len(stem) >= 2)), key=len, reverse=True))
     return re.compile(f"(?:{stems})[、和及与](?:{stems})")
 
