@@ -56,10 +56,15 @@ def province_stem(name: str) -> str:
     return regex.sub(r"^(\p{Han}{2,}?)(?:\p{Han}{1,2}族)*(?:省|市|自治区|特别行政区)$", r"\1", name)
 
 
+def scopes_spoken(text: str) -> collections.Counter:
+    """How often ``text`` speaks as each level (我省, 全县, 本镇: 省, 县, 镇), in the order it first does."""
+    return collections.Counter(m.group(1) for m in SPEAKS_AS.finditer(text))
+
+
 def _speaks_as_province(text: str) -> str | None:
     """省 or 自治区 when the letter speaks as a province (我省, 全省) or an autonomous region (全自治区; 我区 is a
     district's too) more than as anything else (我市, 全县), else None."""
-    scopes = collections.Counter(m.group(1) for m in SPEAKS_AS.finditer(text))
+    scopes = scopes_spoken(text)
     level, n = max(((k, scopes[k]) for k in ("省", "自治区")), key=lambda kv: kv[1])
     return level if n > sum(scopes.values()) - n else None
 

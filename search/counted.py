@@ -7,7 +7,7 @@ import re
 
 from ..corpus.text import UNITS
 from .fields import QUESTION_WORD
-from .figures import ASKS_IN_WORDS, KEYWORD_FIGURE, MEASURES, expected_units, units_opening
+from .figures import MEASURES, asks_keyword_figure, expected_units, units_opening
 from .names import NOUN_FLAGS, posseg
 
 _COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百起]))([\u4e00-\u9fff]{{2,8}})")
@@ -16,7 +16,8 @@ _COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UN
 @functools.lru_cache(maxsize=4096)
 def counted_things(question: str) -> tuple[str, ...]:
     """What a count names with no unit between (多少退役军人 -> 退役军人, 多少公共场所和学校 -> 公共场所): up to its
-    first noun (read once per question: answers, the thing counted and retrieval all ask)."""
+    first noun, or on to the head of a thing's name (多少乡镇卫生院 -> 乡镇卫生院) (read once per question: answers, the
+    thing counted and retrieval all ask)."""
     m = _COUNTED_BARE.search(question)
     if not m or expected_units(question) & MEASURES:  # 多少水土保持补助资金: a sum, in its unit
         return ()
@@ -97,8 +98,7 @@ def counted_head(qnorm: str, names: list[str]) -> str:
     (``_counted_after``), with none (``_counted_bare``) or right before 多少 (``_measured_before``); empty when the
     question names a place there or asks no single count (总投资多少？覆盖几个乡镇)."""
     asks = len(re.findall("多少|几", qnorm))
-    if asks == 0 and KEYWORD_FIGURE.search(qnorm) and not ASKS_IN_WORDS.search(qnorm) \
-            and not re.search("多[大长高远宽深重久]", qnorm):
+    if asks == 0 and asks_keyword_figure(qnorm) and not re.search("多[大长高远宽深重久]", qnorm):
         return _measured_before(qnorm + "多少", names)  # 霍山 公共卫生应急作业中心 建筑面积: the 建筑面积
     if asks != 1:
         return ""

@@ -125,15 +125,19 @@ def question_types(question: str) -> tuple[str, ...]:
     (什么态度), ``rank`` (排第几), ``company`` (中标单位), ``number``, ``place``, ``name``, ``list`` (哪些高校:
     several named in a row); else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
-    if not found and KEYWORD_FIGURE.search(question) and not ASKS_IN_WORDS.search(question):
-        return ("number",)  # 芦山…治理工程总投资, 海南…花卉种植面积: keywords ending in a sum or a measure
+    if not found and asks_keyword_figure(question):
+        return ("number",)
     return found or (("plan",) if asks_plan(question) else ("other",))
 
 
-# A query of keywords that ends in a sum of money or a measure asks that figure; a question in words (有没有专项资金,
-# 怎么争取中央资金) does not.
-KEYWORD_FIGURE = re.compile(r"(?:投资|投资额|资金|经费|金额|面积|产值|产量|人数|户数|数量|总数|里程|长度)\s*$")
-ASKS_IN_WORDS = re.compile(r"[吗呢?？]|有没有|是否|有无|怎么|怎样|如何|什么|哪|谁|为何|为什么")
+_KEYWORD_FIGURE = re.compile(r"(?:投资|投资额|资金|经费|金额|面积|产值|产量|人数|户数|数量|总数|里程|长度)\s*$")
+_ASKS_IN_WORDS = re.compile(r"[吗呢?？]|有没有|是否|有无|怎么|怎样|如何|什么|哪|谁|为何|为什么")
+
+
+def asks_keyword_figure(question: str) -> bool:
+    """A query of keywords that ends in a sum of money or a measure asks that figure (芦山…治理工程总投资, 海南…花卉种植
+    面积); a question in words (有没有专项资金, 怎么争取中央资金) does not."""
+    return bool(_KEYWORD_FIGURE.search(question)) and not _ASKS_IN_WORDS.search(question)
 
 
 def asks_plan(question: str) -> bool:

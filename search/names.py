@@ -7,7 +7,8 @@ import functools
 import itertools
 import re
 
-from ..corpus.places import SCOPE, SPEAKS_AS, divisions as _divisions, place_names, province_names, province_stem
+from ..corpus.places import (SCOPE, SPEAKS_AS, divisions as _divisions, place_names, province_names, province_stem,
+                             scopes_spoken)
 from ..corpus.normalize import normalize_for_index, to_simplified
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
@@ -61,7 +62,7 @@ def names_no_place(letter: dict, text: str) -> bool:
 def may_speak_as(name: str, level: str | None, text: str) -> bool:
     """A letter (normalised ``text``) may be of the place ``name`` asked (with its ``level`` if written): it speaks as
     no level, or mostly as one the place may have (``_levels_of``): 全州, 我州 is no 上海's."""
-    scopes = collections.Counter(m.group(1)[-1] for m in SPEAKS_AS.finditer(text))
+    scopes = collections.Counter(scope[-1] for scope in scopes_spoken(text).elements())  # 自治区 is a 区
     return not scopes or scopes.most_common(1)[0][0] in _levels_of(name, level)
 
 
