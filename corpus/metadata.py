@@ -26,15 +26,20 @@ REPLY_ROW = regex.compile(r"^承办单位\s*答复日期[^\n]*\n\s*(?P<org>\p{Ha
 SITE_OPERATOR = regex.compile(r"(?:大数据|数据|信息|融媒体)\p{Han}{0,4}中心$")
 STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)")
 
+LIST_MARKS = r"[ \t•·]*"  # a page's list bullets before a line's text (  • 2023-08-18 17:40)
 SALUTATION = regex.compile(
-    r"(?:^|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?!(?:领衔|联名|附议)(?:代表|委员)\s*[:：])(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}、){0,30}[^\n:：。，,；;“”《》]{1,40}?"
+    r"(?:^" + LIST_MARKS + r"|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?!(?:领衔|联名|附议)(?:代表|委员)\s*[:：])(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}[、,，]){0,30}[^\n:：。，,；;“”《》]{1,40}?"
     r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|支社|党组|学社|[省市州县区]委会?|(?<=党|学社|联|会|民革|民盟|民建|民进|台盟)中央))"
     r"\s*(?:您好)?\s*(?:[:：]|(?<=^尊敬的.*)$|$(?=\n\s*(?:你们|您|你|贵)))",
     regex.M)  # members (a list of them), a group (雨露乡委员小组), a party's branch (民盟楚雄州委), a committee; a line of
 # its own after 尊敬的, or before the line opening the reply (王敏、陈蕾委员 / 你们提出的…), needs no colon; a page may glue it after an empty label (时效性:彭晓瑜代表:); a
 # party's central committee (致公党中央:, 九三学社中央:); a form's label (领衔代表: 黄金城) is none
-DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})[〔\[【(（［﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】)）］﹞]"
-                   r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written
+YEAR_OPEN, YEAR_CLOSE = r"[〔\[【(（［﹝]", r"[〕\]】)）］﹞]"  # the brackets round a 文号's year
+DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})" + YEAR_OPEN + r"\s*(?P<year>(?:19|20)\d\d)\s*" + YEAR_CLOSE
+                   + r"?\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written;
+# a page that lost the closing bracket still gives it (州政办发〔202217号)
+# A proposal numbered as a document is, before its number: 委员提案〔2020〕84号.
+PROPOSAL_OF_YEAR = r"(?:代表|委员)?(?:提案|建议|议案)\s*" + YEAR_OPEN + r"\s*(?:19|20)\d\d\s*" + YEAR_CLOSE + r"\s*第?\s*"
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence
     r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类))" + DOC_NUMBER_FORM, regex.M)
 # What each 答复类别 means, and the words a page writes the category with instead of its letter (上海:
@@ -53,12 +58,12 @@ SESSION = regex.compile(
     rf"第?[{NUM}]{{1,4}}届[^\s，。,；;：:（）()《》“”\"]{{0,20}}?(?:会议|人民代表大会)"
     rf"(?:第?[{NUM}]{{1,3}}次(?:全体)?会议)?")
 NUMBER = r"(?P<n>[A-Za-z]{0,4}\d[\d\-]*[A-Za-z]?)"
-AFTER_SESSION = regex.compile(rf"\s*第?\s*[〔\[]?{NUMBER}[〕\]]?\s*号")
+AFTER_SESSION = regex.compile(rf"\s*(?:{PROPOSAL_OF_YEAR})?第?\s*[〔\[]?{NUMBER}[〕\]]?\s*号")
 PROPOSAL_NUMBERS = [
     regex.compile(rf"第\s*[〔\[(（]?{NUMBER}[〕\])）]?\s*号\s*(?:代表|重点)?(?:提案|建议|议案)"),
     regex.compile(rf"》\s*[(（]\s*第?\s*{NUMBER}\s*号"),
     regex.compile(rf"编\s*号\s*[:：]?\s*第?\s*[〔\[]?{NUMBER}[〕\]]?\s*号"),
-    regex.compile(rf"[(（]第\s*{NUMBER}\s*号(?:提案|建议|议案)?[)）]"),
+    regex.compile(rf"[(（](?:原(?:议案|提案|建议))?第\s*{NUMBER}\s*号(?:提案|建议|议案)?[)）]"),  # (原议案第20230037号)
 ]
 TITLE_BRACKETED = regex.compile(r"《(?P<v>[^《》\n]{4,120})》|“(?P<v>[^“”\n]{6,120})”")
 TITLE_LIKE = regex.compile(r"^关于|(?:建议|提案|议案|意见)$")
@@ -84,7 +89,7 @@ DATE_LABELLED = regex.compile(
     r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
     r"|(?P<yy>\d{2})/(?P<m>\d{2})/(?P<d>\d{2})(?=\s+\d{1,2}:\d{2}))"  # 发布日期:24/06/28 08:44:28, a page's stamp
     r"|^(?=[^\n]*来源\s*[:：])[^\n]*?(?<!\d)(?P<y>\d{4})(?:-|\s*年\s*)(?P<m>\d{1,2})(?:-|\s*月\s*)(?P<d>\d{1,2})(?!\d)"  # 2019-11-08 (2017年08月25日)   来源:办公室
-    r"|^[|\s]*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\s*(?=作者|点击|浏览|阅读))",  # 2025-07-31 16:25,
+    r"|^[|\s]*" + LIST_MARKS + r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\s*(?=作者|点击|浏览|阅读))",  # 2025-07-31 16:25,
     # 2024-09-23 作者: 点击数: at a line's start: a page's stamp
     regex.M)
 # The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.

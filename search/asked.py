@@ -13,9 +13,9 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from .fields import (ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter, asks_own_doc_number,
-                     holds_own_doc_number, label_asked, label_value)
+                     gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value)
 from .counted import counted_head
-from .figures import SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
+from .figures import FIGURE_WORDS, SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
                     posseg, qualified_by_another_place)
@@ -46,7 +46,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
         if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
                 lookup or ASKS_TITLE.search(question) or asked.field is not None and asked.field.search(unit.norm)):
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
-        if ORG_LINE.match(unit.norm) and asked.field is None and "org" not in asked.types:
+        if ORG_LINE.match(unit.norm) and asked.field is None and not {"org", "orgs"} & set(asked.types):
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
         if says_what_is_asked(unit, asked, *_letter(searcher, unit, letters)):
             kept.append(unit)
@@ -73,6 +73,8 @@ def letter_text(letter: dict) -> str:
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
 _PERIOD = re.compile(r"十[一二三四五六]五(?=[”\"]?(?:期间|时期|末|以来|初))")  # a five-year plan's period: 十四五期间
+_ORIGINAL_PLAN = re.compile(r"原定|原计划|原拟|原本(?:定|计划|打算)")  # 原定什么时候办: the plan before a change
+_PLANNED = re.compile(rf"{_ORIGINAL_PLAN.pattern}|定于|计划于|拟于")  # 原计划2020年2月22日举办
 _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
 _ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总量|人数|户数|标准")  # the words that ask (哪些地方,
 # 什么时候, 建成 数量, 罚款标准): not what is asked about
@@ -117,6 +119,7 @@ class Asked:
     phrases: tuple[str, ...] = ()  # runs of two or more measure words said together (社区矫正信息管理系统)
     counted: str = ""  # the thing a count names after its classifier (多少个综合试验站 -> 试验站)
     periods: tuple[str, ...] = ()  # the periods of five-year plans it names (十四五期间)
+    planned: bool = False  # asks when something was first planned (原定什么时候): the sentence says a plan
     date: bool = False  # asks a day or a year (哪天, 哪一年, 什么日期): a date says it, not a span of time or 近期
 
     @property
@@ -148,11 +151,12 @@ class Asked:
                    document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)),
                    events=events_asked(qnorm) if "time" in types else None,
                    own_doc_number=asks_own_doc_number(qnorm), scopes=tuple(m.group() for m in SCOPE_WORD.finditer(qnorm)),
-                   action=action_asked(qnorm) if "org" in types else None,
+                   action=action_asked(qnorm) if {"org", "orgs"} & set(types) else None,
                    kinds=_kinds(qnorm, measures) if "number" in types else (), phrases=_phrases(qnorm, measures),
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)),
                    counted=counted_head(qnorm, names) if "number" in types else "",
-                   date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)))
+                   date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)),
+                   planned="time" in types and bool(_ORIGINAL_PLAN.search(qnorm)))
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
@@ -172,6 +176,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     periods = years_said(unit, letter.get("body", ""), _PERIOD.findall) if asked.periods else []
     if periods and not set(periods) & set(asked.periods):
         return False  # 十四五期间安排了多少 is not answered by “十三五”期间，中央共安排补助资金约307亿元
+    if asked.planned and not _PLANNED.search(unit.norm):
+        return False  # 原定什么时候办: 原计划2020年2月22日举办, not 2020年初…策划了
     said = years_said(unit, letter.get("body", "")) if asked.years else []
     if said and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
@@ -187,19 +193,26 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         if not any(form in text for form in forms) or (not any(form in unit.norm for form in forms) and any(
                 other[-1] == ordinal[-1] for other in _ORDINAL.findall(unit.norm))):
             return False
-    if asked.own_doc_number and letter.get("doc_number"):  # the reply's 文号, not one it cites
-        return holds_own_doc_number(unit.norm, letter["doc_number"])
+    if asked.own_doc_number:  # the reply's 文号, not one it cites
+        return holds_own_doc_number(unit.norm, letter["doc_number"]) if letter.get("doc_number") \
+            else gives_uncited_doc_number(unit.norm)
     if asked.field is not None:  # 哪个文号, 办理人: the sentence gives it
         return bool(asked.field.search(unit.norm))
     if asked.types in (("number",), ("time",)) and unit.features["type"] <= 0:
         return False
     if asked.date and unit.features["type"] < 1.0:
         return False  # 座谈会哪天开 is not dated by 筹备举行小董起义80周年座谈会 (a span of years)
-    if any(qtype in asked.types and not SAID_BY[qtype][0].search(unit.norm) for qtype in ("rank", "company")):
-        return False  # 排第几 needs a rank (居全国第三, 之首), 中标单位 a company
+    if any(qtype in asked.types and not SAID_BY[qtype][0].search(unit.norm) for qtype in ("rank", "company", "outcome")):
+        return False  # 排第几 needs a rank (居全国第三, 之首), 中标单位 a company, 获批了吗 how the request stands
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
+    places = division_stems(measures)  # 三明 of 福建给三明…: a place, not the thing
+    things = tuple(w for w in measures if w not in FIGURE_WORDS and w not in places)  # what the 资金 or 面积 is of
+    if "number" in asked.types and things != measures and things and not (
+            _names_the_thing(unit, things, letter, whole_words=True)
+            or any(w in normalize_for_index(letter.get("title") or "") for w in things)):
+        return False  # 中药材基地的资金 is not 碳中和试点…安排资金200万 (秦安县博物馆's 总投资 is, in its letter)
     if asked.counted and not _names_the_thing(unit, (asked.counted,), letter, up_to_figure=True):
         return False  # 多少个综合试验站 is not counted by 食用菌专业合作社452个
     if "number" in asked.types and _another_kind(unit, tuple(k for k in asked.kinds if k[0] not in identity), letter):
@@ -218,7 +231,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is)
     if "number" in asked.types and unit.span and of_another_place(
             normalize_for_index(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]),
-            asked.narrowest, letter.get("region"), text, asked.scopes):
+            asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
         return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
             unit.norm, asked.narrowest + division_stems(asked.measures), asked.phrases):
@@ -365,21 +378,24 @@ def _phrases(qnorm: str, measures: tuple[str, ...]) -> tuple[str, ...]:
 _KIND_FLAGS = ("n", "vn", "j", "l", "b")  # the word before a head that can name a kind of it (生猪, 医疗, 二级)
 
 
+_TOTALS = frozenset("总 累计 合计 共计 全部 整体".split())  # 总投资 is the whole of what is asked, no other kind
+
+
 def _another_kind(unit: Unit, kinds: tuple[tuple[str, str], ...], letter: dict) -> bool:
     """The sentence counts another kind of the thing asked: wherever it says the head word, another noun stands
     right before it in place of the question's modifier (生猪存栏 for 牛羊存栏, 医疗床位 for 家庭养老床位; not 通报村庄
-    for 督导村庄, a verb; not 套轮作食用菌 for 套种食用菌, a character of the modifier shows the same kind), and
+    for 督导村庄, a verb, nor 总投资, a total; not 套轮作食用菌 for 套种食用菌, a character of the modifier shows the same kind), and
     nowhere near it names the modifier."""
     near = normalize_for_index(unit.sentence) + normalize_for_index(unit.section) + lead_in(unit, letter)
-    before, at = {}, 0  # where each word of the sentence ends -> its tag
+    before, at = {}, 0  # where each word of the sentence ends -> the word
     for word, flag in posseg(unit.norm):
         at += len(word)
-        before[at] = flag
+        before[at] = word, flag
     for modifier, head in kinds:
         if says(modifier, near):
             continue
         spots = [m.start() for m in re.finditer(re.escape(head), unit.norm)]
-        if spots and all(before.get(k, "x").startswith(_KIND_FLAGS)
+        if spots and all(before.get(k, ("", "x"))[1].startswith(_KIND_FLAGS) and before[k][0] not in _TOTALS
                          and not set(unit.norm[max(0, k - 4):k]) & set(modifier) for k in spots):
             return True
     return False

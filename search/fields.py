@@ -10,11 +10,13 @@ import re
 import regex
 
 from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
-                               HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, SALUTATION, SESSION)
+                               HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, PROPOSAL_OF_YEAR, SALUTATION,
+                               SESSION)
 from ..corpus.normalize import normalize_for_index, to_simplified
 from .names import posseg
 
-DOC_NUMBER_ASKED = regex.compile(DOC_NUMBER_FORM)  # what gives a 文号 asked
+DOC_NUMBER_ASKED = regex.compile(  # what gives a 文号 asked; a bureau's series may carry no year (石农函14号)
+    rf"{DOC_NUMBER_FORM}|\p{{Han}}{{1,8}}(?:函|发|字)\s*(?:第\s*)?\d{{1,5}}\s*号")
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理")  # 指定由张国庆副局长负责办理落实
 _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)"
                                   r"|(?:约见|拜访|走访|面见|会见)[^，。？?]{0,6}(?:委员|代表|提案人)")  # 约见的张国俊委员
@@ -22,7 +24,9 @@ _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案�
 # 来源：…交城分局) (``SIGNED_BY``) or heading the letter's title (大英县住房和城乡建设局关于…的复函): the forms
 # corpus/metadata.py reads a letter's agency from, and what 哪个部门答复的 asks.
 SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
-REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}", regex.M)
+# The body an opening says studied the proposal and replies (…的建议收悉”,农业农村部经认真研究,现答复如下).
+OPENING_BODY = rf"(?:^|[，,])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?:经认真研究|经研究|认真研究)[^。；]{{0,20}}?现(?:答复|回复|函复)如下"
+REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}|{OPENING_BODY}", regex.M)
 # Who made the proposal: the salutation (致公党湛江市委：, 魏朝凡代表：), a label (提案人：, 领衔代表：) or the opening
 # (农工党龙岗总支…等委员提出的《…》) or its thanks (首先感谢闫超委员对…); a letter that names them in no such form may
 # still answer in its words.
@@ -31,7 +35,8 @@ PROPOSER = regex.compile(rf"{SALUTATION.pattern}|(?:提案|领衔|建议|提出)
                          r"(?:提出|所提|提交)的|感谢(?!您|你|各位)[\u4e00-\u9fff、]{2,20}?(?:委员|代表)(?=对|的|提出|关心|[，,])",
                          regex.M)
 # A proposal's number: 第158号提案, 063号代表建议, (20240208号)提案.
-PROPOSAL_NUMBER = re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)")
+PROPOSAL_NUMBER = re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)|"
+                             + PROPOSAL_OF_YEAR + r"\d{1,5}\s*号")  # 委员提案〔2020〕84号
 # The day of a reply: its signature's date, or the page's (发布日期:2023-04-30) where the page lost the closing.
 REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}", regex.M)  # in a passage: line by line
 # A field asked in several forms -> the form a letter's metadata reads first (corpus/metadata.py: the signature's
@@ -65,12 +70,14 @@ def preferred_form(field, question: str, date: str | None = None):
 # the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); its number (第几号: 第158号提案); how the
 # member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
 # 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says; what was proposed (《关于…的建议》).
-_FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
+_FIELDS = ((re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文字号, not 老字号 (a time-honoured brand)
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|几类|类别|分类)|(?:答复|办复|办理)类[别型]"
                        r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
            (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
-                       r"|(?:承办|答复)(?:单位|部门)是"),
+                       r"|(?:承办|答复)(?:单位|部门)是"
+                       r"|(?:答复|回复|办复|承办)[^，。？?]{0,16}?的(?:是(?:哪个|哪家|什么))?(?:部门|单位|局|委|厅|机关|机构)[？?]?$"),
+            # 答复…建议的是哪个单位, 彭水答复中药材基地建议的单位
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
                        r"|(?:答复|回复|复函|复文)的?\s*(?:日期|时间)"
@@ -95,7 +102,7 @@ _FIELDS = ((re.compile(r"文号|字号"), DOC_NUMBER_ASKED),
                        r"|(?:建议|提案|议案)(?:叫|是)什么(?:名字)?(?:$|[？?])"
                        r"|哪[件份条个]?(?:建议|提案|议案)"),  # 第43号建议是关于什么的, 汇办意见答的是哪件建议
             re.compile(r"(?:关于|提出的)[^。；]{2,80}?[的等](?:有关)?(?:建议|提案|议案)|(?:提出|所提)的?《[^》]{4,80}》")),  # what was proposed: 《关于…的建议》
-           (re.compile(r"签发"), re.compile("签发")),
+           (re.compile(r"签发|审签"), re.compile("签发|审签")),  # 签发人:卢华, 此复函已经胡梅主任审签
            (re.compile(r"索引号"), re.compile("索引号")),
            (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
                                              r"(?:沟通|联系|商|见面|座谈|交流|汇报)|(?:电话|当面|上门)(?:沟通|联系|商)|面商"
@@ -151,6 +158,12 @@ def holds_own_doc_number(norm: str, doc_number: str) -> bool:
     cites (临农函〔2023〕20号, not 农农发〔2021〕3号)."""
     own = _year_and_number(doc_number)
     return own is not None and any((m["year"], m["num"]) == own for m in DOC_NUMBER_ASKED.finditer(norm))
+
+
+def gives_uncited_doc_number(norm: str) -> bool:
+    """Normalised ``norm`` gives a 文号 that is not a cited document's (《…的通知》(州政办发〔202217号)): what may be
+    a letter's own where its metadata read none."""
+    return any(not re.search(r"》\s*[(（]?\s*$", norm[:m.start()]) for m in DOC_NUMBER_ASKED.finditer(norm))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -42,8 +42,9 @@ TIME_WORDS = re.compile(r"“?十[一二三四五六七八九]五”?(?:期间|�
                         r"每(?:年|半年|季度|月|周|天|日)|定期|"
                         r"(?:春节|元旦|清明|端午|中秋|国庆|春季|夏季|秋季|冬季|春秋季|汛期|雨季|旱季|农闲|寒假|暑假)(?:前后|期间|前|后)?")
 ORG_RE = re.compile(r"(?:(?![的由是在将对把被向从为了等及即])[\u4e00-\u9fff]){1,14}?(?:委员会|人民政府|办公室|办事处|电视台|卫生院|医院|中心|公司|集团|支队|大队|"
-                    r"协会|学会|局|委|厅|部门|部|办|院|人大|政协|政府)")
-NAME_RE = re.compile(r"《[^《》]{2,60}》|“[^“”]{2,40}”")
+                    r"协会|学会|局|委|厅|部门|部|(?<![举创承开主协兴筹督交领包代查会转批经申])办|院|人大|政协|政府)")  # 市府办, not 举办
+TITLE_RE = re.compile(r"《[^《》]{2,60}》")  # a document as titled: 《福建省促进中医药传承创新发展若干措施》
+NAME_RE = re.compile(TITLE_RE.pattern + r"|“[^“”]{2,40}”")
 # How far a work has come: 已完成…, 正在…, 目前已…, 正与…会签中.
 PROGRESS_RE = re.compile(r"已(?:经)?(?:完成|建成|开工|启动|进入|编制|通过|下达|批复|立项|招标|动工|投入|形成)|完成了|正在|正与|进行中|目前已|现已|"
                          r"(?:前期|设计|施工|招标|审批)阶段")
@@ -54,34 +55,42 @@ REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|
                        r"没有|未能|难以|难度|困难|复杂|不足|缺乏|受限|制约|导致|不具备|尚无|暂无|财力|存在|不尽")
 # Several things named in a row (哪些高校, 哪些平台): 甲、乙, 《甲》《乙》, 甲和乙.
 LIST_RE = re.compile(r"[\u4e00-\u9fff\w]{2,}、[\u4e00-\u9fff\w]{2,}|》\s*[、，,和及与]?\s*《|[\u4e00-\u9fff]{2,}(?:和|及|以及|与)[\u4e00-\u9fff]{2,}")
+# Bodies named in a row up to what they are (交通、公安、卫生、商务等多个部门; 市公安局和交通局).
+BODIES_LISTED = re.compile(r"[\u4e00-\u9fff]{2,}[、和及与][^，。；,;]{0,40}?(?:部门|单位|机构|局|委|厅|中心)")
 # Who is responsible for what: 负责…, 职责是…, 由…牵头.
 DUTY_RE = re.compile(r"负责|职责|主管|牵头|承担")
 RANK_RE = re.compile(r"第[一二三四五六七八九十\d]+|之首|首位|榜首|前列|名列|位居|居[^，,。；]{0,12}?(?:第|首|前)|仅次于|排名")
 COMPANY_RE = re.compile(r"公司|集团|企业|厂|合作社")
+# Whether a request was granted (获批了吗): the sentence says how it stands (获批, 正在积极申请, 尚未).
+OUTCOME_RE = re.compile(r"获批|批复|批准|同意|认定|入选|列入|纳入|通过(?:了|验收|审核|审批|评审|认定|论证)|命名|授予|申请|申报|争取|审批|审核|未获|尚未|暂未|待批")
 STANCE_RE = re.compile(r"赞成|赞同|同意|认同|支持|采纳|吸纳|可行|不予|暂不|难以|无法")  # 我局完全赞成你们提出的建议
 
 # Question types answered by a span a pattern finds, and the evidence of a sentence without one.
-SAID_BY = {"name": (NAME_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE, 0.2), "place": (LOCATION_RE, 0.2),
+SAID_BY = {"name": (NAME_RE, 0.2), "document": (TITLE_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE, 0.2), "place": (LOCATION_RE, 0.2),
            "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3), "list": (LIST_RE, 0.3), "rank": (RANK_RE, 0.0),
-           "company": (COMPANY_RE, 0.0), "stance": (STANCE_RE, 0.2)}
+           "company": (COMPANY_RE, 0.0), "outcome": (OUTCOME_RE, 0.0), "stance": (STANCE_RE, 0.2)}
 
-_WHO = r"谁|哪个部门|哪些部门|哪家|哪个单位|哪些单位|什么部门|什么单位|哪个机构|哪些机构|哪个局|由谁"  # asks a body
+_BODIES = r"哪些(?:部门|单位|机构)|哪几个(?:部门|单位)"  # asks several bodies: 交通、公安、卫生等多个部门
+_WHO = rf"谁|哪个部门|哪家|哪个单位|什么部门|什么单位|哪个机构|哪个局|由谁|{_BODIES}"  # asks a body
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|(?<!第)几号|哪天|何日|多长时间|预计.*时间|几点")),
-    ("org", re.compile(_WHO)),
+    ("orgs", re.compile(_BODIES)),
+    ("org", re.compile(_WHO.replace("|" + _BODIES, ""))),
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在|(?:哪些|什么)(?:问题|困难)")),
     ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
     ("stance", re.compile(r"什么态度|态度(?:如何|怎样|是)|是否(?:同意|赞成|支持)|同不同意|支不支持|赞不赞成")),
     ("rank", re.compile(r"(?<![安编])排(?:第几|名|在第?几|多少)|第几名|第几位")),  # 安排多少 asks a sum  # 在全国排第几: 居全国第三, 之首
+    ("outcome", re.compile(r"(?:获批|批下来|批准|批复|通过|入选|认定)了?(?:吗|没有?)|是否(?:获批|批准|通过|入选|认定)")),
     ("company", re.compile(r"中标单位|施工单位|承建单位|运营单位|哪家(?:公司|企业)|什么公司|哪个公司")),
     ("number", re.compile(r"多少|(?<![哪这近前第])几(?![点号])[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$"
                           r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
-    ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难|文件)|哪[两三四五六七八九十]个")),
+    ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难)(?![^，。？?]{0,8}?文件)|哪[两三四五六七八九十]个")),
     ("place", re.compile(r"(?<![难卡堵点题因]在)哪里|(?<![难卡堵点题因])在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
-    ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:文件|方案|证书|证|项目|工程|政策|意见|办法|规定|制度|条例|计划)|"
-                        r"哪个项目|哪些文件|哪几")),
+    ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:证书|证|项目|工程)|哪个项目|哪几")),
+    ("document", re.compile(r"什么[^，。？?]{0,4}(?:文件|方案|政策|意见|办法|规定|制度|条例|计划)"
+                            r"|哪些[^，。？?]{0,8}?文件")),  # 出了哪些支持中药材的文件: 《…》《…》等文件, not a “福九味”
 )
 # A question about what comes next (下一步打算, 今后准备怎么做, 明年还要建几个): the reply's next-steps section
 # and the sentences it commits in answer it.
@@ -121,8 +130,9 @@ class Figure:
 
 
 def question_types(question: str) -> tuple[str, ...]:
-    """What the wording asks for: some of ``time``, ``org``, ``reason``, ``duty``, ``progress``, ``stance``
-    (什么态度), ``rank`` (排第几), ``company`` (中标单位), ``number``, ``place``, ``name``, ``list`` (哪些高校:
+    """What the wording asks for: some of ``time``, ``org`` (``orgs``: 哪些部门), ``reason``, ``duty``, ``progress``, ``stance``
+    (什么态度), ``rank`` (排第几), ``outcome`` (获批了吗), ``company`` (中标单位), ``number``, ``place``, ``name``, ``document`` (什么文件:
+    a 《》 title), ``list`` (哪些高校:
     several named in a row); else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
     if not found and asks_keyword_figure(question):
@@ -130,7 +140,9 @@ def question_types(question: str) -> tuple[str, ...]:
     return found or (("plan",) if asks_plan(question) else ("other",))
 
 
-_KEYWORD_FIGURE = re.compile(r"(?:投资|投资额|资金|经费|金额|面积|产值|产量|人数|户数|数量|总数|里程|长度)\s*$")
+# The words that name a figure's kind, not the thing it is of (中药材基地的资金: 资金 is said of 碳中和试点 too).
+FIGURE_WORDS = frozenset("投资 投资额 资金 经费 金额 面积 产值 产量 人数 户数 数量 总数 里程 长度".split())
+_KEYWORD_FIGURE = re.compile(f"(?:{'|'.join(sorted(FIGURE_WORDS, key=len, reverse=True))})\\s*$")
 _ASKS_IN_WORDS = re.compile(r"[吗呢?？]|有没有|是否|有无|怎么|怎样|如何|什么|哪|谁|为何|为什么")
 
 
@@ -311,6 +323,10 @@ def _evidence(qtype: str, units: frozenset[str], text: str, things: tuple[str, .
     if qtype == "org":
         spans = organisations(text)
         return (1.0 if spans else 0.0), spans
+    if qtype == "orgs":  # several bodies named in a row, else one
+        listed = [m.span() for m in BODIES_LISTED.finditer(folded)]
+        spans = organisations(text)
+        return (1.0, listed) if listed else (0.6 if spans else 0.0, spans)
     if qtype in SAID_BY:  # what a pattern of the text says: a 《》 name, a commitment, progress, a place, a cause
         pattern, otherwise = SAID_BY[qtype]
         spans = [m.span() for m in pattern.finditer(folded)]

@@ -114,6 +114,7 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
     import jieba
 
     merged: list[str] = []
+    stem_tags: list[str] = []  # the tag jieba gave each merged word's first part where it stands (对整/vn of 对整县)
     lone_name = False  # the word before was one character tagged as a place name (坪 of 坪/山区)
     after_name = False  # the word before was tagged as a place name (友谊路 of 友谊路/街道)
     for word, flag in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡, 坪 + 山区, 友谊路 + 街道
@@ -122,11 +123,13 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
             merged[-1] += word
         else:
             merged.append(word)
+            stem_tags.append(flag)
         lone_name, after_name = len(word) == 1 and flag == "ns", flag == "ns"
     tags = jieba.posseg.dt.word_tag_tab
     found, leading = [], True
-    for word in merged:
-        if _is_area(word, tags) or NOT_A_NAME.match(word) or len(word) < 2:
+    for word, stem_tag in zip(merged, stem_tags):
+        if _is_area(word, tags) or NOT_A_NAME.match(word) or len(word) < 2 \
+                or stem_tag in _WORD_TAGS and tags.get(word) != "ns" and word not in _divisions():  # 对整/vn 县: a verb
             leading = False
         elif _ADMIN_PLACE.match(word) and word + "市" in _divisions():
             found.append((word, True))  # 景德镇 (景德镇市) is a city, not a town
@@ -138,7 +141,7 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
         elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \
                 or leading and any(tags.get(word + level) == "ns" or word in known and word + level in _divisions()
-                                   for level in LEVELS):
+                                   for level in LEVELS) and (not found or _may_lie_in(word, found[-1][0])):
             found.append((word, False))
         else:
             leading = False
@@ -154,6 +157,13 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
         if not any(m.group(1) in name or name in m.group(1) for name, _ in found):
             found.append((m.group(1)[1] + "镇", True))  # 章镇 of 上虞章镇 has one character of its own
     return list(dict.fromkeys(found))
+
+
+def _may_lie_in(name: str, wider: str) -> bool:
+    """A name without its level, said right after another place (二七 of 郑州二七区, 新建 of 清水县新建博物馆), may be
+    a division inside it: the national list knows no such division, or one of that name that lies in ``wider``."""
+    chains = [chain for level in LEVELS for chain in _divisions().get(name + level, ())]
+    return not chains or any(above.startswith(wider) for chain in chains for above in chain)
 
 
 def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
@@ -182,14 +192,20 @@ def places_above(region: str | None, text: str = "") -> tuple[str, ...]:
 SCOPE_WORD = re.compile(SPEAKS_AS.pattern)  # a scope of a level: 全市, 我县, 本镇
 
 
-def of_another_place(norm: str, asked: list[str], region: str | None, text: str = "", scopes: tuple[str, ...] = ()) -> bool:
+def of_another_place(norm: str, asked: list[str], region: str | None, text: str = "", scopes: tuple[str, ...] = (),
+                     levels: dict | None = None) -> bool:
     """The clause before a figure (normalised ``norm``) speaks of its letter's whole province, city or county (全市,
     我县: the letter's ``region`` or a place above it), and that is none of the places ``asked``, which it does not
     name: 仁寿县's cold storage is not 全市冷链静态库容量约18万吨 in a 青神县 letter of 眉山市, nor 泉州's 全省192家. A
-    scope the question says itself (``scopes``: 全省 of 郑州…全省排第几) is asked."""
+    scope the question says itself (``scopes``: 全省 of 郑州…全省排第几) is asked. In a letter of no region, a
+    scope of a level the place asked cannot have (``levels``: as written with it) is another place's: 全市 of 阳新县."""
     if not asked or any(name in norm for name in asked):
         return False
-    chain = [p for p in (to_simplified(region or "").strip(), *places_above(region, text)) if p]
+    if not region:
+        spoken = [m.group(1)[-1] for m in SCOPE_WORD.finditer(norm) if m.group() not in scopes]
+        return bool(spoken) and all(any(level not in _levels_of(name, (levels or {}).get(name)) for level in spoken)
+                                    for name in asked)
+    chain = [p for p in (to_simplified(region).strip(), *places_above(region, text)) if p]
     referents = [[c for c in chain if c.endswith(m.group(1))] for m in SCOPE_WORD.finditer(norm) if m.group() not in scopes]
     referents = [places for places in referents if places]  # 我市 of a 平湖市 letter: 平湖 or 嘉兴
     return bool(referents) and not any(name in place for places in referents for place in places for name in asked)

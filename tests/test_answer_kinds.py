@@ -1,6 +1,6 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22, blind24 and
-blind25 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22, blind24,
+blind25 and blind27 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -24,11 +24,12 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b22-st-02", "b22-zj-02", "b7-pp-03", "t-ly-07", "b22-jr-03", "b22-st-01", "b21-sg-01", "t-xw-03",
            "b21-th-02", "b5-xq-02", "b24-pj-03", "b24-fe-01", "b24-hg-01", "b24-gz-03", "b24-pj-02",
            "b24-fe-02", "b12-ht-03", "b25-hh-01", "b25-hh-02", "b25-jt-02", "b25-pl-01", "b25-pl-02", "b25-vg-01",
-           "b25-vg-02")
+           "b25-vg-02", "b27-bw-01", "b27-bw-03", "b27-zm-01", "b27-zm-02", "b27-zm-03", "b27-ms-02", "b27-ms-03",
+           "b27-lz-01", "b21-th-03", "b21-yy-01", "b21-tl-03")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
-        "t": "topics"}
+        "b27": "blind27", "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def searcher(seed_index, tmp_path_factory):
     婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
     未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电,
-    花卉, 家庭教育, 限塑, 设施农业 and,
+    花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号 and,
     from the topics set, 农村公路 of 平江县, 民宿 of 周口 and 马关's 都龙小学."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -741,3 +742,40 @@ def test_no_answer_for_another_thing_place_or_year(searcher, question):
 ])
 def test_a_member_of_five_characters_and_the_days_and_labels_asked(searcher, question, said):
     assert said in _answer(searcher, question)
+
+
+@pytest.mark.parametrize("question, said", [
+    ("汕头动员老字号参加什么设计大赛", "市长杯"),  # 老字号 asks no 字号 (文号)
+    ("汕头老字号建议的编号", "20230037"),  # (原议案第20230037号)
+    ("汕头商务局老字号建议答复时间", "2023-08-18"),  # a page stamp after a list bullet (• 2023-08-18 17:40)
+    ("答复秦安县博物馆建议的是哪个单位", "天水市文化和旅游局"),  # 答复…的是哪个单位 asks the replying body
+    ("彭水答复中药材基地建议的单位", "彭水苗族土家族自治县农业农村委员会"),
+    ("沈昌健代表规范农村土地流转的建议由哪个部门答复", "农业农村部"),  # …,农业农村部经认真研究,现答复如下
+    ("綦江博物馆文物库房复函是哪位领导审签的", "胡梅主任审签"),  # 审签 is a 签发
+    ("福建省里出了哪些支持中药材的文件", "《福建省促进中医药传承创新发展若干措施》"),  # documents: 《》 titles, not “福九味”
+    ("黄石国家道地药材生产基地提案的编号", "委员提案〔2020〕84号"),  # a proposal numbered as a document
+    ("石林县乍龙村高标准烟田建议的答复文号", "石农函14号"),  # a 文号 with no year
+    ("甘南州关于统一开展林业碳汇工作的通知 文号", "州政办发〔202217号"),  # a page that lost the closing bracket
+    ("资阳办马拉松需要哪些部门配合", "交通、公安、卫生、商务"),  # 哪些部门: bodies named in a row, not 举办
+    ("盐边二滩半程马拉松原定什么时候办", "原计划2020年2月22日"),  # 原定: the plan before the change, not 2020年初
+    ("秦安县博物馆总投资多少", "8000万元"),  # 总投资 is no other kind of 投资 than the 博物馆's
+    ("福建省林业局对整县打包开发碳汇是什么态度", "不支持圈地运动式的整县打包开发"),  # 对整县 names no county
+])
+def test_fields_documents_bodies_and_plans_asked_in_other_words(searcher, question, said):
+    assert said in _answer(searcher, question)
+
+
+@pytest.mark.parametrize("question", [
+    "福建给三明中药材基地安排了多少省级资金",  # 碳中和试点…安排资金200万: 资金 is said, 中药材基地 nowhere in that letter
+    "阳新县中药材种植面积多少亩",  # 全市中药材总面积 in a letter of no region: a city's figure, not a county's
+    "黄石申报国家道地药材生产基地获批了吗",  # whether it was granted: no sentence says how the request stands
+    "玛曲县碳汇开发试点建议 答复文号",  # the page lost its own 文号; a cited notice's (《…》(州政办发…)) is not it
+])
+def test_no_answer_for_a_sum_of_another_thing_a_citys_figure_or_a_cited_number(searcher, question):
+    assert answer_question(searcher, question)["abstained"]
+
+
+def test_a_verb_or_another_places_district_is_no_place():
+    assert places_named("清水县新建博物馆的建议答复") == [("清水", True)]  # 新建区 lies in 南昌, not in 清水县
+    assert places_named("福建省林业局对整县打包开发碳汇是什么态度") == [("福建", True)]
+    assert places_named("郑州二七区有多少") == [("郑州", False), ("二七区", True)]

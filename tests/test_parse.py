@@ -270,12 +270,17 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("topics", "t-ys-07", "addressee", "陈潜代表"),  # 陈潜代表您好:
     ("blind25", "b25-jt-01", "agency", "区妇联"),  # 发布机构: 大数据发展中心 runs the site; 来源:区妇联 wrote it
     ("blind25", "b25-jt-03", "addressee", "王敏、陈蕾委员"),  # no colon: the next line opens the reply (你们提出的…)
+    ("blind27", "b27-lz-01", "addressee", "庄晓,肖猛勇,蔡俊权代表"),  # •庄晓,肖猛勇,蔡俊权代表: a bullet, commas
+    ("blind27", "b27-lz-01", "date", "2023-08-18"),  # • 2023-08-18 17:40: a page's stamp after a list bullet
+    ("blind27", "b27-lz-01", "proposal_number", "20230037"),  # (原议案第20230037号)
+    ("blind27", "b27-zm-02", "proposal_number", "84"),  # 市政协十三届四次会议委员提案〔2020〕84号
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
     with its time or the page's 作者/点击数 after it; 分类: labels the category (not 主题分类); a party's branch (支社)
     is addressed; a letter that speaks as 我省 and has no agency, session or heading is the province's it names most;
     a district of the national list is a place whatever kind of area its name ends in; a page form's labels and
-    rows (领衔代表:, 承办单位 答复日期) and a site's operator (大数据发展中心) are not the addressee or the agency.
+    rows (领衔代表:, 承办单位 答复日期) and a site's operator (大数据发展中心) are not the addressee or the agency;
+    a list bullet may open a salutation or a page's stamp; a proposal may be numbered 原议案第…号 or 提案〔2020〕84号.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
