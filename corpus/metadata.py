@@ -69,6 +69,7 @@ TITLE_BRACKETED = regex.compile(r"《(?P<v>[^《》\n]{4,120})》|“(?P<v>[^“
 TITLE_LIKE = regex.compile(r"^关于|(?:建议|提案|议案|意见)$")
 TITLE_BARE = regex.compile(
     r"提出的(?P<v>关于[^。，,；;\n]{4,80}?(?:建议|提案|议案))(?=收悉|已收悉|悉|[，,。]|已)")
+CAUSE = regex.compile(r"^案由\s*[:：]?\s*(?P<v>关于[^\n]{4,80}?(?:建议|提案|议案))\s*$", regex.M)  # a form's 案由 and its value
 PROPOSED = regex.compile(r"提出?的\s*(?:《(?P<v>关于[^《》\n]{4,120})》|“(?P<v>关于[^“”\n]{4,120})”)")
 OPENING_END = regex.compile(r"收悉|悉[。，,]|已交|交由|转我|转由|由我")
 HEADING = regex.compile(r"^(?:\p{Han}{2,30}?(?:关于|对))?.{0,60}?(?:会议|号|关于).{0,60}?(?:答复函|答复|复函|的函|回复意见|回复)$")
@@ -98,14 +99,15 @@ PAGE_LABELS = frozenset({
     "生成日期", "印发日期", "主题分类", "主题词", "关键词", "关键字", "公开方式", "公开范围", "公开时限", "公开目录",
     "标题", "名称", "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
     "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "信息名称", "内容概述", "发布单位",
-    "责任部门", "办理结果", "类别", "字号", "编辑", "审核", "终审", "浏览次数", "点击数", "发文日期"})
+    "责任部门", "办理结果", "类别", "字号", "编辑", "审核", "终审", "浏览次数", "点击数", "发文日期", "办理部门", "处理状态"})
 _LONGEST_FIRST = sorted(PAGE_LABELS, key=len, reverse=True)
 _PAGE_LABEL = r"^[\s•·]*(?:" + "|".join(r"\s*".join(label) for label in _LONGEST_FIRST) + r")\s*"
 PAGE_LABEL_LINE = regex.compile(_PAGE_LABEL + "[:：|]")  # 名 称: as written with spaces between the characters
+TITLE_LABEL = regex.compile(r"^[\s•·]*(?:文件名称|信息名称|标题|名称)\s*[:：|]?\s*")  # 标题 对宁陕县…的复函: a form's label
 PAGE_LABEL_ALONE = regex.compile(_PAGE_LABEL + r"[:：|]?\s*$")  # 发文日期 on a line of its own, its value on the next
 PAGE_LABEL_START = regex.compile(_PAGE_LABEL)  # 所属机构 自治区应急管理厅 责任部门 …: a metadata row, no colon
 ORG_LABELLED = regex.compile(  # its value stops at the next label of a row run together (…管理厅责任部门…)
-    r"(?:发布机构|所属机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|来源)\s*[:：|]?\s*"
+    r"(?:发布机构|所属机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|办理部门|来源)\s*[:：|]?\s*"
     r"(?P<v>(?:(?!" + "|".join(_LONGEST_FIRST) + r")\p{Han}){1,30})")
 
 
@@ -214,10 +216,13 @@ def _title(view: View, opening: int, heading) -> str | None:
     m = TITLE_BARE.search(text, opening, window_end)
     if m:
         return view.original(*m.span("v"))
-    m = PROPOSED.search(text)
+    m = PROPOSED.search(text) or CAUSE.search(text)
     if m:
         return view.original(*m.span("v"))
-    return view.original(*heading) if heading else None
+    if not heading:
+        return None
+    label = TITLE_LABEL.match(text, *heading)  # 标题 对宁陕县…的复函: the heading after a form's label
+    return view.original(label.end() if label else heading[0], heading[1])
 
 
 def _agency(text: str, header_end: int, heading) -> tuple[int, int] | None:

@@ -12,8 +12,8 @@ from ..corpus.places import SCOPE
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
-from .fields import (ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter, asks_own_doc_number,
-                     gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value)
+from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
+                     asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value)
 from .counted import counted_head
 from .figures import FIGURE_WORDS, SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_speak_as, members_named,
@@ -48,6 +48,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if ORG_LINE.match(unit.norm) and asked.field is None and not {"org", "orgs"} & set(asked.types):
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
+        if (lookup or ASKS_HOW_ANSWERED.search(question)) and asked.measures and not any(says(w, _letter(searcher, unit, letters)[1]) for w in asked.measures):
+            continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园
         if says_what_is_asked(unit, asked, *_letter(searcher, unit, letters)):
             kept.append(unit)
     return kept
@@ -227,8 +229,10 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
     if asked.document and (not _names_document(unit, asked.document, letter, text) or unit.features["type"] < 0.9):
         return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施, nor by 下一步
-    if asked.nationwide and SCOPE_WORD.search(unit.norm) and not re.search("全国|国内", unit.norm):
-        return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is)
+    if asked.nationwide and (SCOPE_WORD.search(unit.norm) or letter.get("region") and "number" in asked.types) \
+            and not re.search("全国|国内|我国", unit.norm):
+        return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is), nor
+        # 全国能繁母猪存栏 by a county letter's 2016年生猪存栏19.72万头
     if "number" in asked.types and unit.span and of_another_place(
             normalize_for_index(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]),
             asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):

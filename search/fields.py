@@ -76,7 +76,8 @@ _FIELDS = ((re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文�
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
            (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
                        r"|(?:承办|答复)(?:单位|部门)是"
-                       r"|(?:答复|回复|办复|承办)[^，。？?]{0,16}?的(?:是(?:哪个|哪家|什么))?(?:部门|单位|局|委|厅|机关|机构)[？?]?$"),
+                       r"|(?:答复|回复|办复|承办)[^，。？?]{0,16}?的(?:是(?:哪个|哪家|什么))?(?:部门|单位|局|委|厅|机关|机构)[？?]?$"
+                       r"|(?:哪个|哪家|什么)(?:部门|单位|局|委|厅|机关|机构)[^，。？?]{0,2}办理"),  # one body: 哪个部门办理的
             # 答复…建议的是哪个单位, 彭水答复中药材基地建议的单位
             REPLYING_BODY),
            (re.compile(r"(?:哪天|哪一天|哪年|什么时候|何时|几月几[日号])[^，。？?]{0,3}(?:答复|回复|复函|函复)"
@@ -112,7 +113,7 @@ _FIELDS = ((re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文�
                        r"|经商哪[些个家]?(?:部门|单位)|由哪[些个家]?(?:部门|单位)[^，。？?]{0,4}办理"
                        r"|[跟和与同]哪[些个家]?(?:部门|单位)"
                        r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
-            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会同[^，。；]{0,40}?办理|会商|商请|(?:会办|协办)(?!单位\d)|征求[^，。；]{0,30}意见"
+            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会同[^，。；]{0,40}?办理|经[^，。；]{2,80}?(?:共同|联合)办理|牵头[^，。；]{0,40}?配合|会商|商请|(?:会办|协办)(?!单位\d)|征求[^，。；]{0,30}意见"
                        r"|(?:综合|结合)[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)")))  # 收集了…妇联等部门回复;
 # not a count (涉及会办单位4条)
 # What only the frame says; otherwise the frame answers nothing. Besides the fields: the proposal itself (its
@@ -139,12 +140,17 @@ _NAMES_LETTER = re.compile(r"提案|建议|议案|答复|回复|复函|办复")
 QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为什么|为何|是否|吗|呢|有没有|能否|能不能|会不会|[?？]")
 
 
+# How a proposal was answered (垫江县打造野生动物园的提案怎么答复的): a letter on what it names, like a lookup.
+ASKS_HOW_ANSWERED = re.compile(r"(?:怎么|如何|怎样)(?:答复|回复)的?[？?]?$"
+                               r"|(?:提案|建议|议案)[^，。？?]{0,4}?(?:是)?(?:怎么|如何|怎样)(?:答复|回复|办理|处理)")
+
+
 def asks_letter(question: str) -> bool:
     """The query looks a letter up by what it names (place, subject, 提案/建议, 答复) and asks nothing else."""
     return bool(_NAMES_LETTER.search(question)) and not QUESTION_WORD.search(question) and not asks_frame(question)
 
 
-_NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|决定|文件|指引|指南|准则")
+_NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|决定|文件|指引|指南|准则|政策|措施|计划|制度")
 
 
 def asks_own_doc_number(qnorm: str) -> bool:

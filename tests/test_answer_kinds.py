@@ -1,6 +1,6 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
 blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22, blind24,
-blind25 and blind27 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind25, blind27 and blind28 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -25,11 +25,12 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b21-th-02", "b5-xq-02", "b24-pj-03", "b24-fe-01", "b24-hg-01", "b24-gz-03", "b24-pj-02",
            "b24-fe-02", "b12-ht-03", "b25-hh-01", "b25-hh-02", "b25-jt-02", "b25-pl-01", "b25-pl-02", "b25-vg-01",
            "b25-vg-02", "b27-bw-01", "b27-bw-03", "b27-zm-01", "b27-zm-02", "b27-zm-03", "b27-ms-02", "b27-ms-03",
-           "b27-lz-01", "b21-th-03", "b21-yy-01", "b21-tl-03")
+           "b27-lz-01", "b21-th-03", "b21-yy-01", "b21-tl-03", "b28-yd-03", "b28-sh-01", "b28-jw-01", "b28-lf-02",
+           "t-tsg-03", "b13-sz-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
-        "b27": "blind27", "t": "topics"}
+        "b27": "blind27", "b28": "blind28", "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,8 @@ def searcher(seed_index, tmp_path_factory):
     婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
     未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电,
-    花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号 and,
-    from the topics set, 农村公路 of 平江县, 民宿 of 周口 and 马关's 都龙小学."""
+    花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号, 金丝猴救助, 社会组织, 地下水, 国有林场 and,
+    from the topics set, 农村公路 of 平江县, 民宿 of 周口, 马关's 都龙小学 and 垫江's 农家书屋."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -779,3 +780,21 @@ def test_a_verb_or_another_places_district_is_no_place():
     assert places_named("清水县新建博物馆的建议答复") == [("清水", True)]  # 新建区 lies in 南昌, not in 清水县
     assert places_named("福建省林业局对整县打包开发碳汇是什么态度") == [("福建", True)]
     assert places_named("郑州二七区有多少") == [("郑州", False), ("二七区", True)]
+
+
+@pytest.mark.parametrize("question, said", [
+    ("宁陕皇冠镇金丝猴救助站建议是哪个部门办理的", "县农业林业和水利局"),  # a form's 办理部门, asked as 哪个部门办理
+    ("陈泳霖委员社会组织提案由哪些部门共同办理", "市发展改革委、市规划自然资源局"),  # 经…共同办理,现答复如下
+    ("红河地下水提案由哪些部门办理", "州水利局牵头、州自然资源和规划局"),  # 牵头…配合…研究办理
+    ("红河州划定了几个地下水禁采区", "禁采区2个"),
+])
+def test_who_handled_it_and_a_count_of_the_thing_asked(searcher, question, said):
+    assert said in _answer(searcher, question)
+
+
+@pytest.mark.parametrize("question", [
+    "垫江县打造野生动物园的提案怎么答复的",  # 垫江's letter on 农家书屋 names no 动物园
+    "全国能繁母猪存栏多少万头",  # a county letter's 2016年生猪存栏19.72万头 is no national figure
+])
+def test_no_answer_for_a_letter_on_another_subject_or_one_places_figure(searcher, question):
+    assert answer_question(searcher, question)["abstained"]

@@ -274,6 +274,9 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind27", "b27-lz-01", "date", "2023-08-18"),  # • 2023-08-18 17:40: a page's stamp after a list bullet
     ("blind27", "b27-lz-01", "proposal_number", "20230037"),  # (原议案第20230037号)
     ("blind27", "b27-zm-02", "proposal_number", "84"),  # 市政协十三届四次会议委员提案〔2020〕84号
+    ("blind28", "b28-yd-03", "agency", "县农业林业和水利局"),  # 编号 207 办理部门 县农业林业和水利局 处理状态
+    ("blind28", "b28-yd-03", "title", "关于在皇冠镇设立金丝猴救助站的建议"),  # 案由 / 关于…的建议 on the next line
+    ("blind22", "b22-st-03", "title", "关于尽快启动实施全国坡耕地水土流失综合整治工程的提案"),  # 案由:关于…的提案
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -281,6 +284,7 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     is addressed; a letter that speaks as 我省 and has no agency, session or heading is the province's it names most;
     a district of the national list is a place whatever kind of area its name ends in; a page form's labels and
     rows (领衔代表:, 承办单位 答复日期) and a site's operator (大数据发展中心) are not the addressee or the agency;
-    a list bullet may open a salutation or a page's stamp; a proposal may be numbered 原议案第…号 or 提案〔2020〕84号.
+    a list bullet may open a salutation or a page's stamp; a proposal may be numbered 原议案第…号 or 提案〔2020〕84号;
+    a form's 办理部门 is the agency and its 案由 the proposal's title.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
