@@ -42,8 +42,7 @@ _COUNT_OF = re.compile(r"(?:多少|几)(?:个|名|家|所|座|处|条|期|位|�
 
 def _counted_after(qnorm: str, names: list[str]) -> str:
     """The head of the thing a count names right after its classifier (多少个综合试验站 -> 试验站, 几个防溺水应急屋 ->
-    应急屋): the last noun before a particle or question word, with the word before it when it is one character
-    or a one-character verb naming its kind (限采区, 禁养区)."""
+    应急屋): the last noun before a particle or question word, with the word before it when it is one character."""
     m = _COUNT_OF.search(qnorm)
     if not m or any(name in m.group(1) for name in names):
         return ""
@@ -51,12 +50,11 @@ def _counted_after(qnorm: str, names: list[str]) -> str:
     for word, flag in posseg(m.group(1).rsplit("的", 1)[-1]):  # 多少处供电不足的点: the 点
         if QUESTION_WORD.search(word) or word[-1] in "了过" or word in ("有", "是", "在", "被", "都", "还", "呢", "吗"):
             break
-        words.append((word, flag.startswith(NOUN_FLAGS), flag))
-    last = max((i for i, (_, noun, _) in enumerate(words) if noun), default=None)
+        words.append((word, flag.startswith(NOUN_FLAGS)))
+    last = max((i for i, (_, noun) in enumerate(words) if noun), default=None)
     if last is None:
         return ""
-    joined = last > 0 and (len(words[last][0]) < 2 or len(words[last - 1][0]) == 1 and words[last - 1][2] == "v")
-    head = words[last - 1][0] + words[last][0] if joined else words[last][0]  # 几个限采区: 限/采区 is one name
+    head = words[last][0] if len(words[last][0]) >= 2 or last == 0 else words[last - 1][0] + words[last][0]
     return head if len(head) >= 2 else ""
 
 
