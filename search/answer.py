@@ -159,8 +159,9 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     units = dedupe(units)
     for unit in units if field is not None else ():  # the 文号 or telephone number is the figure to mark
         given = next((m for m in field.finditer(unit.text) if re.search(r"\d", m.group())), None)
-        if given:
-            unit.span = given.span()
+        if given:  # without the page's bullets and bars before it (• 2023-08-18 17:40)
+            marks = len(given.group()) - len(given.group().lstrip(" \t|•·"))
+            unit.span = given.start() + marks, given.end()
     units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]
                                + (field is not None and bool(field.search(u.norm)))))
     units = units[:EMBED_CANDIDATES]

@@ -798,3 +798,8 @@ def test_who_handled_it_and_a_count_of_the_thing_asked(searcher, question, said)
 ])
 def test_no_answer_for_a_letter_on_another_subject_or_one_places_figure(searcher, question):
     assert answer_question(searcher, question)["abstained"]
+
+
+def test_a_dates_figure_leaves_out_the_pages_bullet(searcher):
+    answer = answer_question(searcher, "汕头商务局老字号建议答复时间")
+    assert answer["answer"][0]["figure"] == "2023-08-18 17:40"  # the line reads • 2023-08-18 17:40
