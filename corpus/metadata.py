@@ -94,16 +94,17 @@ DATE_LABELLED = regex.compile(
     # 2024-09-23 作者: 点击数: at a line's start: a page's stamp
     regex.M)
 # The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.
-PAGE_LABELS = frozenset({
-    "索引号", "信息索引号", "文件名称", "发布机构", "发文机关", "发文机构", "文号", "发文字号", "成文日期", "发布日期", "公开日期",
+TITLE_LABELS = ("文件名称", "信息名称", "标题", "名称")  # the labels a form writes before a letter's title
+PAGE_LABELS = frozenset(TITLE_LABELS) | frozenset({
+    "索引号", "信息索引号", "发布机构", "发文机关", "发文机构", "文号", "发文字号", "成文日期", "发布日期", "公开日期",
     "生成日期", "印发日期", "主题分类", "主题词", "关键词", "关键字", "公开方式", "公开范围", "公开时限", "公开目录",
-    "标题", "名称", "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
-    "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "信息名称", "内容概述", "发布单位",
+    "有效性", "生效日期", "信息来源", "来源", "分类", "体裁分类", "组配分类", "服务对象分类",
+    "文件编号", "发文单位", "成文单位", "报送单位", "发布时间", "所属机构", "所属主题", "内容概述", "发布单位",
     "责任部门", "办理结果", "类别", "字号", "编辑", "审核", "终审", "浏览次数", "点击数", "发文日期", "办理部门", "处理状态"})
 _LONGEST_FIRST = sorted(PAGE_LABELS, key=len, reverse=True)
 _PAGE_LABEL = r"^[\s•·]*(?:" + "|".join(r"\s*".join(label) for label in _LONGEST_FIRST) + r")\s*"
 PAGE_LABEL_LINE = regex.compile(_PAGE_LABEL + "[:：|]")  # 名 称: as written with spaces between the characters
-TITLE_LABEL = regex.compile(r"^[\s•·]*(?:文件名称|信息名称|标题|名称)\s*[:：|]?\s*")  # 标题 对宁陕县…的复函: a form's label
+TITLE_LABEL = regex.compile(r"^[\s•·]*(?:" + "|".join(TITLE_LABELS) + r")\s*[:：|]?\s*")  # 标题 对宁陕县…的复函
 PAGE_LABEL_ALONE = regex.compile(_PAGE_LABEL + r"[:：|]?\s*$")  # 发文日期 on a line of its own, its value on the next
 PAGE_LABEL_START = regex.compile(_PAGE_LABEL)  # 所属机构 自治区应急管理厅 责任部门 …: a metadata row, no colon
 ORG_LABELLED = regex.compile(  # its value stops at the next label of a row run together (…管理厅责任部门…)

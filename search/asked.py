@@ -28,6 +28,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     question read once by ``Asked.of``). Each letter's normalised text comes from the searcher's cache."""
     lookup = asks_letter(question)
     frame_ok = lookup or asks_frame(question)
+    of_a_letter = lookup or bool(ASKS_HOW_ANSWERED.search(question))  # its letter must say what it asks about
     letters: dict[str, tuple[dict, str, str]] = {}
     labels = {}  # a label the question names that a letter's frame writes (责任领导:): only its value answers there
     if asked.field is None:
@@ -48,7 +49,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if ORG_LINE.match(unit.norm) and asked.field is None and not {"org", "orgs"} & set(asked.types):
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
-        if (lookup or ASKS_HOW_ANSWERED.search(question)) and asked.measures and not any(says(w, _letter(searcher, unit, letters)[1]) for w in asked.measures):
+        if of_a_letter and asked.measures and not any(says(w, _letter(searcher, unit, letters)[1])
+                                                      for w in asked.measures):
             continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园
         if says_what_is_asked(unit, asked, *_letter(searcher, unit, letters)):
             kept.append(unit)

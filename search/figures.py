@@ -66,16 +66,17 @@ OUTCOME_RE = re.compile(r"获批|批复|批准|同意|认定|入选|列入|纳�
 STANCE_RE = re.compile(r"赞成|赞同|同意|认同|支持|采纳|吸纳|可行|不予|暂不|难以|无法")  # 我局完全赞成你们提出的建议
 
 # Question types answered by a span a pattern finds, and the evidence of a sentence without one.
-SAID_BY = {"name": (NAME_RE, 0.2), "document": (TITLE_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE, 0.2), "place": (LOCATION_RE, 0.2),
-           "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3), "list": (LIST_RE, 0.3), "rank": (RANK_RE, 0.0),
+SAID_BY = {"name": (NAME_RE, 0.2), "document": (TITLE_RE, 0.2), "plan": (CUES, 0.2), "progress": (PROGRESS_RE, 0.2),
+           "place": (LOCATION_RE, 0.2), "reason": (REASON_RE, 0.3), "duty": (DUTY_RE, 0.3), "list": (LIST_RE, 0.3), "rank": (RANK_RE, 0.0),
            "company": (COMPANY_RE, 0.0), "outcome": (OUTCOME_RE, 0.0), "stance": (STANCE_RE, 0.2)}
 
+_BODY = r"谁|哪个部门|哪家|哪个单位|什么部门|什么单位|哪个机构|哪个局|由谁"  # asks one body
 _BODIES = r"哪些(?:部门|单位|机构)|哪几个(?:部门|单位)"  # asks several bodies: 交通、公安、卫生等多个部门
-_WHO = rf"谁|哪个部门|哪家|哪个单位|什么部门|什么单位|哪个机构|哪个局|由谁|{_BODIES}"  # asks a body
+_WHO = rf"{_BODY}|{_BODIES}"  # asks a body or several
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|(?<!第)几号|哪天|何日|多长时间|预计.*时间|几点")),
     ("orgs", re.compile(_BODIES)),
-    ("org", re.compile(_WHO.replace("|" + _BODIES, ""))),
+    ("org", re.compile(_BODY)),
     ("reason", re.compile(r"为什么|为何|原因|何故|怎么不|为啥|难在|难点|卡在|堵在|(?:哪些|什么)(?:问题|困难)")),
     ("duty", re.compile(r"负责什么|负责哪些|职责|管什么|管哪些|分工")),
     ("progress", re.compile(r"哪一步|进展|进度|到什么程度|到什么阶段|推进得?怎么样|办得怎么样|落实了没有")),
