@@ -16,11 +16,12 @@ from dafu.corpus.promises import extract_promises
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELS = DATA / "promises" / "labels.jsonl"
-PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6", "heldout7", "heldout8", "heldout9",
-                 "heldout10", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout18", "heldout21", "heldout23",
-                 "heldout26", "heldout27", "heldout29", "heldout31"),
-         "HELD": ("heldout5", "heldout11", "heldout17", "heldout19", "heldout20", "heldout22", "heldout24", "heldout25", "heldout28",
-                  "heldout30", "heldout32", "heldout33", "heldout34", "heldout35")}
+PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6", "heldout7", "heldout8",
+                 "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
+                 "heldout16", "heldout18", "heldout19", "heldout21", "heldout22", "heldout23", "heldout24",
+                 "heldout26", "heldout27", "heldout29", "heldout30", "heldout31", "heldout35"),
+         "HELD": ("heldout5", "heldout17", "heldout20", "heldout25", "heldout28", "heldout32", "heldout33",
+                  "heldout34", "heldout36", "heldout37")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

@@ -64,13 +64,15 @@ NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工�
 # asked to do.
 CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[（(]?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
                      r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
-COURTESY = re.compile(r"一如既往|提得很好|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|吸收采纳|认真吸纳|认真吸收|贡献力量|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
+COURTESY = re.compile(r"一如既往|提得很好|提的很好|认同和肯定|指导意义和参考价值|研究吸纳|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|吸收采纳|认真吸纳|认真吸收|贡献力量|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject; a document
 # something is put into or done by (列入农业部《规划》，计划…; 按照《方案》的指导精神，将于年底前完成…) or one being made
 # (正在研制《…计划》，将于今年颁布实施) is no speaker.
 RECITED = re.compile(r"(?<![列纳编写]入)(?<![列纳编写]入..)(?<![列纳编写]入...)(?<!按照)(?<!根据)(?<!依据)(?<![研制编起修][制定草订改])《[^》]{2,60}》[^。；]{0,30}(?:提出|明确|要求|规定|指出|强调|将|计划)")
 # The member's own words quoted in the reply (建议：相关部门尽早…, 提案建议：国家尽快立项…).
 THEIR_WORDS = re.compile(r"^\s*(?:提案|议案|代表|委员)?(?:建议|提案|议案|内容|诉求)[：:]|^[^，,。；关对针]{0,10}?(?:代表|委员)们?(?:提出|建议|希望|反映)(?!的)")
+# A law's words (…人民政府应当制定…规划；条例中明确规定，…禁止…): what a rule requires, no commitment of the speaker.
+STATUTE = re.compile(r"应当|明确规定")
 # Something that starts at a future date (从2018年7月开始执行, 于2026年起实施).
 STARTS = re.compile(r"(?:开始|起)(?:执行|实施|施行|运行|开放|启用)|(?:前|底)(?:完成|建成|开通|投入使用)")
 FIRST_PERSON = re.compile(r"我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局")
@@ -85,10 +87,10 @@ ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])"
 # An item that restates what was proposed (一、加大…,促进农户增收方面的建议。, 关于鼓励研发专用机械设备问题): no measure.
 THEIR_POINT = re.compile(r"(?:的|方面的?)(?:建议|提案|意见)[。.]?$|问题[。.]?$")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
-DONE = re.compile(r"已|以来|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
+DONE = re.compile(r"已|以来|没有|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
 # A deferral (再予以认真研究, 需待上级相关部门的进一步指导安排), a forecast (价格有望下调), a refusal (不建议安装) or the
 # courtesy of joining the proposal's handling to the work (将提案办理与…有机结合): no commitment.
-SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|有望|再予以(?:认真)?研究|予以研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
+SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|高质量的?办理|相信|有望|再予以(?:认真)?研究|予以(?:认真)?研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依托|利用|整合|盘活|用好)现有")  # frames, reports nothing
@@ -175,6 +177,8 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             if next_level is None or not _acts(text):
                 continue
         cue = _cue(text)
+        if cue is not None and WEAK_CUE.fullmatch(cue) and _of_past_years(text, written):
+            cue = None  # 2021、2022年争取中省财政资金2181万元: a report of the years before the letter
         inside = next_level is not None and not closing_seen
         if cue is None and inside and _acts(text) and not _reports(text) and _measure_item(text):
             cue = "（下一步工作）"  # not a description (我省各市县政府是渔港建设的责任主体，…)
@@ -219,7 +223,7 @@ def _dismissed(text: str) -> bool:
         return True
     if THEIR_POINT.search(text.strip()) and ENUM.match(text):
         return True
-    return bool((RECITED.search(text) or THEIR_WORDS.match(text) or ADVICE.search(text) or CONDITION.search(text))
+    return bool((RECITED.search(text) or STATUTE.search(text) or THEIR_WORDS.match(text) or ADVICE.search(text) or CONDITION.search(text))
                 and not FIRST_PERSON.search(text))
 
 
@@ -309,8 +313,9 @@ def _cue(text: str) -> str | None:
         if WEAK_CUE.fullmatch(m.group(0)) and _reports_around(masked, m.start()):
             continue  # 先后争取2400万元 / 现已安排…(2018年将毕业6名): a report, not a commitment
         clause = re.split(r"[，,。；;]", masked[m.end():], maxsplit=1)[0]
-        if m.group(0).endswith("将") and ("了" in clause or _OBJECT_INTO.match(clause)):
-            continue  # 我们将…铁路纳入《规划》中进行了布局, 我委将…工作纳入…清单: the object-marking 将 of a report
+        if m.group(0).endswith("将") and ("了" in clause or _OBJECT_INTO.match(clause)
+                                         or _PAST_TIME.search(re.split(r"[，,。；;]", masked[:m.start()])[-1])):
+            continue  # 我们将…铁路纳入《规划》中进行了布局, 我委将…工作纳入…清单, 去年初将…作为民生实事: a report
         if m.group(0) == "今后" and re.search(r"[^不]了", clause):
             continue  # 就今后结合自身优势创建体育品牌进行了积极的探索: what was done about the future
         if m.group(0) == "力争" and (masked.startswith(("让", "使"), m.end()) and "了" in masked[:m.start()]
@@ -328,6 +333,8 @@ def _cue(text: str) -> str | None:
 _OBJECT_INTO = re.compile(rf"(?!{_WILL_NEXT}|把)[^，,。；;]{{1,30}}?(?:列入|纳入|融入|落到实处|落实到位)")
 
 
+_PAST_TIME = re.compile(r"去年|前年|上年|此前|当时|曾经?")
+
 # A cue asked of another party (请其尽快…) or the purpose of an action (以便尽快…): it commits only what its sentence does.
 _SUBORDINATE = re.compile(r"(?:以便|以期|便于|请|要求|敦促|商请|提请)[^，,。；;]{0,12}$")
 
@@ -338,7 +345,16 @@ def _reports_around(text: str, at: int) -> bool:
     cut = [m.end() for m in re.finditer(r"[，,；;（(]", text[:at])]
     begin = cut[-2] if len(cut) > 1 else 0
     near = text[begin:]
-    return bool(DONE.search(near) or re.search(r"先后|近年来|多年来|一直以来", near) or "了" in near)
+    return bool(DONE.search(near) or re.search(r"先后|累计|近年来|多年来|一直以来|去年|前年", near) or "了" in near)
+
+
+_YEARS_LEAD = re.compile(r"((?:\d{4}[、—\-~至和])*\d{4})年")
+
+
+def _of_past_years(text: str, written: datetime.date | None) -> bool:
+    """The sentence opens with years (2023年，…; 2021、2022年…) all before the year the letter was written."""
+    lead = _YEARS_LEAD.match(_LEAD.sub("", text))
+    return bool(lead and written and all(int(y) < written.year for y in re.findall(r"\d{4}", lead.group(1))))
 
 
 def _acts(text: str) -> bool:

@@ -40,13 +40,11 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.91, 0.81), ("HELD", 0.76, 0.79)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.88, 0.81), ("HELD", 0.83, 0.80)])
 def test_extraction_on_both_parts(part, precision, recall):
-    """FIT: every letter the rules were written on or looked at (fit, heldout…heldout4, heldout6…heldout10,
-    heldout12…heldout16, heldout18, heldout21, heldout23, heldout26);
-    HELD (heldout5, heldout11, heldout17, heldout19, heldout20, heldout22, heldout24, heldout25: letters not looked at while
-    writing rules):
-    guards at the figures the README reports (held precision and recall are below the 0.9 / 0.8 aimed at)."""
+    """FIT: every letter the rules were written on or looked at; HELD: letters not looked at while writing rules
+    (``benchmarks/eval_promises.py: PARTS`` lists both): guards at the figures the README reports (held precision
+    is below the 0.9 aimed at)."""
     metrics = score([r for r in load_labels() if r["split"] in PARTS[part]])
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
 
@@ -62,6 +60,25 @@ def test_list_style_replies_against_their_labels(letter_id):
     metrics = score([row])
     assert metrics["precision"] == 1.0 and metrics["recall"] == 1.0, (letter_id, metrics)
 
+
+@pytest.mark.parametrize("letter_id", ["b18-lx-02", "b20-gm-01", "b20-gm-02", "b20-gb-01", "b31-fj-02"])
+def test_courtesies_laws_and_past_years_commit_nothing(letter_id):
+    """Sentences with a cue that commit nothing: a courtesy (建议提的很好…具有指导意义和参考价值, 我们将…纳入重要议事日程，
+    相信…会得到逐步解决, 力争通过高质量的办理…), a law's words (…人民政府应当制定…规划, 条例中明确规定), a report (去年初将…
+    作为民生实事, 累计争取和下达…资金, 没有安排…项目): no sentence found beyond the labelled ones (every labelled one is
+    still found)."""
+    row = next(r for r in load_labels() if r["letter_id"] == letter_id)
+    metrics = score([row])
+    assert metrics["precision"] == 1.0 and metrics["recall"] == 1.0, (letter_id, metrics)
+
+
+
+def test_years_before_the_letter_report():
+    """争取 in a sentence that opens with years before the letter's reports what was won; the same words in a
+    letter of that year, or a firm cue, commit."""
+    body = "2021、2022年争取中省财政资金2181万元，新建保鲜设施128个。\n下一步，我局将继续争取上级资金支持。"
+    assert [p.text for p in extract_promises(body, "2023-05-01")] == ["下一步，我局将继续争取上级资金支持。"]
+    assert len(extract_promises(body.replace("2021、2022年", "2023年"), "2023-05-01")) == 2
 
 
 def test_answer_list_commits_until_an_item_reports():

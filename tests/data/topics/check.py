@@ -44,6 +44,8 @@ BLIND28 = {"yd", "sh", "jw", "lf", "gc", "cp"}
 BLIND29 = {"dl", "sd", "dz", "jy", "xx", "ds"}
 BLIND30 = {"xl", "ks", "sn", "jj", "hb", "gs"}
 BLIND31 = {"uf", "et", "fj"}
+BLIND32 = {"te", "kp", "hz"}
+BLIND33 = {"ek", "hw", "yx", "az"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -56,11 +58,12 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind25.jsonl": BLIND25, "blind26.jsonl": BLIND26,
           "blind27.jsonl": BLIND27, "blind28.jsonl": BLIND28,
           "blind29.jsonl": BLIND29, "blind30.jsonl": BLIND30,
-          "blind31.jsonl": BLIND31}
+          "blind31.jsonl": BLIND31, "blind32.jsonl": BLIND32,
+          "blind33.jsonl": BLIND33}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
-sources = set(re.findall(r"^\|\s*((?:t|b|b2|b3|b4|b5|b6|b7|b8|b9|b10|b11|b12|b13|b14|b15|b16|b17|b18|b19|b20|b21|b22|b23|b24|b25|b26|b27|b28|b29|b30|b31)-[a-z]+-\d+)\s*\|", "".join(p.read_text(encoding="utf-8")
+sources = set(re.findall(r"^\|\s*((?:t|b\d*)-[a-z]+-\d+)\s*\|", "".join(p.read_text(encoding="utf-8")
                                                                 for p in HERE.glob("sources*.md")), re.M))
 failures, asked = [], set()
 counts = {}
