@@ -26,7 +26,8 @@ REPLY_ROW = regex.compile(r"^承办单位\s*答复日期[^\n]*\n\s*(?P<org>\p{Ha
 SITE_OPERATOR = regex.compile(r"(?:大数据|数据|信息|融媒体)\p{Han}{0,4}中心$")
 STOP_BEFORE_SESSION = regex.compile(r".*(?:关于对|关于|对|在|办理|的)")
 
-LIST_MARKS = r"[ \t•·]*"  # a page's list bullets before a line's text (  • 2023-08-18 17:40)
+MARK_CHARS = " \t•·"  # a page's list bullets and blanks before a line's text (  • 2023-08-18 17:40)
+LIST_MARKS = f"[{MARK_CHARS}]*"
 SALUTATION = regex.compile(
     r"(?:^" + LIST_MARKS + r"|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?!(?:领衔|联名|附议)(?:代表|委员)\s*[:：])(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}[、,，]){0,30}[^\n:：。，,；;“”《》]{1,40}?"
     r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|支社|党组|学社|[省市州县区]委会?|(?<=党|学社|联|会|民革|民盟|民建|民进|台盟)中央))"

@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..corpus.metadata import HEADING as LETTER_HEADING, ORG_LINE
+from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
@@ -160,7 +160,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     for unit in units if field is not None else ():  # the 文号 or telephone number is the figure to mark
         given = next((m for m in field.finditer(unit.text) if re.search(r"\d", m.group())), None)
         if given:  # without the page's bullets and bars before it (• 2023-08-18 17:40)
-            marks = len(given.group()) - len(given.group().lstrip(" \t|•·"))
+            marks = len(given.group()) - len(given.group().lstrip(MARK_CHARS + "|"))
             unit.span = given.start() + marks, given.end()
     units.sort(key=lambda u: -(u.features["kw"] + 0.5 * u.features["type"] + 0.3 * u.features["rank"]
                                + (field is not None and bool(field.search(u.norm)))))

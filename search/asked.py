@@ -4,6 +4,7 @@ the question names must be in the letter; a number question needs a figure of th
 question a date. ``can_answer`` keeps the sentences that pass, in their order."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -84,12 +85,22 @@ _ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总�
 # 什么时候, 建成 数量, 罚款标准): not what is asked about
 _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
 _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]|(?<![第\d一二三四五六七八九十])[一二三四五六七八九]期(?=工程|项目|改扩建|建设|扩建)")
-_RATE = re.compile(r"每\s*[\u4e00-\u9fff]")
+_RATE = re.compile(r"每\s*([\u4e00-\u9fff])")  # 每亩多少元: per 亩
 _NEXT_STEPS = re.compile(r"下一步|下步|下阶段|今后|接下来")  # not 打算/准备: 打算怎么管 is answered by the measures taken
 _ACHIEVED = re.compile(r"实际|已经|已完成|完成了|建成了|改完了?|发放了")
 _REPORTED = re.compile(r"已|完成了|实际|累计|建成了|到位")  # a sentence reporting what was done, not only what is planned
 _DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|几月几日|哪年|哪一年|什么日期|日期")
-_PER = re.compile(r"每|/|人均|户均|月均|年均|日均")
+_RATIO = re.compile(r"([\u4e00-\u9fff]{2})率")  # 近视率, 毛入园率 (毛入…率), 森林覆盖率
+_SAME_PER = {"人": "人名位", "名": "人名位", "位": "人名位", "天": "天日", "日": "天日"}  # 每人: 每名教师; 每天: 日均
+
+
+@functools.lru_cache(maxsize=64)
+def _per(what: str) -> re.Pattern:
+    """A figure per ``what`` (亩): 每亩, 元/亩, 亩均, 按人平100元, 平均日客流, 单车日均."""
+    d = f"[{_SAME_PER.get(what, what)}]"
+    return re.compile(rf"每\s*{d}|/\s*{d}|{d}[均平]|均{d}|单{d}")
+
+
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,7 @@ class Asked:
     ordinals: tuple[str, ...]
     types: tuple[str, ...]
     measures: tuple[str, ...]
-    rate: bool
+    rate: tuple[str, ...]  # what a figure asked is per (每亩多少元: 亩)
     named_units: frozenset[str]
     plan: bool = False  # asks what is planned (明年还要建几个): a figure the letter commits to
     achieved: bool = False  # asks what was achieved (实际达到多少, 已经建了几个): a target or plan does not give it
@@ -125,6 +136,7 @@ class Asked:
     periods: tuple[str, ...] = ()  # the periods of five-year plans it names (十四五期间)
     planned: bool = False  # asks when something was first planned (原定什么时候): the sentence says a plan
     date: bool = False  # asks a day or a year (哪天, 哪一年, 什么日期): a date says it, not a span of time or 近期
+    ratio: str = ""  # the words of a ratio asked (近视率 -> 近视): a figure of another ratio (开设率) is no answer
 
     @property
     def narrowest(self) -> list[str]:
@@ -148,7 +160,7 @@ class Asked:
         levels = {name: m.group(1) for name, with_level in places
                   if with_level and (m := re.search(f"{re.escape(name)}([{LEVELS}])", qnorm))}
         return cls(years=years, codes=codes, places=places, narrower=narrower, levels=levels, ordinals=tuple(_ORDINAL.findall(qnorm)),
-                   types=types, measures=measures, rate=bool(_RATE.search(qnorm)),
+                   types=types, measures=measures, rate=tuple(dict.fromkeys(_RATE.findall(qnorm))),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=plan, achieved=bool(_ACHIEVED.search(qnorm)) and not plan,
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named,
@@ -158,6 +170,7 @@ class Asked:
                    action=action_asked(qnorm) if {"org", "orgs"} & set(types) else None,
                    kinds=_kinds(qnorm, measures) if "number" in types else (), phrases=_phrases(qnorm, measures),
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)),
+                   ratio=m.group(1) if "number" in types and (m := _RATIO.search(qnorm)) else "",
                    counted=counted_head(qnorm, names) if "number" in types else "",
                    date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)),
                    planned="time" in types and bool(_ORIGINAL_PLAN.search(qnorm)))
@@ -173,7 +186,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     a date); a number question gets a figure (in the unit it names: 多少钱, 几条) in a sentence naming something it
     counts (收入 for 综合收入是多少; as a word of the whole sentence when a long one was cut into pieces), a time
     question a date or time; a where or when question a sentence naming the thing asked, itself or right before
-    (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per something."""
+    (收容所建在哪里 is not answered by a notice on rabies); a rate (每吨, 每人每月) a figure per the same thing (每亩 by 元/亩, not by 每年…亿元)."""
     if any(year not in text for year in asked.years) or not all(map(says_number(text), asked.codes)) \
             or any(name not in text for name in asked.members):
         return False  # 杨天成 提案…: not answered by a letter to 段治明委员
@@ -251,8 +264,10 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.achieved and "number" in asked.types and CUES.search(normalize_for_index(unit.sentence)) \
             and not _REPORTED.search(unit.sentence):
         return False  # 2020年森林覆盖率实际达到多少 is not given by 力争2020年全省森林覆盖率达到60%
-    if asked.rate and "number" in asked.types and not _PER.search(unit.norm):
-        return False
+    if "number" in asked.types and not all(_per(what).search(unit.norm) for what in asked.rate):
+        return False  # 休牧补助每亩多少元 is not given by 每年安排补奖资金187.6亿元, nor 每人 by 4万元/户
+    if asked.ratio and not re.search(rf"{asked.ratio}[\u4e00-\u9fff]{{0,3}}率", normalize_for_index(unit.sentence)):
+        return False  # 近视率是多少 is not given by 健康教育课开设率达到100%
     if asked.types == ("number",) and asked.named_units:
         return unit.features["type"] >= 1.0
     return True

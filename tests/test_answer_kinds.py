@@ -26,11 +26,11 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b24-fe-02", "b12-ht-03", "b25-hh-01", "b25-hh-02", "b25-jt-02", "b25-pl-01", "b25-pl-02", "b25-vg-01",
            "b25-vg-02", "b27-bw-01", "b27-bw-03", "b27-zm-01", "b27-zm-02", "b27-zm-03", "b27-ms-02", "b27-ms-03",
            "b27-lz-01", "b21-th-03", "b21-yy-01", "b21-tl-03", "b28-yd-03", "b28-sh-01", "b28-jw-01", "b28-lf-02",
-           "t-tsg-03", "b13-sz-02")
+           "t-tsg-03", "b13-sz-02", "b23-cb-03", "b29-jy-02", "b29-dz-01")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
-        "b27": "blind27", "b28": "blind28", "t": "topics"}
+        "b23": "blind23", "b27": "blind27", "b28": "blind28", "b29": "blind29", "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,8 @@ def searcher(seed_index, tmp_path_factory):
     婚俗, 中蜂, 应急避难场所, 城建档案, 红色旅游, 露营, 渔港, 松材线虫病, 蚕桑, 油茶, 核桃, 红火蚁, 生猪屠宰, 农业保险, 种业,
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
     未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电,
-    花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号, 金丝猴救助, 社会组织, 地下水, 国有林场 and,
+    花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号, 金丝猴救助, 社会组织, 地下水, 国有林场, 草原补奖, 近视防控,
+    地质灾害搬迁 and,
     from the topics set, 农村公路 of 平江县, 民宿 of 周口, 马关's 都龙小学 and 垫江's 农家书屋."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -98,6 +99,16 @@ def test_sums_and_sizes_as_written(searcher):
     assert "282万" in _answer(searcher, "新宾县烈士纪念设施集中整修中央补了多少钱?")  # no 元
     assert "47万元" in _answer(searcher, "金寨县新城区献血屋预算多少钱?")  # 新城区 is a kind of area, not what is paid
     assert "60-80平方米" in _answer(searcher, "金寨献血屋打算建多大面积?")  # 多大面积 asks the 面积
+
+
+def test_a_rate_per_the_thing_asked_and_the_ratio_asked(searcher):
+    """每亩 is met by a figure per 亩, not by 每年安排…亿元; 每人 not by 4万元/户; 近视率 not by another ratio (开设率)."""
+    assert "每亩7.5元" in _answer(searcher, "草原禁牧补助每亩多少元")
+    assert "187.6亿元" in _answer(searcher, "草原补奖资金每年安排多少")
+    assert "4万元/户" in _answer(searcher, "陷塘村地质灾害整村搬迁每户能补助多少")
+    assert answer_question(searcher, "陷塘村地质灾害整村搬迁每人补助多少钱")["abstained"]
+    assert "开设率达到100%" in _answer(searcher, "抚远中小学健康教育课开设率要达到多少")
+    assert answer_question(searcher, "抚远市学生总体近视率是多少")["abstained"]
 
 
 def test_plans_and_periods(searcher):
