@@ -108,7 +108,7 @@ ESTIMATE = re.compile(r"预计[^，,。；;]{0,24}?(?:达到|为|合计|共计?|
                       r"|预计[^，,。；;]{0,30}?(?:达到|进入)[^，,。；;]{0,8}?(?:高峰|峰值)")  # 预计…到2023年达到产出高峰期
 
 # What would happen if… (一旦发生灾害事故，将会严重威胁…): a consequence, no commitment of the replying side.
-CONDITION = re.compile(r"(?:一旦|如果|倘若|假如|否则)[^。；]{0,30}将")
+CONDITION = re.compile(r"(?:一旦|如果|倘若|假如|否则|如在|若在|如再)[^。；]{0,30}将")
 
 _LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|[一二三四五六七八九十]是|同时|此外|另外|下一步|下步|"
                    r"今后|接下来|目前|现|首先|其次|最后|[，,：:\s])+")
@@ -330,7 +330,7 @@ def _cue(text: str) -> str | None:
 # What the object-marking 将 puts into a list or plan (我委将0~6岁儿童眼保健…工作纳入…清单) or into practice (区教育局将
 # 队列动作…融入学生日常体育训练, 并将国防教育工作落到实处), with no adverb or 把 that makes it future (我局将积极争取…纳入,
 # 我们将把…列入).
-_OBJECT_INTO = re.compile(rf"(?!{_WILL_NEXT}|把)[^，,。；;]{{1,30}}?(?:列入|纳入|融入|落到实处|落实到位)")
+_OBJECT_INTO = re.compile(rf"(?!{_WILL_NEXT}|把)[^，,。；;]{{1,30}}?(?:列入|纳入|融入|落到实处|落实到位|作为)")
 
 
 _PAST_TIME = re.compile(r"去年|前年|上年|此前|当时|曾经?")

@@ -111,6 +111,12 @@ def test_a_rate_per_the_thing_asked_and_the_ratio_asked(searcher):
     assert answer_question(searcher, "抚远市学生总体近视率是多少")["abstained"]
 
 
+def test_the_event_a_time_question_dates(searcher):
+    """什么时候成立 is not dated by a notice issued (2022年8月印发了《…通知》), which dates 什么时候印发."""
+    assert "2022年8月" in _answer(searcher, "福建林业碳汇相关通知什么时候印发")
+    assert answer_question(searcher, "福建省林业碳汇计量评估中心什么时候成立")["abstained"]
+
+
 def test_plans_and_periods(searcher):
     assert "拟提高人均宅基地面积标准" in _answer(searcher, "重庆会不会提高农村宅基地面积标准?")
     assert "十四五" in _answer(searcher, "达川农村低电压问题什么时候能彻底解决?")
@@ -357,6 +363,9 @@ def test_what_a_time_question_dates_and_what_next_steps_ask(searcher):
 
     assert events_asked("霍山县中医馆什么时候开工").search("预计9月份可以开工建设")
     assert events_asked("哪天组织铁塔和三家运营商去现场查看的") is None  # 运营 of 运营商 is no event asked
+    assert events_asked("出租车起步价什么时候调整").search("起步价由8元上调至10元")
+    assert not events_asked("出租车起步价什么时候调整").search("2005年以来，我市交通运输局、公安局通力协作")
+    assert not events_asked("粮食安全保障法什么时候通过施行").search("2018年、2019年连续两年的中央一号文件都提出明确要求")
     assert "开工" in _answer(searcher, "霍山县中医馆什么时候开工")
     assert answer_question(searcher, "海头渔港升级改造什么时候开工？")["abstained"]
     assert "4A级" in _answer(searcher, "渭南市博物馆是几A级景区")

@@ -40,7 +40,7 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.88, 0.81), ("HELD", 0.83, 0.80)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.88, 0.81), ("HELD", 0.85, 0.80)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at; HELD: letters not looked at while writing rules
     (``benchmarks/eval_promises.py: PARTS`` lists both): guards at the figures the README reports (held precision
@@ -61,12 +61,13 @@ def test_list_style_replies_against_their_labels(letter_id):
     assert metrics["precision"] == 1.0 and metrics["recall"] == 1.0, (letter_id, metrics)
 
 
-@pytest.mark.parametrize("letter_id", ["b18-lx-02", "b20-gm-01", "b20-gm-02", "b20-gb-01", "b31-fj-02"])
+@pytest.mark.parametrize("letter_id", ["b18-lx-02", "b20-gm-01", "b20-gm-02", "b20-gb-01", "b31-fj-02",
+                                       "b-gs-03", "b33-ek-03"])
 def test_courtesies_laws_and_past_years_commit_nothing(letter_id):
     """Sentences with a cue that commit nothing: a courtesy (建议提的很好…具有指导意义和参考价值, 我们将…纳入重要议事日程，
     相信…会得到逐步解决, 力争通过高质量的办理…), a law's words (…人民政府应当制定…规划, 条例中明确规定), a report (去年初将…
-    作为民生实事, 累计争取和下达…资金, 没有安排…项目): no sentence found beyond the labelled ones (every labelled one is
-    still found)."""
+    作为民生实事, 累计争取和下达…资金, 没有安排…项目, 我市将古树名木保护作为…重点), a consequence (如在新城区再建设…，将会
+    加大成本投入): no sentence found beyond the labelled ones (every labelled one is still found)."""
     row = next(r for r in load_labels() if r["letter_id"] == letter_id)
     metrics = score([row])
     assert metrics["precision"] == 1.0 and metrics["recall"] == 1.0, (letter_id, metrics)
