@@ -169,11 +169,12 @@ def _may_lie_in(name: str, wider: str) -> bool:
 def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
     """The names, without their level, of the places the archive's letters come from: the places named by their
     regions and agencies (``IndexBackend.facets``; 舒城 of 舒城县水利局), found as the letters' region is, and the
-    city and province each region lies in (十堰 of 郧阳区)."""
+    city and province each region lies in (十堰 of 郧阳区); an autonomous county by its short name (彭水 of
+    彭水苗族土家族自治县)."""
     values = facets.get("region", []) + facets.get("agency", [])
     values += [above for region in facets.get("region", []) for above in places_above(region)]
     return frozenset(m.group(1) for value in values for place in place_names(normalize_for_index(value))
-                     if (m := _ADMIN_PLACE.match(place)))
+                     if (m := _ADMIN_PLACE.match(short_form(place))))
 
 
 _NAME_AND_LEVEL = re.compile(r"^(\w{2,}?)(?:省|市|特别行政区|地区|盟|(?:\w{1,4}?族)*自治[区州县旗]|县|区|旗)$")
@@ -214,6 +215,14 @@ def of_another_place(norm: str, asked: list[str], region: str | None, text: str 
 _AUTONOMY = re.compile(r"(?:(?:维吾尔|哈萨克|柯尔克孜|乌孜别克|塔吉克|塔塔尔|鄂温克|鄂伦春|达斡尔|土家|布依|朝鲜|哈尼|傈僳|拉祜|"
                        r"纳西|景颇|仫佬|毛南|仡佬|锡伯|阿昌|普米|俄罗斯|德昂|保安|裕固|独龙|赫哲|门巴|珞巴|基诺|蒙古|东乡|撒拉|布朗|"
                        r"回|藏|苗|彝|壮|满|侗|瑶|白|傣|黎|佤|畲|高山|水|羌|土|怒|京|各)族)+自治([区州县旗])$")
+
+
+def short_form(place: str) -> str:
+    """An autonomous division as it is named short, with its level (彭水苗族土家族自治县 -> 彭水县); others as they are."""
+    m = _AUTONOMY.search(place)
+    return place[:m.start()] + m.group(1) if m and m.start() >= 2 else place
+
+
 _COMMON_DIVISIONS = {"新城区", "老城区", "市中区", "中心区"}  # names that are also common words (城区, 矿区 too short)
 
 
@@ -226,7 +235,7 @@ def _division_forms() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]
     for name in _divisions():
         if len(name) <= 2 or name in _COMMON_DIVISIONS:
             continue
-        short = name[:m.start()] + m.group(1) if (m := _AUTONOMY.search(name)) and m.start() >= 2 else name
+        short = short_form(name)
         full[name] = full[short] = name
         stems.setdefault(short[:-1], []).append(name)
     return re.compile("|".join(sorted(map(re.escape, full), key=len, reverse=True))), full, stems

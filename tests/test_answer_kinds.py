@@ -26,7 +26,7 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b24-fe-02", "b12-ht-03", "b25-hh-01", "b25-hh-02", "b25-jt-02", "b25-pl-01", "b25-pl-02", "b25-vg-01",
            "b25-vg-02", "b27-bw-01", "b27-bw-03", "b27-zm-01", "b27-zm-02", "b27-zm-03", "b27-ms-02", "b27-ms-03",
            "b27-lz-01", "b21-th-03", "b21-yy-01", "b21-tl-03", "b28-yd-03", "b28-sh-01", "b28-jw-01", "b28-lf-02",
-           "t-tsg-03", "b13-sz-02", "b23-cb-03", "b29-jy-02", "b29-dz-01")
+           "t-tsg-03", "b13-sz-02", "b23-cb-03", "b29-jy-02", "b29-dz-01", "b2-zy-03")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
@@ -212,6 +212,16 @@ def test_a_place_jieba_splits_before_a_kind_of_area():
 
     assert places_named("坪山区厨余垃圾处理厂每天能处理多少吨") == [("坪山", True)]
     assert places_named("在山区修路要多少钱") == []
+
+
+def test_an_autonomous_county_by_its_short_name(searcher):
+    """彭水 names 彭水苗族土家族自治县: the archive knows it as a place, and only its letter answers who replied."""
+    from dafu.search.names import archive_places
+
+    assert "彭水" in archive_places({"region": ["彭水苗族土家族自治县"], "agency": []})
+    answer = answer_question(searcher, "彭水答复中药材基地建议的单位")
+    assert answer["answer"] and {item["letter_id"] for item in answer["answer"]} == {"b27-zm-03"}
+    assert "彭水苗族土家族自治县农业农村委员会" in answer["answer"][0]["text"]
 
 
 def test_hotlines_months_heads_and_waiting_for_a_step(searcher):
