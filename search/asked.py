@@ -101,8 +101,6 @@ def _per(what: str) -> re.Pattern:
     return re.compile(rf"每\s*{d}|/\s*{d}|{d}[均平]|均{d}|单{d}")
 
 
-
-
 @dataclass(frozen=True)
 class Asked:
     """What a question names and wants, read once from its own words: years, places, ordinals (第二批), its

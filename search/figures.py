@@ -36,7 +36,7 @@ CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：]
                       r"|(?:上午|下午|早上|晚上|中午|凌晨|傍晚)\s*[\d一二三四五六七八九十]{1,3}\s*[点时]"
                       r"|(?<![\d.])(?:[01]?\d|2[0-3])\s*(?:点(?:钟|半|\d{1,2}分)|时(?![间候期代效段刻]))")
 CLOCK = frozenset({"点钟"})  # what 几点 expects: a clock time, not a date
-# Words that say when without a date: plan periods, 预计, 待…后 and the waiting of 需待/有待 (需待上级…指导安排), 下一步/下步
+# Words that say when without a date: plan periods, 将于/计划于, 待…后 and the waiting of 需待/有待 (需待上级…指导安排), 下一步/下步
 TIME_WORDS = re.compile(r"“?十[一二三四五六七八九]五”?(?:期间|时期|末|内)|将于|计划于|届时|年底前?|月底前?|年末|月末|年初|年中|[上下]半年|(?<![\d一二三四五六七八九十两几多])年内|之前|以前|"
                         r"同步|一并|待[^，。；]{1,40}(?:时|后)|[需须有]待|尽快|近期|今年|明年|下一?步|"
                         r"每(?:年|半年|季度|月|周|天|日)|定期|"
