@@ -32,6 +32,7 @@ OPENING_CLOSE = regex.compile(r"[^。！？!?；;：:\n]{0,30}(?:[。！？!?；
 ITEM = regex.compile(r"^[二三四五六七八九十]是")
 HEADING_CHARS = 30
 SIGNATURE_CHARS = 40  # a closing block's other lines (agency, date, contact) are shorter
+HEADER_LINE_CHARS = 60  # a page form's lines before the opening (the proposal's title among them) are shorter
 PATH_SEP = " > "
 
 
@@ -83,9 +84,16 @@ def _paragraphs(body: str) -> list[tuple[int, int]]:
 
 def _opening(body: str, paragraphs: list[tuple[int, int]], first: int = 0) -> int | None:
     """The index of the paragraph that closes the header block ("…收悉，现答复如下："), if any, looked for in
-    the paragraphs from ``first`` on (after a page's labels)."""
-    return next((i for i, (s, e) in enumerate(paragraphs[:first + OPENING_WITHIN]) if i >= first
-                 and heading_level(body[s:e]) is None and OPENING.search(body[s:e])), None)
+    the ``OPENING_WITHIN`` paragraphs from ``first`` on (after a page's labels), and further while every
+    paragraph before it is a short line: a page's form (案由, 提案者, 承办单位, 答复日期…) may take a dozen."""
+    for i in range(first, len(paragraphs)):
+        s, e = paragraphs[i]
+        if heading_level(body[s:e]) is None and OPENING.search(body[s:e]):
+            return i
+        if i + 1 >= first + OPENING_WITHIN and (i + 1 >= first + 4 * OPENING_WITHIN or any(
+                pe - ps > HEADER_LINE_CHARS for ps, pe in paragraphs[first:i + 1])):
+            return None
+    return None
 
 
 def reply_span(body: str) -> tuple[int, int]:

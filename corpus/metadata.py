@@ -35,6 +35,10 @@ SALUTATION = regex.compile(
     regex.M)  # members (a list of them), a group (雨露乡委员小组), a party's branch (民盟楚雄州委), a committee; a line of
 # its own after 尊敬的, or before the line opening the reply (王敏、陈蕾委员 / 你们提出的…), needs no colon; a page may glue it after an empty label (时效性:彭晓瑜代表:); a
 # party's central committee (致公党中央:, 九三学社中央:); a form's label (领衔代表: 黄金城) is none
+# Whom a letter is written to: the members (``SALUTATION``), or the lead bureau a co-handler's opinion (会办意见,
+# 协办意见) goes to, on a line of its own (市教育体育局：).
+ADDRESSEE = regex.compile(
+    rf"{SALUTATION.pattern}|^{LIST_MARKS}(?P<v>[\p{{Han}}（）()、]{{2,40}}{ORG_SUFFIX})\s*[:：]\s*$", regex.M)
 YEAR_OPEN, YEAR_CLOSE = r"[〔\[【(（［﹝]", r"[〕\]】)）］﹞]"  # the brackets round a 文号's year
 DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})" + YEAR_OPEN + r"\s*(?P<year>(?:19|20)\d\d)\s*" + YEAR_CLOSE
                    + r"?\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written;
@@ -75,7 +79,7 @@ PROPOSED = regex.compile(r"提出?的\s*(?:《(?P<v>关于[^《》\n]{4,120})》
 OPENING_END = regex.compile(r"收悉|悉[。，,]|已交|交由|转我|转由|由我")
 HEADING = regex.compile(r"^(?:\p{Han}{2,30}?(?:关于|对))?.{0,60}?(?:会议|号|关于).{0,60}?(?:答复函|答复|复函|的函|回复意见|回复)$")
 HEADING_AGENCY = regex.compile(rf"^(?P<v>\p{{Han}}{{3,30}}?{ORG_SUFFIX})(?:关于|对)")
-ORG_LINE = regex.compile(rf"^\s*(?P<v>[\p{{Han}}（）()]{{3,30}}{ORG_SUFFIX})(?:签发人[:：].*)?\s*$")
+ORG_LINE = regex.compile(rf"^\s*{LIST_MARKS}(?P<v>[\p{{Han}}（）()]{{3,30}}{ORG_SUFFIX})(?:签发人[:：].*)?\s*$")  # • 上街区卫生健康委员会
 ORG_TAIL = regex.compile(rf"(?P<v>\p{{Han}}{{3,30}}{ORG_SUFFIX})$")
 ORG_PREFIX = regex.compile(rf"^.*{ORG_SUFFIX}")
 SIGN_OFF_WORDS = r"抄送|抄报|联系|承办|附件|签发|领导署名|分管领导|信息公开|单位负责人|经办"

@@ -96,7 +96,7 @@ SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*�
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依托|利用|整合|盘活|用好)现有")  # frames, reports nothing
 # What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供,
 # 随着《条例》的出台，将推动…).
-EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发)"
+EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发|成为)"
                     r"|(?:建成|完成|实施|投用|投入使用)后?将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
                     r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)|^随着[^。；]{2,40}[，,]\s*将")
 
@@ -185,7 +185,10 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         if _offers(text):
             answering = offering = True
         following = _rest_of_paragraph(scan, spans, texts, n)
-        reported = _reports(own) or _title_of_report(own, following)  # 一是强化组织领导。成立了…
+        titles_report = _title_of_report(own, following)
+        reported = _reports(own) or titles_report  # 一是强化组织领导。成立了…
+        if cue is not None and WEAK_CUE.fullmatch(cue) and item and titles_report:
+            cue = None  # 一是向上争取荣誉。市发改委成功指导…: the title of what was done
         if item and reported:
             offering = False
         if (cue is None or WEAK_CUE.fullmatch(cue)) and (listing or (answering and offering)) and item \

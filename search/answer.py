@@ -65,14 +65,17 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
         return out
     units = specific
-    if asked.field is REPLYING_BODY:  # in the best letter, a line naming the agency its metadata reads (not the
-        first = units[0].letter_id  # site's 发布机构), then its signature or 承办单位 line before a title beginning with it
+    # the letter asked: the first one search found that gives the field (安化县…第21号建议 is the 21号's, not the letter
+    # of 益阳 whose title line names its agency)
+    first = next((p["letter_id"] for p in passages if any(u.letter_id == p["letter_id"] for u in units)),
+                 units[0].letter_id)
+    if asked.field is REPLYING_BODY:  # in that letter, a line naming the agency its metadata reads (not the site's
+        # 发布机构), then its signature or 承办单位 line before a title beginning with it
         agency = normalize_for_index((searcher.by_id.get(first) or {}).get("agency") or "") or None
         units.sort(key=lambda u: (u.letter_id != first, agency not in u.norm if agency else False,
                                   not SIGNED_BY.search(u.norm)))
     elif asked.field in PREFERRED_FORM:  # the reply's date: the day its metadata reads (its signature's before the
         # day its page was published), or the page's when asked as published
-        first = units[0].letter_id
         preferred = preferred_form(asked.field, normalize_for_index(question), searcher.by_id.get(first, {}).get("date"))
         units.sort(key=lambda u: (u.letter_id != first, not preferred.search(u.norm)))
         if preferred.search(units[0].norm):  # signed 2024624: its page's 时间:2024-06-28 is another day, not shown
@@ -85,8 +88,8 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         return out
     if asks_letter(question):
         chosen = letter_first(units)
-    elif asked.field is not None:  # a frame field (文号, 承办单位): its lines as ranked, no figure to measure
-        chosen = select(units)
+    elif asked.field is not None:  # a frame field (文号, 承办单位): its lines in the letter asked, as ranked
+        chosen = select([u for u in units if u.letter_id == best.letter_id])
     else:
         chosen = matching_first(select(units), asked, searcher.by_id)
     out["abstained"] = False

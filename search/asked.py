@@ -16,7 +16,7 @@ from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value)
 from .counted import counted_head
-from .figures import FIGURE_WORDS, SAID_BY, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
+from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
                     posseg, qualified_by_another_place)
@@ -120,6 +120,7 @@ class Asked:
     achieved: bool = False  # asks what was achieved (实际达到多少, 已经建了几个): a target or plan does not give it
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
     sum_kind: tuple[str, ...] = ()  # the kind of sum asked (罚款标准, 租金多少): the words that name it
+    spending: bool = False  # asks a sum spent (投入多少资金): earnings (收入, 产值) do not answer it
     members: tuple[str, ...] = ()  # the members the question names (杨天成 提案): the letter names them
     document: tuple[str, str] = ()  # a document a time question names (重庆土地管理条例 -> (土地管理, 条例))
     nationwide: bool = False  # asks of 全国: a figure of 全县 or 我市 does not answer it
@@ -150,7 +151,7 @@ class Asked:
         named = members_named(qnorm, members)
         names = [name for name, _ in places] + list(named)
         measures = tuple(w for w in content_words(_HOW_MUCH.sub("，", qnorm)) if not NOT_A_NAME.match(w)
-                         and not any(p in w for p in names) and not _ASKING.search(w) and w not in AREA_NOUNS)
+                         and not any(p in w or w in p for p in names) and not _ASKING.search(w) and w not in AREA_NOUNS)
         narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{LEVELS}]?{b}", qnorm)}
         years = tuple(_YEAR.findall(qnorm))
         codes = codes_asked(qnorm)
@@ -161,7 +162,8 @@ class Asked:
                    types=types, measures=measures, rate=tuple(dict.fromkeys(_RATE.findall(qnorm))),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=plan, achieved=bool(_ACHIEVED.search(qnorm)) and not plan,
-                   field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (), members=named,
+                   field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (),
+                   spending="number" in types and bool(SPENDING_ASKED.search(qnorm)), members=named,
                    document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)),
                    events=events_asked(qnorm) if "time" in types else None,
                    own_doc_number=asks_own_doc_number(qnorm), scopes=tuple(m.group() for m in SCOPE_WORD.finditer(qnorm)),
@@ -246,6 +248,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             and not re.search("全国|国内|我国", unit.norm):
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is), nor
         # 全国能繁母猪存栏 by a county letter's 2016年生猪存栏19.72万头
+    if asked.spending and unit.span and EARNINGS.search(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]):
+        return False  # 杨陵研学基地投入多少资金 is not answered by 旅游综合收入19.7亿元
     if "number" in asked.types and unit.span and of_another_place(
             normalize_for_index(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]),
             asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
@@ -434,7 +438,7 @@ def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_
     if up_to_figure and (at := sentence.find(unit.text)) >= 0:
         sentence = sentence[:at + len(unit.text)]
     words, heading = words_of(untitled(sentence)), normalize_for_index(unit.section)
-    if any(says(w, unit.norm) or w in words or w in heading for w in measures):
+    if any(says(w, unit.norm) or w in words and says(w, sentence) or w in heading for w in measures):
         return True
     before = untitled(lead_in(unit, letter))
     lead_words = words_of(before) if whole_words else frozenset()

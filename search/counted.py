@@ -55,6 +55,8 @@ def _counted_after(qnorm: str, names: list[str]) -> str:
     if last is None:
         return ""
     head = words[last][0] if len(words[last][0]) >= 2 or last == 0 else words[last - 1][0] + words[last][0]
+    if last > 0 and words[last - 1][0] in ("副", "非") and not head.startswith(words[last - 1][0]):
+        head = words[last - 1][0] + head  # 副/主任医师: a 副主任医师 (says() tells it from a 主任医师)
     return head if len(head) >= 2 else ""
 
 

@@ -9,7 +9,7 @@ import re
 
 import regex
 
-from ..corpus.metadata import (CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
+from ..corpus.metadata import (ADDRESSEE, CATEGORY_LABELLED, CATEGORY_MARKED, DATE_AT_END, DATE_LABELLED, DOC_NUMBER_FORM,
                                HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, PROPOSAL_OF_YEAR, SALUTATION,
                                SESSION)
 from ..corpus.normalize import normalize_for_index, to_simplified
@@ -47,7 +47,7 @@ SIGNATURE_DATE = regex.compile(  # a line closing with a date that no label (发
 PREFERRED_FORM = {REPLY_DATE: SIGNATURE_DATE, PROPOSER: SALUTATION}
 # The page's own dates asked by what they label (什么时候发布的, 成文日期): a date under that label, not the signature's.
 _DATE_LABEL_ASKED = ((re.compile(r"成文"), regex.compile(r"成文(?:日期|时间)\s*[:：]?\s*\d")),
-                     (re.compile(r"发布|公布|公开|发的"), regex.compile(r"(?:日期|时间)\s*[:：]?\s*\d")))
+                     (re.compile(r"发布|公布|公开|发的|生成"), regex.compile(r"(?:日期|时间)\s*[:：]?\s*\d")))
 
 
 def preferred_form(field, question: str, date: str | None = None):
@@ -70,7 +70,9 @@ def preferred_form(field, question: str, date: str | None = None):
 # the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); its number (第几号: 第158号提案); how the
 # member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
 # 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says; what was proposed (《关于…的建议》).
-_FIELDS = ((re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文字号, not 老字号 (a time-honoured brand)
+_FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称讲]{0,6}?(?:发给|写给|报给|送给|函告|给|致)了?(?:哪个|哪家|哪些|什么|谁)"
+                       r"(?:部门|单位|局|委|厅|机关|机构)?的?[？?]?$|主送(?:单位|部门|机关)?"), ADDRESSEE),  # 会办意见是给哪个部门的
+           (re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文字号, not 老字号 (a time-honoured brand)
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?]{0,8}(?:哪一?类|什么类|几类|类别|分类)|(?:答复|办复|办理)类[别型]"
                        r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
@@ -84,8 +86,9 @@ _FIELDS = ((re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文�
                        r"|(?:答复|回复|复函|复文)的?\s*(?:日期|时间)"
                        r"|(?:答复|回复|复函|函复|复文)\s*(?:第?\d+号(?:建议|提案|议案)?)?是?\s*(?:哪天|哪一天|几月几[日号])"
                        r"|(?:答复|回复|复函|函复|复文)[^，。？?说称讲]{0,8}?是(?:哪天|哪一天|几月几[日号])[？?]?$"  # 答复王代福是哪天
-                       r"|(?:答复|回复|复函|复文|办理情况)[^，。？?]{0,8}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发|发出|发的)"
-                       r"|(?:发布|公开|印发)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:发布|发文|成文)?(?:日期|时间)"
+                       r"|(?:答复|回复|复函|复文|办理情况)[^，。？?说称讲]{0,20}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发|发出|发的)"
+                       r"|(?:发布|公开|印发)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:发布|发文|成文|生成)?(?:日期|时间)"
+                       r"|(?:哪天|哪一天|什么时候|何时)(?:发|出具|提交|给)的?(?:会办|协办)意见"
                        r"|(?:发文|成文|落款)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期
             REPLY_DATE),
            (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
@@ -96,12 +99,12 @@ _FIELDS = ((re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文�
            (re.compile(r"哪次(?![^，。？?]{0,4}(?:党委|党组|局务|常务|办公))[^，。？?]{0,6}会|哪一?届|什么会议"), SESSION),  # 十七届人大五次会议
            (re.compile(r"(?:提案|建议|议案)(?:的)?(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号|哪[一个]?号(?=提案|建议|议案)"),  # 第158号提案, 第20250033号建议
             PROPOSAL_NUMBER),
-           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|[？?]?$)|领衔人"),
+           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少位|几位)(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|[？?]?$)|领衔(?:人|委员|代表)"),
             PROPOSER),
-           (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:什么|哪些|啥|哪方面)"
+           (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:是)?(?:什么|哪些|啥|哪方面)"
                        r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题|题目|标题|名称)|的案由"
                        r"|(?:建议|提案|议案)(?:叫|是)什么(?:名字)?(?:$|[？?])"
-                       r"|哪[件份条个]?(?:建议|提案|议案)"),  # 第43号建议是关于什么的, 汇办意见答的是哪件建议
+                       r"|哪[件份条个]?(?:建议|提案|议案)|(?:建议|提案|议案)提(?:了|的|出)?的?是?(?:什么|啥)(?:内容|事)?[？?]?$"),  # 第43号建议是关于什么的, 汇办意见答的是哪件建议
             re.compile(r"(?:关于|提出的)[^。；]{2,80}?[的等](?:有关)?(?:建议|提案|议案)|(?:提出|所提)的?《[^》]{4,80}》")),  # what was proposed: 《关于…的建议》
            (re.compile(r"签发|审签"), re.compile("签发|审签")),  # 签发人:卢华, 此复函已经胡梅主任审签
            (re.compile(r"索引号"), re.compile("索引号")),
@@ -110,17 +113,17 @@ _FIELDS = ((re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文�
                                              r"|(?:约见|拜访|走访|面见)[^，。；]{0,10}(?:您|委员|代表|提案人|领衔人)")),
            (re.compile(r"商量|商了|商过|会商|(?:会办|协办)(?:单位|部门)|征求.{0,8}意见|(?:综合|收集|汇总|结合)[^，。？?]{0,10}(?:意见|回复)"
                        r"|哪[些个家]?(?:部门|单位)[^，。？?]{0,2}(?:会办|协办)|会同了?哪[些个家]?(?:部门|单位)(?:一起|共同)?(?:办理|[？?]?$)"
-                       r"|经商哪[些个家]?(?:部门|单位)|由哪[些个家]?(?:部门|单位)[^，。？?]{0,4}办理"
+                       r"|(?:经商|商请了?)哪[些个家]?(?:部门|单位)|(?:由|交给?|交由)哪[些个家]?(?:部门|单位)[^，。？?]{0,4}办理"
                        r"|[跟和与同]哪[些个家]?(?:部门|单位)"
                        r"[^，。？?]{0,6}(?:商|沟通|协调|研究)|协调了?哪[些个家]?(?:部门|单位)"),
-            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|会同[^，。；]{0,40}?办理|经[^，。；]{2,80}?(?:共同|联合)办理|牵头[^，。；]{0,40}?配合|会商|商请|(?:会办|协办)(?!单位\d)|征求[^，。；]{0,30}意见"
+            re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究)|(?:会同|责成)[^，。；]{0,40}?办理|经[^，。；]{2,80}?(?:共同|联合)办理|牵头[^，。；]{0,40}?配合|会商|商请|(?:会办|协办)(?!单位\d)|征求[^，。；]{0,30}意见"
                        r"|(?:综合|结合)[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)")))  # 收集了…妇联等部门回复;
 # not a count (涉及会办单位4条)
 # What only the frame says; otherwise the frame answers nothing. Besides the fields: the proposal itself (its
 # number, the meeting, who made it) and the reply's own particulars (who replied, when it was written, how the
 # member was consulted), which the header block, the opening and the closing block say.
 _ASKS_FRAME = re.compile("|".join([
-    *(asked.pattern for asked, _ in _FIELDS), "承办", "发布日期", "上次答复", "收悉", r"(?:什么时候|何时|哪天|哪一天)收到",
+    *(asked.pattern for asked, _ in _FIELDS), r"承办(?:单位|部门|人|处室|科室|机关)|(?:谁|哪)[^，。？?]{0,5}承办", "发布日期", "上次答复", "收悉", r"(?:什么时候|何时|哪天|哪一天)收到",
     r"哪个(?:民主)?党派|哪个界别|哪[两三四五六七八九几]?位(?:委员|代表)"]))
 
 
@@ -137,7 +140,7 @@ def asks_frame(question: str) -> bool:
 # nothing (no question word): the letter's heading and opening, which say what was proposed and under which
 # number, answer it, then the reply's own sentences.
 _NAMES_LETTER = re.compile(r"提案|建议|议案|答复|回复|复函|办复")
-QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为什么|为何|是否|吗|呢|有没有|能否|能不能|会不会|[?？]")
+QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为什么|为何|是否|吗|呢|有没有|没有|能否|能不能|会不会|[?？]")
 
 
 # How a proposal was answered (垫江县打造野生动物园的提案怎么答复的): a letter on what it names, like a lookup.

@@ -191,7 +191,7 @@ def events_asked(question: str) -> re.Pattern | None:
 
 # Kinds of sum a question may ask (罚款标准, 督导员补贴, 租金多少): a sentence answering one names that kind, in
 # one of its words (补贴 is paid as a 补助, 奖补 or 补偿); a general one (经费, 资金, 投入) is any kind.
-SUM_KINDS = (("罚款", "处罚", "罚没"), ("补贴", "补助", "奖补", "补偿", "奖励", "资助"), ("奖励", "奖补", "奖金"),
+SUM_KINDS = (("罚款", "处罚", "罚没"), ("补贴", "补助", "奖补", "补偿", "奖励", "资助", "津贴"), ("奖励", "奖补", "奖金"),
              ("租金", "租赁费", "租费"), ("收费", "服务费", "价格", "电价", "水价", "票价"),
              ("售价", "卖", "销售价", "单价", "收购价", "出售"), ("收入", "营收", "收益"),
              ("价值", "估值"), ("工资", "薪酬", "报酬", "待遇"))
@@ -202,6 +202,11 @@ def sum_kind(question: str) -> tuple[str, ...]:
     ``补助资金有多少`` → 补贴, 补助…); not 收入 of ``收入5万元以下的村有多少个``, which only says which villages are counted)."""
     return next((kind for kind in SUM_KINDS
                  if re.search(f"(?:{'|'.join(kind)})[^，,。？?\\d]{{0,6}}(?:多少|几|标准)", question)), ())
+
+
+# A sum spent (投入多少资金, 总投资多少) and the earnings that never answer it (旅游综合收入19.7亿元, 产值).
+SPENDING_ASKED = re.compile(r"(?:投入|投资|资金|经费)[^，,。？?\d]{0,6}(?:多少|几)|(?:多少|几)[^，,。？?\d]{0,4}(?:资金|经费)")
+EARNINGS = re.compile(r"收入|营收|产值|销售额|营业额|利润|税收|生产总值|增加值|交易额|成交额")
 
 
 def units_opening(words: str) -> set[str]:
@@ -215,7 +220,7 @@ def expected_units(question: str) -> frozenset[str]:
     for match in re.finditer(r"(?:多少|几)(?=\s*([^\s，。？?、的]{1,4}))", question):  # 几个百分点; 这几年…多少公里
         following = match.group(1)
         units.update(units_opening(following))
-    for pattern, wanted in EXPECT_UNIT:
+    for pattern, wanted in EXPECT_UNIT if units != {"倍"} else ():  # 经费按几倍拨付: a multiple, not a sum
         if pattern.search(question):
             units.update(wanted)
     units.update(u[1:] for u in list(units) if u[0] in "万亿" and u[1:] in UNITS)  # 多少亿元: 3.08亿元 is in 元
@@ -224,6 +229,8 @@ def expected_units(question: str) -> frozenset[str]:
     if units & PEOPLE:  # 多少人坐车: 日均487人次 counts them
         units.update(PEOPLE_TIMES)
     units.update(*(group for group in SAME_UNITS if units & group))  # 多少公里: 23880km
+    if "床" in units:
+        units.add("张")  # 多少床位: 床位1480张
     return frozenset(units)
 
 

@@ -14,8 +14,12 @@ from ..corpus.normalize import normalize_for_index, to_simplified
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
 
+# A national body (交通运输部, 国家卫生健康委员会, a ministry's 畜牧业司): its letter is of the whole country.
+# A ministry's own words (按照我部统一安排; not 我部门, 本部分) or a national deputy's or member's proposal it answers.
+_SPEAKS_AS_MINISTRY = re.compile(r"[我本]部(?![门分队])|全国(?:人大|政协)[^。\n]{0,16}?第?\s*\d+\s*号")
+NATIONAL_AGENCY = re.compile(r"^(?:中华人民共和国|国家|国务院|中共中央|全国)|(?<!公)司$|部(?:网站)?$")
 # Kinds of area, not names of one: never required to appear in the letter.
-AREA_NOUNS = tuple("城区 老城区 新城区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
+AREA_NOUNS = tuple("城区 老城区 新城区 新区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
                 "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
 
 
@@ -23,11 +27,13 @@ def names_places(places, letter: dict, text: str, narrower: dict | None = None, 
     """The letter (``text``: its ``letter_text``) names every place asked: a
     name written with its level always, one without only where the letter's own place is known; a place named
     right before a narrower one (郑州 of 郑州二七区) is met by the narrower one; a county or district of the letter's
-    city is met where the letter speaks as one (``_speaks_as_part``). A name asked with its level (``levels``:
+    city is met where the letter speaks as one (``_speaks_as_part``). A ministry's letter is of the whole country: it
+    names the place asked or is not of it. A name asked with its level (``levels``:
     岳阳 -> 县) is not met by a letter that writes it only with another level (岳阳市: another place)."""
     narrower, levels = narrower or {}, levels or {}
+    known = letter.get("region") or _national(letter, text)
     return all((name in text and not _only_other_level(name, levels.get(name), text))
-               or not (with_level or letter.get("region")) or name in narrower and narrower[name] in text
+               or not (with_level or known) or name in narrower and narrower[name] in text
                or _speaks_as_part(name, letter.get("region"), text) for name, with_level in places)
 
 
@@ -55,8 +61,16 @@ def _speaks_as_part(name: str, region: str | None, text: str) -> bool:
 def names_no_place(letter: dict, text: str) -> bool:
     """A letter whose place is unknown: no region, no agency (a ministry's letter is national) and no province, city
     or county of the national list named in its text (a page that kept only the reply, 县生态环境局…我县, naming at
-    most its towns or a 禁养区): it cannot be told to be of another place than the one asked."""
-    return not letter.get("region") and not letter.get("agency") and not _names_a_division(text)
+    most its towns or a 禁养区; not one speaking as a ministry, 我部): it cannot be told to be of another place than
+    the one asked."""
+    return not letter.get("region") and not letter.get("agency") and not _names_a_division(text) \
+        and not _national(letter, text)
+
+
+def _national(letter: dict, text: str) -> bool:
+    """A national body's letter: a ministry (``NATIONAL_AGENCY``) signs it, it speaks as one (我部) or it answers
+    a proposal made to the national assembly (十三届全国人大四次会议第4129号建议)."""
+    return bool(NATIONAL_AGENCY.search(to_simplified(letter.get("agency") or "")) or _SPEAKS_AS_MINISTRY.search(text))
 
 
 def may_speak_as(name: str, level: str | None, text: str) -> bool:
@@ -117,9 +131,10 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
     stem_tags: list[str] = []  # the tag jieba gave each merged word's first part where it stands (对整/vn of 对整县)
     lone_name = False  # the word before was one character tagged as a place name (坪 of 坪/山区)
     after_name = False  # the word before was tagged as a place name (友谊路 of 友谊路/街道)
-    for word, flag in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡, 坪 + 山区, 友谊路 + 街道
+    for word, flag in posseg(text):  # jieba leaves some names split: 潞城 + 区, 安乐 + 乡, 坪 + 山区, 友谊路 + 街道, 凡河 + 新区
         if merged and len(word) == 1 and _ADMIN_PLACE.match(merged[-1] + word) and not _ADMIN_PLACE.match(merged[-1]) \
-                or lone_name and word in AREA_NOUNS and word[-1] in LEVELS or after_name and word == "街道":
+                or lone_name and word in AREA_NOUNS and word[-1] in LEVELS or after_name and word == "街道" \
+                or word == "新区" and merged and len(merged[-1]) >= 2 and stem_tags[-1] not in _WORD_TAGS:  # 凡河 + 新区
             merged[-1] += word
         else:
             merged.append(word)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..corpus.metadata import CATEGORY_LABELLED, PAGE_LABEL_ALONE, SALUTATION
+from ..corpus.metadata import ADDRESSEE, CATEGORY_LABELLED, PAGE_LABEL_ALONE, SALUTATION
 from ..corpus.normalize import normalize_for_match, to_simplified
 from ..corpus.text import clauses, sentences
 
@@ -42,7 +42,7 @@ def split_units(passage: dict, number: int) -> list[Unit]:
             start = lead.end() if lead else start
             while end > start and text[end - 1] in " \t*#|，,、：:":
                 end -= 1
-            salute = SALUTATION.match(to_simplified(text[start:e]))  # 魏朝凡代表： (張玲等委員：) says who proposed
+            salute = ADDRESSEE.match(to_simplified(text[start:e]))  # 魏朝凡代表： (張玲等委員：) says who proposed
             end = max(end, start + salute.end()) if salute else end
             piece = text[start:end]
             if len(_CONTENT.findall(piece)) < 6 and not salute and not CATEGORY_LABELLED.match(piece) \

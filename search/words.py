@@ -11,14 +11,14 @@ from .names import NOUN_FLAGS, posseg
 
 def says(word: str, text: str) -> bool:
     """``word`` is in ``text``, or its characters are, in order, within twice its length: the short form names
-    the full one (电动车 in 电动自行车, 书报 in 书籍报刊)."""
-    return word in text or any(m.end() - m.start() <= 2 * len(word) for m in abbreviation_of(word).finditer(text))
+    the full one (电动车 in 电动自行车, 书报 in 书籍报刊). Not after 副 or 非: 副主任医师 is no 主任医师."""
+    return any(m.end() - m.start() <= 2 * len(word) for m in abbreviation_of(word).finditer(text))
 
 
 @functools.lru_cache(maxsize=4096)
 def abbreviation_of(word: str) -> re.Pattern:
     gap = f"[^，。；,;：:]{{0,{len(word) - 1}}}?"
-    return re.compile(gap.join(re.escape(ch) for ch in word))
+    return re.compile("(?<![副非])" + gap.join(re.escape(ch) for ch in word))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,6 +1,6 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
 blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22, blind24,
-blind25, blind27 and blind28 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind25, blind27, blind28, blind32 and blind33 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import shutil
 import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question
+from dafu.search.fields import PROPOSER, asked_field, asks_frame
 from dafu.search.names import places_named
 
 LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03", "b3-tw-01", "b3-xx-01",
@@ -26,11 +27,13 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b24-fe-02", "b12-ht-03", "b25-hh-01", "b25-hh-02", "b25-jt-02", "b25-pl-01", "b25-pl-02", "b25-vg-01",
            "b25-vg-02", "b27-bw-01", "b27-bw-03", "b27-zm-01", "b27-zm-02", "b27-zm-03", "b27-ms-02", "b27-ms-03",
            "b27-lz-01", "b21-th-03", "b21-yy-01", "b21-tl-03", "b28-yd-03", "b28-sh-01", "b28-jw-01", "b28-lf-02",
-           "t-tsg-03", "b13-sz-02", "b23-cb-03", "b29-jy-02", "b29-dz-01", "b2-zy-03")
+           "t-tsg-03", "b13-sz-02", "b23-cb-03", "b29-jy-02", "b29-dz-01", "b2-zy-03", "b33-yx-01", "b33-yx-02",
+           "b33-yx-03", "b33-ek-01", "b33-ek-03", "b32-te-04", "b4-cd-03")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
-        "b23": "blind23", "b27": "blind27", "b28": "blind28", "b29": "blind29", "t": "topics"}
+        "b23": "blind23", "b27": "blind27", "b28": "blind28", "b29": "blind29", "b32": "blind32", "b33": "blind33",
+        "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def searcher(seed_index, tmp_path_factory):
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
     未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电,
     花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号, 金丝猴救助, 社会组织, 地下水, 国有林场, 草原补奖, 近视防控,
-    地质灾害搬迁 and,
+    地质灾害搬迁, 研学旅行, 儿科, 特殊教育 and,
     from the topics set, 农村公路 of 平江县, 民宿 of 周口, 马关's 都龙小学 and 垫江's 农家书屋."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -833,3 +836,37 @@ def test_no_answer_for_a_letter_on_another_subject_or_one_places_figure(searcher
 def test_a_dates_figure_leaves_out_the_pages_bullet(searcher):
     answer = answer_question(searcher, "汕头商务局老字号建议答复时间")
     assert answer["answer"][0]["figure"] == "2023-08-18 17:40"  # the line reads • 2023-08-18 17:40
+
+
+def test_whom_an_opinion_is_written_to_and_what_asks_no_frame(searcher):
+    """A co-handler's opinion (协办意见) is written to the lead bureau on a line of its own (市教育体育局：); 承办机构 of
+    研学 (the firms that run the trips) asks no 承办单位, so the body that says what was built comes first."""
+    assert "市教育体育局" in _answer(searcher, "平顶山农业研学旅行建议的协办意见是发给哪个单位的")
+    assert not asks_frame("怀化对研学承办机构和基地建了什么机制")
+    assert "准入和退出机制" in searcher.search("怀化对研学承办机构和基地建了什么机制", top_k=1)[0]["text"]
+    assert asked_field("上海市政协0485号儿童友好城市提案领衔委员是谁") is PROPOSER
+
+
+@pytest.mark.parametrize("question, said", [
+    ("上街区儿科有几名副主任医师", "副主任医师3人"),
+    ("凡河新区常住人口有多少", "8.1万人"),
+    ("特殊教育学校生均公用经费是普通学生的几倍", "6-8倍"),
+])
+def test_the_post_district_and_multiple_asked(searcher, question, said):
+    assert said in _answer(searcher, question)
+
+
+@pytest.mark.parametrize("question", [
+    "上街区儿科有几名主任医师",  # 副主任医师3人 counts no 主任医师
+    "凡河新区儿科医生有多少人",  # 凡河新区's 常住人口约8.1万人 counts no 儿科医生
+    "杨陵研学基地建设投入多少资金",  # 旅游综合收入19.7亿元 is earned, not spent
+    "海宁市随班就读学生生均公用经费按几倍拨付",  # 教育部's 6-8倍 (a national deputy's 第4129号建议) is no 海宁's
+    "抚顺至本溪高速公路提案怎么答复的",  # 交通运输部's letter on 服务区 (按照我部统一安排) names neither city
+])
+def test_no_answer_for_a_deputy_post_earnings_or_a_ministrys_letter_naming_no_place_asked(searcher, question):
+    assert answer_question(searcher, question)["abstained"]
+
+
+def test_a_new_district_is_named_with_its_name():
+    assert places_named("凡河新区儿科医生有多少人") == [("凡河新", True)]  # jieba: 凡河 / 新区
+    assert places_named("新区建设了几所学校") == []  # a kind of area

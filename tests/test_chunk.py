@@ -146,6 +146,14 @@ def test_reply_span_leaves_out_a_pages_labels_and_a_bare_signature():
     assert "联系电话" in letter.body[reply_span(letter.body)[1]:]
 
 
+def test_reply_span_after_a_pages_form_of_short_lines():
+    """A page's form (案由, 提案者, 承办单位及答复, 答复日期…) takes more than eight short lines before the opening."""
+    letter = _blind_letter("blind33", "b33-hw-03")
+    start, end = reply_span(letter.body)
+    assert "现答复如下" in letter.body[:start] and "案由" in letter.body[:start]
+    assert letter.body[start:end].lstrip().startswith("儋州市是我省西部中心城市")
+
+
 def test_reply_span_of_a_letter_without_headings_keeps_its_thanks_and_facts():
     letter = topic_letter("t-xw-05")  # "感谢…" opens the reply; the facts follow in the same paragraph
     start, end = reply_span(letter.body)

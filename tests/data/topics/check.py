@@ -46,6 +46,8 @@ BLIND30 = {"xl", "ks", "sn", "jj", "hb", "gs"}
 BLIND31 = {"uf", "et", "fj"}
 BLIND32 = {"te", "kp", "hz"}
 BLIND33 = {"ek", "hw", "yx", "az"}
+BLIND34 = {"lq", "kc", "ne", "gd"}
+BLIND35 = {"hm", "xa", "wn", "yp", "rd", "df"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -59,7 +61,8 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind27.jsonl": BLIND27, "blind28.jsonl": BLIND28,
           "blind29.jsonl": BLIND29, "blind30.jsonl": BLIND30,
           "blind31.jsonl": BLIND31, "blind32.jsonl": BLIND32,
-          "blind33.jsonl": BLIND33}
+          "blind33.jsonl": BLIND33, "blind34.jsonl": BLIND34,
+          "blind35.jsonl": BLIND35}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
