@@ -88,8 +88,8 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         return out
     if asks_letter(question):
         chosen = letter_first(units)
-    elif asked.field is not None:  # a frame field (文号, 承办单位): its lines in the letter asked, as ranked
-        chosen = select([u for u in units if u.letter_id == best.letter_id])
+    elif asked.field is not None:  # a frame field (文号, 承办单位): its lines as ranked, no figure to measure
+        chosen = select(units)
     else:
         chosen = matching_first(select(units), asked, searcher.by_id)
     out["abstained"] = False

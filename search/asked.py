@@ -164,7 +164,7 @@ class Asked:
                    plan=plan, achieved=bool(_ACHIEVED.search(qnorm)) and not plan,
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (),
                    spending="number" in types and bool(SPENDING_ASKED.search(qnorm)), members=named,
-                   document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性)", qnorm)),
+                   document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性|政协|人大|人民代表大会|委员会)", qnorm)),
                    events=events_asked(qnorm) if "time" in types else None,
                    own_doc_number=asks_own_doc_number(qnorm), scopes=tuple(m.group() for m in SCOPE_WORD.finditer(qnorm)),
                    action=action_asked(qnorm) if {"org", "orgs"} & set(types) else None,

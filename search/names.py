@@ -162,9 +162,10 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
             leading = False
     cuts = {0, *itertools.accumulate(map(len, merged))}
     taken = [(at, at + len(other)) for other, _ in found if (at := text.find(other)) >= 0]
-    for name in known:  # a place of the archive that jieba cut through: 城/口中/蜂 for 城口中蜂 (not 山西 of 芦山西川河)
+    for name in known:  # a place of the archive that jieba cut through: 城/口中/蜂 for 城口中蜂 (starting where a word
+        # does: not 山西 of 芦山西川河, nor 海南 of 东海/南海)
         at = text.find(name)
-        if at >= 0 and len(name) > 1 and any(at < cut < at + len(name) for cut in cuts) \
+        if at in cuts and len(name) > 1 and any(at < cut < at + len(name) for cut in cuts) \
                 and not any(name in other or other in name for other, _ in found) \
                 and not any(start < at + len(name) and at < end for start, end in taken):
             found.append((name, False))

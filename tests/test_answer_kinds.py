@@ -848,6 +848,7 @@ def test_whom_an_opinion_is_written_to_and_what_asks_no_frame(searcher):
 
 
 @pytest.mark.parametrize("question, said", [
+    ("第9622号建议 强化充换电设施建设运营 是多少名代表提的", "李永莱等32名代表"),  # 多少名代表提的 asks the proposers
     ("上街区儿科有几名副主任医师", "副主任医师3人"),
     ("凡河新区常住人口有多少", "8.1万人"),
     ("特殊教育学校生均公用经费是普通学生的几倍", "6-8倍"),
@@ -867,6 +868,17 @@ def test_no_answer_for_a_deputy_post_earnings_or_a_ministrys_letter_naming_no_pl
     assert answer_question(searcher, question)["abstained"]
 
 
-def test_a_new_district_is_named_with_its_name():
+def test_a_new_district_is_named_with_its_name_and_a_place_starts_a_word():
     assert places_named("凡河新区儿科医生有多少人") == [("凡河新", True)]  # jieba: 凡河 / 新区
     assert places_named("新区建设了几所学校") == []  # a kind of area
+    assert places_named("2018年东海南海近岸设了多少个海洋垃圾监测区域", frozenset({"海南"})) == []  # 东海 / 南海
+
+
+def test_who_was_dealt_with_and_a_national_assembly_is_no_nationwide_figure():
+    from dafu.search.asked import Asked
+
+    consulted = asked_field("宣州区财政局答复第3号提案对接了哪家担保集团")
+    assert consulted is not None and consulted.search("经与振宣担保集团对接,现答复如下")
+    assert asked_field("永嘉红美人对接了哪个商超渠道") is None  # the work itself, not how the proposal was handled
+    assert not Asked.of("全国政协第02821号提案的答复归哪个司").nationwide
+    assert Asked.of("全国现在有多少群蜜蜂").nationwide
