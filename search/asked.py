@@ -89,7 +89,6 @@ _RATE = re.compile(r"每\s*([\u4e00-\u9fff])")  # 每亩多少元: per 亩
 _NEXT_STEPS = re.compile(r"下一步|下步|下阶段|今后|接下来")  # not 打算/准备: 打算怎么管 is answered by the measures taken
 _ACHIEVED = re.compile(r"实际|已经|已完成|完成了|建成了|改完了?|发放了")
 _REPORTED = re.compile(r"已|完成了|实际|累计|建成了|到位")  # a sentence reporting what was done, not only what is planned
-_OUTCOME = re.compile(r"最终|最后(?!一)")  # 最终选在哪里: what came of it, not what is planned (not 最后一公里)
 _DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|几月几日|哪年|哪一年|什么日期|日期")
 _RATIO = re.compile(r"([\u4e00-\u9fff]{2})率")  # 近视率, 毛入园率 (毛入…率), 森林覆盖率
 _SAME_PER = {"人": "人名位", "名": "人名位", "位": "人名位", "天": "天日", "日": "天日"}  # 每人: 每名教师; 每天: 日均
@@ -118,8 +117,7 @@ class Asked:
     rate: tuple[str, ...]  # what a figure asked is per (每亩多少元: 亩)
     named_units: frozenset[str]
     plan: bool = False  # asks what is planned (明年还要建几个): a figure the letter commits to
-    achieved: bool = False
-    outcome: bool = False  # asks what came of it (最终, 最后): a plan does not answer it  # asks what was achieved (实际达到多少, 已经建了几个): a target or plan does not give it
+    achieved: bool = False  # asks what was achieved (实际达到多少, 已经建了几个): a target or plan does not give it
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
     sum_kind: tuple[str, ...] = ()  # the kind of sum asked (罚款标准, 租金多少): the words that name it
     spending: bool = False  # asks a sum spent (投入多少资金): earnings (收入, 产值) do not answer it
@@ -164,7 +162,6 @@ class Asked:
                    types=types, measures=measures, rate=tuple(dict.fromkeys(_RATE.findall(qnorm))),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=plan, achieved=bool(_ACHIEVED.search(qnorm)) and not plan,
-                   outcome=bool(_OUTCOME.search(qnorm)) and not plan,
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (),
                    spending="number" in types and bool(SPENDING_ASKED.search(qnorm)), members=named,
                    document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性|政协|人大|人民代表大会|委员会)", qnorm)),
@@ -269,8 +266,6 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.achieved and "number" in asked.types and CUES.search(normalize_for_index(unit.sentence)) \
             and not _REPORTED.search(unit.sentence):
         return False  # 2020年森林覆盖率实际达到多少 is not given by 力争2020年全省森林覆盖率达到60%
-    if asked.outcome and CUES.search(unit.norm) and not _REPORTED.search(unit.norm):
-        return False  # 新校址最终选在哪里 is not answered by (…已纳入规划,)我们力争选择交通便利…的地块作为…选址
     if "number" in asked.types and not all(_per(what).search(unit.norm) for what in asked.rate):
         return False  # 休牧补助每亩多少元 is not given by 每年安排补奖资金187.6亿元, nor 每人 by 4万元/户
     if asked.ratio and not re.search(rf"{asked.ratio}[\u4e00-\u9fff]{{0,3}}率", normalize_for_index(unit.sentence)):
