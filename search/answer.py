@@ -65,17 +65,15 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
         return out
     units = specific
-    # the letter asked: the first one search found that gives the field (安化县…第21号建议 is the 21号's, not the letter
-    # of 益阳 whose title line names its agency)
-    first = next((p["letter_id"] for p in passages if any(u.letter_id == p["letter_id"] for u in units)),
-                 units[0].letter_id)
-    if asked.field is REPLYING_BODY:  # in that letter, a line naming the agency its metadata reads (not the site's
-        # 发布机构), then its signature or 承办单位 line before a title beginning with it
+    if asked.field is REPLYING_BODY:  # in the letter asked, a line naming the agency its metadata reads (not the
+        # site's 发布机构), then its signature or 承办单位 line before a title beginning with it
+        first = _letter_asked(passages, units)
         agency = normalize_for_index((searcher.by_id.get(first) or {}).get("agency") or "") or None
         units.sort(key=lambda u: (u.letter_id != first, agency not in u.norm if agency else False,
                                   not SIGNED_BY.search(u.norm)))
     elif asked.field in PREFERRED_FORM:  # the reply's date: the day its metadata reads (its signature's before the
         # day its page was published), or the page's when asked as published
+        first = _letter_asked(passages, units)
         preferred = preferred_form(asked.field, normalize_for_index(question), searcher.by_id.get(first, {}).get("date"))
         units.sort(key=lambda u: (u.letter_id != first, not preferred.search(u.norm)))
         if preferred.search(units[0].norm):  # signed 2024624: its page's 时间:2024-06-28 is another day, not shown
@@ -223,6 +221,13 @@ def joined_pieces(chosen: list[Unit], letters: dict) -> list[Unit]:
 
 
 _OPENING = re.compile(r"收悉|如下")  # the opening that restates the proposal: 《…》(第52号提案)收悉, 协办意见函告如下
+
+
+def _letter_asked(passages: list[dict], units: list[Unit]) -> str:
+    """The letter a field question asks of: the first one search found that gives the field (安化县…第21号建议 is the
+    21号's, not the letter of 益阳 whose title line names its agency)."""
+    giving = {u.letter_id for u in units}
+    return next((p["letter_id"] for p in passages if p["letter_id"] in giving), units[0].letter_id)
 
 
 def letter_first(units: list[Unit]) -> list[Unit]:

@@ -248,11 +248,11 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             and not re.search("全国|国内|我国", unit.norm):
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is), nor
         # 全国能繁母猪存栏 by a county letter's 2016年生猪存栏19.72万头
-    if asked.spending and unit.span and EARNINGS.search(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]):
+    figure_clause = _CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1] if unit.span else ""  # what the figure is of
+    if asked.spending and EARNINGS.search(figure_clause):
         return False  # 杨陵研学基地投入多少资金 is not answered by 旅游综合收入19.7亿元
     if "number" in asked.types and unit.span and of_another_place(
-            normalize_for_index(_CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1]),
-            asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
+            normalize_for_index(figure_clause), asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
         return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
             unit.norm, asked.narrowest + division_stems(asked.measures), asked.phrases):

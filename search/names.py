@@ -14,9 +14,9 @@ from ..corpus.normalize import normalize_for_index, to_simplified
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
 
-# A national body (交通运输部, 国家卫生健康委员会, a ministry's 畜牧业司): its letter is of the whole country.
 # A ministry's own words (按照我部统一安排; not 我部门, 本部分) or a national deputy's or member's proposal it answers.
 _SPEAKS_AS_MINISTRY = re.compile(r"[我本]部(?![门分队])|全国(?:人大|政协)[^。\n]{0,16}?第?\s*\d+\s*号")
+# A national body (交通运输部, 国家卫生健康委员会, a ministry's 畜牧业司): its letter is of the whole country.
 NATIONAL_AGENCY = re.compile(r"^(?:中华人民共和国|国家|国务院|中共中央|全国)|(?<!公)司$|部(?:网站)?$")
 # Kinds of area, not names of one: never required to appear in the letter.
 AREA_NOUNS = tuple("城区 老城区 新城区 新区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
@@ -31,9 +31,9 @@ def names_places(places, letter: dict, text: str, narrower: dict | None = None, 
     names the place asked or is not of it. A name asked with its level (``levels``:
     岳阳 -> 县) is not met by a letter that writes it only with another level (岳阳市: another place)."""
     narrower, levels = narrower or {}, levels or {}
-    known = letter.get("region") or _national(letter, text)
     return all((name in text and not _only_other_level(name, levels.get(name), text))
-               or not (with_level or known) or name in narrower and narrower[name] in text
+               or not (with_level or letter.get("region") or _national(letter, text))
+               or name in narrower and narrower[name] in text
                or _speaks_as_part(name, letter.get("region"), text) for name, with_level in places)
 
 
