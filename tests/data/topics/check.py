@@ -48,6 +48,8 @@ BLIND32 = {"te", "kp", "hz"}
 BLIND33 = {"ek", "hw", "yx", "az"}
 BLIND34 = {"lq", "kc", "ne", "gd"}
 BLIND35 = {"hm", "xa", "wn", "yp", "rd", "df"}
+BLIND36 = {"dk", "qn", "xb", "gt", "rf", "fs"}
+BLIND37 = {"kj", "ac", "zo", "qg", "zl", "ai", "pc", "wq"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -62,7 +64,8 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind29.jsonl": BLIND29, "blind30.jsonl": BLIND30,
           "blind31.jsonl": BLIND31, "blind32.jsonl": BLIND32,
           "blind33.jsonl": BLIND33, "blind34.jsonl": BLIND34,
-          "blind35.jsonl": BLIND35}
+          "blind35.jsonl": BLIND35, "blind36.jsonl": BLIND36,
+          "blind37.jsonl": BLIND37}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
