@@ -30,9 +30,9 @@ MARK_CHARS = " \t•·"  # a page's list bullets and blanks before a line's text
 LIST_MARKS = f"[{MARK_CHARS}]*"
 SALUTATION = regex.compile(
     r"(?:^" + LIST_MARKS + r"|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?!(?:领衔|联名|附议)(?:代表|委员)\s*[:：])(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}[、,，]){0,30}[^\n:：。，,；;“”《》]{1,40}?"
-    r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|支部|总支|支社|党组|学社|[省市州县区]委会?|(?<=党|学社|联|会|民革|民盟|民建|民进|台盟)中央))"
+    r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|界别组|界别|支部|总支|支社|党组|学社|[省市州县区]委会?|(?<=党|学社|联|会|民革|民盟|民建|民进|台盟)中央))"
     r"\s*(?:您好)?\s*(?:[:：]|(?<=^尊敬的.*)$|$(?=\n\s*(?:你们|您|你|贵)))",
-    regex.M)  # members (a list of them), a group (雨露乡委员小组), a party's branch (民盟楚雄州委), a committee; a line of
+    regex.M)  # members (a list of them), a group (雨露乡委员小组, 工商联界别组), a party's branch (民盟楚雄州委), a committee; a line of
 # its own after 尊敬的, or before the line opening the reply (王敏、陈蕾委员 / 你们提出的…), needs no colon; a page may glue it after an empty label (时效性:彭晓瑜代表:); a
 # party's central committee (致公党中央:, 九三学社中央:); a form's label (领衔代表: 黄金城) is none
 # Whom a letter is written to: the members (``SALUTATION``), or the lead bureau a co-handler's opinion (会办意见,

@@ -15,13 +15,14 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
-from .asked import Asked, can_answer, lead_in, years_said
+from .asked import Asked, can_answer, years_said
 from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter, preferred_form
 from .conflicts import find_conflicts
 from .counted import counted_things
 from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
 from .llm import generate_answer
 from .names import SCOPE_WORD, places_above, places_named
+from .things import lead_in
 from .units import Unit, dedupe, split_units
 from .words import content_words
 
@@ -45,6 +46,10 @@ _NOTE = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # (节选) after a letter'
 _ABOUT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*关于[^。；;，,！!？?]{2,60}$")
 # A sentence about what the one before it named (该园…, 其中…, 此项…): that sentence's words count as its own.
 _ANAPHOR = re.compile(r"^(?:该|其|此(?!外))")
+_ASKS_PROPOSALS_VIEW = re.compile(r"(?:提案|建议|议案)(?:认为|指出|反映)")
+_RESTATES_PROPOSAL = re.compile(r"(?:您|你们?|贵[\u4e00-\u9fff]{0,2}|代表|委员)[^。，,]{0,8}(?:提出|认为|指出|反映|提到|所提)|(?:提案|建议)中")
+_NAMES_PROPOSAL = re.compile(r"建议|提案|议案")
+_NAMES_PROPOSERS = re.compile(r"委员|代表|党派|界别|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联")
 
 
 
@@ -58,9 +63,10 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         return out
     asked = Asked.of(question, searcher.known_places, searcher.known_members)
     specific = can_answer(searcher, question, asked, units)
-    if not specific and asked.field is PROPOSER:  # who proposed, named by the letter in no form of its own
-        asked = dataclasses.replace(asked, field=None)
-        specific = can_answer(searcher, question, asked, units)
+    if not specific and asked.field is PROPOSER:  # who proposed, named by the letter in no form of its own: a
+        asked = dataclasses.replace(asked, field=None)  # sentence naming members, deputies or a party
+        specific = [u for u in can_answer(searcher, question, asked, units)
+                    if _NAMES_PROPOSERS.search(u.norm) or not _NAMES_PROPOSAL.search(question)]  # 由谁提出申请
     if not specific:
         out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
         return out
@@ -78,6 +84,8 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         units.sort(key=lambda u: (u.letter_id != first, not preferred.search(u.norm)))
         if preferred.search(units[0].norm):  # signed 2024624: its page's 时间:2024-06-28 is another day, not shown
             units = [u for u in units if u.letter_id != first or preferred.search(u.norm)]
+    if _ASKS_PROPOSALS_VIEW.search(question):  # 提案认为…有哪些短板: what the proposal said, as the reply restates it
+        units.sort(key=lambda u: not _RESTATES_PROPOSAL.search(u.norm))
     best = units[0]
     out["evidence"] = {**{k: round(v, 4) for k, v in best.features.items()},
                        "evidence": round(evidence(best.features), 4), "threshold": MIN_EVIDENCE}

@@ -14,14 +14,16 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
-                     asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value)
+                     asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
+                     letter_year_asked)
 from .counted import counted_head
 from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
-                    posseg, qualified_by_another_place)
+                    qualified_by_another_place)
+from .things import another_kind, kinds_said, lead_in, names_the_thing, phrases_said
 from .units import Unit
-from .words import content_words, says, says_number, words_of
+from .words import content_words, says, says_number
 
 def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> list[Unit]:
     """The ranked sentences that can answer at all: inside the reply (not its frame, unless the question asks
@@ -31,6 +33,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     frame_ok = lookup or asks_frame(question)
     of_a_letter = lookup or bool(ASKS_HOW_ANSWERED.search(question))  # its letter must say what it asks about
     letters: dict[str, tuple[dict, str, str]] = {}
+    year_asked = letter_year_asked(question)
+    subject = m.group(1) if (m := _SUBJECT.search(normalize_for_index(question))) and not QUESTION_WORD.search(m.group(1)) else ""
     labels = {}  # a label the question names that a letter's frame writes (责任领导:): only its value answers there
     if asked.field is None:
         qnorm = normalize_for_index(question)
@@ -53,9 +57,20 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
         if of_a_letter and asked.measures and not any(says(w, _letter(searcher, unit, letters)[1])
                                                       for w in asked.measures):
             continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园
+        if subject and not says(subject, _letter(searcher, unit, letters)[1]):
+            continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾
+        if year_asked and not _of_year(_letter(searcher, unit, letters)[0], year_asked):
+            continue  # 上海2025年儿童友好提案答复: not a letter of 2023 that plans for 2025
         if says_what_is_asked(unit, asked, *_letter(searcher, unit, letters)):
             kept.append(unit)
     return kept
+
+
+def _of_year(letter: dict, year: str) -> bool:
+    """A letter may be the one of ``year``: it is dated that year or the next (a proposal of 2022 answered in 2023),
+    its title names the year, or it has no date."""
+    date = str(letter.get("date") or "")[:4]
+    return not date or date in (year, str(int(year) + 1)) or year in str(letter.get("title") or "")
 
 
 def _letter(searcher, unit: Unit, letters: dict) -> tuple[dict, str, str]:
@@ -84,13 +99,19 @@ _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20
 _ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总量|人数|户数|标准")  # the words that ask (哪些地方,
 # 什么时候, 建成 数量, 罚款标准): not what is asked about
 _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
-_ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]|(?<![第\d一二三四五六七八九十])[一二三四五六七八九]期(?=工程|项目|改扩建|建设|扩建)")
+_ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批期届次轮]|(?<![第\d一二三四五六七八九十])[一二三四五六七八九]期(?=工程|项目|改扩建|建设|扩建|占地|用地|规划|面积|投资)")
 _RATE = re.compile(r"每\s*([\u4e00-\u9fff])")  # 每亩多少元: per 亩
 _NEXT_STEPS = re.compile(r"下一步|下步|下阶段|今后|接下来")  # not 打算/准备: 打算怎么管 is answered by the measures taken
 _ACHIEVED = re.compile(r"实际|已经|已完成|完成了|建成了|改完了?|发放了")
 _REPORTED = re.compile(r"已|完成了|实际|累计|建成了|到位")  # a sentence reporting what was done, not only what is planned
 _DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|几月几日|哪年|哪一年|什么日期|日期")
 _RATIO = re.compile(r"([\u4e00-\u9fff]{2})率")  # 近视率, 毛入园率 (毛入…率), 森林覆盖率
+_NATIONAL = re.compile("全国|我国|国内|全球")
+_SUBJECT = re.compile(r"关于(.{2,12}?)的?(?:建议|提案|议案)")  # what a proposal named by its subject is about
+_WHICH_DIVISION = re.compile(r"哪[个些一几]?(?:个)?([省州市县区乡镇村])(?![委级政长财场民容域])")  # 哪个县, 哪些乡镇; not 哪个区域
+_LEVELS_ANSWERING = {"省": "省区市", "州": "州市", "市": "市州县区", "县": "县市区旗", "区": "区县市", "乡": "乡镇街",
+                     "镇": "镇乡街", "村": "村社组"}  # the levels that answer one asked (哪个县: 腾冲市, 云县)
+_NOT_A_DIVISION = "全各本我该每\\s"  # 各县市, 全县: a scope, no place named
 _SAME_PER = {"人": "人名位", "名": "人名位", "位": "人名位", "天": "天日", "日": "天日"}  # 每人: 每名教师; 每天: 日均
 
 
@@ -136,6 +157,7 @@ class Asked:
     planned: bool = False  # asks when something was first planned (原定什么时候): the sentence says a plan
     date: bool = False  # asks a day or a year (哪天, 哪一年, 什么日期): a date says it, not a span of time or 近期
     ratio: str = ""  # the words of a ratio asked (近视率 -> 近视): a figure of another ratio (开设率) is no answer
+    division: str = ""  # the levels a which-place question asks (哪个县 -> 县市区旗): the sentence names one
 
     @property
     def narrowest(self) -> list[str]:
@@ -168,9 +190,10 @@ class Asked:
                    events=events_asked(qnorm) if "time" in types else None,
                    own_doc_number=asks_own_doc_number(qnorm), scopes=tuple(m.group() for m in SCOPE_WORD.finditer(qnorm)),
                    action=action_asked(qnorm) if {"org", "orgs"} & set(types) else None,
-                   kinds=_kinds(qnorm, measures) if "number" in types else (), phrases=_phrases(qnorm, measures),
+                   kinds=kinds_said(qnorm, measures) if "number" in types else (), phrases=phrases_said(qnorm, measures),
                    next_steps=types == ("plan",) and bool(_NEXT_STEPS.search(qnorm)),
                    ratio=m.group(1) if "number" in types and (m := _RATIO.search(qnorm)) else "",
+                   division=_LEVELS_ANSWERING[m.group(1)] if (m := _WHICH_DIVISION.search(qnorm)) else "",
                    counted=counted_head(qnorm, names) if "number" in types else "",
                    date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)),
                    planned="time" in types and bool(_ORIGINAL_PLAN.search(qnorm)))
@@ -195,7 +218,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 十四五期间安排了多少 is not answered by “十三五”期间，中央共安排补助资金约307亿元
     if asked.planned and not _PLANNED.search(unit.norm):
         return False  # 原定什么时候办: 原计划2020年2月22日举办, not 2020年初…策划了
-    said = years_said(unit, letter.get("body", "")) if asked.years else []
+    said = years_said(unit, letter.get("body", "")) if asked.years and asked.field is None else []  # a frame field's
+    # year names its letter (2020年第104号建议的回复哪天发布: 时间:2021-02-07)
     if said and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
     if asked.years and not said and "number" in asked.types and not _year_before(unit, letter, asked.years):
@@ -222,21 +246,23 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if any(qtype in asked.types and not SAID_BY[qtype][0].search(unit.norm) for qtype in ("rank", "company", "outcome")):
         return False  # 排第几 needs a rank (居全国第三, 之首), 中标单位 a company, 获批了吗 how the request stands
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
-    if "number" in asked.types and measures and not _names_the_thing(unit, measures, letter, whole_words=True):
+    if "number" in asked.types and measures and not names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
     places = division_stems(measures)  # 三明 of 福建给三明…: a place, not the thing
-    things = tuple(w for w in measures if w not in FIGURE_WORDS and w not in places)  # what the 资金 or 面积 is of
+    things = tuple(w for w in measures if w not in FIGURE_WORDS and w not in places and w not in asked.sum_kind)
+    # what the 资金, 面积 or 奖励 is of
     if "number" in asked.types and things != measures and things and not (
-            _names_the_thing(unit, things, letter, whole_words=True)
+            names_the_thing(unit, things, letter, whole_words=True)
             or any(w in normalize_for_index(letter.get("title") or "") for w in things)):
         return False  # 中药材基地的资金 is not 碳中和试点…安排资金200万 (秦安县博物馆's 总投资 is, in its letter)
-    if asked.counted and not _names_the_thing(unit, (asked.counted,), letter, up_to_figure=True):
+    if asked.counted and not names_the_thing(unit, (asked.counted,), letter, up_to_figure=True):
         return False  # 多少个综合试验站 is not counted by 食用菌专业合作社452个
-    if "number" in asked.types and _another_kind(unit, tuple(k for k in asked.kinds if k[0] not in identity), letter):
-        return False  # 轮作休耕技术培训班 is not counted by 化肥减量技术培训班559期, nor 牛羊存栏 by 生猪存栏
-    if asked.sum_kind and not _names_the_thing(unit, asked.sum_kind, letter, titles=False):
+    if "number" in asked.types and another_kind(unit, tuple(k for k in asked.kinds if k[0] not in identity), letter,
+                                                 asked.sum_kind):
+        return False  # 轮作休耕技术培训班 is not counted by 化肥减量技术培训班559期, nor 牛羊存栏 by 生猪存栏, nor 民宿奖励 by 食用菌补助
+    if asked.sum_kind and not names_the_thing(unit, asked.sum_kind, letter, titles=False):
         return False  # 督导员补贴 is not given by a sentence on 集中点, nor 罚款标准 by 垃圾桶460个
-    if {"place", "time"} & set(asked.types) and measures and not _names_the_thing(unit, measures, letter):
+    if {"place", "time"} & set(asked.types) and measures and not names_the_thing(unit, measures, letter):
         return False  # where the 收容所 is: said of it, in its sentence or the one before (…器材。重点安装在…)
     if asked.action and asked.action not in unit.norm and asked.action not in lead_in(unit, letter)[-20:]:
         return False  # 由谁提供担保 is not answered by the member's salutation
@@ -249,6 +275,11 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is), nor
         # 全国能繁母猪存栏 by a county letter's 2016年生猪存栏19.72万头
     figure_clause = _CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1] if unit.span else ""  # what the figure is of
+    own_clause = normalize_for_index(re.split(r"[、，,；;：:。！!？?]", unit.text[:unit.span[0]])[-1]) if unit.span else ""
+    if "number" in asked.types and asked.places and not asked.nationwide and "rank" not in asked.types \
+            and _NATIONAL.search(own_clause) and not SCOPE_WORD.search(unit.norm) \
+            and not any(p in unit.norm for p in asked.narrowest):
+        return False  # 吉林省现有预制菜企业多少家 is not answered by 全国新注册企业1.25万家 (全国…1亿亩以上,我省任务277万亩 may be)
     if asked.spending and EARNINGS.search(figure_clause):
         return False  # 杨陵研学基地投入多少资金 is not answered by 旅游综合收入19.7亿元
     if "number" in asked.types and unit.span and of_another_place(
@@ -268,6 +299,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 2020年森林覆盖率实际达到多少 is not given by 力争2020年全省森林覆盖率达到60%
     if "number" in asked.types and not all(_per(what).search(unit.norm) for what in asked.rate):
         return False  # 休牧补助每亩多少元 is not given by 每年安排补奖资金187.6亿元, nor 每人 by 4万元/户
+    if asked.division and not re.search(rf"[^{asked.division}{_NOT_A_DIVISION}][{asked.division}]", unit.norm):
+        return False  # 产业园建在哪个县 is not answered by …明确了各县市…大力推动
     if asked.ratio and not re.search(rf"{asked.ratio}[\u4e00-\u9fff]{{0,3}}率", normalize_for_index(unit.sentence)):
         return False  # 近视率是多少 is not given by 健康教育课开设率达到100%
     if asked.types == ("number",) and asked.named_units:
@@ -339,9 +372,6 @@ def _years(text: str) -> list[str]:
     return _YEAR.findall(text) + [m["year"] for pattern in (GLUED_YEAR_MONTH, GLUED_YEAR) for m in pattern.finditer(text)]
 
 
-_LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
-
-
 def codes_asked(qnorm: str) -> tuple[str, ...]:
     """The codes normalised ``qnorm`` names (第149号建议, 12356热线): numbers of three digits or more that are
     neither a year nor a figure's amount (100张床位)."""
@@ -349,98 +379,3 @@ def codes_asked(qnorm: str) -> tuple[str, ...]:
     counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
     return tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
                  and not any(s <= m.start() < e for s, e in counted))
-
-
-def lead_in(unit: Unit, letter: dict) -> str:
-    """What comes right before the sentence in its letter (about one sentence), normalised."""
-    return normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
-
-
-def _untitled(text: str) -> str:
-    """``text`` with its titles blanked: a 《…》 names a document, not what it is about."""
-    return re.sub(r"《[^《》]*》", "《》", text)
-
-
-_GAP = re.compile(r"(?:(?!有|是|的)[\u4e00-\u9fff]){0,2}")  # what may stand between a modifier and its head (休耕)
-_WIDE = re.compile(f"全国|国家|{SCOPE_WORD.pattern}")  # a scope, not a kind
-_LETTER_WORDS = frozenset("代表 委员 建议 提案 议案 答复".split())
-
-
-def _kinds(qnorm: str, measures: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """The measure words the question says right before another (轮作休耕 before 技术培训班, 家庭养老 before 床位):
-    the first names the kind of the second it asks about. A verb's noun (督导 of 督导村庄), a name (元谋 of 元谋城乡公交)
-    and what names the letter (杨屹伟代表 项目库建议) name no kind."""
-    pairs, at = [], 0
-    no_kind = {w for w, flag in posseg(qnorm) if flag.startswith(("v", "ns", "nr"))} | _LETTER_WORDS
-    for modifier, head in zip(measures, measures[1:]):
-        i = qnorm.find(modifier, at)
-        j = qnorm.find(head, i + len(modifier)) if i >= 0 else -1
-        if i >= 0 and j >= 0 and _GAP.fullmatch(qnorm[i + len(modifier):j]) and not QUESTION_WORD.search(qnorm[i:j]) \
-                and not _WIDE.search(modifier) and modifier not in no_kind:
-            pairs.append((modifier, head))
-        at = max(at, i) if i >= 0 else at
-    return tuple(pairs)
-
-
-def _phrases(qnorm: str, measures: tuple[str, ...]) -> tuple[str, ...]:
-    """The runs of two or more of the question's measure words it says one right after another (社区 矫正 信息 管理系统
-    -> 社区矫正信息管理系统)."""
-    runs, at = [], 0
-    for word in measures:
-        i = qnorm.find(word, at)
-        if i < 0:
-            continue
-        if runs and runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], i + len(word), runs[-1][2] + 1)
-        else:
-            runs.append((i, i + len(word), 1))
-        at = i + len(word)
-    return tuple(qnorm[start:end] for start, end, count in runs if count >= 2)
-
-
-_KIND_FLAGS = ("n", "vn", "j", "l", "b")  # the word before a head that can name a kind of it (生猪, 医疗, 二级)
-
-
-_TOTALS = frozenset("总 累计 合计 共计 全部 整体".split())  # 总投资 is the whole of what is asked, no other kind
-
-
-def _another_kind(unit: Unit, kinds: tuple[tuple[str, str], ...], letter: dict) -> bool:
-    """The sentence counts another kind of the thing asked: wherever it says the head word, another noun stands
-    right before it in place of the question's modifier (生猪存栏 for 牛羊存栏, 医疗床位 for 家庭养老床位; not 通报村庄
-    for 督导村庄, a verb, nor 总投资, a total; not 套轮作食用菌 for 套种食用菌, a character of the modifier shows the same kind), and
-    nowhere near it names the modifier."""
-    near = normalize_for_index(unit.sentence) + normalize_for_index(unit.section) + lead_in(unit, letter)
-    before, at = {}, 0  # where each word of the sentence ends -> the word
-    for word, flag in posseg(unit.norm):
-        at += len(word)
-        before[at] = word, flag
-    for modifier, head in kinds:
-        if says(modifier, near):
-            continue
-        spots = [m.start() for m in re.finditer(re.escape(head), unit.norm)]
-        if spots and all(before.get(k, ("", "x"))[1].startswith(_KIND_FLAGS) and before[k][0] not in _TOTALS
-                         and not set(unit.norm[max(0, k - 4):k]) & set(modifier) for k in spots):
-            return True
-    return False
-
-
-def _names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_words: bool = False,
-                     titles: bool = True, up_to_figure: bool = False) -> bool:
-    """The sentence names something the question asks about: in its own words, as a word of the whole sentence
-    when a long one was cut at commas (its figure apart from what it counts), in its heading, or in what comes
-    right before it in ``letter`` (not inside a title there or in the whole sentence unless ``titles``: the kind of
-    sum 补贴 is not named by 《…购车补贴享不停…方案》) (as a whole word with ``whole_words``: 综合 is not said by 住院综合楼;
-    with ``up_to_figure`` only before the piece's end: 用地面积约15.5亩 measures no 建筑面积 the next piece gives).
-    Requiring half of the question's words instead cost held answers (0.910 -> 0.882) for two more abstentions
-    on fit."""
-    untitled = (lambda text: text) if titles else _untitled
-    sentence = unit.sentence
-    if up_to_figure and (at := sentence.find(unit.text)) >= 0:
-        sentence = sentence[:at + len(unit.text)]
-    words, heading = words_of(untitled(sentence)), normalize_for_index(unit.section)
-    if any(says(w, unit.norm) or w in words and says(w, sentence) or w in heading for w in measures):
-        return True
-    before = untitled(lead_in(unit, letter))
-    lead_words = words_of(before) if whole_words else frozenset()
-    return any(w in lead_words if whole_words else says(w, before) for w in measures)
-

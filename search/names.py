@@ -149,11 +149,15 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
         elif _ADMIN_PLACE.match(word) and word + "市" in _divisions():
             found.append((word, True))  # 景德镇 (景德镇市) is a city, not a town
         elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS) \
-                and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word, "").startswith(_NAME_TAGS)):
+                and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word, "").startswith(_NAME_TAGS)
+                     or word in _division_forms()[1]):
             found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective;
-            # a verb or particle before a level (申请不到/省财政) is none unless the dictionary knows it (开封市, 牟定县)
+            # a verb or particle before a level (申请不到/省财政) is none unless the dictionary or the national list
+            # knows it (开封市, 牟定县, 营口市, which jieba tags a verb)
         elif word[-1] in (LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
+        elif (m := _place_opening().match(word)) and len(word) > len(m.group()):
+            found.append((_NAME_AND_LEVEL.sub(r"\1", m.group()), True))  # 北京市 of 北京市政协, one word to jieba
         elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \
                 or leading and any(tags.get(word + level) == "ns" or word in known and word + level in _divisions()
                                    for level in LEVELS) and (not found or _may_lie_in(word, found[-1][0])):
@@ -173,6 +177,14 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
         if not any(m.group(1) in name or name in m.group(1) for name, _ in found):
             found.append((m.group(1)[1] + "镇", True))  # 章镇 of 上虞章镇 has one character of its own
     return list(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=1)
+def _place_opening() -> re.Pattern:
+    """A province, city or county of the national list, with its level, opening a word (北京市政协, 黄石市人大)."""
+    names = {name for name in _division_forms()[1].values()} | province_names()
+    forms = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(forms)
 
 
 def _may_lie_in(name: str, wider: str) -> bool:
@@ -289,13 +301,20 @@ def qualified_by_another_place(norm: str, asked: list[str], phrases: tuple[str, 
     and names none of them: 2010年建成了广州市社区矫正信息管理系统 dates 广州's system, not 广东省's."""
     if not asked or any(name in norm for name in asked):
         return False
-    pattern = _division_forms()[0]
     for phrase in phrases:
         spots = [m.start() for m in re.finditer(re.escape(phrase), norm)]
         if spots and all(any(re.fullmatch(r"[\u4e00-\u9fff]{0,4}", norm[m.end():k])
+                             for pattern in (_division_forms()[0], _bracketed_place())
                              for m in pattern.finditer(norm, max(0, k - 16), k)) for k in spots):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=1)
+def _bracketed_place() -> re.Pattern:
+    """A province, city or county of the national list named in brackets without its level: 中国(黄石)跨境电子商务综合试验区."""
+    stems = {stem for stem in _division_forms()[2] if len(stem) >= 2} | {province_stem(name) for name in province_names()}
+    return re.compile(rf"[(（](?:{'|'.join(sorted(map(re.escape, stems), key=len, reverse=True))})[)）]")
 
 
 def division_stems(words) -> list[str]:

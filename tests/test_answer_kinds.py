@@ -1,6 +1,6 @@
 """Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
 blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22, blind24,
-blind25, blind27, blind28, blind32 and blind33 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
+blind25, blind27, blind28, blind31, blind32, blind33 and blind37 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
 
@@ -28,12 +28,13 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b25-vg-02", "b27-bw-01", "b27-bw-03", "b27-zm-01", "b27-zm-02", "b27-zm-03", "b27-ms-02", "b27-ms-03",
            "b27-lz-01", "b21-th-03", "b21-yy-01", "b21-tl-03", "b28-yd-03", "b28-sh-01", "b28-jw-01", "b28-lf-02",
            "t-tsg-03", "b13-sz-02", "b23-cb-03", "b29-jy-02", "b29-dz-01", "b2-zy-03", "b33-yx-01", "b33-yx-02",
-           "b33-yx-03", "b33-ek-01", "b33-ek-03", "b32-te-04", "b4-cd-03")
+           "b33-yx-03", "b33-ek-01", "b33-ek-03", "b32-te-04", "b4-cd-03", "b37-kj-01", "b37-qg-01", "b37-ai-01",
+           "b37-ai-02", "b37-pc-01", "b31-uf-02", "b9-jl-01", "b9-sw-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
         "b23": "blind23", "b27": "blind27", "b28": "blind28", "b29": "blind29", "b32": "blind32", "b33": "blind33",
-        "t": "topics"}
+        "b31": "blind31", "b37": "blind37", "t": "topics"}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def searcher(seed_index, tmp_path_factory):
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
     未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电,
     花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号, 金丝猴救助, 社会组织, 地下水, 国有林场, 草原补奖, 近视防控,
-    地质灾害搬迁, 研学旅行, 儿科, 特殊教育 and,
+    地质灾害搬迁, 研学旅行, 儿科, 特殊教育, 跨境电商, 遗体捐献, 人工智能, 预制菜, 校服, 建筑垃圾 and,
     from the topics set, 农村公路 of 平江县, 民宿 of 周口, 马关's 都龙小学 and 垫江's 农家书屋."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -882,3 +883,44 @@ def test_who_was_dealt_with_and_a_national_assembly_is_no_nationwide_figure():
     assert asked_field("永嘉红美人对接了哪个商超渠道") is None  # the work itself, not how the proposal was handled
     assert not Asked.of("全国政协第02821号提案的答复归哪个司").nationwide
     assert Asked.of("全国现在有多少群蜜蜂").nationwide
+
+
+def test_places_the_national_list_knows_and_the_year_a_lookup_names():
+    from dafu.search.asked import Asked
+    from dafu.search.fields import PROPOSAL_NUMBER, letter_year_asked
+
+    assert places_named("营口市校服管理建议答复") == [("营口", True)]  # jieba tags 营口 a verb
+    assert places_named("北京市政协关于遗体捐献条例提案的答复内容") == [("北京", True)]  # one word to jieba
+    assert letter_year_asked("杨浦区2022年校服提案答复") == "2022"
+    assert letter_year_asked("35151号提案答复 2020年焚烧处置项目规模") is None  # asks a figure of 2020
+    assert asked_field("吉林加大预制菜产业支持力度的建议是省人大几号建议") is PROPOSAL_NUMBER
+    assert Asked.of("红河州人工智能产业园建在哪个县").division
+    assert not Asked.of("紫阳县十三五旅游重点围绕哪些区域?").division
+
+
+@pytest.mark.parametrize("question, said", [
+    ("天津民革关于规范遗体捐献的提案是市政协几号提案", "第0059号"),
+    ("南京高标准建设人工智能创新应用先导区的提案是谁提的", "工商联界别组"),  # a group proposed it
+    ("天津遗体捐献提案答复的经办人是谁", "于自江"),  # 工作人员:于自江
+    ("黄石市人大2020年第104号建议的回复哪天发布的", "2021-02-07"),  # 2020 names the proposal, not the day
+    ("黄石跨境电子商务综合试验区是哪天获批的", "2019年12月15日"),
+    ("工信部什么时候复函支持南京创建人工智能先导区", "去年9月"),  # the approval reported, not the reply's day
+    ("提案认为南京人工智能产业有哪些短板", "尖端核心技术不突出"),  # the proposal's view, as the reply restates it
+])
+def test_the_number_proposer_and_handler_of_a_letter_asked_in_other_words(searcher, question, said):
+    assert said in _answer(searcher, question)
+
+
+@pytest.mark.parametrize("question", [
+    "营口市校服管理建议答复",  # 盘锦's letter never names 营口
+    "北京市政协关于遗体捐献条例提案的答复内容",  # 天津's
+    "长春市人大关于预制菜的建议答复",  # 长春's letter is on 建筑垃圾
+    "黄石市人大2021年关于跨境电商的建议是谁提的",  # its page names no proposer: no sentence about the park answers
+    "黄石临空跨境电商产业园核心区二期占地多少亩",  # the letter gives 一期's 180亩
+    "鄂州跨境电子商务综合试验区是哪天获批的",  # 中国(黄石)跨境电子商务综合试验区's day
+    "红河州人工智能产业园建在哪个县",  # no sentence names a county
+    "重庆对评上等级的民宿奖励多少钱",  # 食用菌补助 of a letter on 蚕桑 is no 民宿's 奖励
+    "郑州市近视防控改革试验区有几个",  # 改革 of 市发展改革委 in a letter on 水源置换
+])
+def test_no_answer_for_another_place_year_phase_or_subject(searcher, question):
+    assert answer_question(searcher, question)["abstained"]
