@@ -15,7 +15,7 @@ from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
-                     letter_year_asked)
+                     letter_subject_asked, letter_year_asked)
 from .counted import counted_head
 from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_speak_as, members_named,
@@ -33,11 +33,11 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     frame_ok = lookup or asks_frame(question)
     of_a_letter = lookup or bool(ASKS_HOW_ANSWERED.search(question))  # its letter must say what it asks about
     letters: dict[str, tuple[dict, str, str]] = {}
-    year_asked = letter_year_asked(question)
-    subject = m.group(1) if (m := _SUBJECT.search(normalize_for_index(question))) and not QUESTION_WORD.search(m.group(1)) else ""
+    qnorm = normalize_for_index(question)
+    year_asked = letter_year_asked(question) if lookup else None
+    subject = letter_subject_asked(qnorm)
     labels = {}  # a label the question names that a letter's frame writes (责任领导:): only its value answers there
     if asked.field is None:
-        qnorm = normalize_for_index(question)
         for letter_id in dict.fromkeys(unit.letter_id for unit in units):
             frame = [unit.norm for unit in units if unit.letter_id == letter_id and unit.features["frame"]]
             if (label := label_asked(qnorm, frame)) is not None:
@@ -107,7 +107,6 @@ _REPORTED = re.compile(r"已|完成了|实际|累计|建成了|到位")  # a sen
 _DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|几月几日|哪年|哪一年|什么日期|日期")
 _RATIO = re.compile(r"([\u4e00-\u9fff]{2})率")  # 近视率, 毛入园率 (毛入…率), 森林覆盖率
 _NATIONAL = re.compile("全国|我国|国内|全球")
-_SUBJECT = re.compile(r"关于(.{2,12}?)的?(?:建议|提案|议案)")  # what a proposal named by its subject is about
 _WHICH_DIVISION = re.compile(r"哪[个些一几]?(?:个)?([省州市县区乡镇村])(?![委级政长财场民容域])")  # 哪个县, 哪些乡镇; not 哪个区域
 _LEVELS_ANSWERING = {"省": "省区市", "州": "州市", "市": "市州县区", "县": "县市区旗", "区": "区县市", "乡": "乡镇街",
                      "镇": "镇乡街", "村": "村社组"}  # the levels that answer one asked (哪个县: 腾冲市, 云县)
@@ -275,9 +274,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is), nor
         # 全国能繁母猪存栏 by a county letter's 2016年生猪存栏19.72万头
     figure_clause = _CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1] if unit.span else ""  # what the figure is of
-    own_clause = normalize_for_index(re.split(r"[、，,；;：:。！!？?]", unit.text[:unit.span[0]])[-1]) if unit.span else ""
     if "number" in asked.types and asked.places and not asked.nationwide and "rank" not in asked.types \
-            and _NATIONAL.search(own_clause) and not SCOPE_WORD.search(unit.norm) \
+            and _NATIONAL.search(normalize_for_index(figure_clause.rsplit("、", 1)[-1])) \
+            and not SCOPE_WORD.search(unit.norm) \
             and not any(p in unit.norm for p in asked.narrowest):
         return False  # 吉林省现有预制菜企业多少家 is not answered by 全国新注册企业1.25万家 (全国…1亿亩以上,我省任务277万亩 may be)
     if asked.spending and EARNINGS.search(figure_clause):

@@ -161,9 +161,19 @@ _LETTER_OF_YEAR = re.compile(r"((?:19|20)\d{2})年[^，,。？?\d]{0,24}(?:建�
 
 
 def letter_year_asked(question: str) -> str | None:
-    """The year a lookup names its letter by (杨浦区2022年校服提案答复 -> 2022), if it ends so."""
+    """The year a lookup (``asks_letter``) names its letter by (杨浦区2022年校服提案答复 -> 2022), if it ends so."""
     m = _LETTER_OF_YEAR.search(question)
-    return m.group(1) if m and asks_letter(question) else None
+    return m.group(1) if m else None
+
+
+_LETTER_SUBJECT = re.compile(r"关于(.{2,12}?)的?(?:建议|提案|议案)")
+
+
+def letter_subject_asked(qnorm: str) -> str:
+    """What a question names its proposal by (长春市人大关于预制菜的建议答复 -> 预制菜), if it does so, in normalised
+    ``qnorm``; not a question put there (关于傍名牌提了哪些建议)."""
+    m = _LETTER_SUBJECT.search(qnorm)
+    return m.group(1) if m and not QUESTION_WORD.search(m.group(1)) else ""
 
 
 _NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|决定|文件|指引|指南|准则|政策|措施|计划|制度")

@@ -100,14 +100,19 @@ def _names_a_division(text: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _listed_stems() -> re.Pattern:
     """Two cities or counties of the national list named in a row without their level (青岛、济宁, 济南和青岛)."""
-    stems = "|".join(sorted(map(re.escape, (stem for stem in _division_forms()[2] if len(stem) >= 2)), key=len, reverse=True))
+    stems = _alternation(stem for stem in _division_forms()[2] if len(stem) >= 2)
     return re.compile(f"(?:{stems})[、和及与](?:{stems})")
 
 
 @functools.lru_cache(maxsize=1)
 def _province_names() -> re.Pattern:
     names = province_names() | {province_stem(name) for name in province_names()}
-    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
+    return re.compile(_alternation(names))
+
+
+def _alternation(names) -> str:
+    """A pattern matching any of ``names``, the longest first."""
+    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
 
 
 LEVELS = "省市州县区旗"
@@ -156,8 +161,8 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
             # knows it (开封市, 牟定县, 营口市, which jieba tags a verb)
         elif word[-1] in (LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
-        elif (m := _place_opening().match(word)) and len(word) > len(m.group()):
-            found.append((_NAME_AND_LEVEL.sub(r"\1", m.group()), True))  # 北京市 of 北京市政协, one word to jieba
+        elif opening := _place_opening(word):
+            found.append((_NAME_AND_LEVEL.sub(r"\1", opening), True))  # 北京市 of 北京市政协, one word to jieba
         elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \
                 or leading and any(tags.get(word + level) == "ns" or word in known and word + level in _divisions()
                                    for level in LEVELS) and (not found or _may_lie_in(word, found[-1][0])):
@@ -179,12 +184,17 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
     return list(dict.fromkeys(found))
 
 
+def _place_opening(word: str) -> str | None:
+    """The longest province, city or county of the national list, with its level, that opens ``word`` and is not all
+    of it (北京市 of 北京市政协, 黄石市 of 黄石市人大)."""
+    names = _full_names()
+    return next((word[:k] for k in range(len(word) - 1, 2, -1) if word[:k] in names), None)
+
+
 @functools.lru_cache(maxsize=1)
-def _place_opening() -> re.Pattern:
-    """A province, city or county of the national list, with its level, opening a word (北京市政协, 黄石市人大)."""
-    names = {name for name in _division_forms()[1].values()} | province_names()
-    forms = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    return re.compile(forms)
+def _full_names() -> frozenset[str]:
+    """The provinces, cities and counties of the national list, with their levels."""
+    return frozenset(_division_forms()[1].values()) | province_names()
 
 
 def _may_lie_in(name: str, wider: str) -> bool:
@@ -266,7 +276,7 @@ def _division_forms() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]
         short = short_form(name)
         full[name] = full[short] = name
         stems.setdefault(short[:-1], []).append(name)
-    return re.compile("|".join(sorted(map(re.escape, full), key=len, reverse=True))), full, stems
+    return re.compile(_alternation(full)), full, stems
 
 
 # A place's name as the start of a body's (峄城区农业农村局), unless a verb follows it (张家川县还成立了…工作站).
@@ -314,7 +324,7 @@ def qualified_by_another_place(norm: str, asked: list[str], phrases: tuple[str, 
 def _bracketed_place() -> re.Pattern:
     """A province, city or county of the national list named in brackets without its level: 中国(黄石)跨境电子商务综合试验区."""
     stems = {stem for stem in _division_forms()[2] if len(stem) >= 2} | {province_stem(name) for name in province_names()}
-    return re.compile(rf"[(（](?:{'|'.join(sorted(map(re.escape, stems), key=len, reverse=True))})[)）]")
+    return re.compile(rf"[(（](?:{_alternation(stems)})[)）]")
 
 
 def division_stems(words) -> list[str]:

@@ -110,8 +110,9 @@ def names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_w
     sentence = unit.sentence
     if up_to_figure and (at := sentence.find(unit.text)) >= 0:
         sentence = sentence[:at + len(unit.text)]
-    words, heading, own = words_of(untitled(sentence)), normalize_for_index(unit.section), _unnamed(unit.norm)
-    if any(says(w, own) or w in words and says(w, untitled(sentence)) or w in heading for w in measures):
+    sentence = untitled(sentence)
+    words, heading, own = words_of(sentence), normalize_for_index(unit.section), _unnamed(unit.norm)
+    if any(says(w, own) or w in words and says(w, sentence) or w in heading for w in measures):
         return True
     before = untitled(lead_in(unit, letter))
     lead_words = words_of(before) if whole_words else frozenset()
