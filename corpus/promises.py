@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .chunk import heading_level
 from .deadlines import Deadline, date_after, find_deadline, find_figures, letter_day, scan_form
 from .metadata import ORG_SUFFIX
 from .normalize import to_simplified
@@ -19,15 +20,15 @@ from .text import sentences, strip_pinyin
 # 将 is future only after a subject or a time word (我局将, 下一步将, 届时将), or before an adverb or verb that
 # cannot follow the object-marking 将 (将于, 将积极, 将会同); ``将生均公用经费列入预算`` is no promise.
 _SUBJECT = r"(?:我们|我局|我委|我厅|我部|我办|我院|我司|我市|我县|我区|我镇|我乡|本局|本单位|局|委|厅|办|部门|政府|公司|支队|大队|中心|街道|乡镇|各县|今后|以后|下一步|下步|届时|随后|同时|后|时|也|还|均|都|并|亦|年|期间|月底|年底)"
-_WILL_NEXT = (r"(?:于|会|在|紧紧|进一步|继续|持续|积极|加快|加大|加强|全力|尽快|尽早|认真|适时|优先|逐步|结合|按照|根据|依据|"
-              r"会同|联合|组织|协调|主动|重点|着力|努力|规划(?=新建|能容纳|将)|力争|争取|综合|借此|考虑|及时|大力|推进|推动|启动|开展|实施|"
-              r"做好|不断|切实|严格|统筹|坚持|围绕|把|以|对|与|向|为|从|按|实现|升至|达到|建成|开通|完成|纳入|列入|"
-              r"对接|研究|督促|指导|配合|落实|跟进|安排|申报|争取|投入|新建|改造|开工|开放|对外开放|对公众开放|提升|完善|"
-              r"全面|分步|分批|陆续|每年|定期|同步|一并|立即|马上|视|根据|配备|给予|筹措|谋划|规划)")
+_ADVERB_NEXT = (r"于|会|在|紧紧|进一步|继续|持续|积极|加快|全力|尽快|尽早|认真|适时|优先|逐步|主动|重点|着力|努力|力争|争取|及时|"
+                r"大力|不断|切实|严格|统筹|把|分步|分批|陆续|每年|定期|同步|一并|立即|马上")  # never 将's object
+_WILL_NEXT = (rf"(?:{_ADVERB_NEXT}|加大|加强|结合|按照|根据|依据|会同|联合|组织|协调|规划(?=新建|能容纳|将)|综合|借此|考虑|推进|推动|"
+              r"启动|开展|实施|做好|坚持|围绕|以|对|与|向|为|从|按|实现|升至|达到|建成|开通|完成|纳入|列入|对接|研究|督促|指导|"
+              r"配合|落实|跟进|安排|申报|投入|新建|改造|开工|开放|对外开放|对公众开放|提升|完善|全面|视|配备|给予|筹措|谋划|规划)")
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
     r"|(?<![列入按原])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采]|通过)(?<!行动计划)"
-    r"|(?<![模虚比草入原])拟(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿供])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|(?<!努)力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
+    r"|(?<![模虚比草入原请])拟(?![\u4e00-\u9fff]{1,3}的[^，,。；;：:\s])(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿供])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|(?<!努)力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
@@ -47,8 +48,8 @@ ANSWER_ITEM = re.compile(r"如下[：:]\s*(?:[一二三四五六七八九十]是
 MEASURE = re.compile(r"(?:不断|对于|针对|依据|按照|通过|联合|及时|严格|定期|加强|加大|建立|完善|强化|规范|督促|指导|做好|确保|继续|积极|大力|"
                      r"安排|组织|落实|开展|推进|修复|修建|新建|增设|设置|改造|清理|清除|整治|配备|提升|优化|推动|加快)")
 # An item that describes (一、AED又称…, 一、我县作为千年古县…, 一、城乡居民建房是关系到…) or restates the proposal
-# (一、关于…的建议): in its first clause, no measure offered.
-DESCRIBES = re.compile(r"^关于|又称|是指|(?:^|[^一二三四五六七八九十])是(?!否)|^[^，,]{0,8}?作为")
+# (一、关于…的建议) or sums up (综上所述，…): in its first clause, no measure offered.
+DESCRIBES = re.compile(r"^关于|^综上|^总之|^总而言之|又称|是指|(?:^|[^一二三四五六七八九十])是(?!否)|^[^，,]{0,8}?作为")
 # A committing sentence that announces the measures listed after it (拟采取的措施有：, 从以下几个方面：), not a table.
 MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措|方案)[^，。；：:]{0,6}[：:]\s*$")
 PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an announcement a plan
@@ -56,7 +57,8 @@ PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an 
 # What weighs a matter (土壤污染防治关乎…, …难度更大): a judgement, no measure.
 EVALUATES = re.compile(r"关乎|事关|难度(?:更|较|很|非常)?大|意义重大|任重道远|刻不容缓")
 BACKGROUND = re.compile(r"近年来|一直以来|随着|正如|存在|仍然|依然")
-DATED = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?[，,]")  # a sentence that opens with its date
+DATED = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:\d{1,2}日)?[，,]")  # a sentence that opens with its date
+# (2016年10月，…; 4月20日，对接…同意…)
 # Headings over the next steps: what follows them (until the closing) commits.
 NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工作计划|工作方向|未来规划|规划与发展|努力方向|工作思路|(?<!主要)工作措施|"
                           r"下一阶段|后续工作|以下几个方面|以下几方面|以下工作|以下措施")
@@ -64,7 +66,7 @@ NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工�
 # asked to do.
 CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[（(]?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
                      r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
-COURTESY = re.compile(r"一如既往|提得很好|提的很好|认同和肯定|指导意义和参考价值|研究吸纳|很有见地|高度关注|继续努力|认真倾听|积极采纳|吸取采纳|吸收采纳|认真吸纳|认真吸收|贡献力量|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
+COURTESY = re.compile(r"一如既往|提得很好|提的很好|认同和肯定|指导意义和参考价值|研究吸纳|很有见地|高度关注|继续努力|认真研究落实|予以采纳|融合吸收|应用到(?:以后|今后)|认真倾听|积极采纳|吸取采纳|吸收采纳|认真吸纳|认真吸收|贡献力量|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject; a document
 # something is put into or done by (列入农业部《规划》，计划…; 按照《方案》的指导精神，将于年底前完成…) or one being made
 # (正在研制《…计划》，将于今年颁布实施) is no speaker.
@@ -93,11 +95,11 @@ DONE = re.compile(r"已|以来|没有|完成了|建成了|开通了|争取到|�
 SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|高质量的?办理|相信|有望|再予以(?:认真)?研究|予以(?:认真)?研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
-FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依托|利用|整合|盘活|用好)现有")  # frames, reports nothing
+FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依托|利用|整合|盘活|用好|发挥)现有")  # frames, reports nothing
 # What a finished work will bring about is an expected effect, not a further commitment (将缓解…, 届时将为…提供,
 # 随着《条例》的出台，将推动…).
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发|成为)"
-                    r"|(?:建成|完成|实施|投用|投入使用)后?将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
+                    r"|(?:建成|完成|实施|投用|投入使用)后?将|建设后将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
                     r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)|^随着[^。；]{2,40}[，,]\s*将")
 
 # A judgement closing the sentence (尽快启动建设对于…都具有十分重要的作用。): what a measure is worth, no commitment.
@@ -166,7 +168,7 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         if _is_metadata(text):
             continue
         if _is_heading(text):
-            heading, this_level = text.strip(), _heading_level(text)
+            heading, this_level = text.strip(), heading_level(text.strip()) or 0
             answering = offering = _offers(text)  # 现答复如下： on a line of its own
             if next_level is not None and 0 < this_level <= next_level:
                 next_level = None
@@ -221,13 +223,19 @@ def _dismissed(text: str) -> bool:
     if (EFFECT.search(text) and not CUES.search(EFFECT.sub("", text))
             or ESTIMATE.search(text) and not CUES.search(ESTIMATE.sub("", text))):
         return True
-    if (COURTESY.search(text) and not _substantive(text)) or SOFT.search(text) \
+    if COURTESY.search(text) and (not _substantive(COURTESY.sub("", text)) or _courtesy_only(text)) or SOFT.search(text) \
             or JUDGEMENT.search(text) and not FIRST_PERSON.search(text):
         return True
     if THEIR_POINT.search(text.strip()) and ENUM.match(text):
         return True
     return bool((RECITED.search(text) or STATUTE.search(text) or THEIR_WORDS.match(text) or ADVICE.search(text) or CONDITION.search(text))
                 and not FIRST_PERSON.search(text))
+
+
+def _courtesy_only(text: str) -> bool:
+    """Every cue of the sentence commits only a courtesy in its clause (…新思路，我们将加以融合吸收，推动工作开展)."""
+    clauses = [re.split(r"[，,。；;]", text[m.start():], maxsplit=1)[0] for m in CUES.finditer(text)]
+    return bool(clauses) and all(COURTESY.search(c) and not _substantive(COURTESY.sub("", c)) for c in clauses)
 
 
 def _goes_on(scan: str, last: Promise, start: int) -> bool:
@@ -299,23 +307,15 @@ def promise_records(letter_id: str, body: str, letter_date: str | None, chunks=(
     return out
 
 
-def _heading_level(text: str) -> int:
-    t = text.strip()
-    if re.match(r"^[一二三四五六七八九十]+[、.．]", t):
-        return 1
-    if re.match(r"^[（(][一二三四五六七八九十]+[)）]", t):
-        return 2
-    if re.match(r"^\d+[、.．]", t):
-        return 3
-    return 0  # a short line without numbering (称呼, 下步工作): no level of its own
-
-
 def _cue(text: str) -> str | None:
     masked = THEIR_ASK.sub(lambda m: "□" * len(m.group(0)), text)
     for m in CUES.finditer(masked):
         if WEAK_CUE.fullmatch(m.group(0)) and _reports_around(masked, m.start()):
             continue  # 先后争取2400万元 / 现已安排…(2018年将毕业6名): a report, not a commitment
         clause = re.split(r"[，,。；;]", masked[m.end():], maxsplit=1)[0]
+        if m.group(0) == "争取" and _SUM_SECURED.match(clause) and not _YEAR_BEFORE.search(masked, 0, m.start()):
+            continue  # 2021年我局争取秸秆综合利用专项资金700万元对…进行补助: funds secured (2023年争取… is dated: the
+            # letter's year tells, ``_of_past_years``)
         if m.group(0).endswith("将") and ("了" in clause or _OBJECT_INTO.match(clause)
                                          or _PAST_TIME.search(re.split(r"[，,。；;]", masked[:m.start()])[-1])):
             continue  # 我们将…铁路纳入《规划》中进行了布局, 我委将…工作纳入…清单, 去年初将…作为民生实事: a report
@@ -333,8 +333,11 @@ def _cue(text: str) -> str | None:
 # What the object-marking 将 puts into a list or plan (我委将0~6岁儿童眼保健…工作纳入…清单) or into practice (区教育局将
 # 队列动作…融入学生日常体育训练, 并将国防教育工作落到实处), with no adverb or 把 that makes it future (我局将积极争取…纳入,
 # 我们将把…列入).
-_OBJECT_INTO = re.compile(rf"(?!{_WILL_NEXT}|把)[^，,。；;]{{1,30}}?(?:列入|纳入|融入|落到实处|落实到位|作为)")
+_OBJECT_INTO = re.compile(rf"(?!{_ADVERB_NEXT})[^，,。；;]{{1,30}}?(?:列入|纳入|融入|落到实处|落实到位|作为)")
 
+
+_SUM_SECURED = re.compile(r"[^，,。；;]{0,30}?[\d.]+\s*[万亿]?元")  # what 争取 names with its sum: funds secured
+_YEAR_BEFORE = re.compile(r"(?:\d{4}年|今年|明年)[，,]?\s*$")
 
 _PAST_TIME = re.compile(r"去年|前年|上年|此前|当时|曾经?")
 
@@ -348,7 +351,7 @@ def _reports_around(text: str, at: int) -> bool:
     cut = [m.end() for m in re.finditer(r"[，,；;（(]", text[:at])]
     begin = cut[-2] if len(cut) > 1 else 0
     near = text[begin:]
-    return bool(DONE.search(near) or re.search(r"先后|累计|近年来|多年来|一直以来|去年|前年", near) or "了" in near)
+    return bool(DONE.search(near) or re.search(r"先后|累计|多次|在此期间|近年来|多年来|一直以来|去年|前年", near) or "了" in near)
 
 
 _YEARS_LEAD = re.compile(r"((?:\d{4}[、—\-~至和])*\d{4})年")

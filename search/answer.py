@@ -19,7 +19,7 @@ from .asked import Asked, can_answer, years_said
 from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter, preferred_form
 from .conflicts import find_conflicts
 from .counted import counted_things
-from .figures import NAME_RE, expected_units, fold, question_types, type_evidence
+from .figures import NAME_RE, expected_units, fold, parts_asked, question_types, type_evidence
 from .llm import generate_answer
 from .names import SCOPE_WORD, places_above, places_named
 from .things import lead_in
@@ -132,7 +132,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     total = sum(idf[t] for t in tokens) or 1.0
     places = [name for name, _ in places_named(qnorm, searcher.known_places)]
     noun_total = sum(idf[t] for t in nouns) or 1.0
-    qtypes, units_wanted, things = question_types(question), expected_units(question), counted_things(question)
+    qtypes, units_wanted, things = question_types(question), expected_units(question), counted_things(question) + parts_asked(question)
     qfold = fold(question)
     units = []
     for number, passage in enumerate(passages, 1):

@@ -42,6 +42,11 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             frame = [unit.norm for unit in units if unit.letter_id == letter_id and unit.features["frame"]]
             if (label := label_asked(qnorm, frame)) is not None:
                 labels[letter_id] = replace(asked, field=label)
+    things = _things(asked, asked.measures) if "number" in asked.types and len(re.findall("多少|几", qnorm)) == 1 else ()
+    if len(things) > 1:  # one figure asked: the word fewest passages say names its thing best (a word no passage
+        idf = searcher.index.idf([*things, _UNSEEN])  # says, 中直 of 资金中直补到户, is jieba's cut, not the thing)
+        seen = [w for w in things if idf[w] < idf[_UNSEEN]]
+        asked = replace(asked, rarest=max(seen, key=idf.get) if len(seen) > 1 else "")
     kept = []
     for unit in units:
         if unit.letter_id in labels:
@@ -59,11 +64,24 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园
         if subject and not says(subject, _letter(searcher, unit, letters)[1]):
             continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾
+        if lookup and not all(name in _letter(searcher, unit, letters)[1] or asked.narrower.get(name, name) in
+                              _letter(searcher, unit, letters)[1] for name, _ in asked.places):
+            continue  # 大连再生资源回收体系建议答复: not a letter that names no place (a page that lost it)
         if year_asked and not _of_year(_letter(searcher, unit, letters)[0], year_asked):
             continue  # 上海2025年儿童友好提案答复: not a letter of 2023 that plans for 2025
         if says_what_is_asked(unit, asked, *_letter(searcher, unit, letters)):
             kept.append(unit)
     return kept
+
+
+_UNSEEN = "\u0000"  # a token no passage holds: the IDF of a word never indexed
+
+
+def _things(asked: "Asked", measures: tuple[str, ...]) -> tuple[str, ...]:
+    """The measure words that name what a figure is of: not a figure word (资金), a place (三明 of 福建给三明…) or
+    the kind of sum asked."""
+    places = division_stems(measures)
+    return tuple(w for w in measures if w not in FIGURE_WORDS and w not in places and w not in asked.sum_kind)
 
 
 def _of_year(letter: dict, year: str) -> bool:
@@ -103,7 +121,7 @@ _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批�
 _RATE = re.compile(r"每\s*([\u4e00-\u9fff])")  # 每亩多少元: per 亩
 _NEXT_STEPS = re.compile(r"下一步|下步|下阶段|今后|接下来")  # not 打算/准备: 打算怎么管 is answered by the measures taken
 _ACHIEVED = re.compile(r"实际|已经|已完成|完成了|建成了|改完了?|发放了")
-_REPORTED = re.compile(r"已|完成了|实际|累计|建成了|到位")  # a sentence reporting what was done, not only what is planned
+_REPORTED = re.compile(r"已|完成了|实际(?:完成|达到|建成|新建|改造|投入|支出|拨付|发放|到位)|累计|建成了|到位")  # a sentence reporting what was done, not only what is planned
 _DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|几月几日|哪年|哪一年|什么日期|日期")
 _RATIO = re.compile(r"([\u4e00-\u9fff]{2})率")  # 近视率, 毛入园率 (毛入…率), 森林覆盖率
 _NATIONAL = re.compile("全国|我国|国内|全球")
@@ -157,6 +175,7 @@ class Asked:
     date: bool = False  # asks a day or a year (哪天, 哪一年, 什么日期): a date says it, not a span of time or 近期
     ratio: str = ""  # the words of a ratio asked (近视率 -> 近视): a figure of another ratio (开设率) is no answer
     division: str = ""  # the levels a which-place question asks (哪个县 -> 县市区旗): the sentence names one
+    rarest: str = ""  # the rarest of the things a figure is asked of (花卉 of 资金建设花卉产业园), set by ``can_answer``
 
     @property
     def narrowest(self) -> list[str]:
@@ -247,13 +266,14 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not names_the_thing(unit, measures, letter, whole_words=True):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
-    places = division_stems(measures)  # 三明 of 福建给三明…: a place, not the thing
-    things = tuple(w for w in measures if w not in FIGURE_WORDS and w not in places and w not in asked.sum_kind)
-    # what the 资金, 面积 or 奖励 is of
+    things = _things(asked, measures)  # what the 资金, 面积 or 奖励 is of
+    title = normalize_for_index(letter.get("title") or "")
     if "number" in asked.types and things != measures and things and not (
-            names_the_thing(unit, things, letter, whole_words=True)
-            or any(w in normalize_for_index(letter.get("title") or "") for w in things)):
+            names_the_thing(unit, things, letter, whole_words=True) or any(w in title for w in things)):
         return False  # 中药材基地的资金 is not 碳中和试点…安排资金200万 (秦安县博物馆's 总投资 is, in its letter)
+    if "number" in asked.types and things != measures and len(things) > 1 and asked.rarest in things \
+            and not (names_the_thing(unit, (asked.rarest,), letter) or asked.rarest in title):
+        return False  # 广东…多少资金建设花卉产业园 is not 安排碣石渔港2000万元建设…资金 (建设 is said of anything)
     if asked.counted and not names_the_thing(unit, (asked.counted,), letter, up_to_figure=True):
         return False  # 多少个综合试验站 is not counted by 食用菌专业合作社452个
     if "number" in asked.types and another_kind(unit, tuple(k for k in asked.kinds if k[0] not in identity), letter,
@@ -277,7 +297,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if "number" in asked.types and asked.places and not asked.nationwide and "rank" not in asked.types \
             and _NATIONAL.search(normalize_for_index(figure_clause.rsplit("、", 1)[-1])) \
             and not SCOPE_WORD.search(unit.norm) \
-            and not any(p in unit.norm for p in asked.narrowest):
+            and not any(p in normalize_for_index(unit.text[:unit.span[0]]) for p in asked.narrowest):
         return False  # 吉林省现有预制菜企业多少家 is not answered by 全国新注册企业1.25万家 (全国…1亿亩以上,我省任务277万亩 may be)
     if asked.spending and EARNINGS.search(figure_clause):
         return False  # 杨陵研学基地投入多少资金 is not answered by 旅游综合收入19.7亿元

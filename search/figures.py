@@ -239,6 +239,26 @@ def _counts_in(figure: Figure, folded: str, units: frozenset[str]) -> bool:
     return figure.unit == "个" and folded.startswith(tuple(units), figure.end) if units else False
 
 
+_PARTS_ANNOUNCED = re.compile(r"(?:以下|如下|下列|从|分|这)$")  # 从以下五个方面, 分三个阶段: what follows is in parts
+_PARTS = re.compile(r"(?:大)?(方面|部分|环节|阶段|步)")
+_PARTS_ASKED = re.compile(r"(?:几|多少)个?(?:大)?(方面|部分|环节|阶段|步|项|条|点)")
+
+
+def parts_asked(question: str) -> tuple[str, ...]:
+    """The parts a question counts (从几个方面提措施 -> 方面): a count of a list's parts answers it."""
+    return tuple(_PARTS_ASKED.findall(question))
+
+
+def _counts_parts(figure: Figure, folded: str, asked: set[str]) -> bool:
+    """The figure counts the parts of what follows (以下五个方面, 如下3项, 分三个阶段), no thing a question counts
+    unless it asks for those parts (做了几方面工作)."""
+    if not _PARTS_ANNOUNCED.search(folded, 0, figure.start):
+        return False
+    part = figure.unit if figure.unit in ("项", "条", "点") else \
+        (m.group(1) if figure.unit == "个" and (m := _PARTS.match(folded, figure.end)) else "")
+    return bool(part) and not any(part in word for word in asked)
+
+
 _SESSION_TAIL = re.compile(r"(?:全体)?会议")
 
 
@@ -311,6 +331,7 @@ def _evidence(qtype: str, units: frozenset[str], text: str, things: tuple[str, .
             found = [f for f in found if f.unit not in MEASURES and (f.unit != "部门" or "部门" in units)]
         if "个" in units and not units & PERSONS:  # 多少个滑冰馆, 几个台站: things, not 带动3亿人 or 开展2次演练
             found = [f for f in found if f.unit not in PERSONS and f.unit != "次"]
+        found = [f for f in found if not _counts_parts(f, folded, units | set(things))]
         matching = [(f.start, f.end) for f in found if f.unit in units or _counts_in(f, folded, units)]
         matching += [m.span("amount") for thing in things for m in re.finditer(BARE_COUNT + re.escape(thing), folded)
                      if m.span("amount") not in matching]  # 约有2.8万退役军人 answers 多少退役军人

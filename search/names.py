@@ -286,9 +286,10 @@ _ACTS = re.compile(r"[还也]|[^，,；;]{0,6}[成设建]立")
 
 def names_another_place(norm: str, asked: list[str]) -> bool:
     """The words before a figure (normalised ``norm``) name, as who or where and not as a body (峄城区农业农村局), a
-    county or city next to one asked, under the same city or province, and none asked: the figure is that place's
-    (武山县's staff are not 张家川县还成立了…核定事业编制8名). A place under or above the one asked is no other place: a city's
-    letter counts 全市 with its counties as examples (全市仅华容县有1家)."""
+    county or city that is none asked and not above one: the figure is that place's (武山县's staff are not 张家川县还成立了…
+    核定事业编制8名, 安岳's lemons not 潼南区柠檬种植面积23万亩), or a county of the city asked when they count no more
+    than it (天水's vets are not 张家川县's 8名; a city's letter counts 全市 with its counties as examples: 全市仅华容县有1家;
+    a place before 等 is an example of what is counted: 巩义市明月村等7个村)."""
     if not asked or any(name in norm for name in asked):
         return False
     pattern, full, stems = _division_forms()
@@ -299,8 +300,9 @@ def names_another_place(norm: str, asked: list[str]) -> bool:
         if _ORG_AFTER.match(norm, m.end()) and not _ACTS.match(norm, m.end()):
             continue
         named = full[m.group()]
-        if set(divisions[named]) & mine and not any(place in chain for chain in divisions[named] for place in places) \
-                and not any(named in chain for chain in mine):
+        if not mine or any(named in chain for chain in mine) or "等" in norm[m.end():]:
+            continue  # 全省…: the place asked lies in it; 巩义市明月村等7个村: an example of what is counted
+        if not any(place in chain for chain in divisions[named] for place in places) or not SCOPE_WORD.search(norm):
             return True
     return False
 
@@ -372,8 +374,11 @@ _COMMON_NOUN_TAGS = ("n", "vn")
 NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")  # jieba's tags of nouns, names, abbreviations and set phrases
 
 
+_AFTER_YEAR = re.compile(r"(?<=\d年)")  # 2019年 ends a word: jieba would read 2019/年老/旧 in 2019年老旧
+
+
 def posseg(text: str) -> list[tuple[str, str]]:
-    """jieba's words of ``text`` with their part-of-speech tags."""
+    """jieba's words of ``text`` with their part-of-speech tags, a year (2019年) never glued to the word after it."""
     import jieba.posseg
 
-    return [(w, flag) for w, flag in jieba.posseg.cut(text)]
+    return [(w, flag) for piece in _AFTER_YEAR.split(text) for w, flag in jieba.posseg.cut(piece)]

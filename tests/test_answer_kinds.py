@@ -1,5 +1,5 @@
-"""Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind7,
-blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22, blind24,
+"""Kinds of question members type, answered over real letters of tests/data/blind2, blind3, blind4, blind5, blind6,
+blind7, blind8, blind9, blind10, blind11, blind12, blind13, blind14, blind15, blind17, blind19, blind21, blind22, blind24,
 blind25, blind27, blind28, blind31, blind32, blind33 and blind37 (development): a letter looked up by what it names, who was consulted, sums written without 元, a year a heading
 gives, the day a reply was published."""
 from __future__ import annotations
@@ -29,8 +29,9 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "b27-lz-01", "b21-th-03", "b21-yy-01", "b21-tl-03", "b28-yd-03", "b28-sh-01", "b28-jw-01", "b28-lf-02",
            "t-tsg-03", "b13-sz-02", "b23-cb-03", "b29-jy-02", "b29-dz-01", "b2-zy-03", "b33-yx-01", "b33-yx-02",
            "b33-yx-03", "b33-ek-01", "b33-ek-03", "b32-te-04", "b4-cd-03", "b37-kj-01", "b37-qg-01", "b37-ai-01",
-           "b37-ai-02", "b37-pc-01", "b31-uf-02", "b9-jl-01", "b9-sw-02")
-SETS = {"b2": "blind2", "b3": "blind3", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
+           "b37-ai-02", "b37-pc-01", "b31-uf-02", "b9-jl-01", "b9-sw-02", "b6-nj-03", "b12-ht-01", "b3-gr-01",
+           "b31-fj-03", "b33-az-03", "b8-hs-02")
+SETS = {"b2": "blind2", "b3": "blind3", "b6": "blind6", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
         "b23": "blind23", "b27": "blind27", "b28": "blind28", "b29": "blind29", "b32": "blind32", "b33": "blind33",
@@ -45,7 +46,8 @@ def searcher(seed_index, tmp_path_factory):
     内河航运, 慈善, 国防教育, 食用菌, 家政, 青少年体育, 冷链物流, 土壤污染, 社区矫正, 电商, 防震减灾, 冰雪运动, 动物防疫,
     未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电,
     花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号, 金丝猴救助, 社会组织, 地下水, 国有林场, 草原补奖, 近视防控,
-    地质灾害搬迁, 研学旅行, 儿科, 特殊教育, 跨境电商, 遗体捐献, 人工智能, 预制菜, 校服, 建筑垃圾 and,
+    地质灾害搬迁, 研学旅行, 儿科, 特殊教育, 跨境电商, 遗体捐献, 人工智能, 预制菜, 校服, 建筑垃圾, 集体经济, 再生资源,
+    传染病防控 and,
     from the topics set, 农村公路 of 平江县, 民宿 of 周口, 马关's 都龙小学 and 垫江's 农家书屋."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -924,3 +926,29 @@ def test_the_number_proposer_and_handler_of_a_letter_asked_in_other_words(search
 ])
 def test_no_answer_for_another_place_year_phase_or_subject(searcher, question):
     assert answer_question(searcher, question)["abstained"]
+
+
+def test_a_count_of_a_lists_parts_answers_only_a_question_counting_them(searcher):
+    """以下五个方面 counts the parts of what follows: it answers 做了几方面工作 and 从几个方面, not a count of projects."""
+    assert "五个方面" in _answer(searcher, "杨屹伟代表项目库建议 农业农村厅做了几方面工作？")
+    assert "八个方面" in _answer(searcher, "庆阳 治理天价彩礼 意见从几个方面提措施")
+    answer = answer_question(searcher, "湖南 集体经济产业发展项目库 入库项目 多少个？")
+    assert all("五个方面" not in item["text"] for item in answer["answer"])
+
+
+@pytest.mark.parametrize("question", [
+    "天水市有多少名官方兽医",  # 张家川县's 8名, a county of 天水 counted on its own
+    "四川安岳柠檬种植面积多少",  # 潼南区柠檬种植面积23万亩, a district of 重庆
+    "云南省核桃种植面积是多少？",  # 全国核桃种植面积达到1.2亿亩 (云南 named after the figure)
+    "本溪2019年老旧供热管网实际改完了多少公里?",  # 初步计划改造管网70公里 (管网实际运行状态 reports nothing)
+    "大连再生资源回收体系建议答复",  # a page that names no place
+    "开阳县人民医院感染性疾病科建设的建议答复",  # a letter naming no place: a lookup names the letter by its place
+])
+def test_no_answer_from_a_part_another_province_the_country_a_plan_or_a_letter_of_no_place(searcher, question):
+    assert answer_question(searcher, question)["abstained"]
+
+
+def test_a_year_ends_its_word():
+    from dafu.search.words import content_words
+
+    assert "年老" not in content_words("本溪2019年老旧供热管网实际改完了多少公里")

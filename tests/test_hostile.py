@@ -19,7 +19,7 @@ import pytest
 
 from dafu.corpus.collect import LetterError, display_path, find_letter_files, letter_id_for, read_letter
 from dafu.corpus.formats import UnreadableDocument, extract_text
-from dafu.index.build import PathNotFound, build_index
+from dafu.index.build import build_index
 from dafu.index.store import DiskFull, build_lock, current_generation, load_generation, write_generation
 from dafu.web import create_app
 from dafu.web.params import check_letter_id

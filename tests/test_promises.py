@@ -40,7 +40,7 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.87, 0.81), ("HELD", 0.82, 0.78)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.88, 0.81), ("HELD", 0.84, 0.79)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at; HELD: letters not looked at while writing rules
     (``benchmarks/eval_promises.py: PARTS`` lists both): guards at the figures the README reports (held precision
@@ -449,3 +449,38 @@ def test_an_aim_after_a_report_still_commits():
     """力争 with its own deadline after what was started (已启动…，力争在2023年创成…) is still a promise."""
     found = extract_promises("同时，我市已启动汪场、九真等乡镇创建工作，力争在2023年创成全省“四好农村路”示范市。", "2022-06-01")
     assert len(found) == 1 and found[0].cue == "力争"
+
+
+@pytest.mark.parametrize("sentence", [
+    "有些建议为我们推进工作提出了新思路，我们将加以融合吸收，推动工作开展。",
+    "恳请您一如既往的关心关注交通运输工作，我们将认真研究落实，努力办好人民满意交通。",
+    "我局将开展关爱留守儿童主题活动列入日常工作重点，组织民政和社会力量开展系列活动。",
+    "2021年我局争取秸秆综合利用专项资金700万元对我县秸秆收储运体系建设进行补助。",
+    "且拟建设的湿地公园范围与现有的省级自然保护区交叉重叠。",
+    "后由县卫健委申请拟建县公共卫生应急作业中心，主要功能为中医理疗及血液透析。",
+])
+def test_uptake_courtesies_object_marking_and_funds_secured_commit_nothing(sentence):
+    """Round 25 (FIT letters b17-sq-03, b2-gj-03, b5-lt-01, b6-jg-01): a cue whose clause only takes the proposal up
+    (加以融合吸收, 认真研究落实), 将 marking the object put into a list (将开展…活动列入…重点: 开展 is the object's
+    verb, not an adverb of the future), 争取 naming the sum it secured, 拟 in a name (拟建设的湿地公园) and what was
+    applied for (申请拟建)."""
+    assert extract_promises(sentence, "2022-12-01") == []
+
+
+def test_aims_to_secure_funds_and_to_put_into_plans_still_commit():
+    """争取 with no sum secured, 将积极…纳入 (an adverb of the future) and 拟 before a verb still commit."""
+    for sentence in ("继续向区政府争取新建文物库房，同时积极争取上级专项资金。", "我局将积极争取将该项目纳入省级规划。",
+                     "该项目拟选址于衡山镇迎驾大道以北。"):
+        assert len(extract_promises(sentence, "2022-12-01")) == 1, sentence
+
+
+def test_round_43_a_dated_report_an_effect_a_summary_and_a_frame():
+    """heldout43 (real letters of tests/data/blind39, read): an answer's item opening with its day (4月20日，对接…同意…)
+    reports; 投入建设后将新增… is an effect; 综上所述… under 下一步 sums up; 发挥现有建成设施的最大效益 frames the
+    measure of an item that goes on a committing list, reporting nothing."""
+    assert extract_promises("现答复如下：\n1、4月20日，对接农业农村局，同意先将28个重点村按照技防村建设标准进行建设，预算约60万。\n"
+                            "投入建设后将新增一类视频监控点140个。", "2023-06-01") == []
+    assert extract_promises("下一步工作\n综上所述，依法、科学用警是社会发展进步的具体要求。", "2023-06-01") == []
+    body = ("目前，一是我局已启动建设大道至毛许路的管网建设；二是计划将污水处理厂扩建纳入提质增效工程项目实施范围；"
+            "三是加强对污水处理厂网设施的运营监管，发挥现有建成设施的最大效益。")
+    assert [p.text[:2] for p in extract_promises(body, "2024-06-30")] == ["二是", "三是"]
