@@ -234,7 +234,7 @@ def _dismissed(text: str) -> bool:
 
 def _courtesy_only(text: str) -> bool:
     """Every cue of the sentence commits only a courtesy in its clause (…新思路，我们将加以融合吸收，推动工作开展)."""
-    clauses = [re.split(r"[，,。；;]", text[m.start():], maxsplit=1)[0] for m in CUES.finditer(text)]
+    clauses = [_clause_after(text, m.start()) for m in CUES.finditer(text)]
     return bool(clauses) and all(COURTESY.search(c) and not _substantive(COURTESY.sub("", c)) for c in clauses)
 
 
@@ -312,12 +312,12 @@ def _cue(text: str) -> str | None:
     for m in CUES.finditer(masked):
         if WEAK_CUE.fullmatch(m.group(0)) and _reports_around(masked, m.start()):
             continue  # 先后争取2400万元 / 现已安排…(2018年将毕业6名): a report, not a commitment
-        clause = re.split(r"[，,。；;]", masked[m.end():], maxsplit=1)[0]
+        clause = _clause_after(masked, m.end())
         if m.group(0) == "争取" and _SUM_SECURED.match(clause) and not _YEAR_BEFORE.search(masked, 0, m.start()):
             continue  # 2021年我局争取秸秆综合利用专项资金700万元对…进行补助: funds secured (2023年争取… is dated: the
             # letter's year tells, ``_of_past_years``)
         if m.group(0).endswith("将") and ("了" in clause or _OBJECT_INTO.match(clause)
-                                         or _PAST_TIME.search(re.split(r"[，,。；;]", masked[:m.start()])[-1])):
+                                         or _PAST_TIME.search(_CLAUSE_END.split(masked[:m.start()])[-1])):
             continue  # 我们将…铁路纳入《规划》中进行了布局, 我委将…工作纳入…清单, 去年初将…作为民生实事: a report
         if m.group(0) == "今后" and re.search(r"[^不]了", clause):
             continue  # 就今后结合自身优势创建体育品牌进行了积极的探索: what was done about the future
@@ -334,10 +334,15 @@ def _cue(text: str) -> str | None:
 # 队列动作…融入学生日常体育训练, 并将国防教育工作落到实处), with no adverb or 把 that makes it future (我局将积极争取…纳入,
 # 我们将把…列入).
 _OBJECT_INTO = re.compile(rf"(?!{_ADVERB_NEXT})[^，,。；;]{{1,30}}?(?:列入|纳入|融入|落到实处|落实到位|作为)")
-
-
 _SUM_SECURED = re.compile(r"[^，,。；;]{0,30}?[\d.]+\s*[万亿]?元")  # what 争取 names with its sum: funds secured
-_YEAR_BEFORE = re.compile(r"(?:\d{4}年|今年|明年)[，,]?\s*$")
+_YEAR_BEFORE = re.compile(r"(?:\d{4}年|今年|明年)[，,]?\s*$")  # a year right before the cue dates it (2023年争取…)
+_CLAUSE_END = re.compile(r"[，,。；;]")
+
+
+def _clause_after(text: str, at: int) -> str:
+    """The words of ``text`` from ``at`` to the end of their clause."""
+    return _CLAUSE_END.split(text[at:], maxsplit=1)[0]
+
 
 _PAST_TIME = re.compile(r"去年|前年|上年|此前|当时|曾经?")
 

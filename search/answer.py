@@ -132,7 +132,8 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     total = sum(idf[t] for t in tokens) or 1.0
     places = [name for name, _ in places_named(qnorm, searcher.known_places)]
     noun_total = sum(idf[t] for t in nouns) or 1.0
-    qtypes, units_wanted, things = question_types(question), expected_units(question), counted_things(question) + parts_asked(question)
+    qtypes, units_wanted = question_types(question), expected_units(question)
+    things = counted_things(question) + parts_asked(question)  # what a count names, and the parts it counts
     qfold = fold(question)
     units = []
     for number, passage in enumerate(passages, 1):

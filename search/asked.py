@@ -16,7 +16,7 @@ from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
                      letter_subject_asked, letter_year_asked)
-from .counted import counted_head
+from .counted import counted_head, figures_asked
 from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
@@ -42,7 +42,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             frame = [unit.norm for unit in units if unit.letter_id == letter_id and unit.features["frame"]]
             if (label := label_asked(qnorm, frame)) is not None:
                 labels[letter_id] = replace(asked, field=label)
-    things = _things(asked, asked.measures) if "number" in asked.types and len(re.findall("多少|几", qnorm)) == 1 else ()
+    things = _things(asked, asked.measures) if "number" in asked.types and figures_asked(qnorm) == 1 else ()
     if len(things) > 1:  # one figure asked: the word fewest passages say names its thing best (a word no passage
         idf = searcher.index.idf([*things, _UNSEEN])  # says, 中直 of 资金中直补到户, is jieba's cut, not the thing)
         seen = [w for w in things if idf[w] < idf[_UNSEEN]]
@@ -59,17 +59,16 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if ORG_LINE.match(unit.norm) and asked.field is None and not {"org", "orgs"} & set(asked.types):
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
-        if of_a_letter and asked.measures and not any(says(w, _letter(searcher, unit, letters)[1])
-                                                      for w in asked.measures):
+        letter, text, identity = _letter(searcher, unit, letters)
+        if of_a_letter and asked.measures and not any(says(w, text) for w in asked.measures):
             continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园
-        if subject and not says(subject, _letter(searcher, unit, letters)[1]):
+        if subject and not says(subject, text):
             continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾
-        if lookup and not all(name in _letter(searcher, unit, letters)[1] or asked.narrower.get(name, name) in
-                              _letter(searcher, unit, letters)[1] for name, _ in asked.places):
+        if lookup and not all(name in text or asked.narrower.get(name, name) in text for name, _ in asked.places):
             continue  # 大连再生资源回收体系建议答复: not a letter that names no place (a page that lost it)
-        if year_asked and not _of_year(_letter(searcher, unit, letters)[0], year_asked):
+        if year_asked and not _of_year(letter, year_asked):
             continue  # 上海2025年儿童友好提案答复: not a letter of 2023 that plans for 2025
-        if says_what_is_asked(unit, asked, *_letter(searcher, unit, letters)):
+        if says_what_is_asked(unit, asked, letter, text, identity):
             kept.append(unit)
     return kept
 

@@ -95,11 +95,16 @@ def _measured_before(qnorm: str, names: list[str]) -> str:
     return word
 
 
+def figures_asked(qnorm: str) -> int:
+    """How many figures a question asks (多少, 几): 总投资多少？覆盖几个乡镇 asks two."""
+    return len(re.findall("多少|几", qnorm))
+
+
 def counted_head(qnorm: str, names: list[str]) -> str:
     """What a count counts or a figure measures, as a word its answer must say: after its classifier
     (``_counted_after``), with none (``_counted_bare``) or right before 多少 (``_measured_before``); empty when the
     question names a place there or asks no single count (总投资多少？覆盖几个乡镇)."""
-    asks = len(re.findall("多少|几", qnorm))
+    asks = figures_asked(qnorm)
     if asks == 0 and asks_keyword_figure(qnorm) and not re.search("多[大长高远宽深重久]", qnorm):
         return _measured_before(qnorm + "多少", names)  # 霍山 公共卫生应急作业中心 建筑面积: the 建筑面积
     if asks != 1:

@@ -240,8 +240,10 @@ def _counts_in(figure: Figure, folded: str, units: frozenset[str]) -> bool:
 
 
 _PARTS_ANNOUNCED = re.compile(r"(?:以下|如下|下列|从|分|这)$")  # 从以下五个方面, 分三个阶段: what follows is in parts
-_PARTS = re.compile(r"(?:大)?(方面|部分|环节|阶段|步)")
-_PARTS_ASKED = re.compile(r"(?:几|多少)个?(?:大)?(方面|部分|环节|阶段|步|项|条|点)")
+_PART_WORDS = "方面|部分|环节|阶段|步"  # the parts counted with 个 (五个方面)
+_PART_UNITS = ("项", "条", "点")  # the parts that are their own unit (3项)
+_PARTS = re.compile(rf"(?:大)?({_PART_WORDS})")
+_PARTS_ASKED = re.compile(rf"(?:几|多少)个?(?:大)?({_PART_WORDS}|{'|'.join(_PART_UNITS)})")
 
 
 def parts_asked(question: str) -> tuple[str, ...]:
@@ -254,7 +256,7 @@ def _counts_parts(figure: Figure, folded: str, asked: set[str]) -> bool:
     unless it asks for those parts (做了几方面工作)."""
     if not _PARTS_ANNOUNCED.search(folded, 0, figure.start):
         return False
-    part = figure.unit if figure.unit in ("项", "条", "点") else \
+    part = figure.unit if figure.unit in _PART_UNITS else \
         (m.group(1) if figure.unit == "个" and (m := _PARTS.match(folded, figure.end)) else "")
     return bool(part) and not any(part in word for word in asked)
 

@@ -296,11 +296,13 @@ def names_another_place(norm: str, asked: list[str]) -> bool:
     divisions = _divisions()
     places = {place for name in asked for place in stems.get(name, ())}  # 岳阳: the city or the county
     mine = {chain for place in places for chain in divisions[place]}
+    if not mine:
+        return False  # no division of the list is asked: none can be told to be another
     for m in pattern.finditer(norm):
         if _ORG_AFTER.match(norm, m.end()) and not _ACTS.match(norm, m.end()):
             continue
         named = full[m.group()]
-        if not mine or any(named in chain for chain in mine) or "等" in norm[m.end():]:
+        if any(named in chain for chain in mine) or "等" in norm[m.end():]:
             continue  # 全省…: the place asked lies in it; 巩义市明月村等7个村: an example of what is counted
         if not any(place in chain for chain in divisions[named] for place in places) or not SCOPE_WORD.search(norm):
             return True
