@@ -19,10 +19,9 @@ PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6
                  "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
                  "heldout16", "heldout18", "heldout19", "heldout21", "heldout22", "heldout23", "heldout24",
                  "heldout26", "heldout27", "heldout29", "heldout30", "heldout31", "heldout35", "heldout37",
-                 "heldout38", "heldout39", "heldout43"),
+                 "heldout38", "heldout39", "heldout43", "heldout45", "heldout46"),
          "HELD": ("heldout5", "heldout17", "heldout20", "heldout25", "heldout28", "heldout32", "heldout33",
-                  "heldout34", "heldout36", "heldout40", "heldout41", "heldout42", "heldout44", "heldout45", "heldout46",
-                  "heldout47")}
+                  "heldout34", "heldout36", "heldout40", "heldout41", "heldout42", "heldout44", "heldout47")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

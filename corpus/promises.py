@@ -56,7 +56,7 @@ PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an 
 # What sets the scene in a list of measures (近年来…, 正如您所说…存在…): no measure of its own.
 # What weighs a matter (土壤污染防治关乎…, …难度更大): a judgement, no measure.
 EVALUATES = re.compile(r"关乎|事关|难度(?:更|较|很|非常)?大|意义重大|任重道远|刻不容缓")
-BACKGROUND = re.compile(r"近年来|一直以来|随着|正如|存在|仍然|依然")
+BACKGROUND = re.compile(r"近年来|一直|一贯|历来|向来|常态化|随着|正如|存在|仍然|依然")
 DATED = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:\d{1,2}日)?[，,]")  # a sentence that opens with its date
 # (2016年10月，…; 4月20日，对接…同意…)
 # Headings over the next steps: what follows them (until the closing) commits.
@@ -92,7 +92,7 @@ THEIR_POINT = re.compile(r"(?:的|方面的?)(?:建议|提案|意见)[。.]?$|�
 DONE = re.compile(r"已|以来|没有|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
 # A deferral (再予以认真研究, 需待上级相关部门的进一步指导安排), a forecast (价格有望下调), a refusal (不建议安装) or the
 # courtesy of joining the proposal's handling to the work (将提案办理与…有机结合): no commitment.
-SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|高质量的?办理|相信|有望|再予以(?:认真)?研究|予以(?:认真)?研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
+SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|高质量的?办理|相信|有望|可(?:以)?考虑|再予以(?:认真)?研究|予以(?:认真)?研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依托|利用|整合|盘活|用好|发挥)现有")  # frames, reports nothing

@@ -15,7 +15,7 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
-from .asked import Asked, can_answer, years_said
+from .asked import Asked, can_answer, dated_as_asked
 from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter, preferred_form
 from .conflicts import find_conflicts
 from .counted import counted_things
@@ -267,15 +267,16 @@ def matching_first(chosen: list[Unit], asked: Asked, letters: dict) -> list[Unit
         where = normalize_for_index(" ".join(str(v) for v in (unit.text, letter.get("title"), letter.get("agency"),
                                                               letter.get("region")) if v))
         unit.features["place_ok"] = float(all(p in where for p in places))
-        unit.features["year_ok"] = float(not asked.years or bool(set(years_said(unit)) & set(asked.years)))
+        unit.features["year_ok"] = float(not asked.years or dated_as_asked(unit, letter, asked.years))
         measure = _measure_of(unit)
         scope = _SCOPE.search(measure)
         unit.features["measure_ok"] = (sum(1 for w in measure_words if w in measure) / len(measure_words)
                                        if measure and measure_words else 0.5)
         unit.features["note"] = ("范围：" + (scope.group(0) if scope else (letter.get("region") or "另一地区"))
                                  if not unit.features["place_ok"] else _measure_label(unit))
-    def fit(unit: Unit) -> tuple[float, float, float]:
-        return unit.features["place_ok"], unit.features["year_ok"], unit.features["measure_ok"]
+    def fit(unit: Unit) -> tuple[float, float, float, bool]:
+        return (unit.features["place_ok"], unit.features["year_ok"], unit.features["measure_ok"],
+                bool(asked.verb) and asked.verb in _measure_of(unit))
 
     ordered = sorted(chosen, key=fit, reverse=True)
     for unit in ordered:  # a note only where a figure matches less well than the answer's own

@@ -16,12 +16,12 @@ from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
 from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
                      letter_subject_asked, letter_year_asked)
-from .counted import counted_head, figures_asked
+from .counted import counted_head, figures_asked, verb_counted
 from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
-from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_speak_as, members_named,
+from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_lie_in, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
                     qualified_by_another_place)
-from .things import another_kind, kinds_said, lead_in, names_the_thing, phrases_said
+from .things import another_kind, blank_bodies, kinds_said, lead_in, names_the_thing, phrases_said
 from .units import Unit
 from .words import content_words, says, says_number
 
@@ -133,9 +133,9 @@ _SAME_PER = {"人": "人名位", "名": "人名位", "位": "人名位", "天": 
 
 @functools.lru_cache(maxsize=64)
 def _per(what: str) -> re.Pattern:
-    """A figure per ``what`` (亩): 每亩, 元/亩, 亩均, 按人平100元, 平均日客流, 单车日均."""
+    """A figure per ``what`` (亩): 每亩, 每个村庄, 元/亩, 亩均, 按人平100元, 平均日客流, 单车日均."""
     d = f"[{_SAME_PER.get(what, what)}]"
-    return re.compile(rf"每\s*{d}|/\s*{d}|{d}[均平]|均{d}|单{d}")
+    return re.compile(rf"每\s*[个一]?\s*{d}|/\s*{d}|{d}[均平]|均{d}|单{d}")
 
 
 @dataclass(frozen=True)
@@ -169,12 +169,14 @@ class Asked:
     kinds: tuple[tuple[str, str], ...] = ()  # (modifier, head) measure words said together (轮作休耕技术: 轮作, 技术)
     phrases: tuple[str, ...] = ()  # runs of two or more measure words said together (社区矫正信息管理系统)
     counted: str = ""  # the thing a count names after its classifier (多少个综合试验站 -> 试验站)
+    verb: str = ""  # the verb a count is asked of (最终认定了几家 -> 认定): a figure it counts answers first
     periods: tuple[str, ...] = ()  # the periods of five-year plans it names (十四五期间)
     planned: bool = False  # asks when something was first planned (原定什么时候): the sentence says a plan
     date: bool = False  # asks a day or a year (哪天, 哪一年, 什么日期): a date says it, not a span of time or 近期
     ratio: str = ""  # the words of a ratio asked (近视率 -> 近视): a figure of another ratio (开设率) is no answer
     division: str = ""  # the levels a which-place question asks (哪个县 -> 县市区旗): the sentence names one
     rarest: str = ""  # the rarest of the things a figure is asked of (花卉 of 资金建设花卉产业园), set by ``can_answer``
+    bodies: tuple[str, ...] = ()  # measure words said inside a body's name (民族宗教 of 市民族宗教委): a body names them
 
     @property
     def narrowest(self) -> list[str]:
@@ -191,7 +193,8 @@ class Asked:
         names = [name for name, _ in places] + list(named)
         measures = tuple(w for w in content_words(_HOW_MUCH.sub("，", qnorm)) if not NOT_A_NAME.match(w)
                          and not any(p in w or w in p for p in names) and not _ASKING.search(w) and w not in AREA_NOUNS)
-        narrower = {a: b for a, b in zip(names, names[1:]) if re.search(f"{a}[{LEVELS}]?{b}", qnorm)}
+        narrower = {a: b for a, b in zip(names, names[1:])
+                    if re.search(f"{a}[{LEVELS}]?{b}", qnorm) and may_lie_in(b, a)}  # not 凉山 of 米易县凉山自迁农民
         years = tuple(_YEAR.findall(qnorm))
         codes = codes_asked(qnorm)
         types, plan = question_types(question), asks_plan(question)
@@ -212,6 +215,8 @@ class Asked:
                    ratio=m.group(1) if "number" in types and (m := _RATIO.search(qnorm)) else "",
                    division=_LEVELS_ANSWERING[m.group(1)] if (m := _WHICH_DIVISION.search(qnorm)) else "",
                    counted=counted_head(qnorm, names) if "number" in types else "",
+                   verb=verb_counted(qnorm) if "number" in types else "",
+                   bodies=tuple(w for w in measures if w not in blank_bodies(qnorm)),
                    date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)),
                    planned="time" in types and bool(_ORIGINAL_PLAN.search(qnorm)))
 
@@ -271,7 +276,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             names_the_thing(unit, things, letter, whole_words=True) or any(w in title for w in things)):
         return False  # 中药材基地的资金 is not 碳中和试点…安排资金200万 (秦安县博物馆's 总投资 is, in its letter)
     if "number" in asked.types and things != measures and len(things) > 1 and asked.rarest in things \
-            and not (names_the_thing(unit, (asked.rarest,), letter) or asked.rarest in title):
+            and not (names_the_thing(unit, (asked.rarest,), letter) or asked.rarest in title
+                     or asked.rarest in asked.bodies and asked.rarest in unit.norm):
         return False  # 广东…多少资金建设花卉产业园 is not 安排碣石渔港2000万元建设…资金 (建设 is said of anything)
     if asked.counted and not names_the_thing(unit, (asked.counted,), letter, up_to_figure=True):
         return False  # 多少个综合试验站 is not counted by 食用菌专业合作社452个
@@ -361,6 +367,13 @@ def years_said(unit: Unit, body: str = "", find=None) -> list[str]:
     return (find(unit.norm) or find(normalize_for_index(unit.sentence))
             or find(normalize_for_index(body[_sentence_start(body, unit.start):unit.start]))
             or find(normalize_for_index(unit.section)))
+
+
+def dated_as_asked(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:
+    """A year asked dates the sentence: one of the years it says (``years_said``), or, saying none, the year named
+    before it (``_year_before``): 最终认定…等10家 under a paragraph on 2020年度 认定."""
+    said = years_said(unit, letter.get("body", ""))
+    return bool(set(said) & set(years)) if said else _year_before(unit, letter, years)
 
 
 def _year_before(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:

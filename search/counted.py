@@ -110,3 +110,16 @@ def counted_head(qnorm: str, names: list[str]) -> str:
     if asks != 1:
         return ""
     return _counted_after(qnorm, names) or _counted_bare(qnorm, names) or _measured_before(qnorm, names)
+
+
+_GENERIC_VERBS = frozenset("共有 一共 总共 累计 达到 拥有 现有 还有 需要 提供".split())
+
+
+def verb_counted(qnorm: str) -> str:
+    """The verb a single count is asked of, right before it (最终认定了几家 -> 认定, 新建了多少个 -> 新建): a sentence
+    whose figure that verb counts answers it first (认定…等10家, not 17家申报单位申报). Empty for 有多少, 共有几个."""
+    if figures_asked(qnorm) != 1:
+        return ""
+    words = posseg(re.split("多少|几", qnorm, maxsplit=1)[0].rstrip("了过"))
+    word, flag = words[-1] if words else ("", "")
+    return word if flag.startswith("v") and len(word) >= 2 and word not in _GENERIC_VERBS else ""

@@ -95,7 +95,7 @@ QTYPE_PATTERNS = (
 )
 # A question about what comes next (下一步打算, 今后准备怎么做, 明年还要建几个): the reply's next-steps section
 # and the sentences it commits in answer it.
-PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|下步|下阶段|打算|今后|后续|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要|"
+PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|下步|下阶段|打算|今后|后续(?!扶持|资金|管理|服务|保障)|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要|"
                      r"(?:什么时候|何时|多久|哪年|哪天)能")
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
@@ -130,12 +130,18 @@ class Figure:
     unit: str
 
 
+_ASKS_HOW = re.compile(r"怎么(?!样)|如何|怎样(?=[做办处理])")  # how it is done, not 怎么样 (how it stands)
+_COUNTS = re.compile(r"多少|(?<![哪这近前第])几(?![点号])|多[大长高远宽深重久]")
+
+
 def question_types(question: str) -> tuple[str, ...]:
     """What the wording asks for: some of ``time``, ``org`` (``orgs``: 哪些部门), ``reason``, ``duty``, ``progress``, ``stance``
     (什么态度), ``rank`` (排第几), ``outcome`` (获批了吗), ``company`` (中标单位), ``number``, ``place``, ``name``, ``document`` (什么文件:
     a 《》 title), ``list`` (哪些高校:
     several named in a row); else ``plan`` for what comes next (下一步打算怎么做), else ``other``."""
     found = tuple(name for name, pattern in QTYPE_PATTERNS if pattern.search(question))
+    if "number" in found and _ASKS_HOW.search(question) and not _COUNTS.search(question):
+        found = tuple(name for name in found if name != "number")  # 补助标准…下一步打算怎么做, 怎么处理分担比例
     if not found and asks_keyword_figure(question):
         return ("number",)
     return found or (("plan",) if asks_plan(question) else ("other",))
@@ -209,8 +215,16 @@ SPENDING_ASKED = re.compile(r"(?:投入|投资|资金|经费)[^，,。？?\d]{0,
 EARNINGS = re.compile(r"收入|营收|产值|销售额|营业额|利润|税收|生产总值|增加值|交易额|成交额")
 
 
+# Nouns that open with a unit's character: 多少项目, 多少岗位科学家 count things, in no unit of 项 or 岗.
+_OPENS_LIKE_A_UNIT = ("项目", "岗位", "家庭", "家长", "人员", "人口", "名单", "名额", "场所", "场地", "场馆", "期间", "户籍",
+                      "条件", "处理", "处置", "台账")
+
+
 def units_opening(words: str) -> set[str]:
-    """The units ``words`` open with, after a magnitude if any (笔, 千瓦 of 万千瓦)."""
+    """The units ``words`` open with, after a magnitude if any (笔, 千瓦 of 万千瓦); not the first character of a
+    noun (项 of 项目)."""
+    if words.startswith(_OPENS_LIKE_A_UNIT):
+        return set()
     return {u for u in UNITS if words.startswith(u) or words[:1] in "万亿" and words.startswith(u, 1)}
 
 

@@ -12,7 +12,7 @@ from ..corpus.places import (SCOPE, SPEAKS_AS, divisions as _divisions, place_na
 from ..corpus.normalize import normalize_for_index, to_simplified
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
-NOT_A_NAME = re.compile(f"^{SCOPE}")  # 各乡镇, 全省, 我市: a scope, not a place's name
+NOT_A_NAME = re.compile(f"^(?:{SCOPE}|[哪几])")  # 各乡镇, 全省, 我市: a scope, not a place's name; nor 哪几个县
 
 # A ministry's own words (按照我部统一安排; not 我部门, 本部分) or a national deputy's or member's proposal it answers.
 _SPEAKS_AS_MINISTRY = re.compile(r"[我本]部(?![门分队])|全国(?:人大|政协)[^。\n]{0,16}?第?\s*\d+\s*号")
@@ -122,6 +122,13 @@ _NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
 _WORD_TAGS = ("v", "vn", "p", "c", "u", "ul", "uj", "uz", "ug", "ud", "uv")
 
 
+def _national_stem(word: str, tags: dict) -> bool:
+    """A word jieba takes for no verb, numeral or adjective that is a division's name without its level in the
+    national list: 攀枝花 (攀枝花市), which jieba tags an idiom."""
+    return not tags.get(word, "").startswith(_WORD_TAGS + _NOT_NAME_TAGS) and any(
+        word + level in _divisions() for level in LEVELS)
+
+
 def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
     """The places normalised ``text`` names, each with whether it was written with its level: ``剑阁县`` ->
     (剑阁, True) anywhere, ``凤县`` -> (凤县, True); a name without its level counts where it is the place of a
@@ -161,11 +168,13 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
             # knows it (开封市, 牟定县, 营口市, which jieba tags a verb)
         elif word[-1] in (LEVELS if len(word) > 2 else _SHORT_LEVELS) and tags.get(word) == "ns":
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
+        elif word in _divisions() and (m := _ADMIN_PLACE.match(word)):
+            found.append((m.group(1), True))  # 个旧市, whose 个旧 jieba tags an adjective
         elif opening := _place_opening(word):
             found.append((_NAME_AND_LEVEL.sub(r"\1", opening), True))  # 北京市 of 北京市政协, one word to jieba
-        elif word in known and tags.get(word, "nr").startswith(_NAME_TAGS) \
+        elif word in known and (tags.get(word, "nr").startswith(_NAME_TAGS) or _national_stem(word, tags)) \
                 or leading and any(tags.get(word + level) == "ns" or word in known and word + level in _divisions()
-                                   for level in LEVELS) and (not found or _may_lie_in(word, found[-1][0])):
+                                   for level in LEVELS) and (not found or may_lie_in(word, found[-1][0])):
             found.append((word, False))
         else:
             leading = False
@@ -197,10 +206,12 @@ def _full_names() -> frozenset[str]:
     return frozenset(_division_forms()[1].values()) | province_names()
 
 
-def _may_lie_in(name: str, wider: str) -> bool:
+def may_lie_in(name: str, wider: str) -> bool:
     """A name without its level, said right after another place (二七 of 郑州二七区, 新建 of 清水县新建博物馆), may be
-    a division inside it: the national list knows no such division, or one of that name that lies in ``wider``."""
-    chains = [chain for level in LEVELS for chain in _divisions().get(name + level, ())]
+    a division inside it: the national list knows no such division, or one of that name (凉山 of 凉山彝族自治州
+    too) that lies in ``wider``."""
+    fulls = {name + level for level in LEVELS} | set(_division_forms()[2].get(name, ()))
+    chains = [chain for full in fulls for chain in _divisions().get(full, ())]
     return not chains or any(above.startswith(wider) for chain in chains for above in chain)
 
 

@@ -27,7 +27,7 @@ def _untitled(text: str) -> str:
 _AGENCY = re.compile(r"(?<=[省市州县区旗])[\u4e00-\u9fff]{2,10}?(?=委员会|局|厅|委(?!员))")  # 发展改革 of 市发展改革委
 
 
-def _unnamed(text: str) -> str:
+def blank_bodies(text: str) -> str:
     """``text`` with the words inside a body's name blanked (市发展改革委 -> 市□□□□委)."""
     return _AGENCY.sub(lambda m: "□" * len(m.group()), text)
 
@@ -106,12 +106,12 @@ def names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_w
     with ``up_to_figure`` only before the piece's end: 用地面积约15.5亩 measures no 建筑面积 the next piece gives).
     Requiring half of the question's words instead cost held answers (0.910 -> 0.882) for two more abstentions
     on fit. A body's name (市发展改革委) names the body, not the 改革 asked."""
-    untitled = _unnamed if titles else (lambda text: _unnamed(_untitled(text)))
+    untitled = blank_bodies if titles else (lambda text: blank_bodies(_untitled(text)))
     sentence = unit.sentence
     if up_to_figure and (at := sentence.find(unit.text)) >= 0:
         sentence = sentence[:at + len(unit.text)]
     sentence = untitled(sentence)
-    words, heading, own = words_of(sentence), normalize_for_index(unit.section), _unnamed(unit.norm)
+    words, heading, own = words_of(sentence), normalize_for_index(unit.section), blank_bodies(unit.norm)
     if any(says(w, own) or w in words and says(w, sentence) or w in heading for w in measures):
         return True
     before = untitled(lead_in(unit, letter))

@@ -40,7 +40,7 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.88, 0.81), ("HELD", 0.78, 0.78)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.87, 0.81), ("HELD", 0.82, 0.78)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at; HELD: letters not looked at while writing rules
     (``benchmarks/eval_promises.py: PARTS`` lists both): guards at the figures the README reports (held precision
@@ -484,3 +484,15 @@ def test_round_43_a_dated_report_an_effect_a_summary_and_a_frame():
     body = ("目前，一是我局已启动建设大道至毛许路的管网建设；二是计划将污水处理厂扩建纳入提质增效工程项目实施范围；"
             "三是加强对污水处理厂网设施的运营监管，发挥现有建成设施的最大效益。")
     assert [p.text[:2] for p in extract_promises(body, "2024-06-30")] == ["二是", "三是"]
+
+
+def test_rounds_45_and_46_habitual_work_and_what_may_be_considered():
+    """heldout45 and heldout46 (real letters of tests/data/blind41 and blind42, read): an answer's items that say
+    what a body does all along (一直严把…关, 一贯高度重视…, 常态化开展…) report, under 下一步 too; 适时可考虑推广 is a
+    possibility. A measure the same list gives with no such word still commits."""
+    body = ("下一步工作\n（一）我局交警大队一直严把电动自行车登记准入关，对电动自行车开展注册登记工作。\n"
+            "（二）交警大队一贯高度重视，联合相关部门不定期地组织开展专项整治行动。\n"
+            "（三）常态化开展学生上网网吧检查，推进家校协同监管。\n"
+            "（四）加强电动自行车驾驶人交通安全宣传教育。")
+    assert [p.text[:3] for p in extract_promises(body, "2024-06-01")] == ["（四）"]
+    assert extract_promises("随着试点工作的深入，范围将进一步扩大，适时可考虑推广至一线筛查。", "2018-06-01") == []

@@ -1,0 +1,88 @@
+"""Whose figure, of which year and what a question's words name, answered over real letters of tests/data/blind33,
+blind38 and blind39 (read in the twenty-sixth session): a sentence dated by its paragraph, a city jieba does not
+tag a place, the body that gives a sum, a plan question about a standard, the day a page says it was published,
+the bodies a bureau coordinated with, a proposal numbered after its title, a figure per village."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import data_path
+from dafu.search.answer import answer_question
+from dafu.search.figures import asks_plan, question_types
+from dafu.search.names import places_named
+
+LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01"),
+           "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01",), "blind10": ("b10-mf-03",),
+           "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02",)}
+
+
+@pytest.fixture(scope="module")
+def searcher(seed_index, tmp_path_factory):
+    """The seed letters and eleven real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
+    蜂产业, 种业 and 青少年足球."""
+    from dafu.index.build import build_index
+    from dafu.search.api import Searcher
+
+    root = tmp_path_factory.mktemp("scope")
+    folder = root / "letters"
+    folder.mkdir()
+    for name, letter_ids in LETTERS.items():
+        for letter_id in letter_ids:
+            shutil.copy(data_path(name, "letters", f"{letter_id}.txt"), folder)
+    shutil.copytree(seed_index, root / "index")
+    build_index([folder], index_dir=root / "index")
+    return Searcher.open(root / "index")
+
+
+@pytest.mark.parametrize("question, letter_id, first", [
+    # the sentence of 最终认定 names no year, its paragraph names 2020年度: it comes before the 17家 that applied
+    ("平顶山2020年最终认定了几家研学旅行基地", "b33-yx-02", "10家"),
+    # 攀枝花 (jieba: an idiom) is a place of the archive and a city of the national list
+    ("2012年四川省政府同意每年给攀枝花自迁农民多少补助", "b38-yf-02", "200万元"),
+    # 民族宗教 of 市民族宗教委 names who gives, not what the sum is of; 后续扶持资金 asks no plan
+    ("2019年市民族宗教委拿出多少后续扶持资金用于仁和区道路硬化", "b38-yf-02", "100余万元"),
+    ("额敏县卫健委和哪些部门协调解决药品供应", "b38-jc-01", "市监局、医保局"),
+    ("陕西省人大第133号建议答复什么时候发表的", "b38-yf-01", "2014-07-01"),
+    ("李晖委员依法用警提案编号是多少", "b39-ps-01", "141号"),
+    ("栖霞百村示范每村至少建几路监控", "b39-xu-02", "至少5路"),
+    # 协调X、Y等部门 names whom a bureau coordinated with; 哪几个县 is no place; 岗位 is no unit of 岗
+    ("临西民政局开展关爱留守儿童活动协调了哪些部门？", "b5-lt-01", "妇联、团委"),
+    ("甘南州青稞良种繁育基地建在哪几个县", "b14-zz-03", "临潭、卓尼、夏河和碌曲"),
+    ("国家蜂产业技术体系有多少岗位科学家？", "b10-mf-03", "岗位科学家23名"),
+    # 哪届省运会 asks which games, not the meeting a proposal was made at
+    ("2015、2016、2017年龄组属于哪届省运会周期", "b15-zq-02", "第27届运动会周期"),
+])
+def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
+    answer = answer_question(searcher, question)
+    assert not answer["abstained"], answer.get("generator")
+    assert answer["answer"][0]["letter_id"] == letter_id
+    assert first in answer["answer"][0]["text"]
+
+
+def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
+    """补助标准 names the subject of 下一步打算怎么做, not a figure asked."""
+    question = "统一移民搬迁补助标准 陕西下一步打算怎么做"
+    assert "number" not in question_types(question)
+    answer = answer_question(searcher, question)
+    assert not answer["abstained"], answer.get("generator")
+    assert "提高移民搬迁补助标准" in "".join(item["text"] for item in answer["answer"])
+
+
+@pytest.mark.parametrize("question", [
+    "攀枝花2020年给仁和区自迁农民安排多少后续扶持资金",  # the letter gives 2019's
+    "米易县凉山自发搬迁农民安置点道路硬化投入多少",  # 凉山 is no part of 米易县: the letter is 仁和区's
+])
+def test_what_no_letter_gives_abstains(searcher, question):
+    assert answer_question(searcher, question)["abstained"]
+
+
+def test_places_and_plans_read_from_the_question():
+    assert places_named("个旧市每天产生多少生活垃圾") == [("个旧", True)]  # 个旧 is an adjective to jieba
+    assert ("攀枝花", False) in places_named("2012年四川省政府同意每年给攀枝花自迁农民多少补助", frozenset({"攀枝花"}))
+    assert not asks_plan("2019年市民族宗教委拿出多少后续扶持资金用于仁和区道路硬化")
+    assert asks_plan("沈阳 城建图纸电子化 后续怎么推进")
+    assert places_named("叶县哪几个村编制了民宿村发展规划")[0] == ("叶县", True)
+    assert all(name != "哪几个" for name, _ in places_named("叶县哪几个村编制了民宿村发展规划"))
+    assert question_types("遂宁市财政局下一步怎么处理特色农业保险分担比例") == ("plan",)  # how, not how much
+    assert question_types("补贴标准是多少") == ("number",)
