@@ -15,7 +15,8 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..corpus.text import clauses
 from ..index.backend import query_tokens
-from .asked import Asked, can_answer, dated_as_asked
+from .asked import Asked, can_answer
+from .dating import dated_as_asked
 from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter, preferred_form
 from .conflicts import find_conflicts
 from .counted import counted_things

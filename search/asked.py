@@ -12,11 +12,12 @@ from ..corpus.metadata import ORG_LINE
 from ..corpus.places import SCOPE
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
-from ..corpus.text import FIGURE, FULL_STOPS, GLUED_YEAR, GLUED_YEAR_MONTH
+from ..corpus.text import FIGURE
 from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
                      letter_subject_asked, letter_year_asked)
 from .counted import counted_head, figures_asked, verb_counted
+from .dating import YEAR, sentence_start, year_before, years_said
 from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_lie_in, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
@@ -108,7 +109,6 @@ def letter_text(letter: dict) -> str:
     return " ".join((text, *places_above(letter.get("region"), text)))
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年|\b)")
 _PERIOD = re.compile(r"十[一二三四五六]五(?=[”\"]?(?:期间|时期|末|以来|初))")  # a five-year plan's period: 十四五期间
 _ORIGINAL_PLAN = re.compile(r"原定|原计划|原拟|原本(?:定|计划|打算)")  # 原定什么时候办: the plan before a change
 _PLANNED = re.compile(rf"{_ORIGINAL_PLAN.pattern}|定于|计划于|拟于")  # 原计划2020年2月22日举办
@@ -195,7 +195,7 @@ class Asked:
                          and not any(p in w or w in p for p in names) and not _ASKING.search(w) and w not in AREA_NOUNS)
         narrower = {a: b for a, b in zip(names, names[1:])
                     if re.search(f"{a}[{LEVELS}]?{b}", qnorm) and may_lie_in(b, a)}  # not 凉山 of 米易县凉山自迁农民
-        years = tuple(_YEAR.findall(qnorm))
+        years = tuple(YEAR.findall(qnorm))
         codes = codes_asked(qnorm)
         types, plan = question_types(question), asks_plan(question)
         levels = {name: m.group(1) for name, with_level in places
@@ -244,7 +244,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     # year names its letter (2020年第104号建议的回复哪天发布: 时间:2021-02-07)
     if said and not set(said) & set(asked.years):
         return False  # 2023年达标率 is not given by a sentence under (一)2024年全市声环境基本情况
-    if asked.years and not said and "number" in asked.types and not _year_before(unit, letter, asked.years):
+    if asked.years and not said and "number" in asked.types and not year_before(unit, letter, asked.years):
         return False  # 宁夏2025年新建了多少个: not an undated count in a paragraph that names no year
     if not (names_places(asked.places, letter, text, asked.narrower, asked.levels) or names_no_place(letter, text)):
         return False
@@ -359,54 +359,18 @@ def _names_document(unit: Unit, document: tuple[str, str], letter: dict, text: s
     return kind in near and (says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and says(core, text))
 
 
-def years_said(unit: Unit, body: str = "", find=None) -> list[str]:
-    """The years a sentence dates itself with: its own, else those of the long sentence it was cut from (2023年…,
-    …总投资3000万元), else those of the items before it in its sentence of ``body`` (2018年,…;…;优良天数168天),
-    else its heading's; or, with ``find``, what else dates it that way (the periods of five-year plans)."""
-    find = find or _years
-    return (find(unit.norm) or find(normalize_for_index(unit.sentence))
-            or find(normalize_for_index(body[_sentence_start(body, unit.start):unit.start]))
-            or find(normalize_for_index(unit.section)))
-
-
-def dated_as_asked(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:
-    """A year asked dates the sentence: one of the years it says (``years_said``), or, saying none, the year named
-    before it (``_year_before``): 最终认定…等10家 under a paragraph on 2020年度 认定."""
-    said = years_said(unit, letter.get("body", ""))
-    return bool(set(said) & set(years)) if said else _year_before(unit, letter, years)
-
-
-def _year_before(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:
-    """A year asked is named by the letter's title or in the paragraph before the sentence, or the sentence says
-    今年 in a letter of that year."""
-    body = letter.get("body", "")
-    before = normalize_for_index(str(letter.get("title") or "") + body[body.rfind("\n", 0, unit.start) + 1:unit.start])
-    return any(year in before for year in years) or bool(
-        re.search("今年|本年|当年", unit.norm) and str(letter.get("date") or "")[:4] in years)
-
-
 def _commits(unit: Unit, letter: dict) -> bool:
     """The sentence commits (将, 下一步…), itself or as an item after ； of a sentence that does (下一步，…将…建设；
     督促指导地方财政保障…工作经费)."""
     body = letter.get("body", "")
     return bool(CUES.search(normalize_for_index(unit.sentence))
-                or CUES.search(normalize_for_index(body[_sentence_start(body, unit.start):unit.start])))
-
-
-def _sentence_start(body: str, at: int) -> int:
-    """Where the sentence holding offset ``at`` of ``body`` begins (its items cut at ；are pieces of it)."""
-    return max(body.rfind(mark, 0, at) for mark in FULL_STOPS + "\n") + 1
-
-
-def _years(text: str) -> list[str]:
-    """The years ``text`` names: 2023年, and 2023 of 20235月 or of ,2023岑巩… (a page that lost 年)."""
-    return _YEAR.findall(text) + [m["year"] for pattern in (GLUED_YEAR_MONTH, GLUED_YEAR) for m in pattern.finditer(text)]
+                or CUES.search(normalize_for_index(body[sentence_start(body, unit.start):unit.start])))
 
 
 def codes_asked(qnorm: str) -> tuple[str, ...]:
     """The codes normalised ``qnorm`` names (第149号建议, 12356热线): numbers of three digits or more that are
     neither a year nor a figure's amount (100张床位)."""
-    years = _YEAR.findall(qnorm)
+    years = YEAR.findall(qnorm)
     counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
     return tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
                  and not any(s <= m.start() < e for s, e in counted))
