@@ -1,0 +1,111 @@
+"""Which answer sentences come first and how they are shown: a letter's own lines for a lookup, the figure that
+measures what is asked, in the place and year asked, before the others (each of which gets a note), and two pieces
+of one long sentence joined."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..corpus.normalize import normalize_for_index
+from ..corpus.text import clauses
+from .asked import Asked
+from .dating import dated_as_asked
+from .figures import NAME_RE
+from .names import SCOPE_WORD
+from .units import Unit
+
+
+def joined_pieces(chosen: list[Unit], letters: dict) -> list[Unit]:
+    """The answer with two pieces of one long sentence that meet (…尽量从本村(社区)较为年轻、有一定文化水平 |
+    并且会使用计算机的人员中优先选择…) given as one, where the first of them was placed."""
+    kept: list[Unit] = []
+    for unit in chosen:
+        other = next((k for k in kept if k.letter_id == unit.letter_id and k.sentence == unit.sentence
+                      and (0 <= unit.start - k.end <= 2 or 0 <= k.start - unit.end <= 2)), None)
+        if other is None:
+            kept.append(unit)
+            continue
+        first, second = sorted((other, unit), key=lambda u: u.start)
+        body = (letters.get(unit.letter_id) or {}).get("body") or ""
+        span = first.span or (second.span and (second.span[0] + second.start - first.start,
+                                               second.span[1] + second.start - first.start))
+        kept[kept.index(other)] = dataclasses.replace(first, text=body[first.start:second.end], end=second.end,
+                                                      span=span)
+    return kept
+
+
+_OPENING = re.compile(r"收悉|如下")  # the opening that restates the proposal: 《…》(第52号提案)收悉, 协办意见函告如下
+
+
+def letter_first(units: list[Unit]) -> list[Unit]:
+    """For a lookup of a letter (新密 矿区供暖 政协提案 回复): the lines of the best letter that say what was
+    proposed (its heading, the opening's 《…》(第132号提案)收悉), in the letter's order, then its best reply
+    sentence."""
+    mine = [u for u in units if u.letter_id == units[0].letter_id]
+    named = sorted((u for u in mine if u.features["title"] or u.features["frame"] and _OPENING.search(u.norm)
+                    and NAME_RE.search(u.norm)), key=lambda u: u.start)[:2]
+    reply = next((u for u in mine if not u.features["frame"]), None)
+    return (named + [reply] if reply else named) or [units[0]]
+
+
+_SCOPE = re.compile(f"全国|{SCOPE_WORD.pattern}")
+
+
+def matching_first(chosen: list[Unit], asked: Asked, letters: dict) -> list[Unit]:
+    """The answer sentences whose figure measures what the question names (家庭养老床位, not 医疗床位) and whose
+    place is the one asked (泉州, not 全省; the places ``Asked`` reads, as ``can_answer`` does) first; the others
+    keep their order and get a ``note`` saying what their figure measures or where it applies, so no reader takes
+    the wrong number."""
+    if len(chosen) < 2:
+        return chosen
+    places = [name for name, _ in asked.places]
+    measure_words = asked.measures
+    for unit in chosen:
+        letter = letters.get(unit.letter_id) or {}
+        where = normalize_for_index(" ".join(str(v) for v in (unit.text, letter.get("title"), letter.get("agency"),
+                                                              letter.get("region")) if v))
+        unit.features["place_ok"] = float(all(p in where for p in places))
+        unit.features["year_ok"] = float(not asked.years or dated_as_asked(unit, letter, asked.years))
+        measure = _measure_of(unit)
+        scope = _SCOPE.search(measure)
+        unit.features["measure_ok"] = (sum(1 for w in measure_words if w in measure) / len(measure_words)
+                                       if measure and measure_words else 0.5)
+        unit.features["note"] = ("范围：" + (scope.group(0) if scope else (letter.get("region") or "另一地区"))
+                                 if not unit.features["place_ok"] else _measure_label(unit))
+    def fit(unit: Unit) -> tuple[float, float, float, bool]:
+        return (unit.features["place_ok"], unit.features["year_ok"], unit.features["measure_ok"],
+                bool(asked.verb) and asked.verb in _measure_of(unit))
+
+    ordered = sorted(chosen, key=fit, reverse=True)
+    for unit in ordered:  # a note only where a figure matches less well than the answer's own
+        if unit is ordered[0] or fit(unit) >= fit(ordered[0]):
+            unit.features["note"] = ""
+    return ordered
+
+
+def _measure_of(unit: Unit) -> str:
+    """The words of its clause around the answer's figure: what it counts (``家庭养老床位``, ``医疗床位``)."""
+    if not unit.span:
+        return ""
+    for start, end in clauses(unit.text):
+        if start <= unit.span[0] < end:
+            return normalize_for_index(unit.text[start:unit.span[0]] + " " + unit.text[unit.span[1]:end])
+    return ""
+
+
+def _measure_label(unit: Unit) -> str:
+    """What the figure counts, in the sentence's own words: the noun after it in its clause (``100张医疗床位``),
+    else the words before it (``家庭养老床位484张``)."""
+    if not unit.span:
+        return ""
+    for start, end in clauses(unit.text):
+        if start <= unit.span[0] < end:
+            after = _CONTENT_RUN.match(unit.text, unit.span[1], end)
+            if after and len(after.group(0)) >= 2:
+                return "指" + after.group(0)[:12]
+            before = _CONTENT_RUN.findall(unit.text[start:unit.span[0]])
+            return "指" + before[-1][-12:] if before else ""
+    return ""
+
+
+_CONTENT_RUN = re.compile(r"[\u4e00-\u9fff]+")
