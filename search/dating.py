@@ -21,11 +21,17 @@ def years_said(unit: Unit, body: str = "", find=None) -> list[str]:
             or find(normalize_for_index(unit.section)))
 
 
+_SPAN = re.compile(r"以来|累计|截至|截止|近年|历年|十[一二三四五六]五")  # a sentence dated by a span of years
+
+
 def dated_as_asked(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:
-    """A year asked dates the sentence: one of the years it says (``years_said``), or, saying none, the year named
-    before it (``year_before``): 最终认定…等10家 under a paragraph on 2020年度 认定."""
+    """A year asked dates the sentence: one of the years it says (``years_said``), or, saying none and no span of
+    its own (十三五以来…累计), the year named before it (``year_before``): 最终认定…等10家 under a paragraph on
+    2020年度 认定."""
     said = years_said(unit, letter.get("body", ""))
-    return bool(set(said) & set(years)) if said else year_before(unit, letter, years)
+    if said:
+        return bool(set(said) & set(years))
+    return not _SPAN.search(unit.norm) and year_before(unit, letter, years)
 
 
 def year_before(unit: Unit, letter: dict, years: tuple[str, ...]) -> bool:
