@@ -198,6 +198,7 @@ class Asked:
         years = tuple(YEAR.findall(qnorm))
         codes = codes_asked(qnorm)
         types, plan = question_types(question), asks_plan(question)
+        unnamed = blank_bodies(qnorm)  # the question with the words inside a body's name blanked
         levels = {name: m.group(1) for name, with_level in places
                   if with_level and (m := re.search(f"{re.escape(name)}([{LEVELS}])", qnorm))}
         return cls(years=years, codes=codes, places=places, narrower=narrower, levels=levels, ordinals=tuple(_ORDINAL.findall(qnorm)),
@@ -216,7 +217,7 @@ class Asked:
                    division=_LEVELS_ANSWERING[m.group(1)] if (m := _WHICH_DIVISION.search(qnorm)) else "",
                    counted=counted_head(qnorm, names) if "number" in types else "",
                    verb=verb_counted(qnorm) if "number" in types else "",
-                   bodies=tuple(w for w in measures if w not in blank_bodies(qnorm)),
+                   bodies=tuple(w for w in measures if w not in unnamed),
                    date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)),
                    planned="time" in types and bool(_ORIGINAL_PLAN.search(qnorm)))
 

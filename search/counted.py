@@ -10,6 +10,7 @@ from .fields import QUESTION_WORD
 from .figures import MEASURES, asks_keyword_figure, expected_units, units_opening
 from .names import NOUN_FLAGS, posseg
 
+_ASKS_COUNT = re.compile("(多少|几)")  # the words a count is asked with
 _COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百起]))([\u4e00-\u9fff]{{2,8}})")
 
 
@@ -81,7 +82,7 @@ def _measured_before(qnorm: str, names: list[str]) -> str:
     """The attribute a number question measures, named right before 多少 (国家融资担保基金注册资本多少亿元 -> 注册资本,
     蚕桑产值多少 -> 产值): a noun of two characters or more that is no place or member asked and no measure any thing has.
     Not before a count (档案资料多少卷, 心理老师有几名: the thing counted, which a letter may call otherwise, 教师21名)."""
-    before, _, after = re.split("(多少|几)", qnorm, maxsplit=1)
+    before, _, after = _ASKS_COUNT.split(qnorm, maxsplit=1)
     if units_opening(after) - MEASURES:
         return ""
     before = _BEFORE_COUNT.sub("", before)
@@ -97,7 +98,7 @@ def _measured_before(qnorm: str, names: list[str]) -> str:
 
 def figures_asked(qnorm: str) -> int:
     """How many figures a question asks (多少, 几): 总投资多少？覆盖几个乡镇 asks two."""
-    return len(re.findall("多少|几", qnorm))
+    return len(_ASKS_COUNT.findall(qnorm))
 
 
 def counted_head(qnorm: str, names: list[str]) -> str:
@@ -120,6 +121,6 @@ def verb_counted(qnorm: str) -> str:
     whose figure that verb counts answers it first (认定…等10家, not 17家申报单位申报). Empty for 有多少, 共有几个."""
     if figures_asked(qnorm) != 1:
         return ""
-    words = posseg(re.split("多少|几", qnorm, maxsplit=1)[0].rstrip("了过"))
+    words = posseg(_ASKS_COUNT.split(qnorm, maxsplit=1)[0].rstrip("了过"))
     word, flag = words[-1] if words else ("", "")
     return word if flag.startswith("v") and len(word) >= 2 and word not in _GENERIC_VERBS else ""

@@ -73,6 +73,7 @@ SAID_BY = {"name": (NAME_RE, 0.2), "document": (TITLE_RE, 0.2), "plan": (CUES, 0
 _BODY = r"谁|哪个部门|哪家|哪个单位|什么部门|什么单位|哪个机构|哪个局|由谁"  # asks one body
 _BODIES = r"哪些(?:部门|单位|机构)|哪几个(?:部门|单位)"  # asks several bodies: 交通、公安、卫生等多个部门
 _WHO = rf"{_BODY}|{_BODIES}"  # asks a body or several
+_FEW = r"(?<![哪这近前第])几(?![点号])"  # 几 asking a count (几个, 几家), not 哪几, 这几年 or 几点
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|(?<!第)几号|哪天|何日|多长时间|预计.*时间|几点")),
     ("orgs", re.compile(_BODIES)),
@@ -84,7 +85,7 @@ QTYPE_PATTERNS = (
     ("rank", re.compile(r"(?<![安编])排(?:第几|名|在第?几|多少)|第几名|第几位")),  # 安排多少 asks a sum  # 在全国排第几: 居全国第三, 之首
     ("outcome", re.compile(r"(?:获批|批下来|批准|批复|通过|入选|认定)了?(?:吗|没有?)|是否(?:获批|批准|通过|入选|认定)")),
     ("company", re.compile(r"中标单位|施工单位|承建单位|运营单位|哪家(?:公司|企业)|什么公司|哪个公司")),
-    ("number", re.compile(r"多少|(?<![哪这近前第])几(?![点号])[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
+    ("number", re.compile(rf"多少|{_FEW}[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$"
                           r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
     ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难)(?![^，。？?]{0,8}?文件)|哪[两三四五六七八九十]个")),
@@ -131,7 +132,7 @@ class Figure:
 
 
 _ASKS_HOW = re.compile(r"怎么(?!样)|如何|怎样(?=[做办处理])")  # how it is done, not 怎么样 (how it stands)
-_COUNTS = re.compile(r"多少|(?<![哪这近前第])几(?![点号])|多[大长高远宽深重久]")
+_COUNTS = re.compile(rf"多少|{_FEW}|多[大长高远宽深重久]")
 
 
 def question_types(question: str) -> tuple[str, ...]:

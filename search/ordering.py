@@ -70,11 +70,11 @@ def matching_first(chosen: list[Unit], asked: Asked, letters: dict) -> list[Unit
         scope = _SCOPE.search(measure)
         unit.features["measure_ok"] = (sum(1 for w in measure_words if w in measure) / len(measure_words)
                                        if measure and measure_words else 0.5)
+        unit.features["verb_ok"] = float(bool(asked.verb) and asked.verb in measure)  # 最终认定…等10家
         unit.features["note"] = ("范围：" + (scope.group(0) if scope else (letter.get("region") or "另一地区"))
                                  if not unit.features["place_ok"] else _measure_label(unit))
-    def fit(unit: Unit) -> tuple[float, float, float, bool]:
-        return (unit.features["place_ok"], unit.features["year_ok"], unit.features["measure_ok"],
-                bool(asked.verb) and asked.verb in _measure_of(unit))
+    def fit(unit: Unit) -> tuple[float, float, float, float]:
+        return tuple(unit.features[k] for k in ("place_ok", "year_ok", "measure_ok", "verb_ok"))
 
     ordered = sorted(chosen, key=fit, reverse=True)
     for unit in ordered:  # a note only where a figure matches less well than the answer's own
