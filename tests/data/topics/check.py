@@ -57,6 +57,7 @@ BLIND41 = {"ip", "dq", "de", "zg", "ev", "sa"}
 BLIND42 = {"qx", "zf", "cq", "yw", "rn", "rm"}
 BLIND43 = {"fp", "mb", "kt", "go", "rg", "lw"}
 BLIND44 = {"zx", "hx", "ec", "sp"}
+BLIND45 = {"hu", "zn"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -75,7 +76,8 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind37.jsonl": BLIND37, "blind38.jsonl": BLIND38, "blind39.jsonl": BLIND39, "blind40.jsonl": BLIND40,
           "blind41.jsonl": BLIND41, "blind42.jsonl": BLIND42,
           "blind43.jsonl": BLIND43,
-          "blind44.jsonl": BLIND44}
+          "blind44.jsonl": BLIND44,
+          "blind45.jsonl": BLIND45}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
