@@ -16,13 +16,13 @@ from ..corpus.text import FIGURE
 from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
                      letter_subject_asked, letter_year_asked)
-from .counted import counted_head, figures_asked, verb_counted
+from .counted import counted_head, counted_run, figures_asked, verb_counted
 from .dating import YEAR, sentence_start, year_before, years_said
 from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_lie_in, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
                     qualified_by_another_place)
-from .things import another_kind, blank_bodies, kinds_said, lead_in, names_the_thing, phrases_said
+from .things import another_kind, blank_bodies, counts_another, kinds_said, lead_in, names_the_thing, phrases_said
 from .units import Unit
 from .words import content_words, says, says_number
 
@@ -176,6 +176,7 @@ class Asked:
     ratio: str = ""  # the words of a ratio asked (近视率 -> 近视): a figure of another ratio (开设率) is no answer
     division: str = ""  # the levels a which-place question asks (哪个县 -> 县市区旗): the sentence names one
     rarest: str = ""  # the rarest of the things a figure is asked of (花卉 of 资金建设花卉产业园), set by ``can_answer``
+    counted_run: tuple[str, ...] = ()  # the words of the thing a count names (几个应急避难场所 -> 应急 避难 场所)
     bodies: tuple[str, ...] = ()  # measure words said inside a body's name (民族宗教 of 市民族宗教委): a body names them
 
     @property
@@ -216,6 +217,7 @@ class Asked:
                    ratio=m.group(1) if "number" in types and (m := _RATIO.search(qnorm)) else "",
                    division=_LEVELS_ANSWERING[m.group(1)] if (m := _WHICH_DIVISION.search(qnorm)) else "",
                    counted=counted_head(qnorm, names) if "number" in types else "",
+                   counted_run=counted_run(qnorm, names) if "number" in types else (),
                    verb=verb_counted(qnorm) if "number" in types else "",
                    bodies=tuple(w for w in measures if w not in unnamed),
                    date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)),
@@ -282,6 +284,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 广东…多少资金建设花卉产业园 is not 安排碣石渔港2000万元建设…资金 (建设 is said of anything)
     if asked.counted and not names_the_thing(unit, (asked.counted,), letter, up_to_figure=True):
         return False  # 多少个综合试验站 is not counted by 食用菌专业合作社452个
+    if counts_another(unit, asked.counted_run, asked.counted):
+        return False  # 多少个应急避难场所 is not counted by 10个县(区)完成了专项规划编制
     if "number" in asked.types and another_kind(unit, tuple(k for k in asked.kinds if k[0] not in identity), letter,
                                                  asked.sum_kind):
         return False  # 轮作休耕技术培训班 is not counted by 化肥减量技术培训班559期, nor 牛羊存栏 by 生猪存栏, nor 民宿奖励 by 食用菌补助

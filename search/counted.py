@@ -41,17 +41,24 @@ _COUNT_OF = re.compile(r"(?:多少|几)(?:个|名|家|所|座|处|条|期|位|�
                        r"([\u4e00-\u9fff]{2,16})")
 
 
-def _counted_after(qnorm: str, names: list[str]) -> str:
-    """The head of the thing a count names right after its classifier (多少个综合试验站 -> 试验站, 几个防溺水应急屋 ->
-    应急屋): the last noun before a particle or question word, with the word before it when it is one character."""
+def _words_after_count(qnorm: str, names: list[str]) -> list[tuple[str, str]]:
+    """The words (with jieba's flags) of the thing a count names right after its classifier (多少期轮作休耕技术培训班 ->
+    轮作 休耕 技术 培训班), up to a particle or question word; none when a place or member is named there."""
     m = _COUNT_OF.search(qnorm)
     if not m or any(name in m.group(1) for name in names):
-        return ""
+        return []
     words = []
     for word, flag in posseg(m.group(1).rsplit("的", 1)[-1]):  # 多少处供电不足的点: the 点
         if QUESTION_WORD.search(word) or word[-1] in "了过" or word in ("有", "是", "在", "被", "都", "还", "呢", "吗"):
             break
-        words.append((word, flag.startswith(NOUN_FLAGS)))
+        words.append((word, flag))
+    return words
+
+
+def _counted_after(qnorm: str, names: list[str]) -> str:
+    """The head of the thing a count names right after its classifier (多少个综合试验站 -> 试验站, 几个防溺水应急屋 ->
+    应急屋): the last noun before a particle or question word, with the word before it when it is one character."""
+    words = [(word, flag.startswith(NOUN_FLAGS)) for word, flag in _words_after_count(qnorm, names)]
     last = max((i for i, (_, noun) in enumerate(words) if noun), default=None)
     if last is None:
         return ""
@@ -111,6 +118,22 @@ def counted_head(qnorm: str, names: list[str]) -> str:
     if asks != 1:
         return ""
     return _counted_after(qnorm, names) or _counted_bare(qnorm, names) or _measured_before(qnorm, names)
+
+
+def counted_run(qnorm: str, names: list[str]) -> tuple[str, ...]:
+    """The words of the thing a single count asks after its classifier: its nouns up to the first verb or particle
+    after one, with the verbs before them (多少个村落列入…名录 -> 村落, 几个应急避难场所 -> 应急 避难 场所, 多少个社会组织
+    孵化基地 -> 社会 组织), not what the question goes on to say of it."""
+    if figures_asked(qnorm) != 1:
+        return ()
+    run, noun = [], False
+    for word, flag in _words_after_count(qnorm, names):
+        if flag.startswith(("n", "b", "j")):
+            noun = True
+        elif noun or not flag.startswith("v"):
+            break
+        run.append(word)
+    return tuple(run) if noun and len("".join(run)) >= 2 else ()
 
 
 _GENERIC_VERBS = frozenset("共有 一共 总共 累计 达到 拥有 现有 还有 需要 提供".split())

@@ -118,3 +118,32 @@ def names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_w
     lead_words = words_of(before) if whole_words else frozenset()
     return any(w in lead_words if whole_words else says(w, before) for w in measures)
 
+
+
+_CLASSIFIERS = "个名人家所座处条期位项批户辆台张套间支块片种类场"  # a count's classifier (10个, 4655个)
+_COUNT = re.compile(rf"\d+(?:\.\d+)?[余多]?[{_CLASSIFIERS}]?")
+_CLAUSE_END = re.compile(r"[，,；;。：:]")
+
+
+def counts_another(unit: Unit, thing: tuple[str, ...], head: str) -> bool:
+    """The figure of the sentence counts another thing than ``thing``, the words a count asks after its classifier
+    (``head``: the last noun the question says after it, 客货邮合作线路 -> 线路): right after its classifier stand
+    nouns that share no character with them, its clause does not name a head, and no other figure of the sentence counts it (10个县(区) for 多少个应急避难场所; not 10家成员医院 for
+    多少家医院, nor 选取10个基础条件好…的物流园区, nor 读者活动200场次, nor 15个示范基地, a verb first, nor
+    587处应急避难场所…221处镇街级 for 多少处应急避难场所)."""
+    if not unit.span or not thing or unit.text[unit.span[1] - 1] not in _CLASSIFIERS:
+        return False
+    heads, text = {thing[-1], head} - {""}, unit.text
+    clause = _CLAUSE_END.split(text[:unit.span[0]])[-1] + _CLAUSE_END.split(text[unit.span[1]:], maxsplit=1)[0]
+    if any(says(h, clause) or any(says(h, text[m.end():m.end() + len(h) + 3]) for m in _COUNT.finditer(text))
+           for h in heads):
+        return False  # 8县(区)均已发现, 合作…等5条线路 (its span the 4家 before)
+    figure = text[unit.span[0]:unit.span[1]]
+    at, nouns = 0, ""
+    for word, flag in posseg(figure + text[unit.span[1]:unit.span[1] + 10]):
+        at += len(word)
+        if at > len(figure):
+            if not flag.startswith(("n", "b") if nouns else "n"):
+                break
+            nouns += word
+    return bool(nouns) and not set(nouns) & set("".join(thing) + head)

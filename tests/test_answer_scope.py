@@ -1,7 +1,8 @@
 """Whose figure, of which year and what a question's words name, answered over real letters of tests/data/blind33,
 blind38 and blind39 (read in the twenty-sixth session): a sentence dated by its paragraph, a city jieba does not
 tag a place, the body that gives a sum, a plan question about a standard, the day a page says it was published,
-the bodies a bureau coordinated with, a proposal numbered after its title, a figure per village."""
+the bodies a bureau coordinated with, a proposal numbered after its title, a figure per village, a figure that
+counts another thing than the one asked (blind10, read in the twenty-seventh session)."""
 from __future__ import annotations
 
 import shutil
@@ -13,14 +14,14 @@ from dafu.search.figures import asks_plan, question_types
 from dafu.search.names import places_named
 
 LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01"),
-           "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01",), "blind10": ("b10-mf-03",),
+           "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01",), "blind10": ("b10-mf-03", "b10-bn-01", "b10-bn-03"),
            "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02",)}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and eleven real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
-    蜂产业, 种业 and 青少年足球."""
+    蜂产业, 种业, 青少年足球 and 应急避难场所."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -52,6 +53,9 @@ def searcher(seed_index, tmp_path_factory):
     ("国家蜂产业技术体系有多少岗位科学家？", "b10-mf-03", "岗位科学家23名"),
     # 哪届省运会 asks which games, not the meeting a proposal was made at
     ("2015、2016、2017年龄组属于哪届省运会周期", "b15-zq-02", "第27届运动会周期"),
+    # the thing a count asks stands before its figure, or another figure of the sentence counts it
+    ("宁夏划定了多少个自治区级应急避难场所", "b10-bn-01", "应急避难场所10个"),
+    ("中山市一共有多少处应急避难场所", "b10-bn-03", "587处应急避难场所"),
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -72,6 +76,7 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
 @pytest.mark.parametrize("question", [
     "攀枝花2020年给仁和区自迁农民安排多少后续扶持资金",  # the letter gives 2019's
     "米易县凉山自发搬迁农民安置点道路硬化投入多少",  # 凉山 is no part of 米易县: the letter is 仁和区's
+    "宁夏2025年新建了多少个应急避难场所",  # 银川市和10个县(区)完成了专项规划编制 counts counties, not shelters
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
