@@ -61,6 +61,7 @@ BLIND45 = {"hu", "zn"}
 BLIND46 = {"kl", "yt", "tz", "cl"}
 BLIND47 = {"qy", "cg", "wm"}
 BLIND48 = {"jv", "jh", "bu", "jn"}
+BLIND49 = {"jp"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -83,7 +84,8 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind45.jsonl": BLIND45,
           "blind46.jsonl": BLIND46,
           "blind47.jsonl": BLIND47,
-          "blind48.jsonl": BLIND48}
+          "blind48.jsonl": BLIND48,
+          "blind49.jsonl": BLIND49}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
