@@ -22,7 +22,8 @@ from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_ask
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_lie_in, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
                     qualified_by_another_place)
-from .things import another_kind, blank_bodies, counts_another, kinds_said, lead_in, names_the_thing, phrases_said
+from .things import (another_kind, blank_bodies, counts_another, institution_asked, kinds_said, lead_in,
+                     names_institution, names_the_thing, phrases_said)
 from .units import Unit
 from .words import content_words, says, says_number
 
@@ -48,6 +49,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
         idf = searcher.index.idf([*things, _UNSEEN])  # says, 中直 of 资金中直补到户, is jieba's cut, not the thing)
         seen = [w for w in things if idf[w] < idf[_UNSEEN]]
         asked = replace(asked, rarest=max(seen, key=idf.get) if len(seen) > 1 else "")
+    subjects = [w for w in asked.measures if w not in _SAID_OF_ANY] or asked.measures  # what a letter asked is on
     kept = []
     for unit in units:
         if unit.letter_id in labels:
@@ -61,8 +63,9 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
         if ORG_LINE.match(unit.norm) and asked.field is None and not {"org", "orgs"} & set(asked.types):
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
         letter, text, identity = _letter(searcher, unit, letters)
-        if of_a_letter and asked.measures and not any(says(w, text) for w in asked.measures):
-            continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园
+        if of_a_letter and subjects and not any(says(w, text) for w in subjects):
+            continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园, nor
+            # 开原市井盖管理是怎么答复的 开原's letter on dogs, which says 管理 but no 井盖
         if subject and not says(subject, text):
             continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾
         if lookup and not all(name in text or asked.narrower.get(name, name) in text for name, _ in asked.places):
@@ -74,6 +77,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     return kept
 
 
+_SAID_OF_ANY = frozenset("管理 建设 工作 发展 问题 情况 服务 提升 推进 加强 改造 治理 保护 建议 提案 答复".split())  # of any subject
 _UNSEEN = "\u0000"  # a token no passage holds: the IDF of a word never indexed
 
 
@@ -176,6 +180,7 @@ class Asked:
     ratio: str = ""  # the words of a ratio asked (近视率 -> 近视): a figure of another ratio (开设率) is no answer
     division: str = ""  # the levels a which-place question asks (哪个县 -> 县市区旗): the sentence names one
     rarest: str = ""  # the rarest of the things a figure is asked of (花卉 of 资金建设花卉产业园), set by ``can_answer``
+    institution: str = ""  # the kind of institution a which-question asks (定点医院是哪家 -> 医院)
     counted_run: tuple[str, ...] = ()  # the words of the thing a count names (几个应急避难场所 -> 应急 避难 场所)
     bodies: tuple[str, ...] = ()  # measure words said inside a body's name (民族宗教 of 市民族宗教委): a body names them
 
@@ -218,6 +223,7 @@ class Asked:
                    division=_LEVELS_ANSWERING[m.group(1)] if (m := _WHICH_DIVISION.search(qnorm)) else "",
                    counted=counted_head(qnorm, names) if "number" in types else "",
                    counted_run=counted_run(qnorm, names) if "number" in types else (),
+                   institution=institution_asked(qnorm),
                    verb=verb_counted(qnorm) if "number" in types else "",
                    bodies=tuple(w for w in measures if w not in unnamed),
                    date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)),
@@ -268,6 +274,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False
     if asked.date and unit.features["type"] < 1.0:
         return False  # 座谈会哪天开 is not dated by 筹备举行小董起义80周年座谈会 (a span of years)
+    if asked.institution and not names_institution(unit.norm, asked.institution):
+        return False  # 结核病定点医院是哪家 is not answered by 及时对学校、医院报告的涉疫师生开展筛查
     if any(qtype in asked.types and not SAID_BY[qtype][0].search(unit.norm) for qtype in ("rank", "company", "outcome")):
         return False  # 排第几 needs a rank (居全国第三, 之首), 中标单位 a company, 获批了吗 how the request stands
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
@@ -297,6 +305,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 由谁提供担保 is not answered by the member's salutation
     if asked.events and not asked.events.search(unit.norm):
         return False  # 什么时候开工 is not dated by 2023年3月…已完成…招标工作
+    if asked.events and unit.span and (when := unit.text[unit.span[0]:unit.span[1]]).startswith("待") \
+            and asked.events.search(when) and any(w in when for w in asked.measures):
+        return False  # 地铁1号线什么时候开通 is not dated by 待地铁1号线…开通…后, the condition of something else
     if asked.document and (not _names_document(unit, asked.document, letter, text) or unit.features["type"] < 0.9):
         return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施, nor by 下一步
     if asked.nationwide and (SCOPE_WORD.search(unit.norm) or letter.get("region") and "number" in asked.types) \

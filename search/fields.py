@@ -102,7 +102,7 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
            (re.compile(r"(?:提案|建议|议案)\s*(?:的)?\s*(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号|哪[一个]?号(?=提案|建议|议案)"
                        r"|几号(?=\s*(?:代表|委员)?(?:提案|建议|议案))"),  # 第158号提案, 第20250033号建议; 是市政协几号提案
             PROPOSAL_NUMBER),
-           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少[位名]|几[位名])(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|[？?]?$)|领衔(?:人|委员|代表)"),
+           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少[位名]|几[位名])(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|[？?]?$)|领衔(?:人|委员|代表)|(?:提案|建议)的(?:委员|代表)(?:是谁)?[？?]?$"),
             PROPOSER),
            (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:是)?(?:什么|哪些|啥|哪方面)"
                        r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题|题目|标题|名称)|的案由"
@@ -211,6 +211,9 @@ def _year_and_number(doc_number: str) -> tuple[str, str] | None:
 _LABELLED = re.compile(r"([\u4e00-\u9fff]{3,16})\s*[:：]\s*(?=[^\s:：])")
 
 
+_WHICH_BODY = re.compile(r"哪个(?:单位|部门)|哪家|谁")
+
+
 def label_asked(qnorm: str, frame: list[str]) -> re.Pattern | None:
     """The label that normalised ``qnorm`` names (all of it, three characters or more, or, for a short label standing
     alone, its first four or more) and a letter's frame (its normalised header and closing sentences, ``frame``)
@@ -225,6 +228,9 @@ def label_asked(qnorm: str, frame: list[str]) -> re.Pattern | None:
             for k in range(len(run) - 2):  # run together (…事务局成文日期:), a label is the run's end, named whole
                 length = next((n for n in range(len(run) - k, 2, -1) if (n == len(run) - k or alone and not k and n >= 4)
                                and run[k:k + n] in qnorm), 0)
+                if not length and not k and alone and len(run) >= 4 and run.endswith(("单位", "部门")) \
+                        and run[:-2] in qnorm and _WHICH_BODY.search(qnorm):
+                    length = len(run) - 2  # 由哪个单位主办 names 主办单位:
                 if length > named:
                     best, named = run[k:], length
     return re.compile(re.escape(best) + r"\s*[:：]\s*([^\s:：,，;；。]{1,30})") if best else None

@@ -100,7 +100,7 @@ PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|
                      r"(?:什么时候|何时|多久|哪年|哪天)能")
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
-    (re.compile(r"率|比例|比重|占比|百分之|覆盖面"), PERCENT),
+    (re.compile(r"率|比例|比重|占比|百分之|覆盖面|占(?![地用压有])[^，。？?多少几]{0,10}(?:多少|几成)(?![\u4e00-\u9fff])"), PERCENT),  # 占国土面积多少: 44.5%
     (re.compile(r"钱|资金|经费|金额|费用|投资|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), MONEY),
     (re.compile(r"补助|补贴|报销"), PERCENT),  # 补贴多少: 每剂补贴200元, or 按60%的标准补贴
     (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人

@@ -147,3 +147,21 @@ def counts_another(unit: Unit, thing: tuple[str, ...], head: str) -> bool:
                 break
             nouns += word
     return bool(nouns) and not set(nouns) & set("".join(thing) + head)
+
+
+_INSTITUTION_ASKED = re.compile(r"(?:哪家|哪个|哪所|什么)(医院|学校|银行)|(医院|学校|银行)(?:是|为)?(?:哪家|哪个|哪所)")
+
+
+def institution_asked(qnorm: str) -> str:
+    """The kind of institution a which-question asks (定点医院是哪家 -> 医院): its answer names one of that kind."""
+    m = _INSTITUTION_ASKED.search(qnorm)
+    return (m.group(1) or m.group(2)) if m else ""
+
+
+_SCHOOLS = "学校|中学|小学|学院|大学|[一二三四五六七八九十\\d][中小]"  # 临沂市第三十五中
+
+
+def names_institution(text: str, kind: str) -> bool:
+    """``text`` names an institution of ``kind`` by its own name (淄川区人民医院, 第三十五中), not the kind in a list
+    (学校、医院)."""
+    return re.search(rf"[\u4e00-\u9fff]{{2}}(?:{_SCHOOLS if kind == '学校' else kind})", text) is not None

@@ -2,7 +2,8 @@
 blind38 and blind39 (read in the twenty-sixth session): a sentence dated by its paragraph, a city jieba does not
 tag a place, the body that gives a sum, a plan question about a standard, the day a page says it was published,
 the bodies a bureau coordinated with, a proposal numbered after its title, a figure per village, a figure that
-counts another thing than the one asked (blind10, read in the twenty-seventh session)."""
+counts another thing than the one asked (blind10), a letter on another subject, a date that is no date, a label named
+by its verb, a hospital asked, a share, a condition for a date (blind48, read in the twenty-seventh session)."""
 from __future__ import annotations
 
 import shutil
@@ -15,13 +16,14 @@ from dafu.search.names import places_named
 
 LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01"),
            "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01",), "blind10": ("b10-mf-03", "b10-bn-01", "b10-bn-03"),
-           "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02",)}
+           "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02",), "blind": ("b-qz-02",),
+           "blind48": ("b48-jh-01", "b48-jv-02", "b48-jv-04", "b48-bu-01", "b48-jn-01")}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and eleven real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
-    蜂产业, 种业, 青少年足球 and 应急避难场所."""
+    蜂产业, 种业, 青少年足球, 应急避难场所, 养犬, 窨井盖, 结核病, 步行街 and 野生菌."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -56,6 +58,11 @@ def searcher(seed_index, tmp_path_factory):
     # the thing a count asks stands before its figure, or another figure of the sentence counts it
     ("宁夏划定了多少个自治区级应急避难场所", "b10-bn-01", "应急避难场所10个"),
     ("中山市一共有多少处应急避难场所", "b10-bn-03", "587处应急避难场所"),
+    # a line of eight digits that is no date (the proposal's number 20250013) does not date the reply
+    ("淄川肺结核筛查提案答复时间", "b48-jh-01", "2025-06-16"),
+    ("高青县窨井提案由哪个单位主办", "b48-jv-02", "高青县综合行政执法局"),  # the label 主办单位: named by its verb
+    ("龙华区井盖建设管理办法提案的委员", "b48-jv-04", "万俊聪委员"),  # 提案的委员 asks who proposed it
+    ("楚雄市出菌区域占国土面积多少", "b48-jn-01", "44.5%"),  # 占…多少 asks a share
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -77,6 +84,9 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "攀枝花2020年给仁和区自迁农民安排多少后续扶持资金",  # the letter gives 2019's
     "米易县凉山自发搬迁农民安置点道路硬化投入多少",  # 凉山 is no part of 米易县: the letter is 仁和区's
     "宁夏2025年新建了多少个应急避难场所",  # 银川市和10个县(区)完成了专项规划编制 counts counties, not shelters
+    "开原市井盖管理是怎么答复的",  # 开原's letter is on dogs: it says 管理, but no 井盖
+    "淄川结核病定点医院是哪家",  # 及时对学校、医院报告的涉疫师生开展筛查 names no hospital
+    "绍兴地铁1号线什么时候开通",  # 待地铁1号线…开通…后 is the condition of a pedestrian street, not a date
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]

@@ -277,6 +277,7 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind28", "b28-yd-03", "agency", "县农业林业和水利局"),  # 编号 207 办理部门 县农业林业和水利局 处理状态
     ("blind28", "b28-yd-03", "title", "关于在皇冠镇设立金丝猴救助站的建议"),  # 案由 / 关于…的建议 on the next line
     ("blind22", "b22-st-03", "title", "关于尽快启动实施全国坡耕地水土流失综合整治工程的提案"),  # 案由:关于…的提案
+    ("blind48", "b48-jh-01", "date", "2025-06-16"),  # 答复时间: 2025-06-16 (the line 20250013 is the proposal's number)
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
