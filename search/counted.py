@@ -37,8 +37,8 @@ def counted_things(question: str) -> tuple[str, ...]:
 
 
 _THING_HEADS = "券证卡院站所馆园场室点校"  # what ends the name of a thing counted (消费券, 卫生院, 服务站)
-_COUNT_OF = re.compile(r"(?:多少|几)(?:个|名|家|所|座|处|条|期|位|项|批|户|辆|台|张|套|间|支|块|片|种|类|场)"
-                       r"([\u4e00-\u9fff]{2,16})")
+CLASSIFIERS = "个名家所座处条期位项批户辆台张套间支块片种类场"  # what a count is asked in (多少个, 几家)
+_COUNT_OF = re.compile(rf"(?:多少|几)[{CLASSIFIERS}]([\u4e00-\u9fff]{{2,16}})")
 
 
 def _words_after_count(qnorm: str, names: list[str]) -> list[tuple[str, str]]:
@@ -122,8 +122,8 @@ def counted_head(qnorm: str, names: list[str]) -> str:
 
 def counted_run(qnorm: str, names: list[str]) -> tuple[str, ...]:
     """The words of the thing a single count asks after its classifier: its nouns up to the first verb or particle
-    after one, with the verbs before them (多少个村落列入…名录 -> 村落, 几个应急避难场所 -> 应急 避难 场所, 多少个社会组织
-    孵化基地 -> 社会 组织), not what the question goes on to say of it."""
+    after one, with the verbs before them (多少个村落列入…名录 -> 村落, 几个应急避难场所 -> 应急 避难 场所), not what
+    the question goes on to say of it."""
     if figures_asked(qnorm) != 1:
         return ()
     run, noun = [], False

@@ -7,6 +7,7 @@ import re
 
 from ..corpus.normalize import normalize_for_index
 from .fields import QUESTION_WORD
+from .counted import CLASSIFIERS
 from .names import SCOPE_WORD, posseg
 from .units import Unit
 from .words import says, words_of
@@ -119,8 +120,7 @@ def names_the_thing(unit: Unit, measures: tuple[str, ...], letter: dict, whole_w
     return any(w in lead_words if whole_words else says(w, before) for w in measures)
 
 
-
-_CLASSIFIERS = "个名人家所座处条期位项批户辆台张套间支块片种类场"  # a count's classifier (10个, 4655个)
+_CLASSIFIERS = CLASSIFIERS + "人"  # a figure's classifier (10个, 4655个, 1人所)
 _COUNT = re.compile(rf"\d+(?:\.\d+)?[余多]?[{_CLASSIFIERS}]?")
 _CLAUSE_END = re.compile(r"[，,；;。：:]")
 
@@ -128,9 +128,9 @@ _CLAUSE_END = re.compile(r"[，,；;。：:]")
 def counts_another(unit: Unit, thing: tuple[str, ...], head: str) -> bool:
     """The figure of the sentence counts another thing than ``thing``, the words a count asks after its classifier
     (``head``: the last noun the question says after it, 客货邮合作线路 -> 线路): right after its classifier stand
-    nouns that share no character with them, its clause does not name a head, and no other figure of the sentence counts it (10个县(区) for 多少个应急避难场所; not 10家成员医院 for
-    多少家医院, nor 选取10个基础条件好…的物流园区, nor 读者活动200场次, nor 15个示范基地, a verb first, nor
-    587处应急避难场所…221处镇街级 for 多少处应急避难场所)."""
+    nouns that share no character with them, its clause does not name a head, and no other figure of the sentence
+    counts it (10个县(区) for 多少个应急避难场所; not 10家成员医院 for 多少家医院, nor 选取10个基础条件好…的物流园区, nor
+    读者活动200场次, nor 15个示范基地, a verb first, nor 587处应急避难场所…221处镇街级 for 多少处应急避难场所)."""
     if not unit.span or not thing or unit.text[unit.span[1] - 1] not in _CLASSIFIERS:
         return False
     heads, text = {thing[-1], head} - {""}, unit.text
