@@ -27,7 +27,7 @@ _WILL_NEXT = (rf"(?:{_ADVERB_NEXT}|加大|加强|结合|按照|根据|依据|会
               r"配合|落实|跟进|安排|申报|投入|新建|改造|开工|开放|对外开放|对公众开放|提升|完善|全面|视|配备|给予|筹措|谋划|规划)")
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
-    r"|(?<![列入按原])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采]|通过)(?<!行动计划)"
+    r"|(?<![列入按原])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采]|通过|针对)(?<!行动计划)"
     r"|(?<![模虚比草入原请])拟(?![\u4e00-\u9fff]{1,3}的[^，,。；;：:\s])(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿供])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|(?<!努)力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
@@ -35,7 +35,7 @@ CUES = re.compile(
     r"|(?<![优接对期等招款善看虐厚亏宽礼])待(?![遇业定岗])[^。；，]{1,30}?(?:后|时)?[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
     r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|启动|实施)|(?:审批|批复|审定|批准)后(?:实施|开工|启动)"
     r"|(?:我们|我局|我委|我厅|我办|我院|我市|我县|我区|本局)(?:一定|必将|必定)(?!的|程度)"
-    r"|(?<=[们局委厅办院关门府])会(?=积极|继续|进一步|加强|加大|尽快|认真|主动|持续|全力)")
+    r"|(?<=[们局委厅办院关门府])会(?=积极|继续|进一步|加强|加大|尽快|认真|主动|持续|全力|不断)")
 # Cues that also occur in reports of what was done; they count only in a sentence with no sign of the past.
 WEAK_CUE = re.compile(r"争取|近期|年将|月底将|年底将|期间将|同时将|并将|也将|还将|都将|均将")
 # An enumerated item: 二是…, （二）…, 2、…
@@ -264,8 +264,10 @@ def _rest_of_paragraph(scan: str, spans: list[tuple[int, int]], texts: list[str]
 def _title_of_report(own: str, following: list[str]) -> bool:
     """``own`` is an item's bare title (一是强化组织领导。) and ``following``, the rest of its paragraph, reports
     (一是强化婚姻登记辅导。利用…引导…。2024年以来共结婚登记7对。)."""
-    if not following or len(_LEAD.sub("", own).rstrip("。；;：: ")) > 60 or re.search(r"[，,]", own):
-        return False
+    title = _LEAD.sub("", own).rstrip("。；;：: ")
+    if not following or len(title) > 60 or any(len(part) > 8 for part in re.split(r"[，,]", title)[1:]) \
+            or re.search(r"[，,]", title) and len(title) > 20:
+        return False  # a title of two short phrases is one (摸清底数，建立项目清单), a sentence with a clause is not
     return not ENUM.match(following[0]) and any(map(_reports, following))
 
 

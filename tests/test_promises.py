@@ -193,6 +193,20 @@ def test_item_titles_over_a_report_are_not_promises_and_a_measure_goes_on():
     assert extract_promises(answer, "2024-01-01") == []
 
 
+def test_a_title_of_two_short_phrases_over_a_report_is_not_a_promise():
+    """一是摸清底数，建立项目清单。 over 进行了7轮排查 is the title of what was done (blind51, read after its first sight)."""
+    body = ("您的建议已收悉，现答复如下：\n一是摸清底数，建立项目清单。从2022年开始组织各城区对全市项目进行了7轮排查。\n"
+            "二是完善机制，强力推动项目交付。我局成立了工作专班。")
+    assert extract_promises(body, "2023-06-01") == []
+
+
+def test_will_keep_on_and_a_plan_aimed_at_commit():
+    """会不断督促 and 计划针对…开展改造 commit like 会继续 and 计划对… (blind51)."""
+    body = ("在以后的工程建设中我们会不断督促工程进度，把握工程质量。\n"
+            "结合沿线村意见，计划针对临港大道沿线两处节点开展行人过街设施改造。")
+    assert [p.cue for p in extract_promises(body, "2025-06-01")] == ["会", "计划"]
+
+
 def test_a_later_aim_after_a_report_still_commits():
     body = "同时向上级争取项目资金，5月就此做了专题汇报，力争结合复审工作一并实施。"
     assert [p.cue for p in extract_promises(body, "2024-01-01")] == ["力争"]
