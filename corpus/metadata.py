@@ -30,9 +30,9 @@ MARK_CHARS = " \t•·"  # a page's list bullets and blanks before a line's text
 LIST_MARKS = f"[{MARK_CHARS}]*"
 SALUTATION = regex.compile(
     r"(?:^" + LIST_MARKS + r"|(?<=(?:时效性|有效性)[:：]\s*))(?:尊敬的)?(?!(?:领衔|联名|附议)(?:代表|委员)\s*[:：])(?P<v>(?:[^\n:：。，,；;“”《》、]{1,12}[、,，]){0,30}[^\n:：。，,；;“”《》]{1,40}?"
-    r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|界别组|界别|支部|总支|支社|党组|学社|[省市州县区]委会?|(?<=党|学社|联|会|民革|民盟|民建|民进|台盟)中央))"
+    r"(?:委员会|委员|代表团|代表|副主席|主席|同志|先生|女士|小组|界别组|界别|支部|总支|支社|党组|学社|联合会|工商联|[省市州县区]委会?|(?<=党|学社|联|会|民革|民盟|民建|民进|台盟)中央))"
     r"\s*(?:您好)?\s*(?:[:：]|(?<=^尊敬的.*)$|$(?=\n\s*(?:你们|您|你|贵)))",
-    regex.M)  # members (a list of them), a group (雨露乡委员小组, 工商联界别组), a party's branch (民盟楚雄州委), a committee; a line of
+    regex.M)  # members (a list of them), a group (雨露乡委员小组, 工商联界别组), a party's branch (民盟楚雄州委), a federation (渭南市工商业联合会), a committee; a line of
 # its own after 尊敬的, or before the line opening the reply (王敏、陈蕾委员 / 你们提出的…), needs no colon; a page may glue it after an empty label (时效性:彭晓瑜代表:); a
 # party's central committee (致公党中央:, 九三学社中央:); a form's label (领衔代表: 黄金城) is none
 # Whom a letter is written to: the members (``SALUTATION``), or the lead bureau a co-handler's opinion (会办意见,
@@ -85,7 +85,7 @@ ORG_PREFIX = regex.compile(rf"^.*{ORG_SUFFIX}")
 SIGN_OFF_WORDS = r"抄送|抄报|联系|承办|附件|签发|领导署名|分管领导|信息公开|单位负责人|经办"
 SIGN_OFF = regex.compile(rf"^(?:{SIGN_OFF_WORDS})")
 DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a flattened page glues after it may follow
-    r"(?:(?P<y>\d{4})\s*[年月]\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"
+    r"(?:(?P<y>\d{4})\s*[年月]\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号]?)?"  # a page may lose the 日
     r"|(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"|(?P<cy>[〇零○0０OoＯ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
     rf"|^(?P<digits>(?:19|20)\d\d(?:0?[1-9]|1[0-2])(?:0?[1-9]|[12]\d|3[01])))"  # 2025610, 20240624; not 20250013

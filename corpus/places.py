@@ -92,6 +92,8 @@ def _places(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if merged and len(word) == 1 and word in LEVEL and len(merged[-1][0]) >= 2 and merged[-1][0][-1] not in LEVEL:
             previous, s, _ = merged.pop()
             word = previous + word
+            if previous.endswith("族") and merged:  # 管城 + 回族 + 区
+                word, s = merged[-1][0] + word, merged.pop()[1]
         elif merged and word[:2] == "自治" and len(word) == 3 and word[2] in LEVEL:
             while merged and merged[-1][0].endswith("族"):  # the peoples, then the name before them
                 word, s = merged[-1][0] + word, merged.pop()[1]

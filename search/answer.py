@@ -15,7 +15,8 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..index.backend import query_tokens
 from .asked import Asked, can_answer
-from .fields import PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter, preferred_form
+from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field,
+                     asks_letter, preferred_form)
 from .conflicts import find_conflicts
 from .counted import counted_things
 from .figures import expected_units, fold, parts_asked, question_types, type_evidence
@@ -46,11 +47,9 @@ _NOTE = re.compile(r"[（(][^（()）]{1,6}[)）]$")  # (节选) after a letter'
 _ABOUT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])\s*关于[^。；;，,！!？?]{2,60}$")
 # A sentence about what the one before it named (该园…, 其中…, 此项…): that sentence's words count as its own.
 _ANAPHOR = re.compile(r"^(?:该|其|此(?!外))")
-_ASKS_PROPOSALS_VIEW = re.compile(r"(?:提案|建议|议案)(?:认为|指出|反映)")
 _RESTATES_PROPOSAL = re.compile(r"(?:您|你们?|贵[\u4e00-\u9fff]{0,2}|代表|委员)[^。，,]{0,8}(?:提出|认为|指出|反映|提到|所提)|(?:提案|建议)中")
 _NAMES_PROPOSAL = re.compile(r"建议|提案|议案")
 _NAMES_PROPOSERS = re.compile(r"委员|代表|党派|界别|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联")
-
 
 
 def answer_question(searcher, question: str, top_k: int = 5, filters: dict | None = None) -> dict:
@@ -84,8 +83,9 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         units.sort(key=lambda u: (u.letter_id != first, not preferred.search(u.norm)))
         if preferred.search(units[0].norm):  # signed 2024624: its page's 时间:2024-06-28 is another day, not shown
             units = [u for u in units if u.letter_id != first or preferred.search(u.norm)]
-    if _ASKS_PROPOSALS_VIEW.search(question):  # 提案认为…有哪些短板: what the proposal said, as the reply restates it
-        units.sort(key=lambda u: not _RESTATES_PROPOSAL.search(u.norm))
+    if ASKS_PROPOSALS_VIEW.search(question):  # 提案认为…有哪些短板: what the proposal said, as the reply restates it
+        units.sort(key=lambda u: not (_RESTATES_PROPOSAL.search(u.norm) or u.features["proposal"]))  # or as the page
+        # shows it before the reply (提案者:…内容:…)
     best = units[0]
     out["evidence"] = {**{k: round(v, 4) for k, v in best.features.items()},
                        "evidence": round(evidence(best.features), 4), "threshold": MIN_EVIDENCE}
@@ -125,8 +125,8 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     qnorm = normalize_for_index(question)
     tokens = list(dict.fromkeys(query_tokens(qnorm)))
     field = asked_field(qnorm)  # 哪个文号: the sentences holding one are embedded whatever their words
-    if field is not None:  # the field's own name (文号, 联系人) is what is asked, not what the letter says
-        tokens = [t for t in tokens if asked_field(t) is None]
+    if field is not None:  # the field's own name (文号, 联系人, 题目) is what is asked, not what the letter says
+        tokens = [t for t in tokens if asked_field(t) is None and not ASKS_TITLE.fullmatch(t)] or tokens
     nouns = content_words(qnorm)
     idf = _idf(searcher, tokens + nouns)
     total = sum(idf[t] for t in tokens) or 1.0
@@ -164,6 +164,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
             unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number,
                              "boilerplate": float(bool(_BOILERPLATE.search(unit.norm) or ORG_LINE.match(unit.norm))),
                              "frame": float(unit.end <= reply_start or unit.start >= reply_end or restates_title),
+                             "proposal": float(unit.end <= reply_start and not restates_title),
                              "title": float(restates_title)}
             units.append(unit)
     units = dedupe(units)
@@ -230,16 +231,17 @@ def _item(unit: Unit) -> dict:
 
 def _choose_span(text: str, spans: list[tuple[int, int]], question: str, idf: dict[str, float]):
     """The candidate span to bold: one the question does not already name, whose nearby words (8 characters
-    before, 6 after, within its clause) share the most question words (for a 覆盖率 question, 覆盖率达到85%
-    rather than 入园率达到100%); on a tie, the one they come before (米易县2项、盐边县20项: 盐边县's is 20项)."""
+    before, 6 after, within its clause and its item of a list) share the most question words (for a 覆盖率
+    question, 覆盖率达到85% rather than 入园率达到100%; 全市共有587处应急避难场所 rather than the 、221处镇街级应急避难场所
+    listed after it); on a tie, the one they come before (米易县2项、盐边县20项: 盐边县's is 20项)."""
     if not spans:
         return None
     folded = fold(text)
 
     def merit(span):
         s, e = span
-        before = re.split(r"[,;:。!?]", folded[max(0, s - 8):s])[-1]
-        after = re.split(r"[,;:。!?]", folded[e:e + 6])[0]
+        before = re.split(r"[,;:。!?、]", folded[max(0, s - 8):s])[-1]
+        after = re.split(r"[,;:。!?、]", folded[e:e + 6])[0]
         window = before + " " + after
         return (folded[s:e].strip() not in question, sum(w for t, w in idf.items() if t in window),
                 sum(w for t, w in idf.items() if t in before))

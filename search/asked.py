@@ -13,9 +13,9 @@ from ..corpus.places import SCOPE
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE
-from .fields import (ASKS_HOW_ANSWERED, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
+from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
-                     letter_subject_asked, letter_year_asked)
+                     letter_subject_asked, letter_year_asked, sittings)
 from .counted import counted_head, counted_run, figures_asked, verb_counted
 from .dating import YEAR, sentence_start, year_before, years_said
 from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
@@ -33,10 +33,12 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     question read once by ``Asked.of``). Each letter's normalised text comes from the searcher's cache."""
     lookup = asks_letter(question)
     frame_ok = lookup or asks_frame(question)
+    proposal_view = bool(ASKS_PROPOSALS_VIEW.search(question))  # the page's copy of the proposal may answer
     of_a_letter = lookup or bool(ASKS_HOW_ANSWERED.search(question))  # its letter must say what it asks about
     letters: dict[str, tuple[dict, str, str]] = {}
     qnorm = normalize_for_index(question)
     year_asked = letter_year_asked(question) if lookup else None
+    sitting = sittings(qnorm)  # 八届二次会议: not a letter on a proposal of 八届一次
     subject = letter_subject_asked(qnorm)
     labels = {}  # a label the question names that a letter's frame writes (责任领导:): only its value answers there
     if asked.field is None:
@@ -50,6 +52,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
         seen = [w for w in things if idf[w] < idf[_UNSEEN]]
         asked = replace(asked, rarest=max(seen, key=idf.get) if len(seen) > 1 else "")
     subjects = [w for w in asked.measures if w not in _SAID_OF_ANY] or asked.measures  # what a letter asked is on
+    phrases = [p for p in phrases_said(qnorm, subjects) if sum(w in p for w in subjects) == 2] if lookup else ()  # a
+    # thing and its kind (新建博物馆), not a run of keywords (特色经济林产业面积), names the letter's subject
     kept = []
     for unit in units:
         if unit.letter_id in labels:
@@ -57,17 +61,22 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
                 unit.span = label_value(labels[unit.letter_id].field, unit.text) or unit.span  # not the row's first figure
                 kept.append(unit)
             continue
-        if unit.features["frame"] and not frame_ok or unit.features.get("title") and not (
+        shown = frame_ok or proposal_view and unit.features["proposal"]
+        if unit.features["frame"] and not shown or unit.features.get("title") and not (
                 lookup or ASKS_TITLE.search(question) or asked.field is not None and asked.field.search(unit.norm)):
             continue  # the title restated answers nothing but 题目是什么 or a field it holds (哪次会议)
         if ORG_LINE.match(unit.norm) and asked.field is None and not {"org", "orgs"} & set(asked.types):
             continue  # a signature (元谋县住房和城乡建设局) says who, and nothing else
         letter, text, identity = _letter(searcher, unit, letters)
+        if sitting and (said := sittings(text)) and not sitting & said:
+            continue
         if of_a_letter and subjects and not any(says(w, text) for w in subjects):
             continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园, nor
             # 开原市井盖管理是怎么答复的 开原's letter on dogs, which says 管理 but no 井盖
         if subject and not says(subject, text):
             continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾
+        if phrases and not any(says(phrase, text) for phrase in phrases):
+            continue  # 清水县新建博物馆的建议答复: not a letter on 传统村落数字博物馆 that names 清水三家村
         if lookup and not all(name in text or asked.narrower.get(name, name) in text for name, _ in asked.places):
             continue  # 大连再生资源回收体系建议答复: not a letter that names no place (a page that lost it)
         if year_asked and not _of_year(letter, year_asked):

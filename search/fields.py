@@ -13,6 +13,7 @@ from ..corpus.metadata import (ADDRESSEE, CATEGORY_LABELLED, CATEGORY_MARKED, DA
                                HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, PROPOSAL_OF_YEAR, SALUTATION,
                                SESSION)
 from ..corpus.normalize import normalize_for_index, to_simplified
+from ..corpus.text import parse_number
 from .names import posseg
 
 DOC_NUMBER_ASKED = regex.compile(  # what gives a 文号 asked; a bureau's series may carry no year (石农函14号)
@@ -46,7 +47,8 @@ SIGNATURE_DATE = regex.compile(  # a line closing with a date that no label (发
     rf"^(?<!(?:日期|时间|编号)\s*[:：]?\s*\n)(?![^\n]*(?:日期|时间|来源)\s*[:：|])[^\n]*?(?:{DATE_AT_END.pattern})", regex.M)
 PREFERRED_FORM = {REPLY_DATE: SIGNATURE_DATE, PROPOSER: SALUTATION}
 # The page's own dates asked by what they label (什么时候发布的, 成文日期): a date under that label, not the signature's.
-_DATE_LABEL_ASKED = ((re.compile(r"成文"), regex.compile(r"成文(?:日期|时间)\s*[:：]?\s*\d")),
+_DATE_LABEL_ASKED = ((re.compile(r"落款|署名"), SIGNATURE_DATE),  # 哪天落款的: the date under the signature
+                     (re.compile(r"成文"), regex.compile(r"成文(?:日期|时间)\s*[:：]?\s*\d")),
                      (re.compile(r"发布|公布|公开|发表|发的|生成"), regex.compile(r"(?:日期|时间)\s*[:：]?\s*\d")))
 
 
@@ -77,7 +79,7 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
                        r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
            (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|司|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
-                       r"|(?:承办|答复)(?:单位|部门)是"
+                       r"|(?:承办|答复|办复|回复)(?:单位|部门)(?:是|[？?]?$)"  # 镇安 人行天桥提案 答复单位
                        r"|(?:答复|回复|办复|承办)[^，。？?]{0,16}?的(?:是(?:哪个|哪家|什么))?(?:部门|单位|局|委|厅|机关|机构)[？?]?$"
                        r"|(?:答复|回复|办复)[^，。？?]{0,4}归哪个(?:部门|单位|局|委|厅|司)"
                        r"|(?:哪个|哪家|什么)(?:部门|单位|局|委|厅|机关|机构)[^，。？?]{0,2}办理"),  # one body: 哪个部门办理的
@@ -90,7 +92,7 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
                        r"|(?:答复|回复|复函|复文|办理情况)[^，。？?说称讲]{0,20}(?:(?:哪天|哪一天|什么时候|何时)(?:发布|公开|印发|发出|发表|发的)"
                        r"|(?:发布|公开|印发|发表)(?:日期|时间))|(?:答复|回复|复函|办复)[^，。？?]{0,10}的(?:发布|发文|成文|生成)?(?:日期|时间)"
                        r"|(?:哪天|哪一天|什么时候|何时)(?:发|出具|提交|给)的?(?:会办|协办)意见"
-                       r"|(?:发文|成文|落款)(?:日期|时间)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期 (not
+                       r"|(?:发文|成文|落款)(?:日期|时间)|(?:哪天|哪一天|什么时候|何时|几月几[日号])落款|落款(?:是|的)?(?:哪天|哪一天|什么时候)"),  # 答复函哪天发布的, 答复 发布时间, 答复…提案的时间, 发文日期 (not
             # 什么时候复函支持南京创建…: the approval a letter reports)
             REPLY_DATE),
            (re.compile(r"办理人|承办人|经办人|联系人|谁(?:负责)?(?:办理|经办|承办)"), _PERSON_LABEL),
@@ -102,7 +104,7 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
            (re.compile(r"(?:提案|建议|议案)\s*(?:的)?\s*(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号|哪[一个]?号(?=提案|建议|议案)"
                        r"|几号(?=\s*(?:代表|委员)?(?:提案|建议|议案))"),  # 第158号提案, 第20250033号建议; 是市政协几号提案
             PROPOSAL_NUMBER),
-           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少[位名]|几[位名])(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|[？?]?$)|领衔(?:人|委员|代表)|(?:提案|建议)的(?:委员|代表)(?:是谁)?[？?]?$"),
+           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少[位名]|几[位名])(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|有|都有|包括|[？?]?$)|哪[个家些]?(?:单位|组织|团体|党派|机构)[^，。？?]{0,2}提(?:出)?的[？?]?$|(?:提出|提交)的?(?:代表|委员|人)(?:是谁|有哪些|有谁)?[？?]?$|领衔(?:人|委员|代表)|(?:提案|建议)的(?:委员|代表)(?:是谁)?[？?]?$"),
             PROPOSER),
            (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:是)?(?:什么|哪些|啥|哪方面)"
                        r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题|题目|标题|名称)|的案由"
@@ -133,6 +135,9 @@ _ASKS_FRAME = re.compile("|".join([
 
 
 ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")
+# What the proposal itself said (提案认为…, 黄琦代表反映…, 提案说2017年…): the reply's restatement of it, or the page's
+# copy of the proposal before the reply, answers.
+ASKS_PROPOSALS_VIEW = re.compile(r"(?:提案|建议|议案|代表|委员)(?:认为|指出|反映|提到|提及|说)")
 
 
 def asks_frame(question: str) -> bool:
@@ -177,7 +182,7 @@ def letter_subject_asked(qnorm: str) -> str:
     return m.group(1) if m and not QUESTION_WORD.search(m.group(1)) else ""
 
 
-_NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|决定|文件|指引|指南|准则|政策|措施|计划|制度")
+_NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|大纲|章程|标准|公告|批复|决定|文件|指引|指南|准则|政策|措施|计划|制度")
 
 
 def asks_own_doc_number(qnorm: str) -> bool:
@@ -260,3 +265,12 @@ _LABEL_TAIL = re.compile(r"(?:日期|时间|领导|单位|情况|电话|部门|�
 def asked_field(qnorm: str):
     """The pattern of what a sentence must hold when normalised ``qnorm`` asks a frame field by name, else None."""
     return next((value for asked, value in _FIELDS if asked.search(qnorm)), None)
+
+
+_SITTING = re.compile(r"([零〇一二两三四五六七八九十\d]{1,4})届[^，。？?\s]{0,12}?([零〇一二两三四五六七八九十\d]{1,3})次")
+
+
+def sittings(norm: str) -> set[tuple[float | None, float | None]]:
+    """The sittings normalised ``norm`` names, as (届, 次) numbers (八届二次会议 -> (8, 2); 十六届人大3次 -> (16, 3))."""
+    return {(parse_number(a), parse_number(b)) for a, b in _SITTING.findall(norm)}
+

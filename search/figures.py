@@ -14,7 +14,7 @@ from .highlight import _fold_char
 PERCENT = frozenset("% ％ ‰".split())
 MONEY = frozenset("元 万元 亿元 千元".split())
 # A sum written without 元 after what it pays (中央财政补助资金282万对…): its number.
-BARE_SUM = re.compile(r"(?:资金|投资|补助|补贴|经费|预算|费用|金额|拨付|筹措|筹集)[^，。；\d]{0,6}"
+BARE_SUM = re.compile(r"(?:资金|投资|造价|补助|补贴|经费|预算|费用|金额|拨付|筹措|筹集)[^，。；\d]{0,6}"
                       rf"(?P<sum>(?<![第\d.])\d+(?:\.\d+)?\s*[万亿](?:余|多)?)(?!\s*(?:{'|'.join(re.escape(u) for u in UNITS if u != '对')}))")
 PEOPLE, PEOPLE_TIMES = frozenset("人 万人".split()), frozenset("人次 万人次".split())
 HEADS = PEOPLE | frozenset("名 万名 位".split())  # what 多少人 expects
@@ -87,7 +87,7 @@ QTYPE_PATTERNS = (
     ("company", re.compile(r"中标单位|施工单位|承建单位|运营单位|哪家(?:公司|企业)|什么公司|哪个公司")),
     ("number", re.compile(rf"多少|{_FEW}[个家所条辆台座名人次年岁项批只对份张班]?|比例|比重|占比|金额|多大|多高|多长|多远|"
                           r"[^\s]率是|率达|覆盖率|普及率|标准是|率\s*[?？]?$"
-                          r"|数量|人数|户数|个数|总数|总量|总里程|产量|产值|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
+                          r"|(?:数量|人数|户数|个数|总数|总量)(?!有没有|是否|能否|会不会|要不要)|总里程|产量|产值|(?:罚款|补贴|补助|收费|服务费|租金|奖励|奖补|工资|价格)\s*标准")),
     ("list", re.compile(r"哪些(?!部门|单位|机构|地方|问题|困难)(?![^，。？?]{0,8}?文件)|哪[两三四五六七八九十]个")),
     ("place", re.compile(r"(?<![难卡堵点题因]在)哪里|(?<![难卡堵点题因])在哪|什么地方|什么位置|哪些地方|哪个位置|哪个地方|选址|放在哪|装在哪|建在哪|设在哪")),
     ("name", re.compile(r"叫什么|什么名|名称|什么[^，。？?]{0,4}(?:证书|证|项目|工程)|哪个项目|哪几")),
@@ -101,7 +101,7 @@ PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
     (re.compile(r"率|比例|比重|占比|百分之|覆盖面|占(?![地用压有])[^，。？?多少几]{0,10}(?:多少|几成)(?![\u4e00-\u9fff])"), PERCENT),  # 占国土面积多少: 44.5%
-    (re.compile(r"钱|资金|经费|金额|费用|投资|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), MONEY),
+    (re.compile(r"钱|资金|经费|金额|费用|投资|造价|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), MONEY),
     (re.compile(r"补助|补贴|报销"), PERCENT),  # 补贴多少: 每剂补贴200元, or 按60%的标准补贴
     (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人
     (re.compile(r"多少起|几起"), frozenset({"起"})),  # 查处了多少起: 25起 incidents
@@ -149,7 +149,7 @@ def question_types(question: str) -> tuple[str, ...]:
 
 
 # The words that name a figure's kind, not the thing it is of (中药材基地的资金: 资金 is said of 碳中和试点 too).
-FIGURE_WORDS = frozenset("投资 投资额 资金 经费 金额 面积 产值 产量 人数 户数 数量 总数 里程 长度".split())
+FIGURE_WORDS = frozenset("投资 投资额 造价 资金 经费 金额 面积 产值 产量 人数 户数 数量 总数 里程 长度".split())
 _KEYWORD_FIGURE = re.compile(f"(?:{'|'.join(sorted(FIGURE_WORDS, key=len, reverse=True))})\\s*$")
 _ASKS_IN_WORDS = re.compile(r"[吗呢?？]|有没有|是否|有无|怎么|怎样|如何|什么|哪|谁|为何|为什么")
 

@@ -263,13 +263,14 @@ def of_another_place(norm: str, asked: list[str], region: str | None, text: str 
 
 _AUTONOMY = re.compile(r"(?:(?:维吾尔|哈萨克|柯尔克孜|乌孜别克|塔吉克|塔塔尔|鄂温克|鄂伦春|达斡尔|土家|布依|朝鲜|哈尼|傈僳|拉祜|"
                        r"纳西|景颇|仫佬|毛南|仡佬|锡伯|阿昌|普米|俄罗斯|德昂|保安|裕固|独龙|赫哲|门巴|珞巴|基诺|蒙古|东乡|撒拉|布朗|"
-                       r"回|藏|苗|彝|壮|满|侗|瑶|白|傣|黎|佤|畲|高山|水|羌|土|怒|京|各)族)+自治([区州县旗])$")
+                       r"回|藏|苗|彝|壮|满|侗|瑶|白|傣|黎|佤|畲|高山|水|羌|土|怒|京|各)族)+(?:自治([区州县旗])|(区))$")  # 管城回族区 too
 
 
 def short_form(place: str) -> str:
-    """An autonomous division as it is named short, with its level (彭水苗族土家族自治县 -> 彭水县); others as they are."""
+    """An autonomous or ethnic division as it is named short, with its level (彭水苗族土家族自治县 -> 彭水县,
+    管城回族区 -> 管城区); others as they are."""
     m = _AUTONOMY.search(place)
-    return place[:m.start()] + m.group(1) if m and m.start() >= 2 else place
+    return place[:m.start()] + (m.group(1) or m.group(2)) if m and m.start() >= 2 else place
 
 
 _COMMON_DIVISIONS = {"新城区", "老城区", "市中区", "中心区"}  # names that are also common words (城区, 矿区 too short)

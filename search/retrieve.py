@@ -16,7 +16,7 @@ from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
 from .asked import codes_asked, letter_text
 from .words import says_number
-from .fields import (asked_field, preferred_form, asks_frame, asks_letter, asks_own_doc_number,
+from .fields import (REPLYING_BODY, asked_field, preferred_form, asks_frame, asks_letter, asks_own_doc_number,
                      holds_own_doc_number)
 from .counted import counted_things
 from .figures import asks_plan, expected_units, question_types, type_evidence
@@ -158,8 +158,9 @@ class HybridRetriever:
                         top_k: int) -> tuple[np.ndarray, np.ndarray]:
         """For a frame field asked by name (答复日期, 文号, 会办单位): when the first ``top_k`` results show no passage
         of the best letter holding it, that letter's passage that does comes right after its best one, however
-        far down the ranking it was (a signature date at the end of a long letter shares no word with it). Other
-        letters are left as ranked: their fields would push the best letter's other passages out."""
+        far down the ranking it was (a signature date at the end of a long letter shares no word with it; the
+        replying body is the one its metadata reads, not the page's 来源: line). Other letters are left as ranked:
+        their fields would push the best letter's other passages out."""
         own_number = asks_own_doc_number(question)
         preferred = preferred_form(field, normalize_for_index(question)) or field
 
@@ -167,6 +168,8 @@ class HybridRetriever:
             if own_number:
                 own = self._place_and_text(letter_id)[0].get("doc_number")
                 return bool(own and holds_own_doc_number(norm, own))
+            if field is REPLYING_BODY and (agency := self._place_and_text(letter_id)[0].get("agency")):
+                return normalize_for_index(agency) in norm
             return bool(preferred.search(norm))
 
         order = np.argsort(-fused, kind="stable")[:top_k]

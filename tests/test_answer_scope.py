@@ -3,7 +3,9 @@ blind38 and blind39 (read in the twenty-sixth session): a sentence dated by its 
 tag a place, the body that gives a sum, a plan question about a standard, the day a page says it was published,
 the bodies a bureau coordinated with, a proposal numbered after its title, a figure per village, a figure that
 counts another thing than the one asked (blind10), a letter on another subject, a date that is no date, a label named
-by its verb, a hospital asked, a share, a condition for a date (blind48, read in the twenty-seventh session)."""
+by its verb, a hospital asked, a share, a condition for a date (blind48, read in the twenty-seventh session); frame
+fields asked in other words, a federation that proposed, a date without its 日, an ethnic district named short, the
+proposal as the page shows it, a sitting asked (blind51, read in the twenty-eighth session)."""
 from __future__ import annotations
 
 import shutil
@@ -15,15 +17,18 @@ from dafu.search.figures import asks_plan, question_types
 from dafu.search.names import places_named
 
 LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01"),
-           "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01",), "blind10": ("b10-mf-03", "b10-bn-01", "b10-bn-03"),
+           "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01",),
+           "blind10": ("b10-mf-03", "b10-bn-01", "b10-bn-03", "b10-ct-02"),
            "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02",), "blind": ("b-qz-02",),
-           "blind48": ("b48-jh-01", "b48-jv-02", "b48-jv-04", "b48-bu-01", "b48-jn-01")}
+           "blind48": ("b48-jh-01", "b48-jv-02", "b48-jv-04", "b48-bu-01", "b48-jn-01"),
+           "blind51": ("b51-vj-01", "b51-vj-02", "b51-tq-01", "b51-tq-02", "b51-tq-03", "b51-yq-01", "b51-yq-03",
+                       "b51-lb-02")}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
-    """The seed letters and eleven real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
-    蜂产业, 种业, 青少年足球, 应急避难场所, 养犬, 窨井盖, 结核病, 步行街 and 野生菌."""
+    """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
+    蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟 and 烂尾楼."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -63,12 +68,29 @@ def searcher(seed_index, tmp_path_factory):
     ("高青县窨井提案由哪个单位主办", "b48-jv-02", "高青县综合行政执法局"),  # the label 主办单位: named by its verb
     ("龙华区井盖建设管理办法提案的委员", "b48-jv-04", "万俊聪委员"),  # 提案的委员 asks who proposed it
     ("楚雄市出菌区域占国土面积多少", "b48-jn-01", "44.5%"),  # 占…多少 asks a share
+    ("渭南市政协第174号提案是哪个单位提的", "b51-vj-02", "渭南市工商业联合会"),  # a federation proposed it
+    ("渭南驾培提案复函是哪天落款的", "b51-vj-02", "2020年9月11"),  # the signature's date, its 日 lost by the page
+    ("镇安县政协第99号人行天桥提案的提案人有哪些", "b51-tq-01", "李成、徐词志"),
+    ("镇安 人行天桥提案 答复单位", "b51-tq-01", "镇安县住房和城乡建设局"),
+    ("区政协十届三次会议第69号提案由哪个单位答复", "b51-tq-02", "西安灞河新区开发建设管理委员会"),  # not 来源:…行政部
+    ("河南省人大第124号建议 餐饮油烟 提出代表", "b51-yq-01", "雷雪芹代表"),
+    ("管城区人大第7号建议的题目", "b51-yq-03", "解决住宅区餐饮店扰民问题的建议"),  # 管城回族区, named short
+    ("市人大0963号代表建议的题目", "b51-tq-03", "关于临港大道万祥段增建人行跨线天桥"),  # 题目 is asked, not said
+    ("高峥嵘提案说2017年处置了多少家烂尾楼", "b51-lb-02", "12家"),  # the proposal as the page shows it
+    ("贵州驾校数量有没有控制", "b51-vj-01", "没有数量控制"),  # whether, not how many
+    ("贵州省机动车驾驶培训及考试大纲的文号是多少", "b51-vj-01", "黔交运〔2016〕24号"),  # a document's, not the reply's
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
     assert not answer["abstained"], answer.get("generator")
     assert answer["answer"][0]["letter_id"] == letter_id
     assert first in answer["answer"][0]["text"]
+
+
+def test_the_figure_marked_is_the_total_asked_not_a_part_listed_after_it(searcher):
+    """全市共有587处应急避难场所，…36处市级、221处镇街级…: the figure in bold is 587处."""
+    answer = answer_question(searcher, "中山市一共有多少处应急避难场所")
+    assert answer["answer"][0]["figure"] == "587处"
 
 
 def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
@@ -87,6 +109,9 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "开原市井盖管理是怎么答复的",  # 开原's letter is on dogs: it says 管理, but no 井盖
     "淄川结核病定点医院是哪家",  # 及时对学校、医院报告的涉疫师生开展筛查 names no hospital
     "绍兴地铁1号线什么时候开通",  # 待地铁1号线…开通…后 is the condition of a pedestrian street, not a date
+    "市政协八届二次会议烂尾楼处置提案的答复",  # the letter answers a proposal of 八届一次会议
+    "临港大道万祥段人行跨线天桥造价多少",  # 两处节点 counts the crossings, it is no cost
+    "清水县新建博物馆的建议答复",  # the letter naming 清水三家村 is on 传统村落数字博物馆, it says no 新建博物馆
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
