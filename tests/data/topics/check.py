@@ -64,6 +64,7 @@ BLIND48 = {"jv", "jh", "bu", "jn"}
 BLIND49 = {"jp"}
 BLIND50 = {"sf", "yv"}
 BLIND51 = {"vj", "tq", "yq", "lb"}
+BLIND52 = {"ky", "pu", "mr", "wx"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -89,7 +90,8 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind48.jsonl": BLIND48,
           "blind49.jsonl": BLIND49,
           "blind50.jsonl": BLIND50,
-          "blind51.jsonl": BLIND51}
+          "blind51.jsonl": BLIND51,
+          "blind52.jsonl": BLIND52}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
