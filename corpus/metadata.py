@@ -89,7 +89,7 @@ DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a fla
     r"|(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"|(?P<cy>[〇零○0０OoＯ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
     rf"|^(?P<digits>(?:19|20)\d\d(?:0?[1-9]|1[0-2])(?:0?[1-9]|[12]\d|3[01])))"  # 2025610, 20240624; not 20250013
-    rf"\s*(?:\[\d{{1,2}}\])?\s*(?=(?:{SIGN_OFF_WORDS})|$)")  # an encyclopedia's [1] after it
+    rf"\s*(?:\[\d{{1,2}}\])?\s*(?=[（(]?(?:{SIGN_OFF_WORDS})|$)")  # an encyclopedia's [1] after it; (联系人… in brackets
 DATE_LABELLED = regex.compile(
     r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|答复时间|答复日期|"
     r"(?:(?<!\p{Han})|(?<=[:：]\s*\p{Han}{2,30}))(?:时间|日期))\s*[:：|]?\s*"  # 来源:…办公室时间: a page's labels run together

@@ -16,7 +16,8 @@ from dafu.search.answer import answer_question
 from dafu.search.figures import asks_plan, question_types
 from dafu.search.names import places_named
 
-LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01"),
+LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01", "b38-rs-02"),
+           "blind18": ("b18-fy-02",),
            "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01",),
            "blind10": ("b10-mf-03", "b10-bn-01", "b10-bn-03", "b10-ct-02"),
            "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02",), "blind": ("b-qz-02",),
@@ -28,7 +29,7 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
-    蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟 and 烂尾楼."""
+    蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟 and 烂尾楼."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -79,6 +80,8 @@ def searcher(seed_index, tmp_path_factory):
     ("高峥嵘提案说2017年处置了多少家烂尾楼", "b51-lb-02", "12家"),  # the proposal as the page shows it
     ("贵州驾校数量有没有控制", "b51-vj-01", "没有数量控制"),  # whether, not how many
     ("贵州省机动车驾驶培训及考试大纲的文号是多少", "b51-vj-01", "黔交运〔2016〕24号"),  # a document's, not the reply's
+    ("国家卫健委东北生育建议答复什么时候在网站公开的", "b18-fy-02", "2021-02-20"),  # 什么时候在网站公开: the page's date
+    ("江川区政府前卫镇垃圾建议答复日期", "b38-rs-02", "2019年10月14日"),  # signed, then (联系人及电话:… on its line
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)

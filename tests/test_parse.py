@@ -282,6 +282,7 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind5", "b5-xq-03", "date", "2020-04-27"),  # signed 2020年4月27
     ("blind51", "b51-vj-02", "addressee", "渭南市工商业联合会"),  # a federation proposed it
     ("blind51", "b51-yq-03", "region", "管城回族区"),  # jieba: 管城 + 回族 + 区
+    ("blind38", "b38-rs-02", "date", "2019-10-14"),  # 玉溪市江川区人民政府 2019年10月14日 (联系人及电话:… on its line
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -290,7 +291,7 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     a district of the national list is a place whatever kind of area its name ends in; a page form's labels and
     rows (领衔代表:, 承办单位 答复日期) and a site's operator (大数据发展中心) are not the addressee or the agency;
     a list bullet may open a salutation or a page's stamp; a proposal may be numbered 原议案第…号 or 提案〔2020〕84号;
-    a form's 办理部门 is the agency and its 案由 the proposal's title; a signature's date may have lost its 日; a
+    a form's 办理部门 is the agency and its 案由 the proposal's title; a signature's date may have lost its 日 or have its contact in brackets after it; a
     federation (工商业联合会) is addressed; an ethnic district (管城回族区) is one place.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
