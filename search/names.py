@@ -20,6 +20,7 @@ _SPEAKS_AS_MINISTRY = re.compile(r"[我本]部(?![门分队])|全国(?:人大|�
 NATIONAL_AGENCY = re.compile(r"^(?:中华人民共和国|国家|国务院|中共中央|全国)|(?<!公)司$|部(?:网站)?$")
 # Kinds of area, not names of one: never required to appear in the letter.
 AREA_NOUNS = tuple("城区 老城区 新城区 新区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
+                "住宅区 居住区 生活区 商业区 工业区 校区 街区 开发区 保护区 示范区 服务区 "
                 "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
 
 

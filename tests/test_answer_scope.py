@@ -115,6 +115,7 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "市政协八届二次会议烂尾楼处置提案的答复",  # the letter answers a proposal of 八届一次会议
     "临港大道万祥段人行跨线天桥造价多少",  # 两处节点 counts the crossings, it is no cost
     "清水县新建博物馆的建议答复",  # the letter naming 清水三家村 is on 传统村落数字博物馆, it says no 新建博物馆
+    "郑州金水区住宅区餐饮扰民建议的答复",  # 管城回族区's letter: 住宅区 is a kind of area, not a district in 金水区
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
@@ -122,6 +123,7 @@ def test_what_no_letter_gives_abstains(searcher, question):
 
 def test_places_and_plans_read_from_the_question():
     assert places_named("个旧市每天产生多少生活垃圾") == [("个旧", True)]  # 个旧 is an adjective to jieba
+    assert places_named("郑州金水区住宅区餐饮扰民建议的答复") == [("郑州", False), ("金水", True)]  # 住宅区: a kind of area
     assert ("攀枝花", False) in places_named("2012年四川省政府同意每年给攀枝花自迁农民多少补助", frozenset({"攀枝花"}))
     assert not asks_plan("2019年市民族宗教委拿出多少后续扶持资金用于仁和区道路硬化")
     assert asks_plan("沈阳 城建图纸电子化 后续怎么推进")
