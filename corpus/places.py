@@ -11,9 +11,12 @@ PLACE = regex.compile(r"^\p{Han}{2,12}(?:省|市|县|区|州|旗|盟)$")  # up t
 SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place where jieba's dictionary says so
 # A scope, not a place's name: 全省, 我市, 各县, 本市 (but 本溪市).
 SCOPE = r"(?:[全我该各外每]|本(?=[省州盟市旗县区镇乡村级地]))"
+# Kinds of area, not names of one (search.names adds its own: 老城区, 农村, 城中村…).
+AREA_KINDS = tuple("社区 小区 城区 辖区 片区 园区 景区 山区 街区 市区 校区 示范区 开发区 保护区 服务区 工业区 商业区 居住区 "
+                   "住宅区 生活区".split())
 NOT_PLACE = regex.compile(
-    r"(?:社区|小区|城区|辖区|片区|园区|景区|山区|街区|矿区|市区|校区|院区|库区|湖区|试验区|示范区|开发区|保护区"
-    rf"|功能区|服务区|工业区|商业区|居住区|住宅区|生活区|城市|地区|(?:试点|示范|重点|先进|百强)[省市县区镇乡村])$"
+    rf"(?:{'|'.join(AREA_KINDS)}|矿区|院区|库区|湖区|试验区|功能区"
+    rf"|城市|地区|(?:试点|示范|重点|先进|百强)[省市县区镇乡村])$"
     rf"|^(?:{SCOPE}|[市县区省]|关于|自治|答复|回复|办理)")  # 试点县, 示范县: a kind of county, not one; 答复县 of 关于答复县…
 
 

@@ -270,7 +270,8 @@ def asked_field(qnorm: str):
 _SITTING = re.compile(r"([零〇一二两三四五六七八九十\d]{1,4})届[^，。？?\s]{0,12}?([零〇一二两三四五六七八九十\d]{1,3})次")
 
 
-def sittings(norm: str) -> set[tuple[float | None, float | None]]:
-    """The sittings normalised ``norm`` names, as (届, 次) numbers (八届二次会议 -> (8, 2); 十六届人大3次 -> (16, 3))."""
-    return {(parse_number(a), parse_number(b)) for a, b in _SITTING.findall(norm)}
-
+@functools.lru_cache(maxsize=256)
+def sittings(norm: str) -> frozenset[tuple[float | None, float | None]]:
+    """The sittings normalised ``norm`` names, as (届, 次) numbers (八届二次会议 -> (8, 2); 十六届人大3次 -> (16, 3));
+    cached, as ``can_answer`` asks it of a letter's text once per sentence."""
+    return frozenset((parse_number(a), parse_number(b)) for a, b in _SITTING.findall(norm))

@@ -7,8 +7,8 @@ import functools
 import itertools
 import re
 
-from ..corpus.places import (SCOPE, SPEAKS_AS, divisions as _divisions, place_names, province_names, province_stem,
-                             scopes_spoken)
+from ..corpus.places import (AREA_KINDS, SCOPE, SPEAKS_AS, divisions as _divisions, place_names, province_names,
+                             province_stem, scopes_spoken)
 from ..corpus.normalize import normalize_for_index, to_simplified
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
@@ -19,9 +19,8 @@ _SPEAKS_AS_MINISTRY = re.compile(r"[我本]部(?![门分队])|全国(?:人大|�
 # A national body (交通运输部, 国家卫生健康委员会, a ministry's 畜牧业司): its letter is of the whole country.
 NATIONAL_AGENCY = re.compile(r"^(?:中华人民共和国|国家|国务院|中共中央|全国)|(?<!公)司$|部(?:网站)?$")
 # Kinds of area, not names of one: never required to appear in the letter.
-AREA_NOUNS = tuple("城区 老城区 新城区 新区 主城区 市区 县城 景区 园区 社区 小区 辖区 片区 城乡 农村 乡村 山区 郊区 "
-                "住宅区 居住区 生活区 商业区 工业区 校区 街区 开发区 保护区 示范区 服务区 "
-                "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
+AREA_NOUNS = AREA_KINDS + tuple("老城区 新城区 新区 主城区 县城 城乡 农村 乡村 郊区 "
+                              "行政村 自然村 贫困村 示范村 重点村 特色村 中心村 城中村".split())
 
 
 def names_places(places, letter: dict, text: str, narrower: dict | None = None, levels: dict | None = None) -> bool:
