@@ -3,7 +3,7 @@ per split and for the two parts of ``PARTS``: FIT (letters the rules were writte
 round and looked at since) and HELD (letters not looked at while writing rules; report only).
 A predicted sentence counts when its span overlaps a labelled one.
 
-    python benchmarks/eval_promises.py [--split fit|heldout|heldout2|…|heldout57|FIT|HELD|all] [--show]"""
+    python benchmarks/eval_promises.py [--split fit|heldout|heldout2|…|heldout58|FIT|HELD|all] [--show]"""
 from __future__ import annotations
 
 import argparse
@@ -22,7 +22,7 @@ PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6
                  "heldout38", "heldout39", "heldout43", "heldout45", "heldout46", "heldout55"),
          "HELD": ("heldout5", "heldout17", "heldout20", "heldout25", "heldout28", "heldout32", "heldout33",
                   "heldout34", "heldout36", "heldout40", "heldout41", "heldout42", "heldout44", "heldout47", "heldout48",
-                  "heldout49", "heldout50", "heldout51", "heldout52", "heldout53", "heldout54", "heldout56", "heldout57")}
+                  "heldout49", "heldout50", "heldout51", "heldout52", "heldout53", "heldout54", "heldout56", "heldout57", "heldout58")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:
