@@ -50,6 +50,15 @@ def date_after(due: str, written: datetime.date) -> bool:
     return due > written.isoformat()
 
 
+_DAY = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})[日号]")
+
+
+def names_day_before(text: str, written: datetime.date | None) -> bool:
+    """``text`` names a calendar day before the letter was written (2022年10月21日召开…: a report)."""
+    return written is not None and any(valid_date(*map(int, m.groups())) and datetime.date(*map(int, m.groups())) < written
+                                       for m in _DAY.finditer(text))
+
+
 def letter_day(date: str | None) -> datetime.date | None:
     if not date:
         return None

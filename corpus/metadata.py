@@ -13,7 +13,7 @@ import regex
 
 from .models import Metadata
 from .normalize import to_simplified
-from .places import region_span
+from .places import LEVEL, body_region_span, issuer_place, region_span, scopes_spoken
 from .text import PINYIN_ANNOTATION, valid_date
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
@@ -156,11 +156,25 @@ def extract_metadata(body: str) -> Metadata:
     agency = _agency(text, header_end, heading)
     meta.agency = view.original(*agency) if agency else None
     meta.date, date_warning = _date(text, header_end)
-    region = region_span(view.text, (agency, session, heading))
-    meta.region = view.original(*region) if region else None
+    region = region_span(text, (agency, session, heading))
+    meta.region = view.original(*region) if region else _unnamed_region(view, meta)
     meta.warnings = [f"no {name} found" for name in ("date", "agency", "addressee") if getattr(meta, name) is None]
     meta.warnings += [date_warning] if date_warning else []
     return meta
+
+
+def _unnamed_region(view: View, meta: Metadata) -> str | None:
+    """The place of a letter whose agency, session and heading name none: the one its 文号's issuer code begins
+    with (杭卫提〔2018〕36号 of 市卫生和计划生育委员会: 杭州市), else the one its body names most. The code comes first:
+    a body names the places it learnt from (广州市爱卫办) as often as its own."""
+    agency = meta.agency or ""
+    spoken = scopes_spoken(view.text).most_common(1)
+    level = agency[0] if agency and agency[0] in LEVEL else spoken[0][0] if spoken else None
+    place = issuer_place(meta.doc_number, level)
+    if place:
+        return place
+    span = body_region_span(view.text)
+    return view.original(*span) if span else None
 
 
 def _first_paragraph(text: str) -> int:

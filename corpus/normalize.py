@@ -14,7 +14,7 @@ from importlib import resources
 
 from .text import strip_pinyin
 
-WHITESPACE_AND_QUOTES = re.compile(r"[\s“”\"‘’'「」]+")
+WHITESPACE_AND_QUOTES = re.compile(r"[\s“”\"‘’'「」|]+")  # and the bars of a page's table, which cleaning drops
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,6 +83,7 @@ def normalize_for_index(text: str) -> str:
 
 
 def normalize_for_match(text: str) -> str:
-    """The evaluation's comparison form: NFKC, no whitespace or quote marks, no pinyin annotations, t2s."""
+    """The evaluation's comparison form: NFKC, no whitespace, quote marks or table bars (成文日期 | 2025-08-22 of a
+    page's header table is the cleaned 成文日期 2025-08-22), no pinyin annotations, t2s."""
     text = WHITESPACE_AND_QUOTES.sub("", unicodedata.normalize("NFKC", text))
     return to_simplified(strip_pinyin(text))

@@ -17,17 +17,22 @@ AREA_KINDS = tuple("社区 小区 城区 辖区 片区 园区 景区 山区 街�
 NOT_PLACE = regex.compile(
     rf"(?:{'|'.join(AREA_KINDS)}|矿区|院区|库区|湖区|试验区|功能区"
     rf"|城市|地区|(?:试点|示范|重点|先进|百强)[省市县区镇乡村])$"
-    rf"|^(?:{SCOPE}|[市县区省]|关于|自治|答复|回复|办理)")  # 试点县, 示范县: a kind of county, not one; 答复县 of 关于答复县…
+    rf"|^(?:{SCOPE}|[市县区省]|关于|自治|答复|回复|办理|政协|人大)")  # 试点县, 示范县: a kind of county, not one; 答复县 of 关于答复县…; 政协市 of 政协市八届一次会议
 
 
 def region_span(text: str, spans) -> tuple[int, int] | None:
     """Where normalised ``text`` names the letter's place: the most specific place inside the first of ``spans``
-    (its agency, session and heading) that names one; else the body's most specific place named at least twice,
-    or the province it names most when it speaks as one."""
+    (its agency, session and heading) that names one."""
     for span in filter(None, spans):
         places = _places(text, *span)
         if places:
             return places[-1]
+    return None
+
+
+def body_region_span(text: str) -> tuple[int, int] | None:
+    """Where the body names the place it is most likely of: its most specific place named at least twice, or the
+    province it names most when it speaks as one."""
     first: dict[str, tuple[int, int]] = {}
     counts: collections.Counter = collections.Counter()
     for s, e in _places(text, 0, len(text)):
@@ -41,6 +46,28 @@ def region_span(text: str, spans) -> tuple[int, int] | None:
     if not repeated:
         return None
     return first[max(repeated, key=lambda w: (LEVEL.index(w[-1]), counts[w]))]
+
+
+_ISSUER_CODE = regex.compile(r"^(\p{Han}{2,8})[〔\[［(（]")  # 杭卫提 of 杭卫提〔2018〕36号
+
+
+def issuer_place(doc_number: str | None, level: str | None) -> str | None:
+    """The place a 文号's issuer code begins with, for a body of ``level`` (市, 区…): the one division of that level
+    whose name begins with the code's first two characters (渝北爱卫 -> 渝北区), else with its first one (杭卫提 of a
+    市 body -> 杭州市, 萧农提字 of a 区 body -> 萧山区); None when several do (石 of 石文旅函: 石泉县, 石楼县…)."""
+    m = _ISSUER_CODE.match(doc_number or "")
+    if not m or not level:
+        return None
+    for width in (2, 1):
+        names = _divisions_beginning(m.group(1)[:width], level)
+        if names:
+            return names[0] if len(names) == 1 else None
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _divisions_beginning(prefix: str, level: str) -> tuple[str, ...]:
+    return tuple(name for name in (*divisions(), *province_names()) if name.startswith(prefix) and name.endswith(level))
 
 
 SPEAKS_AS = regex.compile(r"[全我本](省|自治区|市|州|盟|县|区|旗|镇|乡)")  # the scope a letter speaks as: 我省, 全县, 本镇

@@ -5,13 +5,11 @@ by offsets in the clean body. Pure text rules over ``corpus/text.py``; fitted on
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from .chunk import heading_level
-from .deadlines import Deadline, date_after, find_deadline, find_figures, letter_day, scan_form
+from .deadlines import Deadline, date_after, find_deadline, find_figures, letter_day, names_day_before, scan_form
 from .metadata import ORG_SUFFIX
 from .normalize import to_simplified
 from .text import sentences, strip_pinyin
@@ -27,7 +25,7 @@ _WILL_NEXT = (rf"(?:{_ADVERB_NEXT}|加大|加强|结合|按照|根据|依据|会
               r"配合|落实|跟进|安排|申报|投入|新建|改造|开工|开放|对外开放|对公众开放|提升|完善|全面|视|配备|给予|筹措|谋划|规划)")
 CUES = re.compile(
     rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
-    r"|(?<![列入按原])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采]|通过|针对)(?<!行动计划)"
+    r"|(?<![列入按原有])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采配]|通过|针对|安排|举办|组织|落实)(?<!行动计划)"
     r"|(?<![模虚比草入原请])拟(?![\u4e00-\u9fff]{1,3}的[^，,。；;：:\s])(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿供])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|(?<!努)力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
     r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
@@ -62,6 +60,7 @@ DATED = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:\d{1,2}日)?[，,]
 # Headings over the next steps: what follows them (until the closing) commits.
 NEXT_HEADING = re.compile(r"下一步|下步|今后|下阶段|工作打算|工作计划|工作方向|未来规划|规划与发展|努力方向|工作思路|(?<!主要)工作措施|"
                           r"下一阶段|后续工作|以下几个方面|以下几方面|以下工作|以下措施")
+MEASURES_HEADING = re.compile(r"工作措施|工作思路|工作方向|以下几个?方面|以下工作|以下措施")  # taken or to take
 # Not promises: the closing courtesies, contact blocks (also in brackets: （此件公开发布）) and what the reader is
 # asked to do.
 CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[（(]?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
@@ -89,7 +88,7 @@ ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])"
 # An item that restates what was proposed (一、加大…,促进农户增收方面的建议。, 关于鼓励研发专用机械设备问题): no measure.
 THEIR_POINT = re.compile(r"(?:的|方面的?)(?:建议|提案|意见)[。.]?$|问题[。.]?$")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
-DONE = re.compile(r"已|以来|没有|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
+DONE = re.compile(r"已|以来|没有|荣获|被授予|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
 # A deferral (再予以认真研究, 需待上级相关部门的进一步指导安排), a forecast (价格有望下调), a refusal (不建议安装) or the
 # courtesy of joining the proposal's handling to the work (将提案办理与…有机结合): no commitment.
 SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|高质量的?办理|相信|有望|可(?:以)?考虑|再予以(?:认真)?研究|予以(?:认真)?研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
@@ -172,7 +171,7 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             answering = offering = _offers(text)  # 现答复如下： on a line of its own
             if next_level is not None and 0 < this_level <= next_level:
                 next_level = None
-            if NEXT_HEADING.search(text) and not closing_seen:
+            if NEXT_HEADING.search(text) and not closing_seen and not _reports_section(texts, n, this_level, written):
                 next_level, level = this_level, this_level
                 continue
             level = this_level or level
@@ -215,6 +214,19 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             continue
         found.append(_promise(body, start, end, cue, heading, written))
     return found
+
+
+def _reports_section(texts: list[str], n: int, level: int, written: datetime.date | None) -> bool:
+    """Heading ``n`` names measures taken as well as planned (二、…专项治理工作措施) and a sentence of its section
+    names a day before the letter (2022年10月21日召开…): it heads a report, not next steps."""
+    if not MEASURES_HEADING.search(texts[n]) or NEXT_HEADING.search(MEASURES_HEADING.sub("", texts[n])):
+        return False
+    for text in texts[n + 1:]:
+        if _is_heading(text) and 0 < (heading_level(text.strip()) or 0) <= level:
+            return False
+        if names_day_before(text, written):
+            return True
+    return False
 
 
 def _dismissed(text: str) -> bool:
@@ -283,30 +295,6 @@ def _offers(text: str) -> bool:
     reporting nothing: the list right after it is what the reply offers."""
     return bool(ANSWER_INTRO.search(text) or (MEASURES_FOLLOW.search(text) and PLANS.search(text)
                                               and not _reports(text)))
-
-
-# What an index stores per promise (``promise_records``), the letter's metadata left out.
-RECORD_FIELDS = ("letter_id", "start", "end", "text", "what", "section", "chunk", "deadline", "due", "deadline_year",
-                 "figure")
-# The rules' identity (extraction, follow-up links, the text toolkit): an index whose stored promises were made
-# by other rules makes them again.
-RULES = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
-                                for name in ("promises.py", "deadlines.py", "followup.py", "text.py"))).hexdigest()[:16]
-
-
-def promise_records(letter_id: str, body: str, letter_date: str | None, chunks=()) -> list[dict]:
-    """The promises of one letter as flat dicts of ``RECORD_FIELDS`` (what an index stores): ``chunk`` is the
-    ordinal of the first of ``chunks`` (objects with ``start``, ``end``, ``ordinal``) that holds the sentence."""
-    spans = sorted((c.start, c.end, c.ordinal) for c in chunks)
-    out = []
-    for p in extract_promises(body, letter_date):
-        chunk = next((ordinal for s, e, ordinal in spans if s <= p.start < e), None)
-        out.append({"letter_id": letter_id, "start": p.start, "end": p.end, "text": p.text, "what": p.what,
-                    "section": p.section, "chunk": chunk, "deadline": p.deadline.text if p.deadline else None,
-                    "due": p.deadline.due if p.deadline else None,
-                    "deadline_year": p.deadline.year if p.deadline else None,
-                    "figure": "；".join(f["text"] for f in p.figures) or None})
-    return out
 
 
 def _cue(text: str) -> str | None:

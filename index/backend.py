@@ -24,7 +24,7 @@ import numpy as np
 
 from ..corpus.models import Chunk
 from ..corpus.followup import LINK_FIELDS, link_follow_ups
-from ..corpus.promises import RECORD_FIELDS, promise_records
+from ..corpus.promise_records import RECORD_FIELDS, promise_records
 from .keyword import QUERY_STOPWORDS, query_tokens, tokenize  # noqa: F401 - re-exported for search/
 from .paths import cache_dir  # noqa: F401 - re-exported for search/
 from .paths import index_dir as resolve_index_dir

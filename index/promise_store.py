@@ -11,7 +11,7 @@ import sqlite3
 
 from ..corpus.followup import LINK_FIELDS, link_follow_ups
 from ..corpus.models import Chunk
-from ..corpus.promises import RECORD_FIELDS, promise_records
+from ..corpus.promise_records import RECORD_FIELDS, promise_records
 from .backend import PROMISE_FIELDS
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS promises (letter_id TEXT NOT NULL, start INTEGER, "end" INTEGER, text TEXT,

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..corpus.models import Chunk
-from ..corpus.promises import RULES
+from ..corpus.promise_records import RULES
 from . import promise_store
 from .backend import PROMISE_FIELDS, Filter, IndexBackend, KeywordHits
 from .keyword import KeywordIndex, Terms

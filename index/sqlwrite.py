@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..corpus.models import Chunk
-from ..corpus.promises import RULES
+from ..corpus.promise_records import RULES
 from . import promise_store
 from .keyword import KeywordIndex, Terms
 from .sqlstore import APPROX_MIN, BLOCK, FORMAT, INDEXES, LETTER_FIELDS, SCHEMA, EmbeddedIndex, letter_to_sql

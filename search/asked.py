@@ -9,11 +9,10 @@ import re
 from dataclasses import dataclass, replace
 
 from ..corpus.metadata import ORG_LINE
-from ..corpus.places import SCOPE
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE
-from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, QUESTION_WORD, asked_field, asks_frame, asks_letter,
+from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
                      letter_subject_asked, letter_year_asked, sittings)
 from .counted import counted_head, counted_run, figures_asked, verb_counted
@@ -22,8 +21,8 @@ from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_ask
 from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_lie_in, may_speak_as, members_named,
                     names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
                     qualified_by_another_place)
-from .things import (another_kind, blank_bodies, counts_another, institution_asked, kinds_said, lead_in,
-                     names_institution, names_the_thing, phrases_said)
+from .things import (another_kind, blank_bodies, counts_another, document_asked, institution_asked, kinds_said, lead_in,
+                     names_document, names_institution, names_the_thing, phrases_said)
 from .units import Unit
 from .words import content_words, says, says_number
 
@@ -222,7 +221,7 @@ class Asked:
                    plan=plan, achieved=bool(_ACHIEVED.search(qnorm)) and not plan,
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (),
                    spending="number" in types and bool(SPENDING_ASKED.search(qnorm)), members=named,
-                   document=_document(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性|政协|人大|人民代表大会|委员会)", qnorm)),
+                   document=document_asked(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性|政协|人大|人民代表大会|委员会)", qnorm)),
                    events=events_asked(qnorm) if "time" in types else None,
                    own_doc_number=asks_own_doc_number(qnorm), scopes=tuple(m.group() for m in SCOPE_WORD.finditer(qnorm)),
                    action=action_asked(qnorm) if {"org", "orgs"} & set(types) else None,
@@ -317,7 +316,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.events and unit.span and (when := unit.text[unit.span[0]:unit.span[1]]).startswith("待") \
             and asked.events.search(when) and any(w in when for w in asked.measures):
         return False  # 地铁1号线什么时候开通 is not dated by 待地铁1号线…开通…后, the condition of something else
-    if asked.document and (not _names_document(unit, asked.document, letter, text) or unit.features["type"] < 0.9):
+    if asked.document and (not names_document(unit, asked.document, letter, text) or unit.features["type"] < 0.9):
         return False  # 重庆土地管理条例什么时候施行 is not dated by 《重庆市生活垃圾管理条例》正式实施, nor by 下一步
     if asked.nationwide and (SCOPE_WORD.search(unit.norm) or letter.get("region") and "number" in asked.types) \
             and not re.search("全国|国内|我国", unit.norm):
@@ -331,9 +330,13 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 吉林省现有预制菜企业多少家 is not answered by 全国新注册企业1.25万家 (全国…1亿亩以上,我省任务277万亩 may be)
     if asked.spending and EARNINGS.search(figure_clause):
         return False  # 杨陵研学基地投入多少资金 is not answered by 旅游综合收入19.7亿元
+    scope = _scope_clause(unit.text[:unit.span[0]], asked.narrowest) if unit.span else ""
     if "number" in asked.types and unit.span and of_another_place(
-            normalize_for_index(figure_clause), asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
+            scope, asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
         return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
+    if "number" in asked.types and unit.span and not SCOPE_WORD.search(scope) and _only_above(
+            asked.narrowest, letter.get("region"), text) and not any(p in scope for p in asked.narrowest):
+        return False  # 保山市共确定了多少名第一响应人 is not 共确定…375人 of a letter of 龙陵县, a county of 保山
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
             unit.norm, asked.narrowest + division_stems(asked.measures), asked.phrases):
         return False  # 广东省社区矫正信息管理系统哪年建成 is not dated by 2010年建成了广州市社区矫正信息管理系统
@@ -357,31 +360,26 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     return True
 
 
-_DOCUMENT = re.compile(r"((?:(?!的)[\u4e00-\u9fff“”\"]){2,30}?)(条例|规划|办法|方案|规定|细则|纲要|决定)")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?]")
 
 
-def _document(qnorm: str, names: list[str]) -> tuple[str, str]:
-    """A regulation or plan a time question names by its place or as national (云南省传统村落保护条例 -> (传统村落保护,
-    条例); not 其他市县的应急避难场所专项规划, a kind of plan): its kind and its own words, the place, scope and level
-    before them left out."""
-    m = _DOCUMENT.search(qnorm)
-    if not m or QUESTION_WORD.search(m.group(1)):
-        return ()  # 什么时候纳入评价方案: no name
-    phrase = re.sub(r"[“”\"]", "", m.group(1))
-    place = next((name for name in sorted(names, key=len, reverse=True) if phrase.startswith(name)), None)
-    if place is None and not phrase.startswith(("全国", "国家")):
-        return ()
-    core = re.sub(rf"^(?:{SCOPE}?[国省市州县区旗]|全国|国家)+", "", phrase[len(place or ""):])
-    return (core, m.group(2)) if len(core) >= 2 else ()
+def _scope_clause(before: str, places: list[str]) -> str:
+    """The clause whose scope a figure has, normalised: its own, or where that says no scope (全市) and no place
+    asked, the nearest clause before it in its sentence that does (总产量达 of 2014年全省芒果收获面积60.19万亩,
+    总产量达45.25万吨 is the province's), within its item of a list (after ；)."""
+    clauses = [normalize_for_index(c) for c in _CLAUSE_BREAK.split(re.split("[；;]", before)[-1])]
+    for clause in reversed(clauses):
+        if SCOPE_WORD.search(clause) or any(p in clause for p in places):
+            return clause
+    return clauses[-1]
 
 
-def _names_document(unit: Unit, document: tuple[str, str], letter: dict, text: str) -> bool:
-    """The sentence, or what comes right before it, names the document: its kind and its own words (in order), or
-    its kind alone (该《办法》, 《意见》) where the letter (``text``) names it in full."""
-    core, kind = document
-    near = lead_in(unit, letter) + unit.norm
-    return kind in near and (says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and says(core, text))
+def _only_above(asked: list[str], region: str | None, text: str) -> bool:
+    """Every place asked lies above the letter's region (保山 of a 龙陵县 letter): a figure the letter gives with
+    no scope is its own place's, not theirs."""
+    above = places_above(region, text) if region else ()
+    own = normalize_for_index(region or "")
+    return bool(asked and above) and all(name not in own and any(name in place for place in above) for name in asked)
 
 
 def _commits(unit: Unit, letter: dict) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..corpus.normalize import normalize_for_index
+from ..corpus.places import SCOPE
 from .fields import QUESTION_WORD
 from .counted import CLASSIFIERS
 from .names import SCOPE_WORD, posseg
@@ -165,3 +166,29 @@ def names_institution(text: str, kind: str) -> bool:
     """``text`` names an institution of ``kind`` by its own name (淄川区人民医院, 第三十五中), not the kind in a list
     (学校、医院)."""
     return re.search(rf"[\u4e00-\u9fff]{{2}}(?:{_SCHOOLS if kind == '学校' else kind})", text) is not None
+
+
+_DOCUMENT = re.compile(r"((?:(?!的)[\u4e00-\u9fff“”\"]){2,30}?)(条例|规划|办法|方案|规定|细则|纲要|决定)")
+
+
+def document_asked(qnorm: str, names: list[str]) -> tuple[str, str]:
+    """A regulation or plan a time question names by its place or as national (云南省传统村落保护条例 -> (传统村落保护,
+    条例); not 其他市县的应急避难场所专项规划, a kind of plan): its kind and its own words, the place, scope and level
+    before them left out."""
+    m = _DOCUMENT.search(qnorm)
+    if not m or QUESTION_WORD.search(m.group(1)):
+        return ()  # 什么时候纳入评价方案: no name
+    phrase = re.sub(r"[“”\"]", "", m.group(1))
+    place = next((name for name in sorted(names, key=len, reverse=True) if phrase.startswith(name)), None)
+    if place is None and not phrase.startswith(("全国", "国家")):
+        return ()
+    core = re.sub(rf"^(?:{SCOPE}?[国省市州县区旗]|全国|国家)+", "", phrase[len(place or ""):])
+    return (core, m.group(2)) if len(core) >= 2 else ()
+
+
+def names_document(unit: Unit, document: tuple[str, str], letter: dict, text: str) -> bool:
+    """The sentence, or what comes right before it, names the document: its kind and its own words (in order), or
+    its kind alone (该《办法》, 《意见》) where the letter (``text``) names it in full."""
+    core, kind = document
+    near = lead_in(unit, letter) + unit.norm
+    return kind in near and (says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and says(core, text))

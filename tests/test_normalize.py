@@ -59,3 +59,15 @@ def test_gold_spans_match_their_letters_after_normalisation():
         for letter_id, span in json.loads(line)["gold"]:
             letter = (SHARED / "dev_letters" / f"{letter_id}.txt").read_text(encoding="utf-8")
             assert normalize_for_match(span) in normalize_for_match(letter)
+
+
+def test_a_gold_span_copied_from_a_header_table_matches_the_cleaned_text():
+    """成文日期 | 2025-08-22 of a page's header table: cleaning drops the bars, the comparison does too."""
+    from dafu.corpus.parse import parse_letter
+    from conftest import data_path
+
+    path = data_path("blind54", "letters", "b54-bm-01.txt")
+    body = parse_letter(path.read_text(encoding="utf-8"), "b54-bm-01", str(path)).body
+    assert "成文日期 | 2025-08-22" in path.read_text(encoding="utf-8") and "|" not in body
+    assert normalize_for_match("成文日期 | 2025-08-22") in normalize_for_match(body)
+    assert normalize_for_match("成文日期｜2025-08-22") == normalize_for_match("成文日期 2025-08-22")

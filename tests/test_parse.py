@@ -283,6 +283,10 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind51", "b51-vj-02", "addressee", "渭南市工商业联合会"),  # a federation proposed it
     ("blind51", "b51-yq-03", "region", "管城回族区"),  # jieba: 管城 + 回族 + 区
     ("blind38", "b38-rs-02", "date", "2019-10-14"),  # 玉溪市江川区人民政府 2019年10月14日 (联系人及电话:… on its line
+    ("topics", "t-ly-05", "region", None),  # 对政协市八届一次会议…: 政协市 is the 市政协 written backwards, no place
+    ("blind54", "b54-wz-02", "region", "杭州市"),  # 杭卫提〔2018〕36号 of 市卫生和计划生育委员会: not 广州市爱卫办, named twice
+    ("blind54", "b54-bm-01", "region", "萧山区"),  # 萧农提字〔2025〕22号 of 区农业农村局, a body naming no place
+    ("blind38", "b38-yf-01", "region", "陕西省"),  # 陕发改办函 of a letter speaking as 全省: not 宝鸡市 it names
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -292,6 +296,8 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     rows (领衔代表:, 承办单位 答复日期) and a site's operator (大数据发展中心) are not the addressee or the agency;
     a list bullet may open a salutation or a page's stamp; a proposal may be numbered 原议案第…号 or 提案〔2020〕84号;
     a form's 办理部门 is the agency and its 案由 the proposal's title; a signature's date may have lost its 日 or have its contact in brackets after it; a
-    federation (工商业联合会) is addressed; an ethnic district (管城回族区) is one place.
+    federation (工商业联合会) is addressed; an ethnic district (管城回族区) is one place; a letter whose agency names no
+    place is of the one its 文号's issuer code begins with (杭卫提: 杭州市), not of a place its body cites (an agency that
+    names its place keeps it: 福州市晋安区民政局's 榕晋民〔2025〕82号 is 晋安区's, above).
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
