@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from ..corpus.metadata import ORG_LINE
 from ..corpus.normalize import normalize_for_index
+from ..corpus.places import scopes_spoken
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE
 from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, asked_field, asks_frame, asks_letter,
@@ -375,11 +376,14 @@ def _scope_clause(before: str, places: list[str]) -> str:
 
 
 def _only_above(asked: list[str], region: str | None, text: str) -> bool:
-    """Every place asked lies above the letter's region (保山 of a 龙陵县 letter): a figure the letter gives with
-    no scope is its own place's, not theirs."""
+    """Every place asked lies above the letter's region (保山 of a 龙陵县 letter), a letter that speaks as its
+    region's level when it speaks as one (我县; not 我市 of a 平顶山 letter read as 叶县's, a county it names): a figure
+    it gives with no scope is its own place's, not theirs."""
     above = places_above(region, text) if region else ()
     own = normalize_for_index(region or "")
-    return bool(asked and above) and all(name not in own and any(name in place for place in above) for name in asked)
+    spoken = scopes_spoken(text).most_common(1)
+    return bool(asked and above) and (not spoken or own.endswith(spoken[0][0])) \
+        and all(name not in own and any(name in place for place in above) for name in asked)
 
 
 def _commits(unit: Unit, letter: dict) -> bool:

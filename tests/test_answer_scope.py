@@ -5,7 +5,9 @@ the bodies a bureau coordinated with, a proposal numbered after its title, a fig
 counts another thing than the one asked (blind10), a letter on another subject, a date that is no date, a label named
 by its verb, a hospital asked, a share, a condition for a date (blind48, read in the twenty-seventh session); frame
 fields asked in other words, a federation that proposed, a date without its 日, an ethnic district named short, the
-proposal as the page shows it, a sitting asked (blind51, read in the twenty-eighth session)."""
+proposal as the page shows it, a sitting asked (blind51, read in the twenty-eighth session); a figure's scope said
+in an earlier clause, a county's figure asked of its city, a plan to equip, a count of cases, whom a bureau consulted
+and a letter placed by its 文号 (blind17, blind52, blind54, read in the twenty-ninth session)."""
 from __future__ import annotations
 
 import shutil
@@ -23,13 +25,15 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02",), "blind": ("b-qz-02",),
            "blind48": ("b48-jh-01", "b48-jv-02", "b48-jv-04", "b48-bu-01", "b48-jn-01"),
            "blind51": ("b51-vj-01", "b51-vj-02", "b51-tq-01", "b51-tq-02", "b51-tq-03", "b51-yq-01", "b51-yq-03",
-                       "b51-lb-02")}
+                       "b51-lb-02"),
+           "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02")}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
-    蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟 and 烂尾楼."""
+    蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
+    防震减灾, 午休, 芒果 and 蚊媒防控."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -82,6 +86,11 @@ def searcher(seed_index, tmp_path_factory):
     ("贵州省机动车驾驶培训及考试大纲的文号是多少", "b51-vj-01", "黔交运〔2016〕24号"),  # a document's, not the reply's
     ("国家卫健委东北生育建议答复什么时候在网站公开的", "b18-fy-02", "2021-02-20"),  # 什么时候在网站公开: the page's date
     ("江川区政府前卫镇垃圾建议答复日期", "b38-rs-02", "2019年10月14日"),  # signed, then (联系人及电话:… on its line
+    ("宿迁2025年计划配备多少套午休桌椅", "b52-wx-01", "4970套"),  # 全市计划配备…: a plan, as 计划新建 is
+    ("广州登革热本地病例数", "b54-wz-01", "52例"),  # 病例数 asks a count
+    ("杭州卫计委办蚊子工厂提案时向哪些单位了解情况", "b54-wz-02", "广州市爱卫办"),  # the opening says whom; 杭卫提: 杭州
+    ("海南2014年芒果产量多少吨", "b54-mg-01", "45.25万吨"),
+    ("龙陵县共确定了多少名地震应急第一响应人", "b17-fd-01", "375人"),
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -116,6 +125,8 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "临港大道万祥段人行跨线天桥造价多少",  # 两处节点 counts the crossings, it is no cost
     "清水县新建博物馆的建议答复",  # the letter naming 清水三家村 is on 传统村落数字博物馆, it says no 新建博物馆
     "郑州金水区住宅区餐饮扰民建议的答复",  # 管城回族区's letter: 住宅区 is a kind of area, not a district in 金水区
+    "陵水县2014年芒果产量多少吨",  # 2014年全省芒果收获面积…，总产量达45.25万吨: the province's, said in the clause before
+    "保山市共确定了多少名地震应急第一响应人",  # 共确定…375人 is 龙陵县's, a county of 保山市
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
