@@ -13,7 +13,7 @@ import regex
 
 from .models import Metadata
 from .normalize import to_simplified
-from .places import LEVEL, body_region_span, issuer_place, region_span, scopes_spoken
+from .places import LEVEL, body_region_span, issuer_place, place_names, region_span, scopes_spoken, titled_place
 from .text import PINYIN_ANNOTATION, valid_date
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
@@ -165,12 +165,15 @@ def extract_metadata(body: str) -> Metadata:
 
 def _unnamed_region(view: View, meta: Metadata) -> str | None:
     """The place of a letter whose agency, session and heading name none: the one its 文号's issuer code begins
-    with (杭卫提〔2018〕36号 of 市卫生和计划生育委员会: 杭州市), else the one its body names most. The code comes first:
-    a body names the places it learnt from (广州市爱卫办) as often as its own."""
+    with (杭卫提〔2018〕36号 of 市卫生和计划生育委员会: 杭州市), else the one its title names at the level it speaks as
+    (…打造铁岭创意休闲农业的建议, 我市: 铁岭市), else the one its body names most. Code and title come first: a body
+    names the places it learnt from (广州市爱卫办) as often as its own."""
     agency = meta.agency or ""
     spoken = scopes_spoken(view.text).most_common(1)
-    level = agency[0] if agency and agency[0] in LEVEL else spoken[0][0] if spoken else None
-    place = issuer_place(meta.doc_number, level)
+    session = regex.search(f"[{LEVEL}]", to_simplified(meta.session or ""))  # 政協市八屆三次會議: a 市's
+    level = agency[0] if agency and agency[0] in LEVEL else spoken[0][0] if spoken else session and session.group()
+    place = issuer_place(meta.doc_number, level) or titled_place(meta.title and to_simplified(meta.title), level,
+                                                                 place_names(view.text))
     if place:
         return place
     span = body_region_span(view.text)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 
 from ..corpus.metadata import ORG_LINE
 from ..corpus.normalize import normalize_for_index
-from ..corpus.places import scopes_spoken
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE
 from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, asked_field, asks_frame, asks_letter,
@@ -336,7 +335,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             scope, asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
         return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
     if "number" in asked.types and unit.span and not SCOPE_WORD.search(scope) and _only_above(
-            asked.narrowest, letter.get("region"), text) and not any(p in scope for p in asked.narrowest):
+            asked.narrowest, letter, text) and not any(p in scope for p in asked.narrowest):
         return False  # 保山市共确定了多少名第一响应人 is not 共确定…375人 of a letter of 龙陵县, a county of 保山
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
             unit.norm, asked.narrowest + division_stems(asked.measures), asked.phrases):
@@ -375,15 +374,14 @@ def _scope_clause(before: str, places: list[str]) -> str:
     return clauses[-1]
 
 
-def _only_above(asked: list[str], region: str | None, text: str) -> bool:
-    """Every place asked lies above the letter's region (保山 of a 龙陵县 letter), a letter that speaks as its
-    region's level when it speaks as one (我县; not 我市 of a 平顶山 letter read as 叶县's, a county it names): a figure
+def _only_above(asked: list[str], letter: dict, text: str) -> bool:
+    """Every place asked lies above the region of a letter whose agency names that region (保山 of 龙陵县应急管理局's
+    letter; not of a letter read as 叶县's or 平湖市's from the places its body names, which may be its city's): a figure
     it gives with no scope is its own place's, not theirs."""
+    region = normalize_for_index(letter.get("region") or "")
     above = places_above(region, text) if region else ()
-    own = normalize_for_index(region or "")
-    spoken = scopes_spoken(text).most_common(1)
-    return bool(asked and above) and (not spoken or own.endswith(spoken[0][0])) \
-        and all(name not in own and any(name in place for place in above) for name in asked)
+    return bool(asked and above) and region[:-1] in normalize_for_index(letter.get("agency") or "") \
+        and all(name not in region and any(name in place for place in above) for name in asked)
 
 
 def _commits(unit: Unit, letter: dict) -> bool:

@@ -283,7 +283,11 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind51", "b51-vj-02", "addressee", "渭南市工商业联合会"),  # a federation proposed it
     ("blind51", "b51-yq-03", "region", "管城回族区"),  # jieba: 管城 + 回族 + 区
     ("blind38", "b38-rs-02", "date", "2019-10-14"),  # 玉溪市江川区人民政府 2019年10月14日 (联系人及电话:… on its line
-    ("topics", "t-ly-05", "region", None),  # 对政协市八届一次会议…: 政协市 is the 市政协 written backwards, no place
+    ("topics", "t-ly-05", "region", "铁岭市"),  # 对政协市八届一次会议… (no place: the 市政协 written backwards); 我市 and
+    # its title's 铁岭: 铁岭市
+    ("blind4", "b4-cz-03", "region", "铁岭市"),  # 政協市八屆三次會議, 鐵嶺高鐵站 in its title: a 市's, 铁岭's
+    ("blind51", "b51-tq-02", "region", None),  # 人行天桥 of its title is no 天桥区
+    ("blind7", "b7-yu-03", "region", None),  # 运河 of its title is a canal: the letter names 台儿庄区, not 运河区
     ("blind54", "b54-wz-02", "region", "杭州市"),  # 杭卫提〔2018〕36号 of 市卫生和计划生育委员会: not 广州市爱卫办, named twice
     ("blind54", "b54-bm-01", "region", "萧山区"),  # 萧农提字〔2025〕22号 of 区农业农村局, a body naming no place
     ("blind38", "b38-yf-01", "region", "陕西省"),  # 陕发改办函 of a letter speaking as 全省: not 宝鸡市 it names
@@ -298,6 +302,7 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     a form's 办理部门 is the agency and its 案由 the proposal's title; a signature's date may have lost its 日 or have its contact in brackets after it; a
     federation (工商业联合会) is addressed; an ethnic district (管城回族区) is one place; a letter whose agency names no
     place is of the one its 文号's issuer code begins with (杭卫提: 杭州市), not of a place its body cites (an agency that
-    names its place keeps it: 福州市晋安区民政局's 榕晋民〔2025〕82号 is 晋安区's, above).
+    names its place keeps it: 福州市晋安区民政局's 榕晋民〔2025〕82号 is 晋安区's, above), else of the division its title
+    names as a word at the level it speaks as (铁岭 of a 我市 letter: 铁岭市), in line with the places it names.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
