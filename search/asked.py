@@ -335,8 +335,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             scope, asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
         return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
     if "number" in asked.types and unit.span and not SCOPE_WORD.search(scope) and _only_above(
-            asked.narrowest, letter, text) and not any(p in scope for p in asked.narrowest):
-        return False  # 保山市共确定了多少名第一响应人 is not 共确定…375人 of a letter of 龙陵县, a county of 保山
+            asked.narrowest, letter, text) and not any(p in lead_in(unit, letter) + unit.norm for p in asked.narrowest):
+        return False  # 保山市共确定了多少名第一响应人 is not 共确定…375人 of a letter of 龙陵县, a county of 保山 (辽宁要求…
+        # 达到多少 is 《辽宁省…方案》要求，县(区)域内人口数量达到30万人 of a 兴隆台区 letter: it names 辽宁)
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
             unit.norm, asked.narrowest + division_stems(asked.measures), asked.phrases):
         return False  # 广东省社区矫正信息管理系统哪年建成 is not dated by 2010年建成了广州市社区矫正信息管理系统
