@@ -83,14 +83,19 @@ def titled_place(title: str | None, level: str | None, named=()) -> str | None:
 
 
 @functools.lru_cache(maxsize=16)
+def _names_of_level(level: str) -> tuple[str, ...]:
+    """The provinces, cities and counties of the national list whose name ends in ``level`` (市, 县, 自治区…)."""
+    return tuple(name for name in (*divisions(), *province_names()) if name.endswith(level))
+
+
+@functools.lru_cache(maxsize=16)
 def _stems_of_level(level: str) -> tuple[tuple[str, str], ...]:
-    return tuple((name[:-len(level)], name) for name in (*divisions(), *province_names())
-                 if name.endswith(level) and len(name) - len(level) >= 2)
+    return tuple((name[:-len(level)], name) for name in _names_of_level(level) if len(name) - len(level) >= 2)
 
 
 @functools.lru_cache(maxsize=1024)
 def _divisions_beginning(prefix: str, level: str) -> tuple[str, ...]:
-    return tuple(name for name in (*divisions(), *province_names()) if name.startswith(prefix) and name.endswith(level))
+    return tuple(name for name in _names_of_level(level) if name.startswith(prefix))
 
 
 SPEAKS_AS = regex.compile(r"[全我本](省|自治区|市|州|盟|县|区|旗|镇|乡)")  # the scope a letter speaks as: 我省, 全县, 本镇

@@ -330,14 +330,15 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 吉林省现有预制菜企业多少家 is not answered by 全国新注册企业1.25万家 (全国…1亿亩以上,我省任务277万亩 may be)
     if asked.spending and EARNINGS.search(figure_clause):
         return False  # 杨陵研学基地投入多少资金 is not answered by 旅游综合收入19.7亿元
-    scope = _scope_clause(unit.text[:unit.span[0]], asked.narrowest) if unit.span else ""
-    if "number" in asked.types and unit.span and of_another_place(
-            scope, asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
-        return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
-    if "number" in asked.types and unit.span and not SCOPE_WORD.search(scope) and _only_above(
-            asked.narrowest, letter, text) and not any(p in lead_in(unit, letter) + unit.norm for p in asked.narrowest):
-        return False  # 保山市共确定了多少名第一响应人 is not 共确定…375人 of a letter of 龙陵县, a county of 保山 (辽宁要求…
-        # 达到多少 is 《辽宁省…方案》要求，县(区)域内人口数量达到30万人 of a 兴隆台区 letter: it names 辽宁)
+    if "number" in asked.types and unit.span:
+        scope = _scope_clause(unit.text[:unit.span[0]], asked.narrowest)
+        if of_another_place(scope, asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
+            return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
+        if not SCOPE_WORD.search(scope) and _only_above(asked.narrowest, letter, text):
+            near = lead_in(unit, letter) + unit.norm
+            if not any(p in near for p in asked.narrowest):
+                return False  # 保山市共确定了多少名第一响应人 is not 共确定…375人 of a letter of 龙陵县, a county of 保山
+                # (辽宁要求…达到多少 is 《辽宁省…方案》要求，县(区)域内人口数量达到30万人 of a 兴隆台区 letter: it names 辽宁)
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
             unit.norm, asked.narrowest + division_stems(asked.measures), asked.phrases):
         return False  # 广东省社区矫正信息管理系统哪年建成 is not dated by 2010年建成了广州市社区矫正信息管理系统
