@@ -19,11 +19,12 @@ PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6
                  "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
                  "heldout16", "heldout18", "heldout19", "heldout21", "heldout22", "heldout23", "heldout24",
                  "heldout26", "heldout27", "heldout29", "heldout30", "heldout31", "heldout35", "heldout37",
-                 "heldout38", "heldout39", "heldout43", "heldout45", "heldout46", "heldout55", "heldout56",
-                 "heldout57", "heldout58"),
+                 "heldout38", "heldout39", "heldout40", "heldout41", "heldout42", "heldout43", "heldout44",
+                 "heldout45", "heldout46", "heldout47", "heldout48", "heldout49", "heldout50", "heldout51",
+                 "heldout52", "heldout53", "heldout54", "heldout55", "heldout56", "heldout57", "heldout58",
+                 "heldout59"),
          "HELD": ("heldout5", "heldout17", "heldout20", "heldout25", "heldout28", "heldout32", "heldout33",
-                  "heldout34", "heldout36", "heldout40", "heldout41", "heldout42", "heldout44", "heldout47", "heldout48",
-                  "heldout49", "heldout50", "heldout51", "heldout52", "heldout53", "heldout54", "heldout59")}
+                  "heldout34", "heldout36")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

@@ -24,11 +24,11 @@ _WILL_NEXT = (rf"(?:{_ADVERB_NEXT}|加大|加强|结合|按照|根据|依据|会
               r"启动|开展|实施|做好|坚持|围绕|以|对|与|向|为|从|按|实现|升至|达到|建成|开通|完成|纳入|列入|对接|研究|督促|指导|"
               r"配合|落实|跟进|安排|申报|投入|新建|改造|开工|开放|对外开放|对公众开放|提升|完善|全面|视|配备|给予|筹措|谋划|规划)")
 CUES = re.compile(
-    rf"{_SUBJECT}将(?!来)|将(?={_WILL_NEXT})"
+    rf"{_SUBJECT}将(?!来)|(?<!即)将(?={_WILL_NEXT})"
     r"|(?<![列入按原有])计划(?=[“\"]?[于在将到用分对实新建开招投启完把从逐再一二三四五六七八九十\d增修改推申购采配]|通过|针对|安排|举办|组织|落实)(?<!行动计划)"
     r"|(?<![模虚比草入原请])拟(?![\u4e00-\u9fff]{1,3}的[^，,。；;：:\s])(?=定于|[于在将新建对把从按申开增改订纳报实重研]|(?![定稿供])\w(?![^，。；]{0,5}的))|准备(?=进行|实施|开工|启动|建设|新建)|规划(?=新建|能容纳|将)|(?<!努)力争|正(?:在)?计划|筹划(?=推行|实施|建设|开展|新建)|(?<!可)(?<!可积极)争取(?!资金|各级|中央|上级|项目|下达|到|[，,。；])"
     r"|(?<!为)下一步(?!的)|(?<![为在])下步(?!的)|下阶段|(?<!为)今后|接下来|未来(?=将|我|[一二三四五六七八九十两几\d]+年|[，,])"
-    r"|预计|即将|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
+    r"|预计|即将(?![^，,。；]{0,8}的)|年底前|月底前|(?<![\d一二两三四五六七八九十])年内|尽快|尽早|近期(?!以来|建设规划|规划|目标)|适时|届时|会及时"
     r"|确保[^。；]{0,30}?(?:年|月|季度)(?:底|末)?(?:前|内)|(?:采取|落实|做好|推进|实施)(?:以下|如下)(?:几项)?措施[：:]"
     r"|(?<![优接对期等招款善看虐厚亏宽礼])待(?![遇业定岗])[^。；，]{1,30}?(?:后|时)?[，,]?[^，。；]{0,8}?(?:将|再|即|一并|立即|优先|及时|着手|按程序|启动|办理|实施|开通|安排|开工|开建)"
     r"|(?:今年|明年|年底|年内)(?:将|计划|拟|完成|开工|启动|实施)|(?:审批|批复|审定|批准)后(?:实施|开工|启动)"
@@ -65,7 +65,7 @@ MEASURES_HEADING = re.compile(r"工作措施|工作思路|工作方向|以下几
 # asked to do.
 CLOSING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[（(]?(?:(?:首先|最后|再次|衷心|非常|十分)[，,]?)*(?:感谢|谢谢|致谢|欢迎|希望|恳请|敬请|以上|特此|此复|专此|"
                      r"如有|若有|如您|对以上|对此答复|您对|你对|联系|承办|抄送|抄报|签发|附[:：件]|此件|此答复|此复函|办复|主管|经办)")
-COURTESY = re.compile(r"一如既往|提得很好|提的很好|认同和肯定|指导意义和参考价值|研究吸纳|很有见地|高度关注|继续努力|认真研究落实|予以采纳|融合吸收|应用到(?:以后|今后)|认真倾听|积极采纳|吸取采纳|吸收采纳|认真吸纳|认真吸收|贡献力量|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
+COURTESY = re.compile(r"一如既往|很有帮助|大有帮助|提得很好|提的很好|认同和肯定|指导意义和参考价值|研究吸纳|很有见地|高度关注|继续努力|认真研究落实|予以采纳|融合吸收|应用到(?:以后|今后)|认真倾听|积极采纳|吸取采纳|吸收采纳|认真吸纳|认真吸收|贡献力量|改进工作|进一步改进|多提宝贵|提出宝贵|关心和支持|关心、支持")
 # A policy recited, not a commitment: a document's own words (《…》提出/明确/要求…) with no replying subject; a document
 # something is put into or done by (列入农业部《规划》，计划…; 按照《方案》的指导精神，将于年底前完成…) or one being made
 # (正在研制《…计划》，将于今年颁布实施) is no speaker.
@@ -82,9 +82,11 @@ FIRST_PERSON_WILL = re.compile(rf"(?:{FIRST_PERSON.pattern})[^，。；]{{0,6}}�
 THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{0,60}?(?:建议|提案|议案|意见|问题)|《[^》]*》|“[^”]{6,}”|\"[^\"]{6,}\""
                        r"|(?:提案|建议|议案)(?:中|里)(?:提出|所提|提到)?的?(?:拟|计划|将)"  # 提案中拟建设的…: the member's plan
                        r"|将[^，。；：:]{0,12}(?:答复|回复|函复|说明|函告)如下")  # 我局将办理情况答复如下: the object 将
-# Advice to others (建议医院做好…, 建议永州市加快…): no commitment of the replying side unless it names itself.
+# Advice to others (建议医院做好…, 建议永州市加快…): no commitment of the replying side unless it names itself, beyond
+# its support (SUPPORT_ONLY: …，我厅将予以关注和指导).
 ADVICE = re.compile(r"(?:^|[，,])\s*建议(?![中的书人])"
                     r"|^[^，,。；]{0,4}?各(?:地|级|县|市|区|乡镇|有关单位|相关单位)[^，,。；]{0,6}?(?:可|可以|应|要)(?!将)")  # 各地可依据上述政策…
+SUPPORT_ONLY = re.compile(r"将(?:全力|积极|继续|予以|给予)*(?:(?:配合|支持|关注|指导|协助|帮助)[、和好]?)+(?:相关|有关)?(?:工作)?[。；;]?\s*$")
 # An item that restates what was proposed (一、加大…,促进农户增收方面的建议。, 关于鼓励研发专用机械设备问题): no measure.
 THEIR_POINT = re.compile(r"(?:的|方面的?)(?:建议|提案|意见)[。.]?$|问题[。.]?$")
 # Reports of what is already done or under way, when no cue of their own says more is to come.
@@ -99,7 +101,8 @@ FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依�
 # 随着《条例》的出台，将推动…).
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发|成为)"
                     r"|(?:建成|完成|实施|投用|投入使用)后?将|建设后将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
-                    r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)|^随着[^。；]{2,40}[，,]\s*将")
+                    r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)|^随着[^。；]{2,40}[，,]\s*将"
+                    r"|将(?:会)?(?:面临|面对)")
 
 # A judgement closing the sentence (尽快启动建设对于…都具有十分重要的作用。): what a measure is worth, no commitment.
 JUDGEMENT = re.compile(r"具有[^，,。；;]{0,12}(?:作用|意义)[。；;]?\s*$")
@@ -109,7 +112,7 @@ ESTIMATE = re.compile(r"预计[^，,。；;]{0,24}?(?:达到|为|合计|共计?|
                       r"|预计[^，,。；;]{0,30}?(?:达到|进入)[^，,。；;]{0,8}?(?:高峰|峰值)")  # 预计…到2023年达到产出高峰期
 
 # What would happen if… (一旦发生灾害事故，将会严重威胁…): a consequence, no commitment of the replying side.
-CONDITION = re.compile(r"(?:一旦|如果|倘若|假如|否则|如在|若在|如再)[^。；]{0,30}将")
+CONDITION = re.compile(r"(?:一旦|如果|倘若|假如|否则|如在|若在|如再)[^。；]{0,60}将")
 
 _LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|[一二三四五六七八九十]是|同时|此外|另外|下一步|下步|"
                    r"今后|接下来|目前|现|首先|其次|最后|[，,：:\s])+")
@@ -210,8 +213,8 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             continue
         if (_announces(text) and NEXT_HEADING.search(text)) or MEASURES_FOLLOW.search(text):
             next_level = level  # 下一步，我们将从以下几个方面…: what follows it in this section commits too
-        if _dismissed(text):
-            continue
+        if _dismissed(text) or SIGNATURE.fullmatch(_LEAD.sub("", text).rstrip("。；;：: ")):
+            continue  # (下一步，农业农村部: a page cut short)
         found.append(_promise(body, start, end, cue, heading, written))
     return found
 
@@ -240,7 +243,10 @@ def _dismissed(text: str) -> bool:
         return True
     if THEIR_POINT.search(text.strip()) and ENUM.match(text):
         return True
-    return bool((RECITED.search(text) or STATUTE.search(text) or THEIR_WORDS.match(text) or ADVICE.search(text) or CONDITION.search(text))
+    advice = ADVICE.search(_LEAD.sub("", text))
+    if advice and SUPPORT_ONLY.search(text):
+        return True  # 建议双江自治县…研究论证…，我局将全力配合、支持好相关工作: the other body acts
+    return bool((RECITED.search(text) or STATUTE.search(text) or THEIR_WORDS.match(text) or advice or CONDITION.search(text))
                 and not FIRST_PERSON.search(text))
 
 

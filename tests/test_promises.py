@@ -40,7 +40,7 @@ def test_extraction_on_the_fit_letters():
     assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.8, metrics
 
 
-@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.86, 0.81), ("HELD", 0.80, 0.76)])
+@pytest.mark.parametrize("part, precision, recall", [("FIT", 0.85, 0.80), ("HELD", 0.85, 0.78)])
 def test_extraction_on_both_parts(part, precision, recall):
     """FIT: every letter the rules were written on or looked at; HELD: letters not looked at while writing rules
     (``benchmarks/eval_promises.py: PARTS`` lists both): guards at the figures the README reports (held precision
@@ -162,6 +162,26 @@ def test_not_promises():
     assert extract_promises(body, "2024-01-01") == []
     put_into = "同时，积极向农业部争取，将陆丰市碣石渔港列入农业部《渔港升级改造和整治维护规划》，计划在“十三五”期间实施。"
     assert len(extract_promises(put_into, "2018-06-22")) == 1  # a document something is put into recites nothing
+
+
+@pytest.mark.parametrize("sentence", [
+    "建议双江自治县人民政府加强研究论证通用机场项目建设的必要性、可行性和建设时机，我局将全力配合、支持好相关工作。",
+    "建议保靖县进一步评估吕洞山是否具备创建旅游度假区的先决条件，再因地制宜，科学规划，我厅将予以关注和指导。",
+    "四是建议城管部门在审批树立广告牌时考虑其制作牢固度、使用年限，及早予以处置，避免事故发生。",
+    "正如您在提案中分析的，我们还将面临不稳定脱贫户、贫困边缘户返贫致贫压力。",
+    "如果能与目前正在开展的“书法进校园”、书法类社团课程及活动有效结合，那将对书法教育在中小学的推广实施大有裨益。",
+    "该建议有着很强的针对性和实用性，对市政府和相关部门今后工作很有帮助。",
+    "项目紧邻黄石北站，未来通过即将规划建设的大广高速连接线可直通鄂州顺丰机场。",
+    "下一步，农业农村部"])
+def test_advice_forecasts_wishes_and_cut_pages_commit_nothing(sentence):
+    """Sentences of real letters (blind36, 37, 38, 43, 47, 48, 55) with a cue that commit nothing: advice to another
+    body with only support offered, or after an item's number; what the side will face (还将面临); a wish (如果能…那将);
+    praise (今后工作很有帮助); a road about to be planned (即将…的); a page cut after its lead."""
+    assert extract_promises(sentence, "2023-06-01") == []
+
+
+def test_support_with_a_measure_of_its_own_commits():
+    assert len(extract_promises("建议各县区加强宣传引导，我局将积极配合，并在年底前新建3处示范点。", "2023-06-01")) == 1
 
 
 def test_bracketed_closing_lines_after_a_list_are_not_promises():
