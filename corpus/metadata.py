@@ -56,8 +56,9 @@ CATEGORY_LABELLED = regex.compile(
     r"(?:答复类别|办复类别|答复类型|办复类型|办理类别|办理类型|办理结果|类别|(?<!主题|体裁|组配|对象)分类)\s*[:：]?\s*[\[【〔(（]?\s*"
     r"(?:(?P<c>[A-DＡ-Ｄ][1-9１-９]?)(?![A-Za-z])|(?P<w>" + "|".join(sorted(CATEGORY_WORDS, key=len, reverse=True)) + "))")
 CATEGORY_MARKED = regex.compile(
-    r"[(（](?P<c>[A-D][1-9]?)[)）]\s*类|[(（](?P<c>[A-D][1-9]?)类[)）]|(?<![A-Za-z])(?P<c>[A-D][1-9]?)\s*类"
-    r"|〔(?P<c>[A-D][1-9]?)〕|^(?P<c>[A-D][1-9]?)$"
+    r"[(（](?P<c>[A-D][1-9]?)[)）]\s*类|[(（](?P<c>[A-D][1-9]?)类[)）]|(?<![A-Za-z])(?P<c>[A-D][1-9]?)\s*类(?!\s*第|\s*\d)"  # not A类第038号提案
+    r"|〔(?P<c>[A-D][1-9]?)〕|^(?P<c>[A-D][1-9]?)$|^(?P<c>[A-D][1-9]?)\s*[:：]\s*(?="
+    + "|".join(CATEGORY_WORDS) + r")"  # A:解决采纳 on a line of its own
     r"|(?:办理情况|答复|复函|办复)\s*[(（](?P<c>[A-D][1-9]?)[)）]", regex.M)  # 第286号提案办理情况(A)的函
 SESSION = regex.compile(
     rf"第?[{NUM}]{{1,4}}届[^\s，。,；;：:（）()《》“”\"]{{0,20}}?(?:会议|人民代表大会)"
@@ -96,8 +97,9 @@ DATE_LABELLED = regex.compile(
     r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
     r"|(?P<yy>\d{2})/(?P<m>\d{2})/(?P<d>\d{2})(?=\s+\d{1,2}:\d{2}))"  # 发布日期:24/06/28 08:44:28, a page's stamp
     r"|^(?=[^\n]*来源\s*[:：])[^\n]*?(?<!\d)(?P<y>\d{4})(?:-|\s*年\s*)(?P<m>\d{1,2})(?:-|\s*月\s*)(?P<d>\d{1,2})(?!\d)"  # 2019-11-08 (2017年08月25日)   来源:办公室
-    r"|^[|\s]*" + LIST_MARKS + r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\s*(?=作者|点击|浏览|阅读))",  # 2025-07-31 16:25,
+    r"|^[|\s]*" + LIST_MARKS + r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\s*(?=作者|点击|浏览|阅读))"  # 2025-07-31 16:25,
     # 2024-09-23 作者: 点击数: at a line's start: a page's stamp
+    r"|^[ \t]*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ \t]*$",  # a page's date on a line of its own
     regex.M)
 # The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.
 TITLE_LABELS = ("文件名称", "信息名称", "标题", "名称")  # the labels a form writes before a letter's title

@@ -15,8 +15,8 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..index.backend import query_tokens
 from .asked import Asked, can_answer
-from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field,
-                     asks_letter, preferred_form)
+from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, OPENING_BODY, PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY,
+                     asked_field, asks_letter, preferred_form)
 from .conflicts import find_conflicts
 from .counted import counted_things
 from .figures import expected_units, fold, parts_asked, question_types, type_evidence
@@ -49,6 +49,7 @@ _ABOUT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[�
 _ANAPHOR = re.compile(r"^(?:该|其|此(?!外))")
 _RESTATES_PROPOSAL = re.compile(r"(?:您|你们?|贵[\u4e00-\u9fff]{0,2}|代表|委员)[^。，,]{0,8}(?:提出|认为|指出|反映|提到|所提)|(?:提案|建议)中")
 _NAMES_PROPOSAL = re.compile(r"建议|提案|议案")
+_OFFICE_ASKED = re.compile(r"哪(?:个|一个|家)?(处|科|室|司)")
 _NAMES_PROPOSERS = re.compile(r"委员|代表|党派|界别|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联")
 
 
@@ -56,7 +57,7 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     """The ``dafu ask`` object: answer sentences with citations, conflicting figures and the passages."""
     passages = searcher.search(question, top_k=top_k, filters=filters)
     out = {"question": question, "abstained": True, "answer": [], "conflicts": [], "passages": passages}
-    units = rank_units(searcher, question, passages)
+    units = ranked = rank_units(searcher, question, passages)
     if not units:
         out["generator"] = {"used": False, "reason": "no passages"}
         return out
@@ -74,8 +75,11 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         # site's 发布机构), then its signature or 承办单位 line before a title beginning with it
         first = _letter_asked(passages, units)
         agency = normalize_for_index((searcher.by_id.get(first) or {}).get("agency") or "") or None
-        units.sort(key=lambda u: (u.letter_id != first, agency not in u.norm if agency else False,
-                                  not SIGNED_BY.search(u.norm)))
+        office = _OFFICE_ASKED.search(question)  # 农业农村厅哪个处答复的: the line naming one (来源:…种业管理处)
+        named = re.compile(rf"[\u4e00-\u9fff]{{2}}{office.group(1)}(?![\u4e00-\u9fff])") if office else None
+        units.sort(key=lambda u: (u.letter_id != first, bool(named) and not named.search(u.norm),
+                                  agency not in u.norm if agency else False,
+                                  not (SIGNED_BY.search(u.norm) or OPENING_BODY.search(u.norm))))
     elif asked.field in PREFERRED_FORM:  # the reply's date: the day its metadata reads (its signature's before the
         # day its page was published), or the page's when asked as published
         first = _letter_asked(passages, units)
@@ -87,9 +91,12 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         units.sort(key=lambda u: not (_RESTATES_PROPOSAL.search(u.norm) or u.features["proposal"]))  # or as the page
         # shows it before the reply (提案者:…内容:…)
     best = units[0]
-    out["evidence"] = {**{k: round(v, 4) for k, v in best.features.items()},
-                       "evidence": round(evidence(best.features), 4), "threshold": MIN_EVIDENCE}
-    if abstains(best.features):
+    features = best.features
+    if asked.field is not None:  # a frame field's value (A:解决采纳) is near no question: its letter's closest sentence is
+        features = {**features, "cos": max(u.features["cos"] for u in ranked if u.letter_id == best.letter_id)}
+    out["evidence"] = {**{k: round(v, 4) for k, v in features.items()},
+                       "evidence": round(evidence(features), 4), "threshold": MIN_EVIDENCE}
+    if abstains(features):
         out["generator"] = {"used": False, "reason": "abstained: weak evidence"}
         return out
     if asks_letter(question):

@@ -17,7 +17,9 @@ from ..corpus.text import parse_number
 from .names import posseg
 
 DOC_NUMBER_ASKED = regex.compile(  # what gives a 文号 asked; a bureau's series may carry no year (石农函14号)
-    rf"{DOC_NUMBER_FORM}|\p{{Han}}{{1,8}}(?:函|发|字)\s*(?:第\s*)?\d{{1,5}}\s*号")
+    rf"{DOC_NUMBER_FORM}|\p{{Han}}{{1,8}}(?:函|发|字)\s*(?:第\s*)?\d{{1,5}}\s*号"
+    r"|[（(]\p{Han}{2,12}[)）]\s*字\s*第?\s*\d{1,5}\s*号"  # (沂综执政协提案办)字第31号
+    r"|\p{Han}{2,12}〔(?:19|20)\d\d〕号")  # 临自然资函〔2025〕号: a page that left the number blank
 _PERSON_LABEL = re.compile(r"办理人|承办人|经办人|联系人|负责办理|工作人员\s*[:：]")  # 指定由张国庆副局长负责办理落实; 工作人员:于自江
 _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案人)[^，。？?]{0,6}(?:沟通|联系|商|见面|座谈)"
                                   r"|(?:约见|拜访|走访|面见|会见)[^，。？?]{0,6}(?:委员|代表|提案人)")  # 约见的张国俊委员
@@ -26,8 +28,9 @@ _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案�
 # corpus/metadata.py reads a letter's agency from, and what 哪个部门答复的 asks.
 SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
 # The body an opening says studied the proposal and replies (…的建议收悉”,农业农村部经认真研究,现答复如下).
-OPENING_BODY = rf"(?:^|[，,])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?:经认真研究|经研究|认真研究)[^。；]{{0,20}}?现(?:答复|回复|函复)如下"
-REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}|{OPENING_BODY}", regex.M)
+OPENING_BODY = regex.compile(rf"(?:^|[，,。])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?:(?:经认真研究|经研究|认真研究)[^。；]{{0,20}}?"
+                             r"现(?:答复|回复|函复)如下|作为(?:主办|承办)单位)", regex.M)  # 县林业局作为主办单位高度重视
+REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}|{OPENING_BODY.pattern}", regex.M)
 # Who made the proposal: the salutation (致公党湛江市委：, 魏朝凡代表：), a label (提案人：, 领衔代表：) or the opening
 # (农工党龙岗总支…等委员提出的《…》) or its thanks (首先感谢闫超委员对…); a letter that names them in no such form may
 # still answer in its words.
@@ -78,8 +81,8 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?说称讲]{0,8}(?:哪一?类|什么类|几类|类别|分类)|(?:答复|办复|办理)类[别型]"
                        r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
-           (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|司|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
-                       r"|(?:承办|答复|办复|回复)(?:单位|部门)(?:是|[？?]?$)"  # 镇安 人行天桥提案 答复单位
+           (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|司|处|科|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
+                       r"|(?:承办|主办|答复|办复|回复)(?:单位|部门)(?:是|[？?]?$)"  # 镇安 人行天桥提案 答复单位
                        r"|(?:答复|回复|办复|承办)[^，。？?]{0,16}?的(?:是(?:哪个|哪家|什么))?(?:部门|单位|局|委|厅|机关|机构)[？?]?$"
                        r"|(?:答复|回复|办复)[^，。？?]{0,4}归哪个(?:部门|单位|局|委|厅|司)"
                        r"|(?:哪个|哪家|什么)(?:部门|单位|局|委|厅|机关|机构)[^，。？?]{0,2}办理"),  # one body: 哪个部门办理的

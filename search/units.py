@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..corpus.metadata import ADDRESSEE, CATEGORY_LABELLED, PAGE_LABEL_ALONE, SALUTATION
+from ..corpus.metadata import ADDRESSEE, CATEGORY_LABELLED, CATEGORY_MARKED, PAGE_LABEL_ALONE, SALUTATION
 from ..corpus.normalize import normalize_for_match, to_simplified
 from ..corpus.text import clauses, sentences
 
@@ -46,7 +46,7 @@ def split_units(passage: dict, number: int) -> list[Unit]:
             end = max(end, start + salute.end()) if salute else end
             piece = text[start:end]
             if len(_CONTENT.findall(piece)) < 6 and not salute and not CATEGORY_LABELLED.match(piece) \
-                    and not _LABEL_AND_VALUE.match(piece):  # 办理结果:B, 签发人:卢华
+                    and not CATEGORY_MARKED.match(piece) and not _LABEL_AND_VALUE.match(piece):  # 办理结果:B, A:解决采纳, 签发人:卢华
                 continue
             units.append(Unit(number, passage["letter_id"], passage.get("section") or "", piece,
                               base + start, base + end, sentence=text[s:e]))

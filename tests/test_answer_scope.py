@@ -7,7 +7,8 @@ by its verb, a hospital asked, a share, a condition for a date (blind48, read in
 fields asked in other words, a federation that proposed, a date without its 日, an ethnic district named short, the
 proposal as the page shows it, a sitting asked (blind51, read in the twenty-eighth session); a figure's scope said
 in an earlier clause, a county's figure asked of its city, a plan to equip, a count of cases, whom a bureau consulted
-and a letter placed by its 文号 (blind17, blind52, blind54, read in the twenty-ninth session)."""
+and a letter placed by its 文号 (blind17, blind52, blind54, read in the twenty-ninth session); 文号 in other forms, a
+category alone on its line, the body named as 主办单位 and the 处 asked (blind56, read in the thirtieth)."""
 from __future__ import annotations
 
 import shutil
@@ -26,14 +27,15 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind48": ("b48-jh-01", "b48-jv-02", "b48-jv-04", "b48-bu-01", "b48-jn-01"),
            "blind51": ("b51-vj-01", "b51-vj-02", "b51-tq-01", "b51-tq-02", "b51-tq-03", "b51-yq-01", "b51-yq-03",
                        "b51-lb-02"),
-           "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02")}
+           "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02"),
+           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01")}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
-    防震减灾, 午休, 芒果 and 蚊媒防控."""
+    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣 and 百香果."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -91,6 +93,12 @@ def searcher(seed_index, tmp_path_factory):
     ("杭州卫计委办蚊子工厂提案时向哪些单位了解情况", "b54-wz-02", "广州市爱卫办"),  # the opening says whom; 杭卫提: 杭州
     ("海南2014年芒果产量多少吨", "b54-mg-01", "45.25万吨"),
     ("龙陵县共确定了多少名地震应急第一响应人", "b17-fd-01", "375人"),
+    ("沂水县杨柳絮建议答复的文号", "b56-fx-02", "(沂综执政协提案办)字第31号"),  # a bracketed issuer before 字第
+    ("临汾酸枣提案答复的文号", "b56-za-01", "临自然资函〔2025〕号"),  # the page left the number blank
+    ("沂水杨柳絮提案办理结果是什么类别", "b56-fx-02", "A:解决采纳"),  # the value alone, near no question
+    ("临汾酸枣提案答复是什么类别", "b56-za-01", "B"),
+    ("中牟杨树毛提案的主办单位", "b56-fx-03", "县林业局作为主办单位"),
+    ("云南百香果提案是农业农村厅哪个处答复的", "b56-bg-01", "种业管理处"),  # the 处 asked, not the 厅
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)

@@ -151,6 +151,7 @@ def test_malformed_letters_are_refused(text):
     ("办理结果:解决或采纳", None, "A"),  # 上海 writes the category as the result it stands for
     ("办复类型:列入计划拟解决", None, "B"),
     ("办理结果：留作参考", None, "C"),
+    ("A:解决采纳", None, "A"),  # 沂水: the result on a line of its own, its letter before it
 ])
 def test_doc_number_and_category_forms(header, doc_number, category):
     letter = parse_letter(f"{header}\n关于县政协六届五次会议第6-5-039号提案的答复\n李四委员：\n您的提案收悉。现答复如下。",
@@ -173,6 +174,13 @@ def test_a_category_in_words_a_footnoted_date_and_no_adjective_county():
     assert parse(letters / "b14-zb-02.txt").category == "A"
     assert parse(letters / "b14-zz-04.txt").date == "2007-06-30"
     assert parse(letters / "b14-zz-01.txt").region is None
+
+
+def test_a_proposal_class_is_no_category_and_a_page_date_stands_alone():
+    """临汾's 市政协五届三次会议A类第038号提案 is the proposal's class; its reply's category is the B on a line of its
+    own, and its date the page's 2025-02-14, alone on its line before the 文号."""
+    letter = parse(Path(__file__).parent / "data" / "blind56" / "letters" / "b56-za-01.txt")
+    assert (letter.category, letter.date, letter.proposal_number) == ("B", "2025-02-14", "038")
 
 
 def test_a_word_ending_in_two_levels_is_no_place():
