@@ -22,9 +22,9 @@ PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6
                  "heldout38", "heldout39", "heldout40", "heldout41", "heldout42", "heldout43", "heldout44",
                  "heldout45", "heldout46", "heldout47", "heldout48", "heldout49", "heldout50", "heldout51",
                  "heldout52", "heldout53", "heldout54", "heldout55", "heldout56", "heldout57", "heldout58",
-                 "heldout59"),
+                 "heldout59", "heldout60"),
          "HELD": ("heldout5", "heldout17", "heldout20", "heldout25", "heldout28", "heldout32", "heldout33",
-                  "heldout34", "heldout36", "heldout60")}
+                  "heldout34", "heldout36")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

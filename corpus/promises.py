@@ -47,13 +47,13 @@ MEASURE = re.compile(r"(?:不断|对于|针对|依据|按照|通过|联合|及�
                      r"安排|组织|落实|开展|推进|修复|修建|新建|增设|设置|改造|清理|清除|整治|配备|提升|优化|推动|加快)")
 # An item that describes (一、AED又称…, 一、我县作为千年古县…, 一、城乡居民建房是关系到…) or restates the proposal
 # (一、关于…的建议) or sums up (综上所述，…): in its first clause, no measure offered.
-DESCRIBES = re.compile(r"^关于|^综上|^总之|^总而言之|又称|是指|(?:^|[^一二三四五六七八九十])是(?!否)|^[^，,]{0,8}?作为")
+DESCRIBES = re.compile(r"^关于|^综上|^总之|^总而言之|又称|是指|(?:^|[^一二三四五六七八九十])是(?!否)|^[^，,]{0,8}?作为|属实|属于")
 # A committing sentence that announces the measures listed after it (拟采取的措施有：, 从以下几个方面：), not a table.
 MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措|方案)[^，。；：:]{0,6}[：:]\s*$")
 PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an announcement a plan
 # What sets the scene in a list of measures (近年来…, 正如您所说…存在…): no measure of its own.
 # What weighs a matter (土壤污染防治关乎…, …难度更大): a judgement, no measure.
-EVALUATES = re.compile(r"关乎|事关|难度(?:更|较|很|非常)?大|意义重大|任重道远|刻不容缓")
+EVALUATES = re.compile(r"关乎|事关|难度(?:更|较|很|非常)?大|存[有在][^，,。；]{0,4}难度|意义重大|任重道远|刻不容缓")
 BACKGROUND = re.compile(r"近年来|一直|一贯|历来|向来|常态化|随着|正如|存在|仍然|依然")
 DATED = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:\d{1,2}日)?[，,]")  # a sentence that opens with its date
 # (2016年10月，…; 4月20日，对接…同意…)
@@ -93,7 +93,7 @@ THEIR_POINT = re.compile(r"(?:的|方面的?)(?:建议|提案|意见)[。.]?$|�
 DONE = re.compile(r"已|以来|没有|荣获|被授予|完成了|建成了|开通了|争取到|申请到|未纳入|意义不大|不具备|正在(?![^，,。；]{0,6}的)|目前|截至|现有|经(?:全面|认真|实地|现场)?(?:排查|核实|核查|调查|查勘|踏勘)")
 # A deferral (再予以认真研究, 需待上级相关部门的进一步指导安排), a forecast (价格有望下调), a refusal (不建议安装) or the
 # courtesy of joining the proposal's handling to the work (将提案办理与…有机结合): no commitment.
-SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|高质量的?办理|相信|有望|可(?:以)?考虑|再予以(?:认真)?研究|予以(?:认真)?研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜")
+SOFT = re.compile(r"(?:提案|建议)办理(?:工作)?[与和同]|高质量的?办理|相信|有望|可(?:以)?考虑|再予以(?:认真)?研究|予以(?:认真)?研究考虑|有待(?:今后|以后|日后)|[需有]待上级|统筹考虑|条件具备|条件成熟|不建议|不宜|不适合|不适宜")
 # A sign-off line or a table cell: a date, a body's name, a place (柞水县城市管理局, 北斗岭村石龙片).
 SIGNATURE = re.compile(rf"[\d〇零○一二三四五六七八九十]{{2,4}}\s*年.{{1,6}}日|[^，,。；\s]{{2,24}}(?:{ORG_SUFFIX}|村|片|组|镇|乡)")
 FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依托|利用|整合|盘活|用好|发挥)现有")  # frames, reports nothing
@@ -102,13 +102,13 @@ FRAME = re.compile(r"在(?:目前|现有)[^，,。；]{0,16}?(?:下|中)|(?:依�
 EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:为[^，。；]{0,30}提供|有效|极大|大大|满足|缓解|得到缓解|改善|方便|调动|带动|拉动|激发|成为)"
                     r"|(?:建成|完成|实施|投用|投入使用)后?将|建设后将|将[^，。；]{0,30}得到(?:提升|改善|加强|缓解)"
                     r"|通过(?:以上|上述)[^，。；]{0,10}(?:可以|能够|将)|^随着[^。；]{2,40}[，,]\s*将"
-                    r"|将(?:会)?(?:面临|面对)")
+                    r"|将(?:会)?(?:面临|面对)|发展将(?:进一步)?(?:推动|促进|带动)")
 
 # A judgement closing the sentence (尽快启动建设对于…都具有十分重要的作用。): what a measure is worth, no commitment.
 JUDGEMENT = re.compile(r"具有[^，,。；;]{0,12}(?:作用|意义)[。；;]?\s*$")
 
 # An estimate of an amount (预计面积为60-80平方米, 预计…治理面积将达到83.89km2): a forecast, no commitment.
-ESTIMATE = re.compile(r"预计[^，,。；;]{0,24}?(?:达到|为|合计|共计?|约)\s*[\d约近]"
+ESTIMATE = re.compile(r"预计[^，,。；;]{0,24}?(?:达到|为|合计|共计?|约)\s*[\d约近]|预计[^。；;]{0,30}?完成后[^。；;]{0,20}?可达"
                       r"|预计[^，,。；;]{0,30}?(?:达到|进入)[^，,。；;]{0,8}?(?:高峰|峰值)")  # 预计…到2023年达到产出高峰期
 
 # What would happen if… (一旦发生灾害事故，将会严重威胁…): a consequence, no commitment of the replying side.

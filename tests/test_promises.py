@@ -172,11 +172,18 @@ def test_not_promises():
     "如果能与目前正在开展的“书法进校园”、书法类社团课程及活动有效结合，那将对书法教育在中小学的推广实施大有裨益。",
     "该建议有着很强的针对性和实用性，对市政府和相关部门今后工作很有帮助。",
     "项目紧邻黄石北站，未来通过即将规划建设的大广高速连接线可直通鄂州顺丰机场。",
-    "下一步，农业农村部"])
+    "下一步，农业农村部",
+    "预计项目完成后，每亩鲜果产量可达1000公斤以上，产值超过8000元。",  # blind56: a forecast
+    "此外，八角种植的产业化发展将推动当地市场经济发展，为农户提供就业机会。",  # an effect
+    "一、调整树种结构损失大、新苗成长期绿化效果差，现阶段不适合采用。",  # a refusal
+    "二、柳树扬絮困扰居民属实际情况，飞絮持续期在二十天左右。",  # a fact granted
+    "三、您提出的“嫁接法”在实际操作过程中存有难度，大多数杨柳树径较粗。"])  # a difficulty
 def test_advice_forecasts_wishes_and_cut_pages_commit_nothing(sentence):
-    """Sentences of real letters (blind36, 37, 38, 43, 47, 48, 55) with a cue that commit nothing: advice to another
-    body with only support offered, or after an item's number; what the side will face (还将面临); a wish (如果能…那将);
-    praise (今后工作很有帮助); a road about to be planned (即将…的); a page cut after its lead."""
+    """Sentences of real letters (blind36, 37, 38, 43, 47, 48, 55, 56) with a cue that commit nothing: advice to
+    another body with only support offered, or after an item's number; what the side will face (还将面临); a wish (如果
+    能…那将); praise (今后工作很有帮助); a road about to be planned (即将…的); a page cut after its lead; a forecast
+    (预计…完成后…可达); a development's effect (…发展将推动…); items of an answer list that refuse (不适合采用), grant a
+    fact (属实际情况) or weigh a difficulty (存有难度)."""
     assert extract_promises(sentence, "2023-06-01") == []
 
 
