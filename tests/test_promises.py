@@ -191,6 +191,11 @@ def test_support_with_a_measure_of_its_own_commits():
     assert len(extract_promises("建议各县区加强宣传引导，我局将积极配合，并在年底前新建3处示范点。", "2023-06-01")) == 1
 
 
+def test_will_study_what_others_do_commits():
+    """同时，将考察借鉴… (blind56's 中牟 letter): 将 before 考察 or 借鉴 is the future, as before 研究."""
+    assert len(extract_promises("同时，将考察借鉴其他地区先进防治经验和模式，阶梯推进。", "2021-07-26")) == 1
+
+
 def test_bracketed_closing_lines_after_a_list_are_not_promises():
     body = "为促进中药材产业发展，我委将继续做好以下工作：\n一是加快建设种苗基地。\n（此件公开发布）\n（联系人：唐成林；电话：0851-1234567）"
     assert [p.text for p in extract_promises(body, "2024-01-01")] == [
