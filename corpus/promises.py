@@ -213,7 +213,7 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             continue
         if (_announces(text) and NEXT_HEADING.search(text)) or MEASURES_FOLLOW.search(text):
             next_level = level  # 下一步，我们将从以下几个方面…: what follows it in this section commits too
-        if _dismissed(text) or SIGNATURE.fullmatch(_LEAD.sub("", text).rstrip("。；;：: ")):
+        if _dismissed(text) or SIGNATURE.fullmatch(_core(text)):
             continue  # (下一步，农业农村部: a page cut short)
         found.append(_promise(body, start, end, cue, heading, written))
     return found
@@ -282,7 +282,7 @@ def _rest_of_paragraph(scan: str, spans: list[tuple[int, int]], texts: list[str]
 def _title_of_report(own: str, following: list[str]) -> bool:
     """``own`` is an item's bare title (一是强化组织领导。) and ``following``, the rest of its paragraph, reports
     (一是强化婚姻登记辅导。利用…引导…。2024年以来共结婚登记7对。)."""
-    title = _LEAD.sub("", own).rstrip("。；;：: ")
+    title = _core(own)
     if not following or len(title) > 60 or any(len(part) > 8 for part in re.split(r"[，,]", title)[1:]) \
             or re.search(r"[，,]", title) and len(title) > 20:
         return False  # a title of two short phrases is one (摸清底数，建立项目清单), a sentence with a clause is not
@@ -364,9 +364,14 @@ def _of_past_years(text: str, written: datetime.date | None) -> bool:
     return bool(lead and written and all(int(y) < written.year for y in re.findall(r"\d{4}", lead.group(1))))
 
 
+def _core(text: str) -> str:
+    """The sentence without its leading connective (一是, 下一步，) and its closing mark."""
+    return _LEAD.sub("", text).rstrip("。；;：: ")
+
+
 def _acts(text: str) -> bool:
     """A sentence that states an action (a heading such as 三、下步工作方向 does not)."""
-    core = _LEAD.sub("", text).rstrip("。；;：: ")
+    core = _core(text)
     if len(core) < 6 or re.fullmatch(r"[^，,]{0,8}(?:工作|情况|方向|打算|计划)", core) or SIGNATURE.fullmatch(core):
         return False
     return not (NEXT_HEADING.search(core) and len(core) <= 12)
