@@ -2,7 +2,8 @@
 
 Joins hard line wraps, drops page-break debris and markdown/table markup, and removes the spaces
 that typesetting puts around CJK text. It never changes, adds or reorders a character: only
-whitespace and markup (``#`` ``**`` ``>`` ``|`` bullets, table rules, page numbers) are touched.
+whitespace, markup (``#`` ``**`` ``>`` ``|`` bullets, table rules, page numbers) and a copied web page's
+tools (【字体: 打印本页 浏览次数:) are touched.
 """
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ SIGN_OFF = regex.compile(r"^(?:抄送|抄報|抄报|联系|聯系|聯繫|承办|
 TITLE_START = regex.compile(r"^(?:关于|對|对|關於|關于)")
 TITLE_END = regex.compile(r"(?:答复函|答复|答複|答覆|复函|複函|的函|回复|回復|回复意见|答复意见|的建议|的提案|的議案|的议案)$")
 UNITS = "第号號年月日元万亿个家名人次期至约共计"
+_TOOL_WORDS = (r"打印本页|打印此文|我要打印|打印|关闭窗口|关闭本页|关闭|返回顶部|收藏本页|收藏|分享到|分享|我要纠错|视力保护色|"
+               r"放大字体|缩小字体|字体大小|选择阅读字号|文章字号|字体|字号|扫一扫\S*|浏览次数|访问量|阅读次数")
+PAGE_TOOLS = regex.compile(  # a web page's tools (【字体：大 中 小】 打印本页 关闭窗口) ending a line, or making it up
+    rf"(?:^|(?<=[\s【\[〖]))[\s【\[〖]*(?:(?:{_TOOL_WORDS})(?:[\s【】\[\]〖〗:：|/]|[大中小默认]|\d)*)+$")
 LATIN = regex.compile(r"[A-Za-z0-9]")
 
 
@@ -55,6 +60,18 @@ def clean_body(text: str) -> str:
     return "\n".join(paragraphs)
 
 
+def without_page_tools(line: str) -> str:
+    """``line`` without the page tools that end it ("" when it holds nothing else). A tail is only taken when it
+    has a bracket or colon or two tools, so a sentence that ends in a word such as 关闭 keeps it."""
+    m = PAGE_TOOLS.search(line)
+    if not m:
+        return line
+    tail = m.group()
+    if m.start() and not regex.search(r"[【】\[\]〖〗:：]", tail) and len(regex.findall(_TOOL_WORDS, tail)) < 2:
+        return line
+    return line[:m.start()].rstrip()
+
+
 def _split_lines(text: str) -> list[str]:
     for sep in ("\r\n", "\r", "\x0c", "\u2028", "\u2029", "\x0b"):
         text = text.replace(sep, "\n")
@@ -63,6 +80,7 @@ def _split_lines(text: str) -> list[str]:
 
 def _clean_line(line: str) -> list[str]:
     """One physical line without markup and stray spaces; sentence breaks inside it become lines."""
+    line = without_page_tools(line)
     if not line.strip() or MARKUP_ONLY.match(line) or PAGE_NUMBER.match(line):
         return []
     line = BOLD.sub(r"\1", MD_PREFIX.sub("", line))
@@ -140,7 +158,7 @@ def _continues(prev: str, line: str, width: int | None) -> bool:
         return False
     if prev[-1] in "，、,（(《「『“‘" or prev.endswith(("的", "和", "与", "及")):
         return True
-    if prev[-1].isdigit() and line[0] in "年月日号號%万亿元个家人名次张台辆所":
+    if prev[-1].isdigit() and line[0] in "年月日号號%万亿元个家人名次张台辆所" and not DATE_END.search(prev):
         return True
     if prev[-1] == "》" and line[0] in "（(":
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .clean import without_page_tools
 from .metadata import PAGE_LABELS
 
 
@@ -106,15 +107,6 @@ _CONTENT_ATTR = re.compile(
     r"pages_content|union_?style|view", re.I)
 _SITE_TEXT = re.compile(r"版权所有|ICP\s*备|网站标识码|公网安备|Copyright|©", re.I)
 _BOILER_TEXT = re.compile(_SITE_TEXT.pattern + r"|^\s*(当前位置|您的位置|你的位置|您现在的位置)", re.I)
-_JUNK_WORDS = r"打印本页|打印|关闭窗口|关闭|返回顶部|收藏本页|收藏|分享到|分享|字体|字号|扫一扫\S*|浏览次数|访问量|阅读次数"
-_JUNK_LINE = re.compile(rf"(?:{_JUNK_WORDS})(?:[\s【】\[\]:：|/]|{_JUNK_WORDS}|[大中小默认]|\d)*")
-
-
-def _junk(line: str) -> bool:
-    """A line made only of page tools such as 【字体：大 中 小】 打印本页 关闭窗口."""
-    return bool(_JUNK_LINE.fullmatch(re.sub(r"^[\s【\[]+", "", line)))
-
-
 _BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
                "section", "article", "main", "blockquote", "pre", "hr", "address", "center", "tr",
                "table", "figure", "figcaption", "caption", "tbody", "thead", "tfoot", "body"}
@@ -137,8 +129,8 @@ def page_lines(root) -> list[str]:
             tag.decompose()
     lines: list[str] = []
     _html_lines(root, lines, [])
-    return [ln for ln in (re.sub(r"[ \t\r\n\f\xa0]+", " ", ln).strip() for ln in lines)
-            if ln and not _junk(ln) and not (len(ln) <= 80 and _SITE_TEXT.search(ln))]
+    return [ln for ln in (without_page_tools(re.sub(r"[ \t\r\n\f\xa0]+", " ", ln).strip()) for ln in lines)
+            if ln and not (len(ln) <= 80 and _SITE_TEXT.search(ln))]
 
 
 def _attrs(tag) -> str:

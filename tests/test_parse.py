@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from dafu.corpus.clean import clean_body
+from dafu.corpus.clean import clean_body, without_page_tools
 from dafu.corpus.parse import MalformedLetter, parse_letter
 from conftest import DEV_LETTERS, data_path
 
@@ -85,10 +85,12 @@ def test_dev_metadata(key):
 
 @pytest.mark.parametrize("path", SEEDS + DEV, ids=lambda p: p.stem)
 def test_every_letter_parses_and_keeps_every_character(path):
+    """Every character but markup, spaces and a web page's tools (【字体: 打印) is kept, in order."""
     raw = path.read_text(encoding="utf-8")
     letter = parse(path)
     assert letter.id == path.stem and letter.content_hash == hashlib.sha256(raw.encode()).hexdigest()
-    assert MARKUP_OR_SPACE.sub("", letter.body) == MARKUP_OR_SPACE.sub("", raw)
+    text = "\n".join(map(without_page_tools, raw.split("\n")))
+    assert MARKUP_OR_SPACE.sub("", letter.body) == MARKUP_OR_SPACE.sub("", text)
     assert "\n\n" not in letter.body and letter.body == letter.body.strip()
     assert not regex.search(r"\d\s+[年月日号號]|第\s+\d|\p{Han}[ \u3000]+[，。：；]", letter.body)
     if path in SEEDS:  # no tables: no space is left next to CJK text
@@ -299,6 +301,8 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind54", "b54-wz-02", "region", "杭州市"),  # 杭卫提〔2018〕36号 of 市卫生和计划生育委员会: not 广州市爱卫办, named twice
     ("blind54", "b54-bm-01", "region", "萧山区"),  # 萧农提字〔2025〕22号 of 区农业农村局, a body naming no place
     ("blind38", "b38-yf-01", "region", "陕西省"),  # 陕发改办函 of a letter speaking as 全省: not 宝鸡市 it names
+    ("blind6", "b6-fl-02", "addressee", "张永红委员"),  # …16:55:13 浏览次数: 【字体: then 张永红委员: (a time then 张 is no 3张)
+    ("blind45", "b45-zn-01", "addressee", "张向京委员"),  # 发布时间:2024-08-01 then 张向京委员:
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -314,3 +318,22 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     names as a word at the level it speaks as (铁岭 of a 我市 letter: 铁岭市), in line with the places it names.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
+
+
+@pytest.mark.parametrize("folder, letter_id, kept, dropped", [
+    ("blind56", "b56-bg-01", "来源:农业农村厅种业管理处 2020-08-10 10:03:57\n", "【字体"),
+    ("blind39", "b39-wu-02", "点击量:9924\n", "打印"),
+    ("blind40", "b40-fk-02", "来源:安岳县交通运输局\n", "关闭"),
+    ("blind9", "b9-cy-01", "来源:益阳市农业农村局\n", "【大】"),
+    ("topics", "t-ys-04", "信息来源:舒城县南港镇\n", "我要纠错"),
+    ("blind33", "b33-ek-02", "", "字体"),
+])
+def test_page_tools_ending_or_making_up_a_line_are_dropped(folder, letter_id, kept, dropped):
+    """A copied web page's tools (【字体: 打印 关闭 浏览次数:) go, on their own line or after the source and date."""
+    body = parse(data_path(folder, "letters", f"{letter_id}.txt")).body
+    assert kept in body and dropped not in body
+
+
+def test_a_sentence_ending_in_a_tool_word_keeps_it():
+    body = clean_body("对存在安全隐患的网吧依法予以 关闭\n下一步将继续排查。")
+    assert "关闭" in body
