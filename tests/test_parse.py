@@ -54,7 +54,7 @@ DEV_METADATA = {
     "dev-011": dict(proposal_number="DH0271", session="区十九届人大第六次会议", region="沙坪坝区"),
     "dev-012": dict(doc_number="巴南交通发〔2020〕188号", category="A", date="2020-12-03"),
     "dev-013": dict(date="2019-06-11", addressee="王伟代表"),
-    "dev-014": dict(title="關于開通五通橋區其余4鎮公交車的建議", agency="樂山市五通橋區交通運輸局", region="五通橋區",
+    "dev-014": dict(title="關于開通五通橋區其余4鎮公交車的建議", agency="樂山市五通橋區交通運輸局", region="五通桥区",
                     date=None, addressee="陳虹羽代表"),
     "dev-018": dict(date="2025-06-10", category="B", agency="舒城县交通运输局"),
     "dev-019": dict(doc_number="虞交建〔2019〕12号", agency="绍兴市上虞区交通运输局", region="上虞区"),
@@ -64,7 +64,7 @@ DEV_METADATA = {
     "dev-035": dict(doc_number="浮卫字〔2022〕9号", date="2022-01-21"),
     "dev-038": dict(doc_number="岳縣衛健字〔2024〕3號", category="B1", session="縣十八屆人大三次會議", proposal_number="23",
                     title="關于新開鎮衛生院整體搬遷的建議", addressee="李森林代表", agency="岳陽縣衛生健康局",
-                    date="2024-04-15", region="岳陽縣"),
+                    date="2024-04-15", region="岳阳县"),
     "dev-040": dict(agency="镇康县卫生和计划生育局", date="2018-05-02", session="政协镇康县第十一届委员会第二次会议"),
 }
 
@@ -301,6 +301,8 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind54", "b54-wz-02", "region", "杭州市"),  # 杭卫提〔2018〕36号 of 市卫生和计划生育委员会: not 广州市爱卫办, named twice
     ("blind54", "b54-bm-01", "region", "萧山区"),  # 萧农提字〔2025〕22号 of 区农业农村局, a body naming no place
     ("blind38", "b38-yf-01", "region", "陕西省"),  # 陕发改办函 of a letter speaking as 全省: not 宝鸡市 it names
+    ("blind22", "b22-ae-03", "region", "铁岭市"),  # 鐵嶺市衛生健康委員會: a place has one name, in simplified script
+    ("blind22", "b22-st-02", "region", "芦山县"),  # 關于給予蘆山縣水土保持項目相關支持: 項目區 is no place
     ("blind6", "b6-fl-02", "addressee", "张永红委员"),  # …16:55:13 浏览次数: 【字体: then 张永红委员: (a time then 张 is no 3张)
     ("blind45", "b45-zn-01", "addressee", "张向京委员"),  # 发布时间:2024-08-01 then 张向京委员:
 ])
