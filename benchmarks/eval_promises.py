@@ -3,7 +3,7 @@ per split and for the two parts of ``PARTS``: FIT (letters the rules were writte
 round and looked at since) and HELD (letters not looked at while writing rules; report only).
 A predicted sentence counts when its span overlaps a labelled one.
 
-    python benchmarks/eval_promises.py [--split fit|heldout|heldout2|…|heldout61|FIT|HELD|all] [--show]"""
+    python benchmarks/eval_promises.py [--split fit|heldout|heldout2|…|heldout62|FIT|HELD|all] [--show]"""
 from __future__ import annotations
 
 import argparse
@@ -22,9 +22,9 @@ PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6
                  "heldout38", "heldout39", "heldout40", "heldout41", "heldout42", "heldout43", "heldout44",
                  "heldout45", "heldout46", "heldout47", "heldout48", "heldout49", "heldout50", "heldout51",
                  "heldout52", "heldout53", "heldout54", "heldout55", "heldout56", "heldout57", "heldout58",
-                 "heldout59", "heldout60"),
+                 "heldout59", "heldout60", "heldout61"),
          "HELD": ("heldout5", "heldout17", "heldout20", "heldout25", "heldout28", "heldout32", "heldout33",
-                  "heldout34", "heldout36", "heldout61")}
+                  "heldout34", "heldout36", "heldout62")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

@@ -79,7 +79,7 @@ STARTS = re.compile(r"(?:开始|起)(?:执行|实施|施行|运行|开放|启用
 FIRST_PERSON = re.compile(r"我们|我局|我委|我厅|我部|我办|我院|我市|我县|我区|本局")
 FIRST_PERSON_WILL = re.compile(rf"(?:{FIRST_PERSON.pattern})[^，。；]{{0,6}}将")
 # What the member proposed (``你们提出的在中银村拟建幼儿园的建议``) and titles: cues inside do not count.
-THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映)[^，。；：:]{0,60}?(?:建议|提案|议案|意见|问题)|《[^》]*》|“[^”]{6,}”|\"[^\"]{6,}\""
+THEIR_ASK = re.compile(r"(?:提出|提到|所提|关于|反映|回应)[^，。；：:]{0,60}?(?:建议|提案|议案|意见|问题)|《[^》]*》|“[^”]{6,}”|\"[^\"]{6,}\""
                        r"|(?:提案|建议|议案)(?:中|里)(?:提出|所提|提到)?的?(?:拟|计划|将)"  # 提案中拟建设的…: the member's plan
                        r"|将[^，。；：:]{0,12}(?:答复|回复|函复|说明|函告)如下")  # 我局将办理情况答复如下: the object 将
 # Advice to others (建议医院做好…, 建议永州市加快…): no commitment of the replying side unless it names itself, beyond
@@ -190,7 +190,8 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             answering = offering = True
         following = _rest_of_paragraph(scan, spans, texts, n)
         titles_report = _title_of_report(own, following)
-        reported = _reports(own) or titles_report  # 一是强化组织领导。成立了…
+        reported = _reports(own) or titles_report or names_day_before(own, written)  # 一是强化组织领导。成立了…;
+        # 二、…2008年12月5日再次出现地裂缝: a day before the letter
         if cue is not None and WEAK_CUE.fullmatch(cue) and item and titles_report:
             cue = None  # 一是向上争取荣誉。市发改委成功指导…: the title of what was done
         if item and reported:
@@ -348,11 +349,12 @@ _SUBORDINATE = re.compile(r"(?:以便|以期|便于|请|要求|敦促|商请|提
 
 def _reports_around(text: str, at: int) -> bool:
     """The sentence ``text`` reports from the clause before the cue at ``at`` on (先后争取2400万元, 现已安排…2018年将
-    毕业6名; not 已配备母婴室，其中…正在修建，…也将配备母婴室)."""
+    毕业6名; not 已配备母婴室，其中…正在修建，…也将配备母婴室), or all of it since it opens with 自…以来."""
     cut = [m.end() for m in re.finditer(r"[，,；;（(]", text[:at])]
     begin = cut[-2] if len(cut) > 1 else 0
     near = text[begin:]
-    return bool(DONE.search(near) or re.search(r"先后|累计|多次|在此期间|近年来|多年来|一直以来|去年|前年", near) or "了" in near)
+    return bool(DONE.search(near) or re.search(r"先后|累计|多次|在此期间|近年来|多年来|一直以来|去年|前年", near) or "了" in near
+                or re.match(r"(?:自|从)[^，,。；;]{0,40}以来", text))
 
 
 _YEARS_LEAD = re.compile(r"((?:\d{4}[、—\-~至和])*\d{4})年")
