@@ -13,7 +13,7 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
 from ..corpus.text import FIGURE
 from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, asked_field, asks_frame, asks_letter,
-                     asks_own_doc_number, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
+                     asks_own_doc_number, existence_asked, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
                      letter_subject_asked, letter_year_asked, sittings)
 from .counted import counted_head, counted_run, figures_asked, verb_counted
 from .dating import YEAR, sentence_start, year_before, years_said
@@ -39,6 +39,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     year_asked = letter_year_asked(question) if lookup else None
     sitting = sittings(qnorm)  # 八届二次会议: not a letter on a proposal of 八届一次
     subject = letter_subject_asked(qnorm)
+    exists = [w for w in content_words(existence_asked(qnorm)) if w not in _SAID_OF_ANY]  # what it asks is there
     labels = {}  # a label the question names that a letter's frame writes (责任领导:): only its value answers there
     if asked.field is None:
         for letter_id in dict.fromkeys(unit.letter_id for unit in units):
@@ -74,6 +75,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             # 开原市井盖管理是怎么答复的 开原's letter on dogs, which says 管理 but no 井盖
         if subject and not says(subject, text):
             continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾
+        if exists and not any(says(w, text) for w in exists):
+            continue  # 庆阳市辅警有没有职级晋升通道: not a letter that never names one
         if phrases and not any(says(phrase, text) for phrase in phrases):
             continue  # 清水县新建博物馆的建议答复: not a letter on 传统村落数字博物馆 that names 清水三家村
         if lookup and not all(name in text or asked.narrower.get(name, name) in text for name, _ in asked.places):

@@ -187,6 +187,15 @@ def letter_subject_asked(qnorm: str) -> str:
     return m.group(1) if m and not QUESTION_WORD.search(m.group(1)) else ""
 
 
+_EXISTENCE = re.compile(r"(?:有没有|是否有|有无)(.{2,20}?)(?:[?？吗]|$)")
+
+
+def existence_asked(qnorm: str) -> str:
+    """What a yes-or-no question asks exists (庆阳市辅警有没有职级晋升通道 -> 职级晋升通道), in normalised ``qnorm``."""
+    m = _EXISTENCE.search(qnorm)
+    return m.group(1) if m else ""
+
+
 _NAMES_A_DOCUMENT = re.compile(r"《|通知|方案|意见|办法|规划|条例|规定|细则|纲要|大纲|章程|标准|公告|批复|决定|文件|指引|指南|准则|政策|措施|计划|制度")
 
 

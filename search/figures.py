@@ -12,6 +12,10 @@ from ..corpus.text import (BARE_COUNT, CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONT
 from .highlight import _fold_char
 
 PERCENT = frozenset("% ％ ‰".split())
+# A share written as a ratio or a fraction (比例调整至1:4, 当前是0.66:1, 占全国的四分之一, 百分之三十): what 比例 and 占…多少
+# ask as much as a percentage; not a clock time (09:55, 上午9:30).
+PROPORTION = re.compile(r"(?<![\d.:午上])(?!(?:[01]\d|2[0-3]):[0-5]\d(?![\d.]))\d+(?:\.\d+)?\s*:\s*\d+(?:\.\d+)?(?![\d:])"
+                        r"|[一二三四五六七八九十百千万\d]+分之[一二三四五六七八九十\d.]+")
 MONEY = frozenset("元 万元 亿元 千元".split())
 # A sum written without 元 after what it pays (中央财政补助资金282万对…): its number.
 BARE_SUM = re.compile(r"(?:资金|投资|造价|补助|补贴|经费|预算|费用|金额|拨付|筹措|筹集)[^，。；\d]{0,6}"
@@ -48,9 +52,10 @@ NAME_RE = re.compile(TITLE_RE.pattern + r"|“[^“”]{2,40}”")
 # How far a work has come: 已完成…, 正在…, 目前已…, 正与…会签中.
 PROGRESS_RE = re.compile(r"已(?:经)?(?:完成|建成|开工|启动|进入|编制|通过|下达|批复|立项|招标|动工|投入|形成)|完成了|正在|正与|进行中|目前已|现已|"
                          r"(?:前期|设计|施工|招标|审批)阶段")
-# Where something is or goes: 位于…, 安装在…, 在…路口 / 广场 / 社区.
+# Where something is or goes: 位于…, 安装在…, 在…路口 / 广场 / 社区, 在…兴建.
 LOCATION_RE = re.compile(r"位于|坐落|设在|设于|设置在|安装在|建在|选址|选在|布设在|放置在|落户|"
-                         r"[在于][^，。；,;]{2,24}?(?:处|旁|附近|路口|空地|院内|校址)")
+                         r"[在于][^，。；,;]{2,24}?(?:处|旁|附近|路口|空地|院内|校址)"
+                         r"|在[^，。；,;]{2,16}?(?:兴建|新建|修建|选建)")  # 在九龙街道下庙子兴建安置楼
 REASON_RE = re.compile(r"因为|由于|鉴于|为了|为防止|为避免|原因|因此|所以|考虑到|受[^，。]{1,10}影响|没有[^，。]{0,10}规定|暂不|无法|尚未|"
                        r"没有|未能|难以|难度|困难|复杂|不足|缺乏|受限|制约|导致|不具备|尚无|暂无|财力|存在|不尽")
 # Several things named in a row (哪些高校, 哪些平台): 甲、乙, 《甲》《乙》, 甲和乙.
@@ -352,6 +357,8 @@ def _evidence(qtype: str, units: frozenset[str], text: str, things: tuple[str, .
         matching = [(f.start, f.end) for f in found if f.unit in units or _counts_in(f, folded, units)]
         matching += [m.span("amount") for thing in things for m in re.finditer(BARE_COUNT + re.escape(thing), folded)
                      if m.span("amount") not in matching]  # 约有2.8万退役军人 answers 多少退役军人
+        if units & PERCENT:
+            matching += [m.span() for m in PROPORTION.finditer(folded) if m.span() not in matching]
         if units & MONEY:  # 中央财政补助资金282万对…: a sum written without 元
             matching += [m.span("sum") for m in BARE_SUM.finditer(folded) if m.span("sum") not in matching]
         if matching:

@@ -8,7 +8,9 @@ fields asked in other words, a federation that proposed, a date without its 日,
 proposal as the page shows it, a sitting asked (blind51, read in the twenty-eighth session); a figure's scope said
 in an earlier clause, a county's figure asked of its city, a plan to equip, a count of cases, whom a bureau consulted
 and a letter placed by its 文号 (blind17, blind52, blind54, read in the twenty-ninth session); 文号 in other forms, a
-category alone on its line, the body named as 主办单位 and the 处 asked (blind56, read in the thirtieth)."""
+category alone on its line, the body named as 主办单位 and the 处 asked (blind56, read in the thirtieth); a share written
+as a ratio or a fraction, and whether a letter that never names a thing can say it exists (blind57, read in the
+thirty-first)."""
 from __future__ import annotations
 
 import shutil
@@ -28,14 +30,14 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind51": ("b51-vj-01", "b51-vj-02", "b51-tq-01", "b51-tq-02", "b51-tq-03", "b51-yq-01", "b51-yq-03",
                        "b51-lb-02"),
            "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02"),
-           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01")}
+           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01")}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
-    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣 and 百香果."""
+    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜 and 辅警."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -99,6 +101,8 @@ def searcher(seed_index, tmp_path_factory):
     ("临汾酸枣提案答复是什么类别", "b56-za-01", "B"),
     ("中牟杨树毛提案的主办单位", "b56-fx-03", "县林业局作为主办单位"),
     ("云南百香果提案是农业农村厅哪个处答复的", "b56-bg-01", "种业管理处"),  # the 处 asked, not the 厅
+    ("连云区紫菜产量占全国多少", "b57-zp-01", "四分之一"),  # a share as a fraction, not 9个乡街
+    ("紫菜养殖面积与占用海域面积的比例调整到多少", "b57-zp-01", "1:4以上"),  # as a ratio, not 10万亩
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -135,6 +139,7 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "郑州金水区住宅区餐饮扰民建议的答复",  # 管城回族区's letter: 住宅区 is a kind of area, not a district in 金水区
     "陵水县2014年芒果产量多少吨",  # 2014年全省芒果收获面积…，总产量达45.25万吨: the province's, said in the clause before
     "保山市共确定了多少名地震应急第一响应人",  # 共确定…375人 is 龙陵县's, a county of 保山市
+    "庆阳市辅警有没有职级晋升通道",  # the letter on 辅警 counts them by post, it names no 职级 or 晋升
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]

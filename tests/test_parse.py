@@ -303,6 +303,7 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind38", "b38-yf-01", "region", "陕西省"),  # 陕发改办函 of a letter speaking as 全省: not 宝鸡市 it names
     ("blind22", "b22-ae-03", "region", "铁岭市"),  # 鐵嶺市衛生健康委員會: a place has one name, in simplified script
     ("blind22", "b22-st-02", "region", "芦山县"),  # 關于給予蘆山縣水土保持項目相關支持: 項目區 is no place
+    ("blind57", "b57-cx-01", "region", "南票区"),  # 我区采沉区 (the 采煤沉陷区): a kind of area, not a district
     ("blind6", "b6-fl-02", "addressee", "张永红委员"),  # …16:55:13 浏览次数: 【字体: then 张永红委员: (a time then 张 is no 3张)
     ("blind45", "b45-zn-01", "addressee", "张向京委员"),  # 发布时间:2024-08-01 then 张向京委员:
 ])
