@@ -39,7 +39,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     year_asked = letter_year_asked(question) if lookup else None
     sitting = sittings(qnorm)  # 八届二次会议: not a letter on a proposal of 八届一次
     subject = letter_subject_asked(qnorm)
-    exists = [w for w in content_words(existence_asked(qnorm)) if w not in _SAID_OF_ANY]  # what it asks is there
+    exists = [w for w in content_words(existence_asked(qnorm)) if w not in _SAID_OF_ANY | _MANNER]  # what it asks is
+    # there (有没有职级晋升通道), not how (有没有专门管)
     labels = {}  # a label the question names that a letter's frame writes (责任领导:): only its value answers there
     if asked.field is None:
         for letter_id in dict.fromkeys(unit.letter_id for unit in units):
@@ -89,6 +90,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
 
 
 _SAID_OF_ANY = frozenset("管理 建设 工作 发展 问题 情况 服务 提升 推进 加强 改造 治理 保护 建议 提案 答复".split())  # of any subject
+_MANNER = frozenset("专门 专项 相关 有关 具体 统一".split())  # how a thing is done, words jieba tags as nouns
 _UNSEEN = "\u0000"  # a token no passage holds: the IDF of a word never indexed
 
 

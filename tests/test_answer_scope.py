@@ -30,14 +30,15 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind51": ("b51-vj-01", "b51-vj-02", "b51-tq-01", "b51-tq-02", "b51-tq-03", "b51-yq-01", "b51-yq-03",
                        "b51-lb-02"),
            "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02"),
-           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01")}
+           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01"),
+           "blind3": ("b3-zs-03",)}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
-    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜 and 辅警."""
+    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警 and 噪音."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -103,6 +104,7 @@ def searcher(seed_index, tmp_path_factory):
     ("云南百香果提案是农业农村厅哪个处答复的", "b56-bg-01", "种业管理处"),  # the 处 asked, not the 厅
     ("连云区紫菜产量占全国多少", "b57-zp-01", "四分之一"),  # a share as a fraction, not 9个乡街
     ("紫菜养殖面积与占用海域面积的比例调整到多少", "b57-zp-01", "1:4以上"),  # as a ratio, not 10万亩
+    ("旺苍高考中考期间噪音有没有专门管?", "b3-zs-03", "高、中考噪音整治"),  # asks how (专门), not whether a thing is
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
