@@ -15,7 +15,7 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..index.backend import query_tokens
 from .asked import Asked, can_answer
-from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, OPENING_BODY, PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY,
+from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, OFFICES, OPENING_BODY, PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY,
                      asked_field, asks_letter, preferred_form)
 from .conflicts import find_conflicts
 from .counted import counted_things
@@ -49,7 +49,7 @@ _ABOUT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[�
 _ANAPHOR = re.compile(r"^(?:该|其|此(?!外))")
 _RESTATES_PROPOSAL = re.compile(r"(?:您|你们?|贵[\u4e00-\u9fff]{0,2}|代表|委员)[^。，,]{0,8}(?:提出|认为|指出|反映|提到|所提)|(?:提案|建议)中")
 _NAMES_PROPOSAL = re.compile(r"建议|提案|议案")
-_OFFICE_ASKED = re.compile(r"哪(?:个|一个|家)?(处|科|室|司)")
+_OFFICE_ASKED = re.compile(rf"哪(?:个|一个|家)?({OFFICES})")
 _NAMES_PROPOSERS = re.compile(r"委员|代表|党派|界别|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联")
 
 

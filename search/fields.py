@@ -75,13 +75,14 @@ def preferred_form(field, question: str, date: str | None = None):
 # the meeting the proposal was made at (哪次人代会: 十七届人大五次会议); its number (第几号: 第158号提案); how the
 # member was consulted (与您在5月13日进行了电话沟通); who was consulted (经商人力资源社会保障部,
 # 经与市残联…等部门进行沟通, 结合省医保局会办意见), which the opening often says; what was proposed (《关于…的建议》).
+OFFICES = "处|科|室|司"  # the offices inside a bureau or a ministry (哪个处答复的: 来源:农业农村厅种业管理处)
 _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称讲]{0,6}?(?:发给|写给|报给|送给|函告|给|致)了?(?:哪个|哪家|哪些|什么|谁)"
                        r"(?:部门|单位|局|委|厅|机关|机构)?的?[？?]?$|主送(?:单位|部门|机关)?"), ADDRESSEE),  # 会办意见是给哪个部门的
            (re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文字号, not 老字号 (a time-honoured brand)
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?说称讲]{0,8}(?:哪一?类|什么类|几类|类别|分类)|(?:答复|办复|办理)类[别型]"
                        r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
-           (re.compile(r"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|司|处|科|机关|机构)(?!的(?:回复|意见))[^，。？?]{0,6}(?:答复|回复|办复|承办)"
+           (re.compile(rf"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|{OFFICES}|机关|机构)(?!的(?:回复|意见))[^，。？?]{{0,6}}(?:答复|回复|办复|承办)"
                        r"|(?:承办|主办|答复|办复|回复)(?:单位|部门)(?:是|[？?]?$)"  # 镇安 人行天桥提案 答复单位
                        r"|(?:答复|回复|办复|承办)[^，。？?]{0,16}?的(?:是(?:哪个|哪家|什么))?(?:部门|单位|局|委|厅|机关|机构)[？?]?$"
                        r"|(?:答复|回复|办复)[^，。？?]{0,4}归哪个(?:部门|单位|局|委|厅|司)"
