@@ -58,6 +58,13 @@ def test_filters_narrow_results(seed_searcher):
     assert seed_searcher.search("养老服务", filters={"year": "1999"}) == []
 
 
+def test_a_region_typed_in_simplified_script_finds_letters_whose_pages_write_it_in_traditional(dev_searcher):
+    """dev-002's page writes 嶽陽縣 and dev-038's 岳陽縣: both are read as 岳阳县, the 地区 a member types."""
+    results = dev_searcher.search("幼儿园 卫生院 建议", top_k=20, filters={"region": "岳阳县"})
+    assert {r["letter_id"] for r in results} == {"dev-002", "dev-038"}
+    assert {dev_searcher.by_id[i]["region"] for i in ("dev-002", "dev-038")} == {"岳阳县"}
+
+
 def test_unknown_mode_is_an_error(seed_searcher):
     with pytest.raises(ValueError, match="mode"):
         seed_searcher.search("养老", mode="fuzzy")
