@@ -337,6 +337,13 @@ def test_page_tools_ending_or_making_up_a_line_are_dropped(folder, letter_id, ke
     assert kept in body and dropped not in body
 
 
+def test_a_hostile_line_of_page_tools_is_read_in_one_pass():
+    """30,000 tools before a sentence (kept: only a tail of tools goes), then a line of tools only (dropped): a
+    search trying every start of such a line would take hours here."""
+    body = clean_body("打印 " * 30000 + "现答复如下：\n" + "【字体: 打印】 " * 30000 + "\n此复。")
+    assert body.endswith("打印现答复如下：\n此复。") and "字体" not in body
+
+
 def test_a_sentence_ending_in_a_tool_word_keeps_it():
     body = clean_body("对存在安全隐患的网吧依法予以 关闭\n下一步将继续排查。")
     assert "关闭" in body
