@@ -159,8 +159,9 @@ def extract_metadata(body: str) -> Metadata:
     meta.agency = view.original(*agency) if agency else None
     meta.date, date_warning = _date(text, header_end)
     region = region_span(text, (agency, session, heading))
-    meta.region = to_simplified(view.original(*region)) if region else _unnamed_region(view, meta)  # one name
-    # per place, whatever script the page is in (鐵嶺市 is 铁岭市): what filters and the overview count by
+    found = view.original(*region) if region else _unnamed_region(view, meta)
+    meta.region = to_simplified(found) if found else None  # one name per place, whatever script the page is in
+    # (鐵嶺市 is 铁岭市): what filters and the overview count by
     meta.warnings = [f"no {name} found" for name in ("date", "agency", "addressee") if getattr(meta, name) is None]
     meta.warnings += [date_warning] if date_warning else []
     return meta
@@ -180,7 +181,7 @@ def _unnamed_region(view: View, meta: Metadata) -> str | None:
     if place:
         return place
     span = body_region_span(view.text)
-    return to_simplified(view.original(*span)) if span else None
+    return view.original(*span) if span else None
 
 
 def _first_paragraph(text: str) -> int:
