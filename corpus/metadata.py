@@ -41,8 +41,9 @@ ADDRESSEE = regex.compile(
     rf"{SALUTATION.pattern}|^{LIST_MARKS}(?P<v>[\p{{Han}}（）()、]{{2,40}}{ORG_SUFFIX})\s*[:：]\s*$", regex.M)
 YEAR_OPEN, YEAR_CLOSE = r"[〔\[【(（［﹝]", r"[〕\]】)）］﹞]"  # the brackets round a 文号's year
 DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})" + YEAR_OPEN + r"\s*(?P<year>(?:19|20)\d\d)\s*" + YEAR_CLOSE
-                   + r"?\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])")  # 闽卫督函〔2024〕25号, wherever written;
-# a page that lost the closing bracket still gives it (州政办发〔202217号)
+                   + r"?\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號]|$)")  # 闽卫督函〔2024〕25号, wherever written;
+# a page that lost the closing bracket still gives it (州政办发〔202217号), and one that lost 号 at a line's end
+# (秀山教函〔2022183)
 # A proposal numbered as a document is, before its number: 委员提案〔2020〕84号.
 PROPOSAL_OF_YEAR = r"(?:代表|委员)?(?:提案|建议|议案)\s*" + YEAR_OPEN + r"\s*(?:19|20)\d\d\s*" + YEAR_CLOSE + r"\s*第?\s*"
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence
@@ -211,7 +212,7 @@ def _category(text: str, header_end: int) -> str | None:
 
 def _session_start(text: str, core: int) -> int:
     """Extend a session back over its body's name (区政协, 省, 华容县政协) up to 关于/对/在."""
-    lead = regex.search(r"\p{Han}{0,14}$", text[:core]).group()
+    lead = regex.search(r"\p{Han}{0,24}$", text[:core]).group()
     stop = STOP_BEFORE_SESSION.match(lead)
     return core - len(lead) + (stop.end() if stop else 0)
 

@@ -61,7 +61,9 @@ AMOUNT = rf"(?<![第\d.])(?<!\d,)(?P<num>{NUMBER})\s*(?:余|多)?\s*(?P<mag>[万
 # An amount before what it counts, with no unit of its own (约有2.8万退役军人, 30余公共场所).
 BARE_COUNT = rf"(?P<amount>{AMOUNT})\s*(?:名|个|位|家|所|处)?"
 FIGURE = re.compile(rf"{AMOUNT}\s*"
-                    rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)}|(?<=[\d余多两三四五六七八九十])起)")  # 25起 (not 一起)
+                    rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)}|(?<=[\d余多两三四五六七八九十])起"
+                    r"|(?<=\d)(?<![时:：]\d)(?<![时:：]\d\d)分(?![钟之秒局队厂区店社部院行所中]))")  # 25起 (not 一起); 20分 points (not 十分,
+# 3分钟 nor 15时18分)
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -110,6 +110,7 @@ EXPECT_UNIT = (
     (re.compile(r"补助|补贴|报销"), PERCENT),  # 补贴多少: 每剂补贴200元, or 按60%的标准补贴
     (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人
     (re.compile(r"多少起|几起"), frozenset({"起"})),  # 查处了多少起: 25起 incidents
+    (re.compile(r"多少分(?![钟之])|几分(?![钟之])|分值|分数|得分"), frozenset({"分"})),  # 分值提高到多少: 由5分提高到20分
     (re.compile(r"几点"), CLOCK),
     (re.compile(r"几\s*[aA]"), frozenset({"a级"})),  # 几A级景区: 4A级
     (re.compile(r"工作日"), frozenset("工作日 天 日".split())),  # 几个工作日: 15个工作日, 20天

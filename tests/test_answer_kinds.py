@@ -753,11 +753,26 @@ def test_who_was_consulted_a_cited_guide_and_a_city_named_without_its_level(sear
 
 
 def test_one_of_a_measure_is_a_figure():
-    """一公里左右 is 1 km (叙永三中离龙凤街道有多远 asks a length), while 一张, 一年 and 最后一公里 are words."""
-    from dafu.search.figures import figures
+    """一公里左右 is 1 km (叙永三中离龙凤街道有多远 asks a length), while 一张, 一年 and 最后一公里 are words; points
+    (分值提高到多少: 由5分提高到20分) are a figure after digits, not 十分, 3分钟, a clock's 18分 or 2分局."""
+    from dafu.search.figures import expected_units, figures
 
     assert [f.text for f in figures("距離僅有一公里左右")] == ["一公里"]
     assert figures("打通最后一公里") == [] and figures("一张图，一年") == []
+    assert [f.text for f in figures("分别由5分提高到20分")] == ["5分", "20分"]
+    assert figures("十分重要，3分钟，15时18分，第2分局，三分之一") == []
+    assert expected_units("中考艺术类分值提高到多少") == {"分"} and "分" not in expected_units("反应时间是多少分钟")
+
+
+@pytest.mark.parametrize("question, field", [
+    ("谁答复的秀山县政协第104号提案", "REPLYING_BODY"),  # who replied, asked with 谁
+    ("台儿庄067号提案 谁答复的", "REPLYING_BODY"),
+    ("曲靖125号提案办理意见的函什么时候发布的", "REPLY_DATE"),  # the reply named 函
+])
+def test_who_replied_and_when_the_letter_was_published(question, field):
+    from dafu.search import fields
+
+    assert asked_field(question) is getattr(fields, field) and asks_frame(question)
 
 
 @pytest.mark.parametrize("question", [
@@ -793,6 +808,8 @@ def test_a_member_of_five_characters_and_the_days_and_labels_asked(searcher, que
     ("黄石国家道地药材生产基地提案的编号", "委员提案〔2020〕84号"),  # a proposal numbered as a document
     ("石林县乍龙村高标准烟田建议的答复文号", "石农函14号"),  # a 文号 with no year
     ("甘南州关于统一开展林业碳汇工作的通知 文号", "州政办发〔202217号"),  # a page that lost the closing bracket
+    ("福建农业农村厅答复黄旺兴代表1117号建议的文号", "闽农督函〔202478"),  # and its 号: the letter's own all the same
+    ("长寿区 闲置村委办公场所改造应急避难点 建议 谁答复的", "重庆市长寿区应急管理局"),  # 谁答复: the replying body
     ("资阳办马拉松需要哪些部门配合", "交通、公安、卫生、商务"),  # 哪些部门: bodies named in a row, not 举办
     ("盐边二滩半程马拉松原定什么时候办", "原计划2020年2月22日"),  # 原定: the plan before the change, not 2020年初
     ("秦安县博物馆总投资多少", "8000万元"),  # 总投资 is no other kind of 投资 than the 博物馆's

@@ -306,6 +306,9 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind57", "b57-cx-01", "region", "南票区"),  # 我区采沉区 (the 采煤沉陷区): a kind of area, not a district
     ("blind6", "b6-fl-02", "addressee", "张永红委员"),  # …16:55:13 浏览次数: 【字体: then 张永红委员: (a time then 张 is no 3张)
     ("blind45", "b45-zn-01", "addressee", "张向京委员"),  # 发布时间:2024-08-01 then 张向京委员:
+    ("blind58", "b58-mu-03", "doc_number", "秀山教函〔2022〕183"),  # a line 秀山教函〔2022183: the page lost 〕 and 号
+    ("blind26", "b26-gp-02", "doc_number", "川林建函〔2020〕740"),
+    ("blind58", "b58-mu-03", "session", "政协秀山土家族苗族自治县委员会第十一届一次会议"),  # a body's name of 15 characters
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
