@@ -51,6 +51,8 @@ DESCRIBES = re.compile(r"^关于|^综上|^总之|^总而言之|又称|是指|(?:
 # A committing sentence that announces the measures listed after it (拟采取的措施有：, 从以下几个方面：), not a table.
 MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措|方案)[^，。；：:]{0,6}[：:]\s*$")
 PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an announcement a plan
+_FROM_THESE = re.compile(r"从以下(?:几个|[一二三四五六七八九十\d]个)?方面(?:开展|做好|推进|加强|抓好|着手)")  # 我局从以下几个方面开展工作。
+_NEXT_LEAD = re.compile(r"\s*(?:下一步|下步|今后|接下来)")  # a sentence opening the next steps (下一步，我部将…。一是…)
 # What sets the scene in a list of measures (近年来…, 正如您所说…存在…): no measure of its own.
 # What weighs a matter (土壤污染防治关乎…, …难度更大): a judgement, no measure.
 EVALUATES = re.compile(r"关乎|事关|难度(?:更|较|很|非常)?大|存[有在][^，,。；]{0,4}难度|意义重大|任重道远|刻不容缓")
@@ -108,8 +110,9 @@ EFFECT = re.compile(r"(?:后|届时|时)?将(?:进一步|切实|更好地?)?(?:�
 JUDGEMENT = re.compile(r"具有[^，,。；;]{0,12}(?:作用|意义)[。；;]?\s*$")
 
 # An estimate of an amount (预计面积为60-80平方米, 预计…治理面积将达到83.89km2): a forecast, no commitment.
-ESTIMATE = re.compile(r"预计[^，,。；;]{0,24}?(?:达到|为|合计|共计?|约)\s*[\d约近]|预计[^。；;]{0,30}?完成后[^。；;]{0,20}?可达"
-                      r"|预计[^，,。；;]{0,30}?(?:达到|进入)[^，,。；;]{0,8}?(?:高峰|峰值)")  # 预计…到2023年达到产出高峰期
+ESTIMATE = re.compile(r"预计[^，,。；;]{0,24}?(?:达到|为|合计|共计?|约|突破|超过)\s*[\d约近]|预计[^。；;]{0,30}?完成后[^。；;]{0,20}?可达"
+                      r"|预计[^，,。；;]{0,30}?(?:达到|进入)[^，,。；;]{0,8}?(?:高峰|峰值)"  # 预计…到2023年达到产出高峰期
+                      r"|拟[^，,。；;]{0,6}(?:标准|规模)为")  # a plan's size (…投资匡算798亿元，拟建设标准为时速350公里)
 
 # What would happen if… (一旦发生灾害事故，将会严重威胁…): a consequence, no commitment of the replying side.
 CONDITION = re.compile(r"(?:一旦|如果|倘若|假如|否则|如在|若在|如再)[^。；]{0,60}将")
@@ -169,16 +172,21 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
             continue
         if _is_metadata(text):
             continue
+        if next_level is not None and SIGNATURE.fullmatch(_core(text)) and start == scan.rfind("\n", 0, start) + 1:
+            closing_seen = True  # the signature (湖南省住房和城乡建设厅) ends the next steps
+            continue
         if _is_heading(text):
             heading, this_level = text.strip(), heading_level(text.strip()) or 0
-            answering = offering = _offers(text)  # 现答复如下： on a line of its own
+            listed = item and listing and bool(re.search(r"[，,][^，,]+。$", text.strip())) and not _reports(own)
+            # 二、积极向省、市争取项目资金,逐步实施。 after a promising 一、…: the list goes on in a short sentence
+            answering = offering = _offers(text) or listed  # 现答复如下： on a line of its own
             if next_level is not None and 0 < this_level <= next_level:
                 next_level = None
             if NEXT_HEADING.search(text) and not closing_seen and not _reports_section(texts, n, this_level, written):
                 next_level, level = this_level, this_level
                 continue
             level = this_level or level
-            if next_level is None or not _acts(text):
+            if (next_level is None or not _acts(text)) and not listed:
                 continue
         cue = _cue(text)
         if cue is not None and WEAK_CUE.fullmatch(cue) and _of_past_years(text, written):
@@ -212,8 +220,10 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
                 cue = due.text
         if cue is None:
             continue
-        if (_announces(text) and NEXT_HEADING.search(text)) or MEASURES_FOLLOW.search(text):
-            next_level = level  # 下一步，我们将从以下几个方面…: what follows it in this section commits too
+        if (_announces(text) and NEXT_HEADING.search(text)) or MEASURES_FOLLOW.search(text) \
+                or _NEXT_LEAD.match(text) and n + 1 < len(texts) and ENUM.match(texts[n + 1]):
+            next_level = level  # 下一步，我们将从以下几个方面…, or 下一步，我部将…。一是…: what follows it in this section
+            # commits too
         if _dismissed(text) or SIGNATURE.fullmatch(_core(text)):
             continue  # (下一步，农业农村部: a page cut short)
         found.append(_promise(body, start, end, cue, heading, written))
@@ -301,7 +311,8 @@ def _offers(text: str) -> bool:
     """Announces the answer (现答复如下：) or the plan that follows (制定相关的工作方案：, not 主要工作有以下4方面：),
     reporting nothing: the list right after it is what the reply offers."""
     return bool(ANSWER_INTRO.search(text) or (MEASURES_FOLLOW.search(text) and PLANS.search(text)
-                                              and not _reports(text)))
+                                              or _FROM_THESE.search(text)) and not _reports(text))
+
 
 
 def _cue(text: str) -> str | None:

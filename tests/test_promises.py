@@ -50,12 +50,15 @@ def test_extraction_on_both_parts(part, precision, recall):
 
 
 @pytest.mark.parametrize("letter_id", ["t-fh-03", "t-gy-06", "t-sr-02", "t-wy-01", "t-fh-02", "dev-036", "t-sr-08",
-                                       "b9-cy-01", "b10-bn-02", "b10-bn-04", "b10-ct-01", "b10-ct-02", "b10-my-01"])
+                                       "b9-cy-01", "b10-bn-02", "b10-bn-04", "b10-ct-01", "b10-ct-02", "b10-my-01",
+                                       "b40-fk-03", "b6-rc-02", "p-070", "b53-xh-01"])
 def test_list_style_replies_against_their_labels(letter_id):
-    """Replies that answer with a list of measures (现答复如下：一、增设… / 1、… / 一是…；二是…), items that go on in
+    """Replies that answer with a list of measures (现答复如下：一、增设… / 1、… / 一是…；二是…; 我局从以下几个方面开展工作。
+    then 一、…, with short items written as lines of their own: 二、积极向省、市争取项目资金,逐步实施。), items that go on in
     the same paragraph (对于…，及时…) and items under a next-steps lead; 一旦发生…将会威胁 (a consequence), 通过以上手段
-    可以… and …将在…方面得到提升 (effects) and 进入拟…博物馆 (a noun) commit to nothing, 也将配备 after 已配备…正在修建
-    and 正在编制的《规划》…也将充分考虑 do: every labelled sentence found, nothing else."""
+    可以… and …将在…方面得到提升 (effects), 进入拟…博物馆 (a noun), 拟建设标准为… (a plan's size), 预计全年…突破6万斤 (a
+    forecast) and the contact line after the signature commit to nothing, 也将配备 after 已配备…正在修建 and 正在编制的
+    《规划》…也将充分考虑 do: every labelled sentence found, nothing else."""
     row = next(r for r in load_labels() if r["letter_id"] == letter_id)
     metrics = score([row])
     assert metrics["precision"] == 1.0 and metrics["recall"] == 1.0, (letter_id, metrics)
@@ -74,6 +77,15 @@ def test_courtesies_laws_and_past_years_commit_nothing(letter_id):
     metrics = score([row])
     assert metrics["precision"] == 1.0 and metrics["recall"] == 1.0, (letter_id, metrics)
 
+
+
+@pytest.mark.parametrize("letter_id", ["b38-nn-02", "b47-qy-01", "b45-hu-02"])
+def test_the_measures_after_a_sentence_opening_the_next_steps_commit(letter_id):
+    """下一步，我部将…。一是健全良种繁育体系。继续支持…: the items after a sentence that opens the next steps and their
+    measures commit (every labelled sentence is found; the items' bare titles, which these labels leave out, are found
+    too)."""
+    row = next(r for r in load_labels() if r["letter_id"] == letter_id)
+    assert score([row])["recall"] == 1.0
 
 
 def test_years_before_the_letter_report():
