@@ -27,9 +27,13 @@ _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案�
 # 来源：…交城分局) (``SIGNED_BY``) or heading the letter's title (大英县住房和城乡建设局关于…的复函): the forms
 # corpus/metadata.py reads a letter's agency from, and what 哪个部门答复的 asks.
 SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
+_PROPOSAL = r"(?:提案|建议|议案)"
 # The body an opening says studied the proposal and replies (…的建议收悉”,农业农村部经认真研究,现答复如下).
 OPENING_BODY = regex.compile(rf"(?:^|[，,。])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?:(?:经认真研究|经研究|认真研究)[^。；]{{0,20}}?"
-                             r"现(?:答复|回复|函复)如下|作为(?:主办|承办)单位)", regex.M)  # 县林业局作为主办单位高度重视
+                             r"现(?:答复|回复|函复)如下|作为(?:主办|承办)单位)"  # 县林业局作为主办单位高度重视
+                             rf"|(?:^|[，,。])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})[^。；]{{0,40}}?在?收到(?:您|你们?)?(?:的|提出的)?{_PROPOSAL}后"
+                             rf"|收到(?:您|你们?)?(?:的|提出的)?{_PROPOSAL}后[，,]\s*(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?=高度重视|认真|及时|立即)",
+                             regex.M)  # 市科工信局是…职能部门,在收到您的提案后; 收到您的提案后,农业农村部高度重视
 REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}|{OPENING_BODY.pattern}", regex.M)
 # Who made the proposal: the salutation (致公党湛江市委：, 魏朝凡代表：), a label (提案人：, 领衔代表：) or the opening
 # (农工党龙岗总支…等委员提出的《…》) or its thanks (首先感谢闫超委员对…); a letter that names them in no such form may

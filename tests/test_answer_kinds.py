@@ -775,6 +775,17 @@ def test_who_replied_and_when_the_letter_was_published(question, field):
     assert asked_field(question) is getattr(fields, field) and asks_frame(question)
 
 
+@pytest.mark.parametrize("sentence, body", [
+    ("市科工信局是市政府协调、指导和扶持密玉发展的职能部门,在收到您的提案后,及时对提案进行了专题研究", "市科工信局"),
+    ("收到您的提案后,农业农村部高度重视,将该提案确定为部内重点办理的提案", "农业农村部"),
+    ("您提出的建议收悉,农业农村部经认真研究,现答复如下", "农业农村部"),
+])
+def test_an_opening_names_the_body_that_received_the_proposal(sentence, body):
+    from dafu.search.fields import REPLYING_BODY
+
+    assert REPLYING_BODY.search(sentence).group("v") == body
+
+
 @pytest.mark.parametrize("question", [
     "上海发放了多少花卉消费券",  # the thing counted is 花卉消费券, not 花卉 (支持花卉科研项目15个 counts no coupons)
     "金东区家庭教育指导中心有几个",  # 山东's letter names 青岛、济宁: a letter of its own place, not 金东区's
