@@ -74,10 +74,28 @@ def _national(letter: dict, text: str) -> bool:
 
 
 def may_speak_as(name: str, level: str | None, text: str) -> bool:
-    """A letter (normalised ``text``) may be of the place ``name`` asked (with its ``level`` if written): it speaks as
-    no level, or mostly as one the place may have (``_levels_of``): 全州, 我州 is no 上海's."""
+    """A letter (normalised ``text``) that never names the place ``name`` asked (with its ``level`` if written) may
+    be of it: it speaks as no level, or mostly as one the place may have (``_levels_of``: 全州, 我州 is no 上海's) and
+    names no place of that level twice by its bare name (a 我市 letter naming 新密 is 新密市's, not 酒泉's)."""
     scopes = collections.Counter(scope[-1] for scope in scopes_spoken(text).elements())  # 自治区 is a 区
-    return not scopes or scopes.most_common(1)[0][0] in _levels_of(name, level)
+    if not scopes:
+        return True
+    spoken = scopes.most_common(1)[0][0]
+    return spoken in _levels_of(name, level) and not _names_one_of_its_level(spoken, text)
+
+
+@functools.lru_cache(maxsize=256)
+def _names_one_of_its_level(level: str, text: str) -> bool:
+    """``text`` names a city or county of ``level`` by its bare name (新密 of 新密市) twice or more."""
+    stems = _division_forms()[2]
+    counts = collections.Counter(m.group() for m in _bare_stems().finditer(text))
+    return any(n >= 2 and any(full.endswith(level) for full in stems[stem]) for stem, n in counts.items())
+
+
+@functools.lru_cache(maxsize=1)
+def _bare_stems() -> re.Pattern:
+    """The names of the national list's cities and counties without their level, two characters or more."""
+    return re.compile(_alternation(stem for stem in _division_forms()[2] if len(stem) >= 2))
 
 
 def _levels_of(name: str, level: str | None) -> set[str]:
@@ -100,7 +118,7 @@ def _names_a_division(text: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _listed_stems() -> re.Pattern:
     """Two cities or counties of the national list named in a row without their level (青岛、济宁, 济南和青岛)."""
-    stems = _alternation(stem for stem in _division_forms()[2] if len(stem) >= 2)
+    stems = _bare_stems().pattern
     return re.compile(f"(?:{stems})[、和及与](?:{stems})")
 
 
