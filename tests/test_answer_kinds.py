@@ -840,6 +840,18 @@ def test_no_answer_for_a_sum_of_another_thing_a_citys_figure_or_a_cited_number(s
     assert answer_question(searcher, question)["abstained"]
 
 
+def test_a_letter_of_no_known_place_is_the_one_it_names_twice():
+    """b58-ya-01 reads no region but speaks as 我市 and names 新密 again and again: it is 新密市's, not 酒泉's; a 我市 letter
+    naming no city may be any city's, and a 我县 letter naming 新密 (a 市) twice may still be a county's."""
+    from dafu.search.names import may_speak_as
+    from dafu.corpus.normalize import normalize_for_index
+
+    text = normalize_for_index(data_path("blind58", "letters", "b58-ya-01.txt").read_text(encoding="utf-8"))
+    assert "酒泉" not in text and not may_speak_as("酒泉", None, text)
+    assert may_speak_as("酒泉", None, "我市高度重视玉雕产业。")
+    assert may_speak_as("岫岩", None, "我县高度重视。新密玉、新密石都很出名。")
+
+
 def test_a_verb_or_another_places_district_is_no_place():
     assert places_named("清水县新建博物馆的建议答复") == [("清水", True)]  # 新建区 lies in 南昌, not in 清水县
     assert places_named("福建省林业局对整县打包开发碳汇是什么态度") == [("福建", True)]
