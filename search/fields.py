@@ -28,6 +28,7 @@ _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案�
 # corpus/metadata.py reads a letter's agency from, and what 哪个部门答复的 asks.
 SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
 _PROPOSAL = r"(?:提案|建议|议案)"
+_PROPOSAL_CLASS = r"(?:提案|建议)(?:类别|分类)\s*[:：|]|[(（]\p{Han}{2,8}类\s*\d+号[)）]"  # a proposal's class, as pages label it
 # The body an opening says studied the proposal and replies (…的建议收悉”,农业农村部经认真研究,现答复如下).
 OPENING_BODY = regex.compile(rf"(?:^|[，,。])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?:(?:经认真研究|经研究|认真研究)[^。；]{{0,20}}?"
                              r"现(?:答复|回复|函复)如下|作为(?:主办|承办)单位)"  # 县林业局作为主办单位高度重视
@@ -83,6 +84,9 @@ OFFICES = "处|科|室|司"  # the offices inside a bureau or a ministry (哪个
 _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称讲]{0,6}?(?:发给|写给|报给|送给|函告|给|致)了?(?:哪个|哪家|哪些|什么|谁)"
                        r"(?:部门|单位|局|委|厅|机关|机构)?的?[？?]?$|主送(?:单位|部门|机关)?"), ADDRESSEE),  # 会办意见是给哪个部门的
            (re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文字号, not 老字号 (a time-honoured brand)
+           (re.compile(r"(?:提案|建议|议案)[^，。？?说称讲答复结果]{0,8}(?:属于|归在|归入|归于)(?:哪一?类|什么类)|(?:提案|建议|议案)的?(?:类别|分类)"),
+            regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}|{_PROPOSAL_CLASS}", regex.M | regex.I)),  # the
+           # proposal's own class (提案类别: 社会管理, 第1563号(医疗体育类148号)) or the reply's category
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?说称讲]{0,8}(?:哪一?类|什么类|几类|类别|分类)|(?:答复|办复|办理)类[别型]"
                        r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
             regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类

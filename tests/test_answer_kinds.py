@@ -775,6 +775,16 @@ def test_who_replied_and_when_the_letter_was_published(question, field):
     assert asked_field(question) is getattr(fields, field) and asks_frame(question)
 
 
+@pytest.mark.parametrize("question", ["旬阳安置小区监控提案属于什么类别", "全国政协第1563号器官捐献立法提案归在哪一类"])
+def test_a_proposals_class_is_given_by_its_label_or_its_numbered_class(question):
+    """属于什么类别 of a proposal asks its class as the page labels it (提案类别: 社会管理) or numbers it (医疗体育类148号),
+    or the reply's category (B类); 办理结果是哪一类 still asks only the category."""
+    field = asked_field(question)
+    assert field is not None and asks_frame(question)
+    assert all(field.search(text) for text in ("是否调研: 是 提案类别: 社会管理", "第1563号(医疗体育类148号)提案答复的函", "B类"))
+    assert not asked_field("涵江区公园建后管理建议的办理结果是哪一类").search("第1563号(医疗体育类148号)提案答复的函")
+
+
 @pytest.mark.parametrize("sentence, body", [
     ("市科工信局是市政府协调、指导和扶持密玉发展的职能部门,在收到您的提案后,及时对提案进行了专题研究", "市科工信局"),
     ("收到您的提案后,农业农村部高度重视,将该提案确定为部内重点办理的提案", "农业农村部"),
