@@ -53,6 +53,7 @@ MEASURES_FOLLOW = re.compile(r"(?:措施|工作|方面|举措|方案)[^，。；
 PLANS = re.compile(r"制定|采取|拟定|研究|部署")  # what makes such an announcement a plan
 _FROM_THESE = re.compile(r"从以下(?:几个|[一二三四五六七八九十\d]个)?方面(?:开展|做好|推进|加强|抓好|着手)")  # 我局从以下几个方面开展工作。
 _NEXT_LEAD = re.compile(r"\s*(?:下一步|下步|今后|接下来)")  # a sentence opening the next steps (下一步，我部将…。一是…)
+_CLAUSE_AND_STOP = re.compile(r"[，,][^，,]+。$")  # a heading-length item that is a sentence (…争取项目资金,逐步实施。)
 # What sets the scene in a list of measures (近年来…, 正如您所说…存在…): no measure of its own.
 # What weighs a matter (土壤污染防治关乎…, …难度更大): a judgement, no measure.
 EVALUATES = re.compile(r"关乎|事关|难度(?:更|较|很|非常)?大|存[有在][^，,。；]{0,4}难度|意义重大|任重道远|刻不容缓")
@@ -161,23 +162,24 @@ def extract_promises(body: str, letter_date: str | None = None) -> list[Promise]
         inline = ANSWER_ITEM.search(text)  # …现答复如下：一是… in one sentence: the item is what follows
         item = bool(ENUM.match(text) or inline)
         own = text[inline.start() + 3:] if inline else text
-        if start == scan.rfind("\n", 0, start) + 1 and not item:
+        opens_paragraph = start == scan.rfind("\n", 0, start) + 1
+        if opens_paragraph and not item:
             answering = False  # a new paragraph that is no item ends the answer's list
         closing = bool(CLOSING.match(text))
         will = FIRST_PERSON_WILL.search(text)
         if closing and not (will and _substantive(text[will.end():])):
-            if next_level is not None and start == scan.rfind("\n", 0, start) + 1:
+            if next_level is not None and opens_paragraph:
                 closing_seen = True
             answering = False
             continue
         if _is_metadata(text):
             continue
-        if next_level is not None and SIGNATURE.fullmatch(_core(text)) and start == scan.rfind("\n", 0, start) + 1:
+        if next_level is not None and opens_paragraph and SIGNATURE.fullmatch(_core(text)):
             closing_seen = True  # the signature (湖南省住房和城乡建设厅) ends the next steps
             continue
         if _is_heading(text):
             heading, this_level = text.strip(), heading_level(text.strip()) or 0
-            listed = item and listing and bool(re.search(r"[，,][^，,]+。$", text.strip())) and not _reports(own)
+            listed = item and listing and bool(_CLAUSE_AND_STOP.search(text.strip())) and not _reports(own)
             # 二、积极向省、市争取项目资金,逐步实施。 after a promising 一、…: the list goes on in a short sentence
             answering = offering = _offers(text) or listed  # 现答复如下： on a line of its own
             if next_level is not None and 0 < this_level <= next_level:
@@ -312,7 +314,6 @@ def _offers(text: str) -> bool:
     reporting nothing: the list right after it is what the reply offers."""
     return bool(ANSWER_INTRO.search(text) or (MEASURES_FOLLOW.search(text) and PLANS.search(text)
                                               or _FROM_THESE.search(text)) and not _reports(text))
-
 
 
 def _cue(text: str) -> str | None:

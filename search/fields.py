@@ -29,11 +29,13 @@ _ASKS_MEMBER_CONTACT = re.compile(r"(?:跟|和|与|同)(?:委员|代表|提案�
 SIGNED_BY = regex.compile(rf"{ORG_LINE.pattern}|(?:{ORG_LABELLED.pattern}){ORG_SUFFIX}", regex.M)
 _PROPOSAL = r"(?:提案|建议|议案)"
 _PROPOSAL_CLASS = r"(?:提案|建议)(?:类别|分类)\s*[:：|]|[(（]\p{Han}{2,8}类\s*\d+号[)）]"  # a proposal's class, as pages label it
+_RECEIVED = rf"收到(?:您|你们?)?(?:的|提出的)?{_PROPOSAL}后"  # 在收到您的提案后
+_CATEGORY_SAID = regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)  # normalised: b类
 # The body an opening says studied the proposal and replies (…的建议收悉”,农业农村部经认真研究,现答复如下).
 OPENING_BODY = regex.compile(rf"(?:^|[，,。])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?:(?:经认真研究|经研究|认真研究)[^。；]{{0,20}}?"
                              r"现(?:答复|回复|函复)如下|作为(?:主办|承办)单位)"  # 县林业局作为主办单位高度重视
-                             rf"|(?:^|[，,。])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})[^。；]{{0,40}}?在?收到(?:您|你们?)?(?:的|提出的)?{_PROPOSAL}后"
-                             rf"|收到(?:您|你们?)?(?:的|提出的)?{_PROPOSAL}后[，,]\s*(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?=高度重视|认真|及时|立即)",
+                             rf"|(?:^|[，,。])(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})[^。；]{{0,40}}?在?{_RECEIVED}"
+                             rf"|{_RECEIVED}[，,]\s*(?P<v>\p{{Han}}{{2,20}}?{ORG_SUFFIX})(?=高度重视|认真|及时|立即)",
                              regex.M)  # 市科工信局是…职能部门,在收到您的提案后; 收到您的提案后,农业农村部高度重视
 REPLYING_BODY = regex.compile(rf"{SIGNED_BY.pattern}|{HEADING_AGENCY.pattern}|{OPENING_BODY.pattern}", regex.M)
 # Who made the proposal: the salutation (致公党湛江市委：, 魏朝凡代表：), a label (提案人：, 领衔代表：) or the opening
@@ -84,12 +86,11 @@ OFFICES = "处|科|室|司"  # the offices inside a bureau or a ministry (哪个
 _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称讲]{0,6}?(?:发给|写给|报给|送给|函告|给|致)了?(?:哪个|哪家|哪些|什么|谁)"
                        r"(?:部门|单位|局|委|厅|机关|机构)?的?[？?]?$|主送(?:单位|部门|机关)?"), ADDRESSEE),  # 会办意见是给哪个部门的
            (re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文字号, not 老字号 (a time-honoured brand)
-           (re.compile(r"(?:提案|建议|议案)[^，。？?说称讲答复结果]{0,8}(?:属于|归在|归入|归于)(?:哪一?类|什么类)|(?:提案|建议|议案)的?(?:类别|分类)"),
-            regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}|{_PROPOSAL_CLASS}", regex.M | regex.I)),  # the
+           (re.compile(rf"{_PROPOSAL}[^，。？?说称讲答复结果]{{0,8}}(?:属于|归在|归入|归于)(?:哪一?类|什么类)|{_PROPOSAL}的?(?:类别|分类)"),
+            regex.compile(f"{_CATEGORY_SAID.pattern}|{_PROPOSAL_CLASS}", regex.M | regex.I)),  # the
            # proposal's own class (提案类别: 社会管理, 第1563号(医疗体育类148号)) or the reply's category
            (re.compile(r"(?:办理结果|答复|办复|提案|建议)[^，。？?说称讲]{0,8}(?:哪一?类|什么类|几类|类别|分类)|(?:答复|办复|办理)类[别型]"
-                       r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"),
-            regex.compile(f"{CATEGORY_LABELLED.pattern}|{CATEGORY_MARKED.pattern}", regex.M | regex.I)),  # normalised: b类
+                       r"|办理结果(?:是什么|是啥|如何|怎么样)?[？?]?$"), _CATEGORY_SAID),
            (re.compile(rf"(?<!经商)(?<!会同)(?<!商请)(?:哪个|哪些|什么|哪家)(?:部门|单位|局|委|厅|{OFFICES}|机关|机构)(?!的(?:回复|意见))[^，。？?]{{0,6}}(?:答复|回复|办复|承办)"
                        r"|(?:承办|主办|答复|办复|回复)(?:单位|部门)(?:是|[？?]?$)"  # 镇安 人行天桥提案 答复单位
                        r"|(?:答复|回复|办复|承办)[^，。？?]{0,16}?的(?:是(?:哪个|哪家|什么))?(?:部门|单位|局|委|厅|机关|机构)[？?]?$"
