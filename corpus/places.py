@@ -48,6 +48,16 @@ def body_region_span(text: str) -> tuple[int, int] | None:
     return first[max(repeated, key=lambda w: (LEVEL.index(w[-1]), counts[w]))]
 
 
+def spoken_above(name: str, level: str | None, text: str) -> str | None:
+    """The place of ``level`` that a more specific ``name`` lies in, when the letter speaks as that level and
+    ``text`` names it (青神县, named twice by a letter that speaks as 全市 and names 眉山: 眉山市)."""
+    if not level or level not in LEVEL or name[-1:] not in LEVEL or LEVEL.index(name[-1]) <= LEVEL.index(level):
+        return None
+    chains = divisions().get(name, ())
+    above = [place for place in chains[0] if place.endswith(level)] if len(chains) == 1 else []
+    return above[0] if above and above[0][:-1] in text.replace(name, "") else None  # not 抚顺 of 抚顺县 alone
+
+
 _ISSUER_CODE = regex.compile(r"^(\p{Han}{2,8})[〔\[［(（]")  # 杭卫提 of 杭卫提〔2018〕36号
 
 

@@ -13,8 +13,8 @@ RECORD_FIELDS = ("letter_id", "start", "end", "text", "what", "section", "chunk"
 # The rules' identity (extraction, follow-up links, the text toolkit): an index whose stored promises were made
 # by other rules makes them again.
 RULES = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
-                                for name in ("promises.py", "promise_records.py", "deadlines.py", "followup.py",
-                                             "text.py"))).hexdigest()[:16]
+                                for name in ("promises.py", "not_promises.py", "promise_records.py", "deadlines.py",
+                                             "followup.py", "text.py"))).hexdigest()[:16]
 
 
 def promise_records(letter_id: str, body: str, letter_date: str | None, chunks=()) -> list[dict]:

@@ -19,11 +19,11 @@ from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, OFFICES, OPENING_BODY, PRE
                      asked_field, asks_letter, preferred_form)
 from .conflicts import find_conflicts
 from .counted import counted_things
-from .figures import expected_units, fold, parts_asked, question_types, type_evidence
+from .figures import expected_units, fold, named_asked, parts_asked, question_types, type_evidence
 from .llm import generate_answer
 from .names import places_above, places_named
 from .ordering import joined_pieces, letter_first, matching_first
-from .things import lead_in
+from .things import item_title, lead_in
 from .units import Unit, dedupe, split_units
 from .words import content_words
 
@@ -141,6 +141,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     noun_total = sum(idf[t] for t in nouns) or 1.0
     qtypes, units_wanted = question_types(question), expected_units(question)
     things = counted_things(question) + parts_asked(question)  # what a count names, and the parts it counts
+    named = named_asked(question)
     qfold = fold(question)
     units = []
     for number, passage in enumerate(passages, 1):
@@ -163,10 +164,11 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
                               or bool(LETTER_HEADING.match(_NOTE.sub("", unit.norm))  # 关于…建议答复的函(节选)
                                       or _ABOUT_HEADING.match(unit.norm)))  # 二、关于水富港纳入国家内河主要港口
             said = unit.norm + (lead_in(unit, letter) if _ANAPHOR.match(unit.norm) else "")  # 该园依托…: the park named before
-            kw = sum(idf[t] for t in asked_words if t in said or t in heading) / asked_total
+            item = item_title(unit, letter)  # 三是…“五方面人员”。: what the sentences after it in its paragraph are about
+            kw = sum(idf[t] for t in asked_words if t in said or t in heading or t in item) / asked_total
             coverage = sum(idf[t] for t in tokens if t in unit.norm or t in context) / total
             noun_cov = sum(idf[t] for t in nouns if t in unit.norm or t in context) / noun_total if nouns else 1.0
-            typ, spans = type_evidence(qtypes, units_wanted, to_simplified(unit.text), things)  # 3.08億元 is in 亿元
+            typ, spans = type_evidence(qtypes, units_wanted, to_simplified(unit.text), things, named)  # 3.08億元: 亿元
             unit.span = _choose_span(unit.text, spans, qfold, idf)
             unit.features = {"kw": kw, "coverage": coverage, "noun_cov": noun_cov, "type": typ, "rank": 1.0 / number,
                              "boilerplate": float(bool(_BOILERPLATE.search(unit.norm) or ORG_LINE.match(unit.norm))),

@@ -46,7 +46,7 @@ class Searcher:
 
     @property
     def known_members(self) -> frozenset[str]:
-        """The names of the members the indexed letters answer (``search.names.archive_members``)."""
+        """The names of the members the indexed letters answer (``search.members.archive_members``)."""
         return self._retriever.known_members
 
     def is_stale(self) -> bool:

@@ -15,12 +15,16 @@ from ..corpus.text import FIGURE
 from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, existence_asked, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
                      letter_subject_asked, letter_year_asked, sittings)
-from .counted import counted_head, counted_run, figures_asked, verb_counted
+from .counted import counted_head, counted_run, figures_asked, said_by_stem, verb_counted
 from .dating import YEAR, sentence_start, year_before, years_said
-from .figures import EARNINGS, FIGURE_WORDS, SAID_BY, SPENDING_ASKED, action_asked, asks_plan, events_asked, expected_units, question_types, sum_kind
-from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_lie_in, may_speak_as, members_named,
-                    names_no_place, names_places, names_another_place, of_another_place, places_above, places_named,
+from .events import action_asked, events_asked
+from .figures import (EARNINGS, FIGURE_WORDS, PLAN_PERIOD, SAID_BY, SPENDING_ASKED, asks_plan, expected_units, question_types,
+                      sum_kind)
+from .members import members_named
+from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_lie_in, may_speak_as,
+                    names_no_place, names_places, names_another_place, places_above, places_named,
                     qualified_by_another_place)
+from .scope import CLAUSE_BREAK, figure_of_another_place
 from .things import (another_kind, blank_bodies, counts_another, document_asked, institution_asked, kinds_said, lead_in,
                      names_document, names_institution, names_the_thing, phrases_said)
 from .units import Unit
@@ -95,10 +99,10 @@ _UNSEEN = "\u0000"  # a token no passage holds: the IDF of a word never indexed
 
 
 def _things(asked: "Asked", measures: tuple[str, ...]) -> tuple[str, ...]:
-    """The measure words that name what a figure is of: not a figure word (资金), a place (三明 of 福建给三明…) or
-    the kind of sum asked."""
+    """The measure words that name what a figure is of: not a figure word (资金), a target (产值目标: 力争…实现产值850亿元),
+    a place (三明 of 福建给三明…) or the kind of sum asked."""
     places = division_stems(measures)
-    return tuple(w for w in measures if w not in FIGURE_WORDS and w not in places and w not in asked.sum_kind)
+    return tuple(w for w in measures if w not in FIGURE_WORDS and w != "目标" and w not in places and w not in asked.sum_kind)
 
 
 def _of_year(letter: dict, year: str) -> bool:
@@ -126,7 +130,6 @@ def letter_text(letter: dict) -> str:
     return " ".join((text, *places_above(letter.get("region"), text)))
 
 
-_PERIOD = re.compile(r"十[一二三四五六]五(?=[”\"]?(?:期间|时期|末|以来|初))")  # a five-year plan's period: 十四五期间
 _ORIGINAL_PLAN = re.compile(r"原定|原计划|原拟|原本(?:定|计划|打算)")  # 原定什么时候办: the plan before a change
 _PLANNED = re.compile(rf"{_ORIGINAL_PLAN.pattern}|定于|计划于|拟于")  # 原计划2020年2月22日举办
 _CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
@@ -239,7 +242,7 @@ class Asked:
                    institution=institution_asked(qnorm),
                    verb=verb_counted(qnorm) if "number" in types else "",
                    bodies=tuple(w for w in measures if w not in unnamed),
-                   date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(_PERIOD.findall(qnorm)),
+                   date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(PLAN_PERIOD.findall(qnorm)),
                    planned="time" in types and bool(_ORIGINAL_PLAN.search(qnorm)))
 
 
@@ -257,7 +260,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if any(year not in text for year in asked.years) or not all(map(says_number(text), asked.codes)) \
             or any(name not in text for name in asked.members):
         return False  # 杨天成 提案…: not answered by a letter to 段治明委员
-    periods = years_said(unit, letter.get("body", ""), _PERIOD.findall) if asked.periods else []
+    periods = years_said(unit, letter.get("body", ""), PLAN_PERIOD.findall) if asked.periods else []
     if periods and not set(periods) & set(asked.periods):
         return False  # 十四五期间安排了多少 is not answered by “十三五”期间，中央共安排补助资金约307亿元
     if asked.planned and not _PLANNED.search(unit.norm):
@@ -292,8 +295,10 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if any(qtype in asked.types and not SAID_BY[qtype][0].search(unit.norm) for qtype in ("rank", "company", "outcome")):
         return False  # 排第几 needs a rank (居全国第三, 之首), 中标单位 a company, 获批了吗 how the request stands
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
-    if "number" in asked.types and measures and not names_the_thing(unit, measures, letter, whole_words=True):
-        return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元)
+    if "number" in asked.types and measures and not names_the_thing(unit, measures, letter, whole_words=True) \
+            and not any(w in asked.bodies and w in unit.norm for w in measures):
+        return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元); a body
+        # asked (省科技厅…投入了多少钱) is named by its name (省科技厅积极配合…先后投入1500多万元)
     things = _things(asked, measures)  # what the 资金, 面积 or 奖励 is of
     title = normalize_for_index(letter.get("title") or "")
     if "number" in asked.types and things != measures and things and not (
@@ -303,7 +308,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             and not (names_the_thing(unit, (asked.rarest,), letter) or asked.rarest in title
                      or asked.rarest in asked.bodies and asked.rarest in unit.norm):
         return False  # 广东…多少资金建设花卉产业园 is not 安排碣石渔港2000万元建设…资金 (建设 is said of anything)
-    if asked.counted and not names_the_thing(unit, (asked.counted,), letter, up_to_figure=True):
+    if asked.counted and not names_the_thing(unit, (asked.counted,), letter, up_to_figure=True) \
+            and not said_by_stem(asked.counted, unit.norm):
         return False  # 多少个综合试验站 is not counted by 食用菌专业合作社452个
     if counts_another(unit, asked.counted_run, asked.counted):
         return False  # 多少个应急避难场所 is not counted by 10个县(区)完成了专项规划编制
@@ -327,7 +333,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
             and not re.search("全国|国内|我国", unit.norm):
         return False  # 全国现在有多少群蜜蜂 is not answered by 全县…中蜂养殖总规模已达到3万群 (本市…在国内最高 is), nor
         # 全国能繁母猪存栏 by a county letter's 2016年生猪存栏19.72万头
-    figure_clause = _CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1] if unit.span else ""  # what the figure is of
+    figure_clause = CLAUSE_BREAK.split(unit.text[:unit.span[0]])[-1] if unit.span else ""  # what the figure is of
     if "number" in asked.types and asked.places and not asked.nationwide and "rank" not in asked.types \
             and _NATIONAL.search(normalize_for_index(figure_clause.rsplit("、", 1)[-1])) \
             and not SCOPE_WORD.search(unit.norm) \
@@ -335,15 +341,9 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 吉林省现有预制菜企业多少家 is not answered by 全国新注册企业1.25万家 (全国…1亿亩以上,我省任务277万亩 may be)
     if asked.spending and EARNINGS.search(figure_clause):
         return False  # 杨陵研学基地投入多少资金 is not answered by 旅游综合收入19.7亿元
-    if "number" in asked.types and unit.span:
-        scope = _scope_clause(unit.text[:unit.span[0]], asked.narrowest)
-        if of_another_place(scope, asked.narrowest, letter.get("region"), text, asked.scopes, asked.levels):
-            return False  # 仁寿县冷链库容 is not the figure of 全市冷链静态库容量约18万吨 in a letter of 眉山市
-        if not SCOPE_WORD.search(scope) and _only_above(asked.narrowest, letter, text):
-            near = lead_in(unit, letter) + unit.norm
-            if not any(p in near for p in asked.narrowest):
-                return False  # 保山市共确定了多少名第一响应人 is not 共确定…375人 of a letter of 龙陵县, a county of 保山
-                # (辽宁要求…达到多少 is 《辽宁省…方案》要求，县(区)域内人口数量达到30万人 of a 兴隆台区 letter: it names 辽宁)
+    if "number" in asked.types and unit.span and figure_of_another_place(unit, letter, text, asked.narrowest, asked.scopes,
+                                                                          asked.levels):
+        return False  # 仁寿县冷链库容 is not 全市冷链静态库容量约18万吨 in a letter of 眉山市
     if {"number", "time"} & set(asked.types) and qualified_by_another_place(
             unit.norm, asked.narrowest + division_stems(asked.measures), asked.phrases):
         return False  # 广东省社区矫正信息管理系统哪年建成 is not dated by 2010年建成了广州市社区矫正信息管理系统
@@ -365,30 +365,6 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.types == ("number",) and asked.named_units:
         return unit.features["type"] >= 1.0
     return True
-
-
-_CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?]")
-
-
-def _scope_clause(before: str, places: list[str]) -> str:
-    """The clause whose scope a figure has, normalised: its own, or where that says no scope (全市) and no place
-    asked, the nearest clause before it in its sentence that does (总产量达 of 2014年全省芒果收获面积60.19万亩,
-    总产量达45.25万吨 is the province's), within its item of a list (after ；)."""
-    clauses = [normalize_for_index(c) for c in _CLAUSE_BREAK.split(re.split("[；;]", before)[-1])]
-    for clause in reversed(clauses):
-        if SCOPE_WORD.search(clause) or any(p in clause for p in places):
-            return clause
-    return clauses[-1]
-
-
-def _only_above(asked: list[str], letter: dict, text: str) -> bool:
-    """Every place asked lies above the region of a letter whose agency names that region (保山 of 龙陵县应急管理局's
-    letter; not of a letter read as 叶县's or 平湖市's from the places its body names, which may be its city's): a figure
-    it gives with no scope is its own place's, not theirs."""
-    region = normalize_for_index(letter.get("region") or "")
-    above = places_above(region, text) if region else ()
-    return bool(asked and above) and region[:-1] in normalize_for_index(letter.get("agency") or "") \
-        and all(name not in region and any(name in place for place in above) for name in asked)
 
 
 def _commits(unit: Unit, letter: dict) -> bool:

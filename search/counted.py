@@ -8,7 +8,7 @@ import re
 from ..corpus.text import UNITS
 from .fields import QUESTION_WORD
 from .figures import MEASURES, asks_keyword_figure, expected_units, units_opening
-from .names import NOUN_FLAGS, posseg
+from .words import NOUN_FLAGS, posseg
 
 _ASKS_COUNT = re.compile("(多少|几)")  # the words a count is asked with
 _COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百起]))([\u4e00-\u9fff]{{2,8}})")
@@ -101,6 +101,12 @@ def _measured_before(qnorm: str, names: list[str]) -> str:
     if not flag.startswith(NOUN_FLAGS) or len(word) < 2 or word in _ANY_MEASURE or any(n in word for n in names):
         return ""
     return word
+
+
+def said_by_stem(counted: str, text: str) -> bool:
+    """An amount asked as X量 (出水量, 用水量) is said by X right before its figure (日出水2500吨)."""
+    return len(counted) >= 3 and counted.endswith("量") \
+        and bool(re.search(re.escape(counted[:-1]) + r"[约近达为]?\d", text))
 
 
 def figures_asked(qnorm: str) -> int:

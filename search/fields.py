@@ -14,7 +14,7 @@ from ..corpus.metadata import (ADDRESSEE, CATEGORY_LABELLED, CATEGORY_MARKED, DA
                                SESSION)
 from ..corpus.normalize import normalize_for_index, to_simplified
 from ..corpus.text import parse_number
-from .names import posseg
+from .words import posseg
 
 DOC_NUMBER_ASKED = regex.compile(  # what gives a 文号 asked; a bureau's series may carry no year (石农函14号)
     rf"{DOC_NUMBER_FORM}|\p{{Han}}{{1,8}}(?:函|发|字)\s*(?:第\s*)?\d{{1,5}}\s*号"

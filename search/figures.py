@@ -40,8 +40,10 @@ CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：]
                       r"|(?:上午|下午|早上|晚上|中午|凌晨|傍晚)\s*[\d一二三四五六七八九十]{1,3}\s*[点时]"
                       r"|(?<![\d.])(?:[01]?\d|2[0-3])\s*(?:点(?:钟|半|\d{1,2}分)|时(?![间候期代效段刻]))")
 CLOCK = frozenset({"点钟"})  # what 几点 expects: a clock time, not a date
+# A five-year plan's period: 十四五期间, “十一五”开始, 十二五以来.
+PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五(?=[”\"]?(?:期间|时期|末|以来|初|开始|内))")
 # Words that say when without a date: plan periods, 将于/计划于, 待…后 and the waiting of 需待/有待 (需待上级…指导安排), 下一步/下步
-TIME_WORDS = re.compile(r"“?十[一二三四五六七八九]五”?(?:期间|时期|末|内)|将于|计划于|届时|年底前?|月底前?|年末|月末|年初|年中|[上下]半年|(?<![\d一二三四五六七八九十两几多])年内|之前|以前|"
+TIME_WORDS = re.compile(rf"{PLAN_PERIOD.pattern}|将于|计划于|届时|年底前?|月底前?|年末|月末|年初|年中|[上下]半年|(?<![\d一二三四五六七八九十两几多])年内|之前|以前|"
                         r"同步|一并|待[^，。；]{1,40}(?:时|后)|[需须有]待|尽快|近期|今年|明年|下一?步|"
                         r"每(?:年|半年|季度|月|周|天|日)|定期|"
                         r"(?:春节|元旦|清明|端午|中秋|国庆|春季|夏季|秋季|冬季|春秋季|汛期|雨季|旱季|农闲|寒假|暑假)(?:前后|期间|前|后)?")
@@ -77,7 +79,7 @@ SAID_BY = {"name": (NAME_RE, 0.2), "document": (TITLE_RE, 0.2), "plan": (CUES, 0
 
 _BODY = r"谁|哪个部门|哪家|哪个单位|什么部门|什么单位|哪个机构|哪个局|由谁"  # asks one body
 _BODIES = r"哪些(?:部门|单位|机构)|哪几个(?:部门|单位)"  # asks several bodies: 交通、公安、卫生等多个部门
-_WHO = rf"{_BODY}|{_BODIES}"  # asks a body or several
+WHO = rf"{_BODY}|{_BODIES}"  # asks a body or several
 _FEW = r"(?<![哪这近前第])几(?![点号])"  # 几 asking a count (几个, 几家), not 哪几, 这几年 or 几点
 QTYPE_PATTERNS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|什么时间|多久|何年|几月|(?<!第)几号|哪天|何日|多长时间|预计.*时间|几点")),
@@ -106,7 +108,7 @@ PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
     (re.compile(r"率|比例|比重|占比|百分之|覆盖面|占(?![地用压有])[^，。？?多少几]{0,10}(?:多少|几成)(?![\u4e00-\u9fff])"), PERCENT),  # 占国土面积多少: 44.5%
-    (re.compile(r"钱|资金|经费|金额|费用|投资|造价|补助|补贴|缴费|标准|预算|拨付|保教费|收入"), MONEY),
+    (re.compile(r"钱|资金|经费|金额|费用|投资|造价|补助|补贴|缴费|标准|预算|拨付|保教费|收入|产值"), MONEY),
     (re.compile(r"补助|补贴|报销"), PERCENT),  # 补贴多少: 每剂补贴200元, or 按60%的标准补贴
     (re.compile(r"多少例|几例"), frozenset("例 人 名".split())),  # 确诊了多少例: 确诊乳腺癌42人
     (re.compile(r"多少起|几起"), frozenset({"起"})),  # 查处了多少起: 25起 incidents
@@ -169,37 +171,6 @@ def asks_keyword_figure(question: str) -> bool:
 def asks_plan(question: str) -> bool:
     """Whether the question asks what the replying side will do next rather than what it did."""
     return bool(PLAN_RE.search(question))
-
-
-# What happens at the time a question asks (什么时候开工, 哪年通车, 开通时间): a sentence dating it says it in one of
-# its group's forms (开工 is dated by 动工 or 开建; 招标 completed dates no 开工).
-EVENTS = (r"开工|动工|开建|启动建设", r"建成|完工|竣工|建设完成|完成[^，。；]{0,8}建设|投用|投入使用|交付",
-          r"开通|通车|开行|运营|运行", r"施行|实施|执行|生效", r"启用|投用|投入使用|使用", r"开放|开馆|开园|开业",
-          r"出台|印发|发布|颁布|公布", r"招标|中标", r"验收", r"有效期|有效至|截止|截至|到期",
-          r"成立|组建|挂牌|设立", r"重启|恢复", r"通过", r"调整|上调|下调|调价")
-_WHEN = r"(?:什么时候|啥时候|何时|哪年|哪一年|哪天|哪一天|几月|什么时间)"
-_EVENT_ASKED = re.compile(rf"{_WHEN}(?:能|会|才|可以|可|将|要|正式|开始|能够|完成|进行)*(?:{'|'.join(EVENTS)})"
-                          rf"|(?:{'|'.join(EVENTS)})(?:的)?(?:时间|日期|是{_WHEN}|于{_WHEN}|[到至]{_WHEN})")
-
-
-# What a body asked of does (谁提供担保, 哪年谁批准建立的): a sentence naming the body says it.
-_ACTIONS = r"审批|批准|提供|承办|出资|验收|担保|经营|运营"  # not 负责, 牵头, 管理: 由县长任组长 answers 谁牵头
-_ACTION_ASKED = re.compile(rf"(?:{_WHO})(?:来|去|在|统一|具体|主要)?({_ACTIONS})")
-
-
-def action_asked(question: str) -> str | None:
-    """What an org question asks the body does (``由谁提供担保`` → 提供), None when it names no such act."""
-    asked = _ACTION_ASKED.search(question)
-    return asked.group(1) if asked else None
-
-
-def events_asked(question: str) -> re.Pattern | None:
-    """What a time question dates, as a pattern of its forms (``什么时候开工`` → 开工|动工…), None when it names
-    no event next to its question word (哪天组织…运营商去现场查看: 运营 is no event there)."""
-    asked = _EVENT_ASKED.search(question)
-    if asked is None:
-        return None
-    return re.compile("|".join(group for group in EVENTS if re.search(group, asked.group())))
 
 
 # Kinds of sum a question may ask (罚款标准, 督导员补贴, 租金多少): a sentence answering one names that kind, in
@@ -339,10 +310,25 @@ def organisations(text: str) -> list[tuple[int, int]]:
 _ORG_LEAD = re.compile(r"(?:由|经|与|和|及|并|会同|联合|协调|请|是|为|在|向|对|把|将|我|已|均|的)+")
 
 
+# A question asking the name a thing goes by (什么产业布局, 用什么作抓手, 秉持什么理念): the noun it names.
+_NAMED_ASKED = re.compile(r"什么[^，。？?]{0,4}?(布局|抓手|模式|品牌|称号|理念|思路|机制|战略|口号|格局)")
+
+
+def named_asked(question: str) -> str:
+    """The noun whose name the question asks (什么产业布局 -> 布局), or ''."""
+    m = _NAMED_ASKED.search(question)
+    return m.group(1) if m else ""
+
+
 def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str,
-                  things: tuple[str, ...] = ()) -> tuple[float, list[tuple[int, int]]]:
+                  things: tuple[str, ...] = (), named: str = "") -> tuple[float, list[tuple[int, int]]]:
     """How well ``text`` holds what the question asks for (0–1, best over its types) and candidate spans to bold;
-    ``things``: what a count names with no unit (``counted_things``), a number right before it answers."""
+    ``things``: what a count names with no unit (``counted_things``), a number right before it answers; ``named``: the
+    noun whose name is asked (``named_asked``), which a quoted name right before it gives (以“链长制”为抓手, 按照
+    “一心两带三区多点”的产业布局)."""
+    if named and (spans := [m.span(1) for m in re.finditer(
+            rf"(“[^“”]{{2,40}}”)(?:的|为|作为|作)?[\u4e00-\u9fff]{{0,4}}?{named}", fold(text))]):
+        return 1.0, spans
     return max((_evidence(t, units, text, things) for t in qtypes), key=lambda pair: pair[0])
 
 

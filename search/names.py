@@ -1,5 +1,5 @@
-"""Who and where a question or a letter names: the places (剑阁县, 舒城 of an archive's 舒城县水利局, a town jieba
-splits) and the members an archive's letters answer, read with jieba's tags and the archive's own names."""
+"""Where a question or a letter is: the places it names (剑阁县, 舒城 of an archive's 舒城县水利局, a town jieba
+splits), read with jieba's tags and the archive's own names, and whether a figure is another place's."""
 from __future__ import annotations
 
 import collections
@@ -10,6 +10,7 @@ import re
 from ..corpus.places import (AREA_KINDS, SCOPE, SPEAKS_AS, divisions as _divisions, place_names, province_names,
                              province_stem, scopes_spoken)
 from ..corpus.normalize import normalize_for_index, to_simplified
+from .words import posseg
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
 NOT_A_NAME = re.compile(f"^(?:{SCOPE}|[哪几])")  # 各乡镇, 全省, 我市: a scope, not a place's name; nor 哪几个县
@@ -228,9 +229,27 @@ def may_lie_in(name: str, wider: str) -> bool:
     """A name without its level, said right after another place (二七 of 郑州二七区, 新建 of 清水县新建博物馆), may be
     a division inside it: the national list knows no such division, or one of that name (凉山 of 凉山彝族自治州
     too) that lies in ``wider``."""
-    fulls = {name + level for level in LEVELS} | set(_division_forms()[2].get(name, ()))
-    chains = [chain for full in fulls for chain in _divisions().get(full, ())]
+    chains = _chains(name)
     return not chains or any(above.startswith(wider) for chain in chains for above in chain)
+
+
+def lies_in(name: str, wider: str, levels: str = "") -> bool:
+    """Every division the national list knows by ``name`` (仁寿 -> 仁寿县) lies in ``wider`` (眉山), and none is of
+    one of ``levels`` (恩平市 of a letter that speaks as 我市 may be its own place)."""
+    chains = _chains(name)
+    return bool(chains) and all(any(above.startswith(wider) for above in chain) for chain in chains) \
+        and not any(full[-1] in levels for full in _fulls(name))
+
+
+def _fulls(name: str) -> list[str]:
+    """The divisions of the national list ``name`` names, with or without its level (仁寿 -> 仁寿县)."""
+    return [full for full in {name + level for level in LEVELS} | set(_division_forms()[2].get(name, ()))
+            if full in _divisions()]
+
+
+def _chains(name: str) -> list[tuple[str, ...]]:
+    """The places above each division of ``name``."""
+    return [chain for full in _fulls(name) for chain in _divisions()[full]]
 
 
 def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
@@ -368,26 +387,6 @@ def division_stems(words) -> list[str]:
     return [w for w in words if w in stems]
 
 
-_MEMBER_SPLIT = re.compile(r"[、，,；;和及与\s]+")
-_TITLES = "委员|代表|同志|先生|女士|主席|主任"
-_MEMBER_TITLE = re.compile(rf"^(?:尊敬的)?(?!{_TITLES})(?!{SCOPE})(?![省市州县区]?(?:人大|政协|全体|各位))(?P<name>[\u4e00-\u9fff]{{2,5}}?)(?<!代表团|委员会)(?<!中央)(?:等\d*[名位]?)?"
-                           rf"(?:[省市州县区]?(?:政协|人大))?(?:{_TITLES})?$")  # 阿拉腾呼毕等7名政协委员, 王亚春区人大代表
-
-
-def members_named(text: str, members: frozenset[str]) -> tuple[str, ...]:
-    """The members of the archive (``archive_members``) that normalised ``text`` names."""
-    return tuple(sorted(name for name in members if name in text))
-
-
-def archive_members(addressees) -> frozenset[str]:
-    """The names of the members the archive's letters answer, from their addressees (田宝辉、刘军军委员 ->
-    田宝辉, 刘军军; 胡桂花等66位代表 -> 胡桂花; 張燕委員 -> 张燕; not 人大 of 市人大代表): read as a member wherever a
-    question names them."""
-    return frozenset(m["name"] for value in addressees if value
-                     for part in _MEMBER_SPLIT.split(normalize_for_index(value))
-                     if (m := _MEMBER_TITLE.match(part)))
-
-
 # A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇
 # of 上虞章镇: a letter naming the town holds them); 城镇, 乡镇, 集镇, 小镇, 古镇, scopes (各乡镇) and 哪个镇 are no names.
 _TOWN = re.compile(r"(?<![各全本我该每这那哪])(?![哪几每各这那])([\u4e00-\u9fff][^\W\d_城乡集小古重市县区各个])镇")
@@ -401,16 +400,3 @@ def _is_area(word: str, tags: dict) -> bool:
 
 
 _COMMON_NOUN_TAGS = ("n", "vn")
-
-
-NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")  # jieba's tags of nouns, names, abbreviations and set phrases
-
-
-_AFTER_YEAR = re.compile(r"(?<=\d年)")  # 2019年 ends a word: jieba would read 2019/年老/旧 in 2019年老旧
-
-
-def posseg(text: str) -> list[tuple[str, str]]:
-    """jieba's words of ``text`` with their part-of-speech tags, a year (2019年) never glued to the word after it."""
-    import jieba.posseg
-
-    return [(w, flag) for piece in _AFTER_YEAR.split(text) for w, flag in jieba.posseg.cut(piece)]

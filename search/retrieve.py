@@ -20,7 +20,8 @@ from .fields import (REPLYING_BODY, asked_field, preferred_form, asks_frame, ask
                      holds_own_doc_number)
 from .counted import counted_things
 from .figures import asks_plan, expected_units, question_types, type_evidence
-from .names import archive_members, archive_places, members_named, names_places, places_named
+from .members import archive_members, members_named
+from .names import archive_places, names_places, places_named
 
 MODES = ("hybrid", "dense", "keyword")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")

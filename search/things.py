@@ -7,18 +7,33 @@ import re
 
 from ..corpus.normalize import normalize_for_index
 from ..corpus.places import SCOPE
+from ..corpus.promises import ENUM
 from .fields import QUESTION_WORD
 from .counted import CLASSIFIERS
-from .names import SCOPE_WORD, posseg
+from .names import SCOPE_WORD
 from .units import Unit
-from .words import says, words_of
+from .words import posseg, says, words_of
 
 _LEAD_IN = 80  # characters before a sentence that may name what it goes on about (about one sentence)
+_ITEM_TITLE = 40  # the longest item opening that is a title (一是全面摸排“一宗一策”制定处置方案。), not a statement
+_SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")
 
 
 def lead_in(unit: Unit, letter: dict) -> str:
     """What comes right before the sentence in its letter (about one sentence), normalised."""
     return normalize_for_index(letter.get("body", "")[max(0, unit.start - _LEAD_IN):unit.start])
+
+
+def item_title(unit: Unit, letter: dict) -> str:
+    """The short title of the inline item the sentence goes on about in its paragraph (三是大力选拔配备“五方面人员”。
+    for 今年换届从乡镇事业编制人员、…中选拔39名…), normalised; '' when the sentence opens an item itself or the item
+    it is in opens with no short title."""
+    if ENUM.match(unit.sentence):
+        return ""
+    body = letter.get("body", "")
+    before = body[body.rfind("\n", 0, unit.start) + 1:unit.start]
+    opening = next((s for s in reversed(_SENTENCE_END.split(before)) if ENUM.match(s)), "")
+    return normalize_for_index(opening) if len(opening.strip()) <= _ITEM_TITLE else ""
 
 
 def _untitled(text: str) -> str:

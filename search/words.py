@@ -6,7 +6,6 @@ import re
 
 from ..corpus.normalize import normalize_for_index
 from ..index.backend import QUERY_STOPWORDS
-from .names import NOUN_FLAGS, posseg
 
 
 def says(word: str, text: str) -> bool:
@@ -38,3 +37,16 @@ def content_words(text: str) -> list[str]:
 def says_number(text: str):
     """Whether ``text`` says a number as a whole number (第201号, not the 201 of 2019年)."""
     return lambda number: re.search(rf"(?<!\d){number}(?!\d)", text) is not None
+
+
+NOUN_FLAGS = ("n", "vn", "j", "l", "eng", "s")  # jieba's tags of nouns, names, abbreviations and set phrases
+
+
+_AFTER_YEAR = re.compile(r"(?<=\d年)")  # 2019年 ends a word: jieba would read 2019/年老/旧 in 2019年老旧
+
+
+def posseg(text: str) -> list[tuple[str, str]]:
+    """jieba's words of ``text`` with their part-of-speech tags, a year (2019年) never glued to the word after it."""
+    import jieba.posseg
+
+    return [(w, flag) for piece in _AFTER_YEAR.split(text) for w, flag in jieba.posseg.cut(piece)]

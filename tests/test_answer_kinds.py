@@ -195,7 +195,7 @@ def test_two_pieces_of_one_sentence_are_given_as_one(searcher):
 
 def test_members_are_read_from_the_addressees():
     from dafu.search.asked import Asked
-    from dafu.search.names import archive_members
+    from dafu.search.members import archive_members
 
     members = archive_members(["田宝辉、刘军军委员", "胡桂花等66位代表", "尊敬的周鑫代表", "各位委员", None])
     assert members == {"田宝辉", "刘军军", "胡桂花", "周鑫"}
@@ -375,7 +375,7 @@ def test_which_town_names_no_town_and_a_category_line_is_kept():
 def test_what_a_time_question_dates_and_what_next_steps_ask(searcher):
     """什么时候开工 is dated by 开工 (预计9月份可以开工建设), not by 已完成…招标工作; 几A级 counts A级; 下一步怎么做 is
     answered by what the reply commits to, not by 目前…设有帐篷区; 答的是哪件建议 asks the proposal's title."""
-    from dafu.search.figures import events_asked
+    from dafu.search.events import events_asked
 
     assert events_asked("霍山县中医馆什么时候开工").search("预计9月份可以开工建设")
     assert events_asked("哪天组织铁塔和三家运营商去现场查看的") is None  # 运营 of 运营商 is no event asked
@@ -412,7 +412,7 @@ def test_what_a_body_asked_of_does():
     """由谁提供担保 asks who guarantees, not who proposed (谁提…); the sentence naming the body says 担保 or 批准."""
     from dafu.corpus.normalize import normalize_for_index
     from dafu.search.fields import PROPOSER, asked_field
-    from dafu.search.figures import action_asked
+    from dafu.search.events import action_asked
 
     assert asked_field(normalize_for_index("临沭 强村贷 由谁提供担保？")) is not PROPOSER
     assert asked_field(normalize_for_index("这个建议是谁提的")) is PROPOSER

@@ -309,6 +309,9 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind58", "b58-mu-03", "doc_number", "秀山教函〔2022〕183"),  # a line 秀山教函〔2022183: the page lost 〕 and 号
     ("blind26", "b26-gp-02", "doc_number", "川林建函〔2020〕740"),
     ("blind58", "b58-mu-03", "session", "政协秀山土家族苗族自治县委员会第十一届一次会议"),  # a body's name of 15 characters
+    ("blind15", "b15-ll-02", "region", "眉山市"),  # names 青神县 twice, speaks as 全市 and names 眉山: the city's
+    ("blind33", "b33-yx-02", "region", "平顶山市"),  # 叶县 twice, 我市 six times, 平文广旅函: 平顶山's
+    ("blind4", "b4-sd-01", "region", "四川省"),  # 广汉市 twice, 我省 and 四川: the province's
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -321,7 +324,9 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     federation (工商业联合会) is addressed; an ethnic district (管城回族区) is one place; a letter whose agency names no
     place is of the one its 文号's issuer code begins with (杭卫提: 杭州市), not of a place its body cites (an agency that
     names its place keeps it: 福州市晋安区民政局's 榕晋民〔2025〕82号 is 晋安区's, above), else of the division its title
-    names as a word at the level it speaks as (铁岭 of a 我市 letter: 铁岭市), in line with the places it names.
+    names as a word at the level it speaks as (铁岭 of a 我市 letter: 铁岭市), in line with the places it names, else
+    of the place its body names most or, when that lies in a place of the level it speaks as which it names too
+    (青神县 of a 全市 letter naming 眉山), that place.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
 
