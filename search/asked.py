@@ -59,6 +59,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     subjects = [w for w in asked.measures if w not in _SAID_OF_ANY] or asked.measures  # what a letter asked is on
     phrases = [p for p in phrases_said(qnorm, subjects) if sum(w in p for w in subjects) == 2] if lookup else ()  # a
     # thing and its kind (新建博物馆), not a run of keywords (特色经济林产业面积), names the letter's subject
+    named = [w for w in subjects if not any(part in w for part in _LETTER_PARTS)] if lookup else []  # what a letter
+    # looked up is about, every word of it (not 复文编号 or 政协提案, which name the letter)
     kept = []
     for unit in units:
         if unit.letter_id in labels:
@@ -78,6 +80,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
         if of_a_letter and subjects and not any(says(w, text) for w in subjects):
             continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园, nor
             # 开原市井盖管理是怎么答复的 开原's letter on dogs, which says 管理 but no 井盖
+        if lookup and not all(says(w, text) for w in named):
+            continue  # 临港大道泥城段人行天桥建议的答复: not 镇安's letter on 人行天桥, which names no 临港 or 泥城
         if subject and not says(subject, text):
             continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾
         if exists and not any(says(w, text) for w in exists):
@@ -94,6 +98,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
 
 
 _SAID_OF_ANY = frozenset("管理 建设 工作 发展 问题 情况 服务 提升 推进 加强 改造 治理 保护 建议 提案 答复".split())  # of any subject
+_LETTER_PARTS = ("编号", "标题", "题目", "文号", "复文", "复函", "全文", "原文", "提案", "建议", "议案", "答复")
 _MANNER = frozenset("专门 专项 相关 有关 具体 统一".split())  # how a thing is done, words jieba tags as nouns
 _UNSEEN = "\u0000"  # a token no passage holds: the IDF of a word never indexed
 

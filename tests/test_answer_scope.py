@@ -32,14 +32,14 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
                        "b51-lb-02"),
            "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02"),
            "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01"),
-           "blind3": ("b3-zs-03",), "blind59": ("b59-se-01", "b59-se-02", "b59-kw-01", "b59-xg-01")}
+           "blind3": ("b3-zs-03", "b3-tw-01"), "blind59": ("b59-se-01", "b59-se-02", "b59-kw-01", "b59-xg-01")}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
-    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水 and 乡镇干部."""
+    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部 and 烈士纪念碑."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -106,6 +106,7 @@ def searcher(seed_index, tmp_path_factory):
     ("连云区紫菜产量占全国多少", "b57-zp-01", "四分之一"),  # a share as a fraction, not 9个乡街
     ("紫菜养殖面积与占用海域面积的比例调整到多少", "b57-zp-01", "1:4以上"),  # as a ratio, not 10万亩
     ("旺苍高考中考期间噪音有没有专门管?", "b3-zs-03", "高、中考噪音整治"),  # asks how (专门), not whether a thing is
+    ("新宾 下夹河 烈士纪念碑 政协提案 答复", "b3-tw-01", "第140号提案"),  # 政协提案 names the letter, not its subject
     ("安康从什么时候开始把富硒产业纳入区域经济发展规划", "b59-se-01", "十一五"),  # a plan's period dates it
     ("十二五以来省科技厅在安康富硒上投入了多少钱", "b59-se-01", "1500多万元"),  # the body asked, by its name
     ("安康富硒产业2022年综合产值目标是多少", "b59-se-02", "850亿元"),  # 目标 is what the figure is, 产值 a sum
@@ -160,6 +161,7 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "保山市共确定了多少名地震应急第一响应人",  # 共确定…375人 is 龙陵县's, a county of 保山市
     "庆阳市辅警有没有职级晋升通道",  # the letter on 辅警 counts them by post, it names no 职级 or 晋升
     "仁寿县冷链静态库容量多少吨",  # 新增库容14530吨 is 眉山市's, a letter that names 仁寿 only elsewhere
+    "临港大道泥城段人行天桥建议的答复",  # 镇安's letter on 人行天桥 names no 临港 and no 泥城
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
