@@ -74,6 +74,7 @@ BLIND58 = {"mu", "cc", "ya", "ft"}
 BLIND59 = {"se", "xz", "kw", "xg"}
 BLIND60 = {"ov", "gn", "wi", "ss"}
 BLIND61 = {"sl", "jf", "kg", "eu", "pe", "bs", "fr"}
+BLIND62 = {"wa", "rx", "qp", "ut"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -103,7 +104,8 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind52.jsonl": BLIND52, "blind53.jsonl": BLIND53, "blind54.jsonl": BLIND54, "blind55.jsonl": BLIND55,
           "blind56.jsonl": BLIND56, "blind57.jsonl": BLIND57,
           "blind58.jsonl": BLIND58, "blind59.jsonl": BLIND59,
-          "blind60.jsonl": BLIND60, "blind61.jsonl": BLIND61}
+          "blind60.jsonl": BLIND60, "blind61.jsonl": BLIND61,
+          "blind62.jsonl": BLIND62}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
