@@ -94,7 +94,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # 上海2025年儿童友好提案答复: not a letter of 2023 that plans for 2025
         if says_what_is_asked(unit, asked, letter, text, identity):
             kept.append(unit)
-    return kept
+    labelled = [unit for unit in kept if unit.letter_id in labels]
+    return labelled or kept  # 发布机构是哪个处: the value of the label asked, where a letter's frame writes it
 
 
 _SAID_OF_ANY = frozenset("管理 建设 工作 发展 问题 情况 服务 提升 推进 加强 改造 治理 保护 建议 提案 答复".split())  # of any subject

@@ -40,10 +40,12 @@ CLOCK_RE = re.compile(r"(?<![\d:：.])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：]
                       r"|(?:上午|下午|早上|晚上|中午|凌晨|傍晚)\s*[\d一二三四五六七八九十]{1,3}\s*[点时]"
                       r"|(?<![\d.])(?:[01]?\d|2[0-3])\s*(?:点(?:钟|半|\d{1,2}分)|时(?![间候期代效段刻]))")
 CLOCK = frozenset({"点钟"})  # what 几点 expects: a clock time, not a date
-# A five-year plan's period: 十四五期间, “十一五”开始, 十二五以来.
-PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五(?=[”\"]?(?:期间|时期|末|以来|初|开始|内))")
+# A five-year plan's period, as named (十四五期间, 十二五以来) and as a time said (“十一五”开始, 十三五末; 十三五以来 is a
+# span up to now, no time a thing was done).
+_FIVE_YEAR_PLAN = "十[一二三四五六七八九]五"
+PLAN_PERIOD = re.compile(rf"{_FIVE_YEAR_PLAN}(?=[”\"]?(?:期间|时期|末|以来|初|开始|内))")
 # Words that say when without a date: plan periods, 将于/计划于, 待…后 and the waiting of 需待/有待 (需待上级…指导安排), 下一步/下步
-TIME_WORDS = re.compile(rf"{PLAN_PERIOD.pattern}|将于|计划于|届时|年底前?|月底前?|年末|月末|年初|年中|[上下]半年|(?<![\d一二三四五六七八九十两几多])年内|之前|以前|"
+TIME_WORDS = re.compile(rf"“?{_FIVE_YEAR_PLAN}”?(?:期间|时期|末|初|开始|内)|将于|计划于|届时|年底前?|月底前?|年末|月末|年初|年中|[上下]半年|(?<![\d一二三四五六七八九十两几多])年内|之前|以前|"
                         r"同步|一并|待[^，。；]{1,40}(?:时|后)|[需须有]待|尽快|近期|今年|明年|下一?步|"
                         r"每(?:年|半年|季度|月|周|天|日)|定期|"
                         r"(?:春节|元旦|清明|端午|中秋|国庆|春季|夏季|秋季|冬季|春秋季|汛期|雨季|旱季|农闲|寒假|暑假)(?:前后|期间|前|后)?")

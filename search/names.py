@@ -48,12 +48,13 @@ def _only_other_level(name: str, level: str | None, text: str) -> bool:
 
 def _speaks_as_part(name: str, region: str | None, text: str) -> bool:
     """A letter known only by its city (洛阳市) that speaks as a county or district of it (我区, 全区) may be the one
-    of the county or district asked (洛龙区), which its page never names."""
+    of the county or district asked (洛龙区), which its page never names; 我市 of a 黄石市 letter is the city's own,
+    not 大冶市's."""
     if not region:
         return False
     region = to_simplified(region).strip()
     for place in _division_forms()[2].get(name, ()):
-        if any(chain[0] == region for chain in _divisions().get(place, ())) \
+        if place[-1] != region[-1:] and any(chain[0] == region for chain in _divisions().get(place, ())) \
                 and re.search(f"[我本全]{place[-1]}(?![委政])", text):
             return True
     return False

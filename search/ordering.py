@@ -49,6 +49,7 @@ def letter_first(units: list[Unit]) -> list[Unit]:
 
 
 _SCOPE = re.compile(f"全国|{SCOPE_WORD.pattern}")
+_LISTS_OR_NAMES = {"list", "name"}  # what a question asks that no figure measures
 
 
 def matching_first(chosen: list[Unit], asked: Asked, letters: dict) -> list[Unit]:
@@ -69,7 +70,9 @@ def matching_first(chosen: list[Unit], asked: Asked, letters: dict) -> list[Unit
         measure = _measure_of(unit)
         scope = _SCOPE.search(measure)
         unit.features["measure_ok"] = (sum(1 for w in measure_words if w in measure) / len(measure_words)
-                                       if measure and measure_words else 0.5)
+                                       if measure and measure_words and not _LISTS_OR_NAMES & set(asked.types)
+                                       else 0.5)  # a list or a name asked (哪些人: 从乡镇事业编制人员、…中选拔39名) is no
+        # figure to measure
         unit.features["verb_ok"] = float(bool(asked.verb) and asked.verb in measure)  # 最终认定…等10家
         unit.features["note"] = ("范围：" + (scope.group(0) if scope else (letter.get("region") or "另一地区"))
                                  if not unit.features["place_ok"] else _measure_label(unit))

@@ -53,8 +53,11 @@ def _only_above(asked: list[str], letter: dict, text: str) -> bool:
 
 def _only_below(asked: list[str], letter: dict, text: str) -> bool:
     """Every place asked lies inside the letter's region (仁寿县 of a letter of 眉山市) at a level the letter does not
-    speak as (恩平市 may be the 我市 of a letter read as 江门市's): a figure it gives with no place named near it is
-    its region's."""
+    speak as (恩平市 may be the 我市 of a letter read as 江门市's), and neither its title nor its agency names one
+    (关于新建秦安县博物馆的建议 is about 秦安县, 吕梁市生态环境局交城分局 speaks for 交城): a figure it gives with no
+    place named near it is its region's."""
     region = normalize_for_index(letter.get("region") or "")
     stem, spoken = region[:-1] if region[-1:] in LEVELS else region, "".join(scopes_spoken(text))
-    return bool(asked and stem) and all(name not in region and lies_in(name, stem, spoken) for name in asked)
+    own = normalize_for_index(f"{letter.get('title') or ''} {letter.get('agency') or ''}")
+    return bool(asked and stem) and all(name not in region and name not in own and lies_in(name, stem, spoken)
+                                        for name in asked)
