@@ -59,7 +59,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     subjects = [w for w in asked.measures if w not in _SAID_OF_ANY] or asked.measures  # what a letter asked is on
     phrases = [p for p in phrases_said(qnorm, subjects) if sum(w in p for w in subjects) == 2] if lookup else ()  # a
     # thing and its kind (新建博物馆), not a run of keywords (特色经济林产业面积), names the letter's subject
-    named = [w for w in subjects if not any(part in w for part in _LETTER_PARTS)] if lookup else []  # what a letter
+    about = [w for w in subjects if not any(part in w for part in _LETTER_PARTS)] if lookup else []  # what a letter
     # looked up is about, every word of it (not 复文编号 or 政协提案, which name the letter)
     kept = []
     for unit in units:
@@ -80,7 +80,7 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
         if of_a_letter and subjects and not any(says(w, text) for w in subjects):
             continue  # 垫江县打造野生动物园的提案怎么答复的: not 垫江's letter on libraries, which names no 动物园, nor
             # 开原市井盖管理是怎么答复的 开原's letter on dogs, which says 管理 but no 井盖
-        if lookup and not all(says(w, text) for w in named):
+        if lookup and not all(says(w, text) for w in about):
             continue  # 临港大道泥城段人行天桥建议的答复: not 镇安's letter on 人行天桥, which names no 临港 or 泥城
         if subject and not says(subject, text):
             continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾

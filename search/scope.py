@@ -22,9 +22,10 @@ def figure_of_another_place(unit: Unit, letter: dict, text: str, places: list[st
     if SCOPE_WORD.search(scope):
         return False
     near = lead_in(unit, letter) + unit.norm + normalize_for_index(unit.section)
-    return (_only_above(places, letter, text) or _only_below(places, letter, text)) \
-        and not any(p in near for p in places)  # (辽宁要求…达到多少 is 《辽宁省…方案》要求，…达到30万人 of a 兴隆台区
-    # letter: it names 辽宁)
+    if any(p in near for p in places):
+        return False  # 辽宁要求…达到多少 is 《辽宁省…方案》要求，…达到30万人 of a 兴隆台区 letter: it names 辽宁
+    region = normalize_for_index(letter.get("region") or "")
+    return _only_above(places, region, letter, text) or _only_below(places, region, letter, text)
 
 
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?]")
@@ -41,23 +42,23 @@ def _scope_clause(before: str, places: list[str]) -> str:
     return clauses[-1]
 
 
-def _only_above(asked: list[str], letter: dict, text: str) -> bool:
+def _only_above(asked: list[str], region: str, letter: dict, text: str) -> bool:
     """Every place asked lies above the region of a letter whose agency names that region (保山 of 龙陵县应急管理局's
     letter; not of a letter read as 叶县's or 平湖市's from the places its body names, which may be its city's): a figure
-    it gives with no scope is its own place's, not theirs."""
-    region = normalize_for_index(letter.get("region") or "")
+    it gives with no scope is its own place's, not theirs. ``region``: the letter's, normalised."""
     above = places_above(region, text) if region else ()
     return bool(asked and above) and region[:-1] in normalize_for_index(letter.get("agency") or "") \
         and all(name not in region and any(name in place for place in above) for name in asked)
 
 
-def _only_below(asked: list[str], letter: dict, text: str) -> bool:
+def _only_below(asked: list[str], region: str, letter: dict, text: str) -> bool:
     """Every place asked lies inside the letter's region (仁寿县 of a letter of 眉山市) at a level the letter does not
     speak as (恩平市 may be the 我市 of a letter read as 江门市's), and neither its title nor its agency names one
     (关于新建秦安县博物馆的建议 is about 秦安县, 吕梁市生态环境局交城分局 speaks for 交城): a figure it gives with no
     place named near it is its region's."""
-    region = normalize_for_index(letter.get("region") or "")
-    stem, spoken = region[:-1] if region[-1:] in LEVELS else region, "".join(scopes_spoken(text))
+    stem = region[:-1] if region[-1:] in LEVELS else region
     own = normalize_for_index(f"{letter.get('title') or ''} {letter.get('agency') or ''}")
-    return bool(asked and stem) and all(name not in region and name not in own and lies_in(name, stem, spoken)
-                                        for name in asked)
+    if not (asked and stem) or any(name in region or name in own for name in asked):
+        return False
+    spoken = "".join(scopes_spoken(text))  # the levels it speaks as, read only when a place asked may lie below
+    return all(lies_in(name, stem, spoken) for name in asked)
