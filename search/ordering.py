@@ -17,7 +17,8 @@ from .units import Unit
 
 def joined_pieces(chosen: list[Unit], letters: dict) -> list[Unit]:
     """The answer with two pieces of one long sentence that meet (…尽量从本村(社区)较为年轻、有一定文化水平 |
-    并且会使用计算机的人员中优先选择…) given as one, where the first of them was placed."""
+    并且会使用计算机的人员中优先选择…) given as one, where the first of them was placed and with its figure and
+    note (…力争全年实现富硒产业综合产值850亿元 marks 850亿元, not the 5000万元 of the piece before it)."""
     kept: list[Unit] = []
     for unit in chosen:
         other = next((k for k in kept if k.letter_id == unit.letter_id and k.sentence == unit.sentence
@@ -27,10 +28,12 @@ def joined_pieces(chosen: list[Unit], letters: dict) -> list[Unit]:
             continue
         first, second = sorted((other, unit), key=lambda u: u.start)
         body = (letters.get(unit.letter_id) or {}).get("body") or ""
-        span = first.span or (second.span and (second.span[0] + second.start - first.start,
-                                               second.span[1] + second.start - first.start))
-        kept[kept.index(other)] = dataclasses.replace(first, text=body[first.start:second.end], end=second.end,
-                                                      span=span)
+
+        def in_joined(piece: Unit) -> tuple[int, int] | None:
+            return piece.span and (piece.span[0] + piece.start - first.start, piece.span[1] + piece.start - first.start)
+
+        kept[kept.index(other)] = dataclasses.replace(other, text=body[first.start:second.end], start=first.start,
+                                                      end=second.end, span=in_joined(other) or in_joined(unit))
     return kept
 
 

@@ -125,6 +125,12 @@ def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, firs
     assert first in answer["answer"][0]["text"]
 
 
+def test_two_pieces_joined_mark_the_figure_of_the_one_that_answers(searcher):
+    """狠抓…策划投资5000万元以上… | 建成…力争全年实现富硒产业综合产值850亿元: one item, its figure the target asked."""
+    item = answer_question(searcher, "安康富硒产业2022年综合产值目标是多少")["answer"][0]
+    assert item["text"].startswith("狠抓富硒产业项目建设") and item["figure"] == "850亿元"
+
+
 def test_a_name_quoted_before_the_noun_asked_answers(searcher):
     """…以“协同联动、各负其责、跨前一步、闭环管理”的理念: 秉持什么理念 is answered by the name quoted before 的理念."""
     answer = answer_question(searcher, "高青县下一步窨井盖工作秉持什么理念")
