@@ -13,7 +13,7 @@ SHORT_PLACE = regex.compile(r"^\p{Han}[县旗]$")  # 凤县, 房县: a place whe
 SCOPE = r"(?:[全我该各外每]|本(?=[省州盟市旗县区镇乡村级地]))"
 # Kinds of area, not names of one (search.names adds its own: 老城区, 农村, 城中村…).
 AREA_KINDS = tuple("社区 小区 城区 辖区 片区 园区 景区 山区 街区 市区 校区 示范区 开发区 保护区 服务区 工业区 商业区 居住区 "
-                   "住宅区 生活区".split())
+                   "住宅区 生活区 保税区 综保区 自贸区".split())
 NOT_PLACE = regex.compile(
     rf"(?:{'|'.join(AREA_KINDS)}|矿区|院区|库区|湖区|试验区|功能区|项目区|沉陷区|塌陷区|采沉区"
     rf"|城市|地区|(?:试点|示范|重点|先进|百强)[省市县区镇乡村])$"

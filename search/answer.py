@@ -21,6 +21,7 @@ from .conflicts import find_conflicts
 from .counted import counted_things
 from .figures import expected_units, fold, named_asked, parts_asked, question_types, type_evidence
 from .llm import generate_answer
+from .members import members_named
 from .names import places_above, places_named
 from .ordering import joined_pieces, letter_first, matching_first
 from .things import item_title, lead_in
@@ -138,6 +139,7 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
     idf = _idf(searcher, tokens + nouns)
     total = sum(idf[t] for t in tokens) or 1.0
     places = [name for name, _ in places_named(qnorm, searcher.known_places)]
+    members = members_named(qnorm, searcher.known_members)
     noun_total = sum(idf[t] for t in nouns) or 1.0
     qtypes, units_wanted = question_types(question), expected_units(question)
     things = counted_things(question) + parts_asked(question)  # what a count names, and the parts it counts
@@ -156,7 +158,9 @@ def rank_units(searcher, question: str, passages: list[dict]) -> list[Unit]:
         heading = normalize_for_index(passage.get("section") or "")
         own = normalize_for_index(" ".join(str(letter.get(k) or "") for k in ("region", "agency", "title")))
         own += " ".join(places_above(letter.get("region")))  # the letter's own places identify it: no sentence is
-        asked_words = [t for t in tokens if not any(name in t and name in own for name in places)] or tokens
+        addressee = letter.get("addressee") or ""  # and so does the member it answers (杨 美丽 of 杨美丽代表)
+        asked_words = [t for t in tokens if not any(name in t and name in own for name in places)
+                       and not any((name in t or t in name) and name in addressee for name in members)] or tokens
         asked_total = sum(idf[t] for t in asked_words) or 1.0  # better for naming them (赤壁 in a 咸宁 letter is)
         for unit in split_units(passage, number):
             unit.norm = normalize_for_index(unit.text)

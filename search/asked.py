@@ -11,18 +11,17 @@ from dataclasses import dataclass, replace
 from ..corpus.metadata import ORG_LINE
 from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import CUES, NEXT_HEADING
-from ..corpus.text import FIGURE
 from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, asked_field, asks_frame, asks_letter,
-                     asks_own_doc_number, existence_asked, gives_uncited_doc_number, holds_own_doc_number, label_asked, label_value,
-                     letter_subject_asked, letter_year_asked, sittings)
+                     asks_own_doc_number, codes_asked, existence_asked, gives_uncited_doc_number, holds_own_doc_number,
+                     label_asked, label_value, letter_subject_asked, letter_year_asked, sittings)
 from .counted import counted_head, counted_run, figures_asked, said_by_stem, verb_counted
 from .dating import YEAR, sentence_start, year_before, years_said
 from .events import action_asked, events_asked
-from .figures import (EARNINGS, FIGURE_WORDS, PLAN_PERIOD, SAID_BY, SPENDING_ASKED, asks_plan, expected_units, question_types,
-                      sum_kind)
+from .figures import (EARNINGS, FIGURE_WORDS, PLAN_PERIOD, SAID_BY, SPENDING_ASKED, asks_plan, expected_units, named_asked,
+                      names_given, question_types, sum_kind)
 from .members import members_named
-from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, division_stems, may_lie_in, may_speak_as,
-                    names_no_place, names_places, names_another_place, places_above, places_named,
+from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, another_division, division_stems, may_lie_in, may_speak_as,
+                    names_no_place, names_places, names_another_place, names_province, places_above, places_named,
                     qualified_by_another_place)
 from .scope import CLAUSE_BREAK, figure_of_another_place
 from .things import (another_kind, blank_bodies, counts_another, document_asked, institution_asked, kinds_said, lead_in,
@@ -45,6 +44,9 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
     subject = letter_subject_asked(qnorm)
     exists = [w for w in content_words(existence_asked(qnorm)) if w not in _SAID_OF_ANY | _MANNER]  # what it asks is
     # there (有没有职级晋升通道), not how (有没有专门管)
+    whether = [w for w in content_words(qnorm) if w not in _SAID_OF_ANY | _MANNER and not any(
+        name in w for name, _ in asked.places)] if _ASKS_WHETHER.search(qnorm) or of_a_letter and not lookup else []
+    # what a yes-or-no question is on, or one asking how a proposal was answered (…金鱼电商直播基地怎么答复)
     labels = {}  # a label the question names that a letter's frame writes (责任领导:): only its value answers there
     if asked.field is None:
         for letter_id in dict.fromkeys(unit.letter_id for unit in units):
@@ -86,20 +88,31 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             continue  # 长春市人大关于预制菜的建议答复: not a letter on 建筑垃圾
         if exists and not any(says(w, text) for w in exists):
             continue  # 庆阳市辅警有没有职级晋升通道: not a letter that never names one
+        if sum(not says(w, text) for w in whether) >= 2:
+            continue  # 曲靖要求开设舞蹈戏剧影视课程吗: not a letter that names none of them (one may be said otherwise:
+            # 有补贴吗 by a letter's 补助), nor 许沛代表建议里台胞参加医保社保怎么答复的 one that names no 医保 or 社保
         if phrases and not any(says(phrase, text) for phrase in phrases):
             continue  # 清水县新建博物馆的建议答复: not a letter on 传统村落数字博物馆 that names 清水三家村
         if lookup and not all(name in text or asked.narrower.get(name, name) in text for name, _ in asked.places):
             continue  # 大连再生资源回收体系建议答复: not a letter that names no place (a page that lost it)
+        if lookup and letter.get("region") and any(
+                with_level and another_division(name, letter["region"], text) for name, with_level in asked.places):
+            continue  # 宜良县对人参果产业发展提案的答复: not 石林县's letter, which names 宜良 in passing
         if year_asked and not _of_year(letter, year_asked):
             continue  # 上海2025年儿童友好提案答复: not a letter of 2023 that plans for 2025
         if says_what_is_asked(unit, asked, letter, text, identity):
             kept.append(unit)
     labelled = [unit for unit in kept if unit.letter_id in labels]
-    return labelled or kept  # 发布机构是哪个处: the value of the label asked, where a letter's frame writes it
+    named = named_asked(question)
+    naming = [unit for unit in kept if named and unit.letter_id == kept[0].letter_id and names_given(unit.text, named)]
+    return labelled or naming or kept  # 发布机构是哪个处: the value of the label asked, where a letter's frame writes
+    # it; 按照什么原则: the best letter's sentences that name one (按照“优化配置,规范有序,整洁美观”的原则), where it has
+    # any, not one on the work done
 
 
 _SAID_OF_ANY = frozenset("管理 建设 工作 发展 问题 情况 服务 提升 推进 加强 改造 治理 保护 建议 提案 答复".split())  # of any subject
 _LETTER_PARTS = ("编号", "标题", "题目", "文号", "复文", "复函", "全文", "原文", "提案", "建议", "议案", "答复")
+_ASKS_WHETHER = re.compile(r"吗[？?]?$")
 _MANNER = frozenset("专门 专项 相关 有关 具体 统一".split())  # how a thing is done, words jieba tags as nouns
 _UNSEEN = "\u0000"  # a token no passage holds: the IDF of a word never indexed
 
@@ -138,7 +151,6 @@ def letter_text(letter: dict) -> str:
 
 _ORIGINAL_PLAN = re.compile(r"原定|原计划|原拟|原本(?:定|计划|打算)")  # 原定什么时候办: the plan before a change
 _PLANNED = re.compile(rf"{_ORIGINAL_PLAN.pattern}|定于|计划于|拟于")  # 原计划2020年2月22日举办
-_CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
 _ASKING = re.compile(r"时候|地方|时间|位置|哪|数量|个数|总数|总量|人数|户数|标准")  # the words that ask (哪些地方,
 # 什么时候, 建成 数量, 罚款标准): not what is asked about
 _HOW_MUCH = re.compile(r"多[大长高宽深远重久少]")  # 多大面积 asks the 面积, not a 大面积
@@ -146,6 +158,8 @@ _ORDINAL = re.compile(r"第[零〇一二两三四五六七八九十百\d]+[批�
 _RATE = re.compile(r"每\s*([\u4e00-\u9fff])")  # 每亩多少元: per 亩
 _NEXT_STEPS = re.compile(r"下一步|下步|下阶段|今后|接下来")  # not 打算/准备: 打算怎么管 is answered by the measures taken
 _ACHIEVED = re.compile(r"实际|已经|已完成|完成了|建成了|改完了?|发放了")
+_DONE = re.compile(r"([\u4e00-\u9fff]{1,2})了(?:多少|几)")  # 整治了多少级杆路
+_PERFECTIVE = re.compile(r"(?<![为除])了(?!解)")  # 明确了…远期发展目标及6大工作任务: done (远期 plans nothing)
 _REPORTED = re.compile(r"已|完成了|实际(?:完成|达到|建成|新建|改造|投入|支出|拨付|发放|到位)|累计|建成了|到位")  # a sentence reporting what was done, not only what is planned
 _DATE_ASKED = re.compile(r"哪天|哪一天|哪日|几号|几月几日|哪年|哪一年|什么日期|日期")
 _RATIO = re.compile(r"([\u4e00-\u9fff]{2})率")  # 近视率, 毛入园率 (毛入…率), 森林覆盖率
@@ -181,6 +195,7 @@ class Asked:
     named_units: frozenset[str]
     plan: bool = False  # asks what is planned (明年还要建几个): a figure the letter commits to
     achieved: bool = False  # asks what was achieved (实际达到多少, 已经建了几个): a target or plan does not give it
+    done: str = ""  # the verb of a count asked as done (整治了多少 -> 整治): a clause planning it does not give it
     field: object = None  # a frame field asked by name (文号, 办理人): the pattern of its value
     sum_kind: tuple[str, ...] = ()  # the kind of sum asked (罚款标准, 租金多少): the words that name it
     spending: bool = False  # asks a sum spent (投入多少资金): earnings (收入, 产值) do not answer it
@@ -233,6 +248,7 @@ class Asked:
                    types=types, measures=measures, rate=tuple(dict.fromkeys(_RATE.findall(qnorm))),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
                    plan=plan, achieved=bool(_ACHIEVED.search(qnorm)) and not plan,
+                   done=m.group(1) if not plan and (m := _DONE.search(qnorm)) else "",
                    field=asked_field(qnorm), sum_kind=sum_kind(qnorm) if "number" in types else (),
                    spending="number" in types and bool(SPENDING_ASKED.search(qnorm)), members=named,
                    document=document_asked(qnorm, names) if "time" in types else (), nationwide=bool(re.search("全国(?!性|政协|人大|人民代表大会|委员会)", qnorm)),
@@ -362,9 +378,15 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.achieved and "number" in asked.types and CUES.search(normalize_for_index(unit.sentence)) \
             and not _REPORTED.search(unit.sentence):
         return False  # 2020年森林覆盖率实际达到多少 is not given by 力争2020年全省森林覆盖率达到60%
+    its_clause = figure_clause + CLAUSE_BREAK.split(unit.text[unit.span[0]:], maxsplit=1)[0] if unit.span else ""
+    if asked.done and "number" in asked.types and (cue := CUES.search(normalize_for_index(its_clause))) \
+            and cue.group() not in asked.done and not _REPORTED.search(its_clause) and not _PERFECTIVE.search(its_clause):
+        return False  # 整治了多少级杆路 is not given by …已经向省公司申请立项,争取秋季再整修更换杆路300级 (its figure's
+        # clause plans; 争取了多少个项目 is given by 争取…项目21个)
     if "number" in asked.types and not all(_per(what).search(unit.norm) for what in asked.rate):
         return False  # 休牧补助每亩多少元 is not given by 每年安排补奖资金187.6亿元, nor 每人 by 4万元/户
-    if asked.division and not re.search(rf"[^{asked.division}{_NOT_A_DIVISION}][{asked.division}]", unit.norm):
+    if asked.division and not re.search(rf"[^{asked.division}{_NOT_A_DIVISION}][{asked.division}]", unit.norm) \
+            and not (asked.division[0] == "省" and names_province(unit.norm)):  # 哪些省份: 重庆、福建、广西…等地
         return False  # 产业园建在哪个县 is not answered by …明确了各县市…大力推动
     if asked.ratio and not re.search(rf"{asked.ratio}[\u4e00-\u9fff]{{0,3}}率", normalize_for_index(unit.sentence)):
         return False  # 近视率是多少 is not given by 健康教育课开设率达到100%
@@ -379,12 +401,3 @@ def _commits(unit: Unit, letter: dict) -> bool:
     body = letter.get("body", "")
     return bool(CUES.search(normalize_for_index(unit.sentence))
                 or CUES.search(normalize_for_index(body[sentence_start(body, unit.start):unit.start])))
-
-
-def codes_asked(qnorm: str) -> tuple[str, ...]:
-    """The codes normalised ``qnorm`` names (第149号建议, 12356热线): numbers of three digits or more that are
-    neither a year nor a figure's amount (100张床位)."""
-    years = YEAR.findall(qnorm)
-    counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
-    return tuple(m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
-                 and not any(s <= m.start() < e for s, e in counted))

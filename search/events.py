@@ -9,7 +9,7 @@ from .figures import WHO
 
 # What happens at the time a question asks (什么时候开工, 哪年通车, 开通时间): a sentence dating it says it in one of
 # its group's forms (开工 is dated by 动工 or 开建; 招标 completed dates no 开工).
-EVENTS = (r"开工|动工|开建|启动建设", r"建成|完工|竣工|建设完成|完成[^，。；]{0,8}建设|投用|投入使用|交付",
+EVENTS = (r"开工|动工|开建|启动建设|开始施工|进场施工", r"建成|完工|竣工|建设完成|完成[^，。；]{0,8}(?:建设|施工)|施工完成|投用|投入使用|交付",
           r"开通|通车|开行|运营|运行", r"施行|实施|执行|生效", r"启用|投用|投入使用|使用", r"开放|开馆|开园|开业",
           r"出台|印发|发布|颁布|公布", r"招标|中标", r"验收", r"有效期|有效至|截止|截至|到期",
           r"成立|组建|挂牌|设立", r"重启|恢复", r"通过", r"调整|上调|下调|调价")

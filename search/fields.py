@@ -13,7 +13,8 @@ from ..corpus.metadata import (ADDRESSEE, CATEGORY_LABELLED, CATEGORY_MARKED, DA
                                HEADING_AGENCY, ORG_LABELLED, ORG_LINE, ORG_SUFFIX, PROPOSAL_OF_YEAR, SALUTATION,
                                SESSION)
 from ..corpus.normalize import normalize_for_index, to_simplified
-from ..corpus.text import parse_number
+from ..corpus.text import FIGURE, parse_number
+from .dating import YEAR
 from .words import posseg
 
 DOC_NUMBER_ASKED = regex.compile(  # what gives a 文号 asked; a bureau's series may carry no year (石农函14号)
@@ -118,13 +119,15 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
            (re.compile(r"(?:提案|建议|议案)\s*(?:的)?\s*(?:编号|号码|号是|号\s*$)|第几号|多少号|哪几号|哪些号|哪[一个]?号(?=提案|建议|议案)"
                        r"|几号(?=\s*(?:代表|委员)?(?:提案|建议|议案))"),  # 第158号提案, 第20250033号建议; 是市政协几号提案
             PROPOSAL_NUMBER),
-           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少[位名]|几[位名])(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|有|都有|包括|[？?]?$)|哪[个家些]?(?:单位|组织|团体|党派|机构)[^，。？?]{0,2}提(?:出)?的[？?]?$|(?:提出|提交)的?(?:代表|委员|人)(?:是谁|有哪些|有谁)?[？?]?$|领衔(?:人|委员|代表)|(?:提案|建议)的(?:委员|代表)(?:是谁)?[？?]?$"),
+           (re.compile(r"谁提(?![供高升交])的?|(?:哪[两三四五六七八九几]?位|哪些|哪个|多少[位名]|几[位名])(?:委员|代表|民主党派|党派)[^，。？?]{0,4}提|(?:提案|建议)人(?:是|有|都有|包括|[？?]?$)|哪[个家些]?(?:单位|组织|团体|党派|机构)[^，。？?]{0,2}提(?:出)?的[？?]?$|(?:提出|提交)的?(?:代表|委员|人)(?:是谁|有哪些|有谁)?[？?]?$|领衔(?:人|委员|代表)|(?:提案|建议)的(?:委员|代表)(?:是谁)?[？?]?$"
+                       r"|(?:答复|回复|给|致)(?:的是)?哪一?[位个](?:委员|代表)"),  # the member a reply answers is the proposer
             PROPOSER),
            (re.compile(r"(?:建议|提案|议案)[^，。？?]{0,3}(?:是)?(?:关于|有关)(?:什么|哪)|提(?:了|的|出了?)?(?:是)?(?:什么|哪些|啥|哪方面)"
                        r"[^，。？?]{0,10}(?:建议|提案|议案)|(?:建议|提案|议案)的?(?:内容|主题|题目|标题|名称)|的案由"
                        r"|(?:建议|提案|议案)(?:叫|是)什么(?:名字)?(?:$|[？?])"
                        r"|哪[件份条个]?(?:建议|提案|议案)|(?:建议|提案|议案)提(?:了|的|出)?的?是?(?:什么|啥)(?:内容|事)?[？?]?$"),  # 第43号建议是关于什么的, 汇办意见答的是哪件建议
-            re.compile(r"(?:关于|提出的)[^。；]{2,80}?[的等](?:有关)?(?:建议|提案|议案)|(?:提出|所提)的?《[^》]{4,80}》")),  # what was proposed: 《关于…的建议》
+            re.compile(r"(?:关于|提出的)[^。；]{2,80}?[的等](?:有关)?(?:建议|提案|议案)|(?:提出|所提)了?(?:的|题为|名为)?《[^》]{4,80}》"
+                       r"|《[^》]{4,80}(?:建议|提案|议案)》")),  # what was proposed: 《关于…的建议》, 提出了题为《…》, 《…第四次建议》
            (re.compile(r"签发|审签"), re.compile("签发|审签")),  # 签发人:卢华, 此复函已经胡梅主任审签
            (re.compile(r"索引号"), re.compile("索引号")),
            (_ASKS_MEMBER_CONTACT, re.compile(r"(?:与|同|和|跟|向)(?:您|委员|代表|提案人|领衔人)[^，。；]{0,20}?"
@@ -138,7 +141,7 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
                        r"|(?:答复|提案|建议|办理)[^，。？?]{0,12}对接了?哪[些个家]?"  # 答复第3号提案对接了哪家担保集团
                        r"|[向找问]哪[些个家]?(?:部门|单位|机构|方面)[^，。？?]{0,4}(?:了解|咨询|请教)|咨询了?哪[些个家]?(?:部门|单位|机构|专家)"),
             re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|研究|对接)|(?:与|同|跟)[^，。；您]{2,40}?(?:进行)?(?:沟通|协调|会商)"
-                       r"|协调[^，。；]{2,30}?等(?:部门|单位)|(?:会同|责成)[^，。；]{0,40}?办理|经[^，。；]{2,80}?(?:共同|联合)办理|牵头[^，。；]{0,40}?配合|会商|商请|(?:会办|协办)(?!单位\d)|征求[^，。；]{0,30}意见"
+                       r"|(?:协调|会同)[^，。；]{2,30}?等(?:部门|单位)|(?:会同|责成)[^，。；]{0,40}?办理|经[^，。；]{2,80}?(?:共同|联合)办理|牵头[^，。；]{0,40}?配合|会商|商请|(?:会办|协办)(?!单位\d)|征求[^，。；]{0,30}意见"
                        r"|(?:综合|结合)[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)"  # 收集了…妇联等部门回复;
                        r"|向[^，。；]{2,40}?(?:了解|咨询|请教)|咨询了?[^，。；]{2,30}?(?:专家|部门|单位)")))  # 向广州市爱卫办…等方面了解
 # not a count (涉及会办单位4条)
@@ -147,7 +150,8 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
 # member was consulted), which the header block, the opening and the closing block say.
 _ASKS_FRAME = re.compile("|".join([
     *(asked.pattern for asked, _ in _FIELDS), r"承办(?:单位|部门|人|处室|科室|机关)|(?:谁|哪)[^，。？?]{0,5}承办", "发布日期", "上次答复", "收悉", r"(?:什么时候|何时|哪天|哪一天)收到",
-    r"哪个(?:民主)?党派|哪个界别|哪[两三四五六七八九几]?位(?:委员|代表)"]))
+    r"哪个(?:民主)?党派|哪个界别|哪[两三四五六七八九几]?位(?:委员|代表)",
+    r"(?:会同|联合|协同)(?:谁|哪)[^，。？?]{0,6}(?:研究|办理)"]))  # how it was handled: 会同市智慧城市专班…认真研究
 
 
 ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")
@@ -300,3 +304,18 @@ def sittings(norm: str) -> frozenset[tuple[float | None, float | None]]:
     """The sittings normalised ``norm`` names, as (届, 次) numbers (八届二次会议 -> (8, 2); 十六届人大3次 -> (16, 3));
     cached, as ``can_answer`` asks it of a letter's text once per sentence."""
     return frozenset((parse_number(a), parse_number(b)) for a, b in _SITTING.findall(norm))
+
+
+_CODE = re.compile(r"(?<![\d.,])\d{3,}(?![\d.,])")  # 12356热线, 105路, 第20250033号: a code, when no unit follows
+_NUMBERED = re.compile(r"第(\d+)号(?:代表|委员)?(?:建议|提案|议案)")  # 第95号建议: a proposal's number
+
+
+def codes_asked(qnorm: str) -> tuple[str, ...]:
+    """The codes normalised ``qnorm`` names (第149号建议, 12356热线): numbers of three digits or more that are
+    neither a year nor a figure's amount (100张床位), and a proposal's shorter number with its 号 (第95号建议 -> 95号:
+    a letter saying 2 somewhere is no 第2号建议's; 第5236建议 is 第5236号's)."""
+    years = YEAR.findall(qnorm)
+    counted = [m.span("num") for m in FIGURE.finditer(qnorm)]
+    codes = [m.group() for m in _CODE.finditer(qnorm) if m.group() not in years
+             and not any(s <= m.start() < e for s, e in counted)]
+    return tuple(dict.fromkeys(codes + [m.group(1) + "号" for m in _NUMBERED.finditer(qnorm) if len(m.group(1)) < 3]))

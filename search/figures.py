@@ -105,7 +105,7 @@ QTYPE_PATTERNS = (
 )
 # A question about what comes next (下一步打算, 今后准备怎么做, 明年还要建几个): the reply's next-steps section
 # and the sentences it commits in answer it.
-PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|下步|下阶段|打算|今后|后续(?!扶持|资金|管理|服务|保障)|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要|"
+PLAN_RE = re.compile(r"会不会|是否会|有没有(?:计划|打算)|下一步|下步|下阶段|接下来|打算|今后|后续(?!扶持|资金|管理|服务|保障)|准备|计划(?=[在于再新建修装配增开完]|什么时候)|明年|还要|还将|将要|"
                      r"(?:什么时候|何时|多久|哪年|哪天)能")
 # What a number question's wording says about the unit it expects.
 EXPECT_UNIT = (
@@ -197,7 +197,7 @@ EARNINGS = re.compile(r"收入|营收|产值|销售额|营业额|利润|税收|�
 
 # Nouns that open with a unit's character: 多少项目, 多少岗位科学家 count things, in no unit of 项 or 岗.
 _OPENS_LIKE_A_UNIT = ("项目", "岗位", "家庭", "家长", "人员", "人口", "名单", "名额", "场所", "场地", "场馆", "期间", "户籍",
-                      "条件", "处理", "处置", "台账")
+                      "条件", "处理", "处置", "台账", "杆路")
 
 
 def units_opening(words: str) -> set[str]:
@@ -312,8 +312,8 @@ def organisations(text: str) -> list[tuple[int, int]]:
 _ORG_LEAD = re.compile(r"(?:由|经|与|和|及|并|会同|联合|协调|请|是|为|在|向|对|把|将|我|已|均|的)+")
 
 
-# A question asking the name a thing goes by (什么产业布局, 用什么作抓手, 秉持什么理念): the noun it names.
-_NAMED_ASKED = re.compile(r"什么[^，。？?]{0,4}?(布局|抓手|模式|品牌|称号|理念|思路|机制|战略|口号|格局)")
+# A question asking the name a thing goes by (什么产业布局, 用什么作抓手, 秉持什么理念, 按照什么原则): the noun it names.
+_NAMED_ASKED = re.compile(r"什么[^，。？?]{0,4}?(布局|抓手|模式|品牌|称号|理念|思路|机制|战略|口号|格局|原则|方针)")
 
 
 def named_asked(question: str) -> str:
@@ -322,14 +322,18 @@ def named_asked(question: str) -> str:
     return m.group(1) if m else ""
 
 
+def names_given(text: str, named: str) -> list[tuple[int, int]]:
+    """The quoted names ``text`` gives right before the noun ``named`` (按照“优化配置…”的原则 for 原则)."""
+    return [m.span(1) for m in re.finditer(rf"(“[^“”]{{2,40}}”)(?:的|为|作为|作)?[\u4e00-\u9fff]{{0,4}}?{named}", fold(text))]
+
+
 def type_evidence(qtypes: tuple[str, ...], units: frozenset[str], text: str,
                   things: tuple[str, ...] = (), named: str = "") -> tuple[float, list[tuple[int, int]]]:
     """How well ``text`` holds what the question asks for (0–1, best over its types) and candidate spans to bold;
     ``things``: what a count names with no unit (``counted_things``), a number right before it answers; ``named``: the
     noun whose name is asked (``named_asked``), which a quoted name right before it gives (以“链长制”为抓手, 按照
     “一心两带三区多点”的产业布局)."""
-    if named and (spans := [m.span(1) for m in re.finditer(
-            rf"(“[^“”]{{2,40}}”)(?:的|为|作为|作)?[\u4e00-\u9fff]{{0,4}}?{named}", fold(text))]):
+    if named and (spans := names_given(text, named)):
         return 1.0, spans
     return max((_evidence(t, units, text, things) for t in qtypes), key=lambda pair: pair[0])
 

@@ -124,6 +124,11 @@ def _listed_stems() -> re.Pattern:
     return re.compile(f"(?:{stems})[、和及与](?:{stems})")
 
 
+def names_province(text: str) -> bool:
+    """Normalised ``text`` names a province, with its level or without (重庆、福建、广西…等地)."""
+    return bool(_province_names().search(text))
+
+
 @functools.lru_cache(maxsize=1)
 def _province_names() -> re.Pattern:
     names = province_names() | {province_stem(name) for name in province_names()}
@@ -240,6 +245,15 @@ def lies_in(name: str, wider: str, levels: str = "") -> bool:
     chains = _chains(name)
     return bool(chains) and all(any(above.startswith(wider) for above in chain) for chain in chains) \
         and not any(full[-1] in levels for full in _fulls(name))
+
+
+def another_division(name: str, region: str, text: str = "") -> bool:
+    """``name`` is a division of the national list that is neither the letter's place (``region``) nor one it lies
+    in nor one inside it: 宜良 of a 石林 letter that names 宜良 once, in passing (``text``: the letter's)."""
+    if not _fulls(name) or to_simplified(region).startswith(name):
+        return False
+    stem = _NAME_AND_LEVEL.sub(r"\1", to_simplified(region))
+    return not any(above.startswith(name) for above in places_above(region, text)) and not may_lie_in(name, stem)
 
 
 def _fulls(name: str) -> list[str]:

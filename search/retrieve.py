@@ -14,10 +14,10 @@ from ..corpus.normalize import normalize_for_index
 from ..corpus.promises import NEXT_HEADING
 from ..corpus.text import sentences
 from ..index.backend import Filter, IndexBackend, query_tokens
-from .asked import codes_asked, letter_text
+from .asked import letter_text
 from .words import says_number
 from .fields import (REPLYING_BODY, asked_field, preferred_form, asks_frame, asks_letter, asks_own_doc_number,
-                     holds_own_doc_number)
+                     codes_asked, holds_own_doc_number)
 from .counted import counted_things
 from .figures import asks_plan, expected_units, question_types, type_evidence
 from .members import archive_members, members_named

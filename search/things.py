@@ -202,8 +202,15 @@ def document_asked(qnorm: str, names: list[str]) -> tuple[str, str]:
 
 
 def names_document(unit: Unit, document: tuple[str, str], letter: dict, text: str) -> bool:
-    """The sentence, or what comes right before it, names the document: its kind and its own words (in order), or
-    its kind alone (该《办法》, 《意见》) where the letter (``text``) names it in full."""
+    """The sentence, or what comes right before it, names the document: its kind and its own words (in order, or
+    every character of four or more inside one 《》 of that kind: 树种结构调整方案 is 《…调整优化森林树种结构实施方案》),
+    or its kind alone (该《办法》, 《意见》) where the letter (``text``) names it in full."""
     core, kind = document
     near = lead_in(unit, letter) + unit.norm
-    return kind in near and (says(core, near) or bool(re.search(f"该《?{kind}|《{kind}》", near)) and says(core, text))
+    reordered = len(core) >= 4 and any(kind in title and all(ch in title for ch in core)
+                                       for title in _TITLE.findall(near))
+    return kind in near and (says(core, near) or reordered
+                             or bool(re.search(f"该《?{kind}|《{kind}》", near)) and says(core, text))
+
+
+_TITLE = re.compile(r"《([^《》]{2,80})》")

@@ -10,7 +10,11 @@ in an earlier clause, a county's figure asked of its city, a plan to equip, a co
 and a letter placed by its 文号 (blind17, blind52, blind54, read in the twenty-ninth session); 文号 in other forms, a
 category alone on its line, the body named as 主办单位 and the 处 asked (blind56, read in the thirtieth); a share written
 as a ratio or a fraction, and whether a letter that never names a thing can say it exists (blind57, read in the
-thirty-first)."""
+thirty-first); a proposal's title given as 题为《…》, a member's name that identifies the letter, a principle named,
+a count asked of what was done, the opening that says with whom a proposal was handled (blind60, read in the
+thirty-fourth); the member a reply answers, a title in 《》 alone, a document named in another order, provinces named
+without their level, a county asked that a letter names in passing, what a yes-or-no question is on (blind61, read in
+the thirty-fourth)."""
 from __future__ import annotations
 
 import shutil
@@ -19,8 +23,9 @@ import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question
 from dafu.search.counted import said_by_stem
-from dafu.search.figures import asks_plan, named_asked, question_types, type_evidence
-from dafu.search.names import lies_in, places_named
+from dafu.search.fields import codes_asked
+from dafu.search.figures import asks_plan, expected_units, named_asked, question_types, type_evidence
+from dafu.search.names import another_division, lies_in, places_named
 
 LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01", "b38-rs-02"),
            "blind18": ("b18-fy-02",),
@@ -31,15 +36,18 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind51": ("b51-vj-01", "b51-vj-02", "b51-tq-01", "b51-tq-02", "b51-tq-03", "b51-yq-01", "b51-yq-03",
                        "b51-lb-02"),
            "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02"),
-           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01"),
-           "blind3": ("b3-zs-03", "b3-tw-01"), "blind2": ("b2-xl-01",), "blind37": ("b37-kj-01",), "blind59": ("b59-se-01", "b59-se-02", "b59-kw-01", "b59-xg-01")}
+           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01", "b57-tb-01"),
+           "blind3": ("b3-zs-03", "b3-tw-01"), "blind2": ("b2-xl-01",), "blind37": ("b37-kj-01",), "blind59": ("b59-se-01", "b59-se-02", "b59-kw-01", "b59-xg-01"),
+           "blind60": ("b60-ov-01", "b60-ov-02", "b60-gn-01", "b60-gn-02", "b60-wi-01"), "topics": ("t-yb-05",),
+           "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02")}
 
 
 @pytest.fixture(scope="module")
 def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
-    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部, 烈士纪念碑, 污水收集, 精神卫生 and 跨境电商."""
+    防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部, 烈士纪念碑, 污水收集, 精神卫生, 跨境电商, 治超, 废弃杆线, 免费WiFi,
+    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞 and 石林's 村卫生室 (topics)."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -117,6 +125,19 @@ def searcher(seed_index, tmp_path_factory):
     # 三是大力选拔配备“五方面人员”。今年换届从乡镇事业编制人员、…中选拔39名…: the sentences under an item's title go
     # on about it, and a list asked is no figure: 39名 measures nothing asked
     ("剑阁说的五方面人员是哪些人", "b59-xg-01", "乡镇事业编制人员、优秀村党组织书记"),
+    ("程晓凤代表提的建议题目是什么", "b60-ov-01", "建议交通部门整顿大货车超载超高"),  # 您提出了题为《…》的建议
+    ("三源浦镇平房区线路改造什么时候完工", "b60-gn-02", "2024年年底完成施工"),  # 完成施工 is 完工
+    ("吉视传媒柳河分公司秋季还要整修更换多少杆路", "b60-gn-02", "300级"),  # 杆 of 杆路 is no unit
+    ("杨美丽代表建议成立什么来治超", "b60-ov-02", "成立治超领导小组"),  # her name identifies the letter, says nothing
+    ("天门废旧电杆整治按照什么原则", "b60-gn-01", "优化配置,规范有序,整洁美观"),  # the name quoted before 的原则
+    ("天门市经信局接下来对废弃电线杆整治怎么跟进", "b60-gn-01", "我局将开展不定期检查工作"),  # 接下来 asks a plan
+    ("吉视传媒在柳河整治了多少级杆路,用了多久", "b60-gn-02", "500多级"),  # done (整治了), not 争取秋季再…300级
+    ("商洛工信局会同谁研究办理免费WiFi提案", "b60-wi-01", "会同市智慧城市专班"),  # how it was handled: the opening
+    ("交通运输部提高山区高速公路限速建议的答复是给哪位代表的", "b61-sl-02", "王娟玲代表"),  # the member it answers
+    ("郑伯禄代表提的金鱼产业建议叫什么", "b61-kg-01", "金鱼产业第四次建议"),  # 《…第四次建议》(第1306号)由我办理
+    ("港南区树种结构调整方案什么时候印发的", "b61-eu-01", "2015年10月"),  # 《…调整优化森林树种结构实施方案》
+    ("综保区企业资质排摸 市发改委会同了哪些部门", "b61-bs-01", "市经济信息化委"),  # 综保区 is no district
+    ("哪些省份在公路限速问题上开展了探索与实践", "b61-sl-02", "重庆、福建、广西"),  # provinces named without 省
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -170,6 +191,11 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "临港大道泥城段人行天桥建议的答复",  # 镇安's letter on 人行天桥 names no 临港 and no 泥城
     "大冶跨境电商产业园选址在哪里",  # the 我市 of a 黄石市 letter that never names 大冶 is 黄石
     "巴中市精神卫生中心新院区什么时候建成",  # 十三五以来…建成投用 is a span up to now, no time it was built
+    "石林县第十七届人大第四次会议第95号建议的答复",  # 第37号 of 第四次, or 第95号 of 第五次: the number must be said
+    "宜良县对人参果产业发展提案的答复",  # 石林县's letter names 宜良 once, in passing
+    "曲靖要求义务教育阶段逐步开设舞蹈戏剧影视课程吗",  # no letter names 舞蹈, 戏剧 or 影视
+    "达州在高铁站设置文创产品宣传展示区了吗",  # 剑阁's letter does, 达州's names no 高铁站 or 展示区
+    "许沛代表建议里台胞在大陆参加医保社保怎么答复的",  # her letter names no 医保 or 社保
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
@@ -190,3 +216,7 @@ def test_places_and_plans_read_from_the_question():
     assert type_evidence(("time",), frozenset(), "市委、市政府从“十一五”开始，已将富硒产业纳入规划")[0] > 0
     assert said_by_stem("出水量", "龙泉青龙岗水源地开采量日出水2500吨") and not said_by_stem("出水量", "出水口3个")
     assert lies_in("仁寿", "眉山") and not lies_in("恩平", "江门", "市")  # 恩平市 may be the 我市 of a 江门 letter
+    assert codes_asked("石林县第十七届人大第四次会议第95号建议的答复") == ("95号",) and not codes_asked("地铁1号线什么时候开通")
+    assert expected_units("秋季还要整修更换多少杆路") == frozenset() and "杆" in expected_units("更换多少杆")
+    assert another_division("宜良", "石林彝族自治县") and not another_division("昆明", "石林彝族自治县")
+    assert not another_division("仁寿", "眉山市")  # a county of the city
