@@ -118,7 +118,8 @@ TITLE_LABEL = regex.compile(r"^[\s•·]*(?:" + "|".join(TITLE_LABELS) + r")\s*[
 PAGE_LABEL_ALONE = regex.compile(_PAGE_LABEL + r"[:：|]?\s*$")  # 发文日期 on a line of its own, its value on the next
 PAGE_LABEL_START = regex.compile(_PAGE_LABEL)  # 所属机构 自治区应急管理厅 责任部门 …: a metadata row, no colon
 ORG_LABELLED = regex.compile(  # its value stops at the next label of a row run together (…管理厅责任部门…)
-    r"(?:发布机构|所属机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|办理部门|来源)\s*[:：|]?\s*"
+    r"(?:发布机构|所属机构|发布单位|发文机关|发文单位|成文单位|责任部门|联系单位|承办单位|承办部门|主办单位|答复单位|办理部门|来源"
+    r"|(?:提案|建议)答复(?=\s*[:：]))\s*[:：|]?\s*"
     r"(?P<v>(?:(?!" + "|".join(_LONGEST_FIRST) + r")\p{Han}){1,30})")
 
 

@@ -50,6 +50,7 @@ _ABOUT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[�
 _ANAPHOR = re.compile(r"^(?:该|其|此(?!外))")
 _RESTATES_PROPOSAL = re.compile(r"(?:您|你们?|贵[\u4e00-\u9fff]{0,2}|代表|委员)[^。，,]{0,8}(?:提出|认为|指出|反映|提到|所提)|(?:提案|建议)中")
 _NAMES_PROPOSAL = re.compile(r"建议|提案|议案")
+_ROLE_ASKED = re.compile(r"承办|主办|会办|协办")  # the part a body asked played
 _OFFICE_ASKED = re.compile(rf"哪(?:个|一个|家)?({OFFICES})")
 _NAMES_PROPOSERS = re.compile(r"委员|代表|党派|界别|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联")
 
@@ -78,8 +79,10 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         agency = normalize_for_index((searcher.by_id.get(first) or {}).get("agency") or "") or None
         office = _OFFICE_ASKED.search(question)  # 农业农村厅哪个处答复的: the line naming one (来源:…种业管理处)
         named = re.compile(rf"[\u4e00-\u9fff]{{2}}{office.group(1)}(?![\u4e00-\u9fff])") if office else None
+        role = _ROLE_ASKED.search(question)  # 由哪个单位承办: the line that says so (该提案由银川市体育局承办)
         units.sort(key=lambda u: (u.letter_id != first, bool(named) and not named.search(u.norm),
                                   agency not in u.norm if agency else False,
+                                  bool(role) and role.group() not in u.norm,
                                   not (SIGNED_BY.search(u.norm) or OPENING_BODY.search(u.norm))))
     elif asked.field in PREFERRED_FORM:  # the reply's date: the day its metadata reads (its signature's before the
         # day its page was published), or the page's when asked as published

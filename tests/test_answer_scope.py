@@ -14,7 +14,8 @@ thirty-first); a proposal's title given as 题为《…》, a member's name that
 a count asked of what was done, the opening that says with whom a proposal was handled (blind60, read in the
 thirty-fourth); the member a reply answers, a title in 《》 alone, a document named in another order, provinces named
 without their level, a county asked that a letter names in passing, what a yes-or-no question is on (blind61, read in
-the thirty-fourth)."""
+the thirty-fourth); the part a body played (承办), who approved a reply (审核同意), a meeting with a member named, a
+label 提案答复:, a width asked (blind62, read in the thirty-fourth)."""
 from __future__ import annotations
 
 import shutil
@@ -39,7 +40,8 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01", "b57-tb-01"),
            "blind3": ("b3-zs-03", "b3-tw-01"), "blind2": ("b2-xl-01",), "blind37": ("b37-kj-01",), "blind59": ("b59-se-01", "b59-se-02", "b59-kw-01", "b59-xg-01"),
            "blind60": ("b60-ov-01", "b60-ov-02", "b60-gn-01", "b60-gn-02", "b60-wi-01"), "topics": ("t-yb-05",),
-           "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02")}
+           "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02"),
+           "blind62": ("b62-wa-02", "b62-wa-03", "b62-ut-01", "b62-rx-01")}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,8 @@ def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
     防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部, 烈士纪念碑, 污水收集, 精神卫生, 跨境电商, 治超, 废弃杆线, 免费WiFi,
-    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞 and 石林's 村卫生室 (topics)."""
+    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校
+    and 石林's 村卫生室 (topics)."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -138,6 +141,11 @@ def searcher(seed_index, tmp_path_factory):
     ("港南区树种结构调整方案什么时候印发的", "b61-eu-01", "2015年10月"),  # 《…调整优化森林树种结构实施方案》
     ("综保区企业资质排摸 市发改委会同了哪些部门", "b61-bs-01", "市经济信息化委"),  # 综保区 is no district
     ("哪些省份在公路限速问题上开展了探索与实践", "b61-sl-02", "重庆、福建、广西"),  # provinces named without 省
+    ("银川市政协十三届五次会议第049号提案由哪个单位承办", "b62-wa-02", "该提案由银川市体育局承办"),  # the part asked
+    ("银川第049号提案答复经哪位副市长审核", "b62-wa-02", "经李晓鹏副市长和陆斌局长审核同意"),
+    ("花都区文广旅体局哪天和任升平委员座谈", "b62-wa-03", "8月27日"),  # contact with the member, named
+    ("花都区为划船训练场地跟哪些单位沟通过", "b62-wa-03", "区城市管理和综合执法局、区水务局"),  # a long list
+    ("洮北区业余体校建议是哪个部门答复的", "b62-ut-01", "洮北区文体局"),  # 提案答复:洮北区文体局, a label
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -196,6 +204,7 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "曲靖要求义务教育阶段逐步开设舞蹈戏剧影视课程吗",  # no letter names 舞蹈, 戏剧 or 影视
     "达州在高铁站设置文创产品宣传展示区了吗",  # 剑阁's letter does, 达州's names no 高铁站 or 展示区
     "许沛代表建议里台胞在大陆参加医保社保怎么答复的",  # her letter names no 医保 or 社保
+    "八陡镇石炭坞铁路道口现在有多宽",  # 多宽 asks a length: 669油库 is none
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
