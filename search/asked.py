@@ -104,7 +104,8 @@ def can_answer(searcher, question: str, asked: "Asked", units: list[Unit]) -> li
             kept.append(unit)
     labelled = [unit for unit in kept if unit.letter_id in labels]
     named = named_asked(question)
-    naming = [unit for unit in kept if named and unit.letter_id == kept[0].letter_id and names_given(unit.text, named)]
+    naming = [unit for unit in kept if unit.letter_id == kept[0].letter_id and names_given(unit.text, named)] \
+        if named else []
     return labelled or naming or kept  # 发布机构是哪个处: the value of the label asked, where a letter's frame writes
     # it; 按照什么原则: the best letter's sentences that name one (按照“优化配置,规范有序,整洁美观”的原则), where it has
     # any, not one on the work done
@@ -378,11 +379,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.achieved and "number" in asked.types and CUES.search(normalize_for_index(unit.sentence)) \
             and not _REPORTED.search(unit.sentence):
         return False  # 2020年森林覆盖率实际达到多少 is not given by 力争2020年全省森林覆盖率达到60%
-    its_clause = figure_clause + CLAUSE_BREAK.split(unit.text[unit.span[0]:], maxsplit=1)[0] if unit.span else ""
-    if asked.done and "number" in asked.types and (cue := CUES.search(normalize_for_index(its_clause))) \
-            and cue.group() not in asked.done and not _REPORTED.search(its_clause) and not _PERFECTIVE.search(its_clause):
-        return False  # 整治了多少级杆路 is not given by …已经向省公司申请立项,争取秋季再整修更换杆路300级 (its figure's
-        # clause plans; 争取了多少个项目 is given by 争取…项目21个)
+    if asked.done and "number" in asked.types and unit.span and _plans_its_figure(unit, figure_clause, asked.done):
+        return False  # 整治了多少级杆路 is not given by …已经向省公司申请立项,争取秋季再整修更换杆路300级
     if "number" in asked.types and not all(_per(what).search(unit.norm) for what in asked.rate):
         return False  # 休牧补助每亩多少元 is not given by 每年安排补奖资金187.6亿元, nor 每人 by 4万元/户
     if asked.division and not re.search(rf"[^{asked.division}{_NOT_A_DIVISION}][{asked.division}]", unit.norm) \
@@ -393,6 +391,14 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
     if asked.types == ("number",) and asked.named_units:
         return unit.features["type"] >= 1.0
     return True
+
+
+def _plans_its_figure(unit: Unit, figure_clause: str, done: str) -> bool:
+    """The clause of the sentence's figure (``figure_clause``: its words before the figure) plans it, with a cue
+    other than the verb asked as ``done`` (争取了多少个项目 is given by 争取…项目21个) and no word of a report."""
+    clause = figure_clause + CLAUSE_BREAK.split(unit.text[unit.span[0]:], maxsplit=1)[0]
+    cue = CUES.search(normalize_for_index(clause))
+    return bool(cue) and cue.group() not in done and not _REPORTED.search(clause) and not _PERFECTIVE.search(clause)
 
 
 def _commits(unit: Unit, letter: dict) -> bool:

@@ -250,9 +250,10 @@ def lies_in(name: str, wider: str, levels: str = "") -> bool:
 def another_division(name: str, region: str, text: str = "") -> bool:
     """``name`` is a division of the national list that is neither the letter's place (``region``) nor one it lies
     in nor one inside it: 宜良 of a 石林 letter that names 宜良 once, in passing (``text``: the letter's)."""
-    if not _fulls(name) or to_simplified(region).startswith(name):
+    own = to_simplified(region)
+    if not _fulls(name) or own.startswith(name):
         return False
-    stem = _NAME_AND_LEVEL.sub(r"\1", to_simplified(region))
+    stem = _NAME_AND_LEVEL.sub(r"\1", own)
     return not any(above.startswith(name) for above in places_above(region, text)) and not may_lie_in(name, stem)
 
 

@@ -207,10 +207,13 @@ def names_document(unit: Unit, document: tuple[str, str], letter: dict, text: st
     or its kind alone (该《办法》, 《意见》) where the letter (``text``) names it in full."""
     core, kind = document
     near = lead_in(unit, letter) + unit.norm
-    reordered = len(core) >= 4 and any(kind in title and all(ch in title for ch in core)
-                                       for title in _TITLE.findall(near))
-    return kind in near and (says(core, near) or reordered
+    return kind in near and (says(core, near) or _reordered_in(core, kind, near)
                              or bool(re.search(f"该《?{kind}|《{kind}》", near)) and says(core, text))
+
+
+def _reordered_in(core: str, kind: str, near: str) -> bool:
+    """Every character of ``core`` (four or more) is inside one 《》 of ``near`` naming the ``kind``."""
+    return len(core) >= 4 and any(kind in title and all(ch in title for ch in core) for title in _TITLE.findall(near))
 
 
 _TITLE = re.compile(r"《([^《》]{2,80})》")
