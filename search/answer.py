@@ -19,10 +19,11 @@ from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, OFFICES, OPENING_BODY, PRE
                      asked_field, asks_letter, preferred_form)
 from .conflicts import find_conflicts
 from .counted import counted_things
+from .divisions import places_above
 from .figures import expected_units, fold, named_asked, parts_asked, question_types, type_evidence
 from .llm import generate_answer
 from .members import members_named
-from .names import places_above, places_named
+from .names import places_named
 from .ordering import joined_pieces, letter_first, matching_first
 from .things import item_title, lead_in
 from .units import Unit, dedupe, split_units

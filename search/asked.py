@@ -20,9 +20,9 @@ from .events import action_asked, events_asked
 from .figures import (EARNINGS, FIGURE_WORDS, PLAN_PERIOD, SAID_BY, SPENDING_ASKED, asks_plan, expected_units, named_asked,
                       names_given, question_types, sum_kind)
 from .members import members_named
-from .names import (AREA_NOUNS, LEVELS, NOT_A_NAME, SCOPE_WORD, another_division, division_stems, may_lie_in, may_speak_as,
-                    names_no_place, names_places, names_another_place, names_province, places_above, places_named,
-                    qualified_by_another_place)
+from .divisions import LEVELS, another_division, division_stems, may_lie_in, places_above
+from .names import (AREA_NOUNS, NOT_A_NAME, SCOPE_WORD, may_speak_as, names_no_place, names_places, names_another_place,
+                    names_province, places_named, qualified_by_another_place)
 from .scope import CLAUSE_BREAK, figure_of_another_place
 from .things import (another_kind, blank_bodies, counts_another, document_asked, institution_asked, kinds_said, lead_in,
                      names_document, names_institution, names_the_thing, phrases_said)

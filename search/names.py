@@ -10,6 +10,8 @@ import re
 from ..corpus.places import (AREA_KINDS, SCOPE, SPEAKS_AS, divisions as _divisions, place_names, province_names,
                              province_stem, scopes_spoken)
 from ..corpus.normalize import normalize_for_index, to_simplified
+from .divisions import (LEVELS, NAME_AND_LEVEL, alternation, bracketed_place, division_forms, may_lie_in,
+                        place_opening, places_above, short_form)
 from .words import posseg
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
@@ -53,7 +55,7 @@ def _speaks_as_part(name: str, region: str | None, text: str) -> bool:
     if not region:
         return False
     region = to_simplified(region).strip()
-    for place in _division_forms()[2].get(name, ()):
+    for place in division_forms()[2].get(name, ()):
         if place[-1] != region[-1:] and any(chain[0] == region for chain in _divisions().get(place, ())) \
                 and re.search(f"[我本全]{place[-1]}(?![委政])", text):
             return True
@@ -89,7 +91,7 @@ def may_speak_as(name: str, level: str | None, text: str) -> bool:
 @functools.lru_cache(maxsize=256)
 def _names_one_of_its_level(level: str, text: str) -> bool:
     """``text`` names a city or county of ``level`` by its bare name (新密 of 新密市) twice or more."""
-    stems = _division_forms()[2]
+    stems = division_forms()[2]
     counts = collections.Counter(m.group() for m in _bare_stems().finditer(text))
     return any(n >= 2 and any(full.endswith(level) for full in stems[stem]) for stem, n in counts.items())
 
@@ -97,7 +99,7 @@ def _names_one_of_its_level(level: str, text: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _bare_stems() -> re.Pattern:
     """The names of the national list's cities and counties without their level, two characters or more."""
-    return re.compile(_alternation(stem for stem in _division_forms()[2] if len(stem) >= 2))
+    return re.compile(alternation(stem for stem in division_forms()[2] if len(stem) >= 2))
 
 
 def _levels_of(name: str, level: str | None) -> set[str]:
@@ -105,7 +107,7 @@ def _levels_of(name: str, level: str | None) -> set[str]:
     name (上海 -> 市; 岳阳 -> 市, 县); every level when the list knows none."""
     if level:
         return {level}
-    found = {full[-1] for full in _division_forms()[2].get(name, ())}
+    found = {full[-1] for full in division_forms()[2].get(name, ())}
     found |= {full[-1] for full in province_names() if province_stem(full) == name}
     return found or set(LEVELS) | {"镇", "乡"}
 
@@ -114,7 +116,7 @@ def _levels_of(name: str, level: str | None) -> set[str]:
 def _names_a_division(text: str) -> bool:
     """Normalised ``text`` names a province (福建, 福建省), city or county (张家川县) of the national list, or lists
     two without their level (青岛、济宁)."""
-    return bool(_division_forms()[0].search(text) or _province_names().search(text) or _listed_stems().search(text))
+    return bool(division_forms()[0].search(text) or _province_names().search(text) or _listed_stems().search(text))
 
 
 @functools.lru_cache(maxsize=1)
@@ -132,15 +134,9 @@ def names_province(text: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _province_names() -> re.Pattern:
     names = province_names() | {province_stem(name) for name in province_names()}
-    return re.compile(_alternation(names))
+    return re.compile(alternation(names))
 
 
-def _alternation(names) -> str:
-    """A pattern matching any of ``names``, the longest first."""
-    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-
-
-LEVELS = "省市州县区旗"
 _NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's tags of names: 舒城 (nr) may be a place, 开发 (v) of 开发区 is not
 _SHORT_LEVELS = "县区旗"  # the level of a two-character place: 凤县; 郑州's 州 belongs to its name
 _NOT_NAME_TAGS = ("m", "r", "a", "d", "q", "b", "f", "t")
@@ -187,7 +183,7 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
             found.append((word, True))  # 景德镇 (景德镇市) is a city, not a town
         elif (m := _ADMIN_PLACE.match(word)) and not tags.get(m.group(1), "ns").startswith(_NOT_NAME_TAGS) \
                 and (tags.get(m.group(1)) not in _WORD_TAGS or tags.get(word, "").startswith(_NAME_TAGS)
-                     or word in _division_forms()[1]):
+                     or word in division_forms()[1]):
             found.append((m.group(1), True))  # not 贫困村 or 几个村: a name is no numeral, pronoun or adjective;
             # a verb or particle before a level (申请不到/省财政) is none unless the dictionary or the national list
             # knows it (开封市, 牟定县, 营口市, which jieba tags a verb)
@@ -195,8 +191,8 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
             found.append((word, True))  # 凤县, 二七区; not 郑州 or 杭州, whose 州 is part of the name
         elif word in _divisions() and (m := _ADMIN_PLACE.match(word)):
             found.append((m.group(1), True))  # 个旧市, whose 个旧 jieba tags an adjective
-        elif opening := _place_opening(word):
-            found.append((_NAME_AND_LEVEL.sub(r"\1", opening), True))  # 北京市 of 北京市政协, one word to jieba
+        elif opening := place_opening(word):
+            found.append((NAME_AND_LEVEL.sub(r"\1", opening), True))  # 北京市 of 北京市政协, one word to jieba
         elif word in known and (tags.get(word, "nr").startswith(_NAME_TAGS) or _national_stem(word, tags)) \
                 or leading and any(tags.get(word + level) == "ns" or word in known and word + level in _divisions()
                                    for level in LEVELS) and (not found or may_lie_in(word, found[-1][0])):
@@ -218,56 +214,6 @@ def places_named(text: str, known: frozenset[str] = frozenset()) -> list[tuple[s
     return list(dict.fromkeys(found))
 
 
-def _place_opening(word: str) -> str | None:
-    """The longest province, city or county of the national list, with its level, that opens ``word`` and is not all
-    of it (北京市 of 北京市政协, 黄石市 of 黄石市人大)."""
-    names = _full_names()
-    return next((word[:k] for k in range(len(word) - 1, 2, -1) if word[:k] in names), None)
-
-
-@functools.lru_cache(maxsize=1)
-def _full_names() -> frozenset[str]:
-    """The provinces, cities and counties of the national list, with their levels."""
-    return frozenset(_division_forms()[1].values()) | province_names()
-
-
-def may_lie_in(name: str, wider: str) -> bool:
-    """A name without its level, said right after another place (二七 of 郑州二七区, 新建 of 清水县新建博物馆), may be
-    a division inside it: the national list knows no such division, or one of that name (凉山 of 凉山彝族自治州
-    too) that lies in ``wider``."""
-    chains = _chains(name)
-    return not chains or any(above.startswith(wider) for chain in chains for above in chain)
-
-
-def lies_in(name: str, wider: str, levels: str = "") -> bool:
-    """Every division the national list knows by ``name`` (仁寿 -> 仁寿县) lies in ``wider`` (眉山), and none is of
-    one of ``levels`` (恩平市 of a letter that speaks as 我市 may be its own place)."""
-    chains = _chains(name)
-    return bool(chains) and all(any(above.startswith(wider) for above in chain) for chain in chains) \
-        and not any(full[-1] in levels for full in _fulls(name))
-
-
-def another_division(name: str, region: str, text: str = "") -> bool:
-    """``name`` is a division of the national list that is neither the letter's place (``region``) nor one it lies
-    in nor one inside it: 宜良 of a 石林 letter that names 宜良 once, in passing (``text``: the letter's)."""
-    own = to_simplified(region)
-    if not _fulls(name) or own.startswith(name):
-        return False
-    stem = _NAME_AND_LEVEL.sub(r"\1", own)
-    return not any(above.startswith(name) for above in places_above(region, text)) and not may_lie_in(name, stem)
-
-
-def _fulls(name: str) -> list[str]:
-    """The divisions of the national list ``name`` names, with or without its level (仁寿 -> 仁寿县)."""
-    return [full for full in {name + level for level in LEVELS} | set(_division_forms()[2].get(name, ()))
-            if full in _divisions()]
-
-
-def _chains(name: str) -> list[tuple[str, ...]]:
-    """The places above each division of ``name``."""
-    return [chain for full in _fulls(name) for chain in _divisions()[full]]
-
-
 def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
     """The names, without their level, of the places the archive's letters come from: the places named by their
     regions and agencies (``IndexBackend.facets``; 舒城 of 舒城县水利局), found as the letters' region is, and the
@@ -277,19 +223,6 @@ def archive_places(facets: dict[str, list[str]]) -> frozenset[str]:
     values += [above for region in facets.get("region", []) for above in places_above(region)]
     return frozenset(m.group(1) for value in values for place in place_names(normalize_for_index(value))
                      if (m := _ADMIN_PLACE.match(short_form(place))))
-
-
-_NAME_AND_LEVEL = re.compile(r"^(\w{2,}?)(?:省|市|特别行政区|地区|盟|(?:\w{1,4}?族)*自治[区州县旗]|县|区|旗)$")
-
-
-def places_above(region: str | None, text: str = "") -> tuple[str, ...]:
-    """The city and province a letter's place lies in, by the national list of divisions (郧阳区 -> 十堰市, 湖北省): a
-    letter of 郧阳区 answers 十堰 and 湖北 though it never names them. A name several places share (鼓楼区) counts
-    only where ``text`` (the letter's) names the city or province of one of them."""
-    chains = _divisions().get(to_simplified(region or "").strip(), ())
-    if len(chains) > 1:
-        chains = tuple(c for c in chains if any(_NAME_AND_LEVEL.sub(r"\1", place) in text for place in c))
-    return chains[0] if len(chains) == 1 else ()
 
 
 SCOPE_WORD = re.compile(SPEAKS_AS.pattern)  # a scope of a level: 全市, 我县, 本镇
@@ -314,36 +247,6 @@ def of_another_place(norm: str, asked: list[str], region: str | None, text: str 
     return bool(referents) and not any(name in place for places in referents for place in places for name in asked)
 
 
-_AUTONOMY = re.compile(r"(?:(?:维吾尔|哈萨克|柯尔克孜|乌孜别克|塔吉克|塔塔尔|鄂温克|鄂伦春|达斡尔|土家|布依|朝鲜|哈尼|傈僳|拉祜|"
-                       r"纳西|景颇|仫佬|毛南|仡佬|锡伯|阿昌|普米|俄罗斯|德昂|保安|裕固|独龙|赫哲|门巴|珞巴|基诺|蒙古|东乡|撒拉|布朗|"
-                       r"回|藏|苗|彝|壮|满|侗|瑶|白|傣|黎|佤|畲|高山|水|羌|土|怒|京|各)族)+(?:自治([区州县旗])|(区))$")  # 管城回族区 too
-
-
-def short_form(place: str) -> str:
-    """An autonomous or ethnic division as it is named short, with its level (彭水苗族土家族自治县 -> 彭水县,
-    管城回族区 -> 管城区); others as they are."""
-    m = _AUTONOMY.search(place)
-    return place[:m.start()] + (m.group(1) or m.group(2)) if m and m.start() >= 2 else place
-
-
-_COMMON_DIVISIONS = {"新城区", "老城区", "市中区", "中心区"}  # names that are also common words (城区, 矿区 too short)
-
-
-@functools.lru_cache(maxsize=1)
-def _division_forms() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
-    """Every city and county of the national list written with its level, in full or short (张家川回族自治县,
-    张家川县: jieba splits some, 张家|川县): a pattern finding them, each form -> its full name, and each name without
-    its level -> the full names."""
-    full, stems = {}, {}
-    for name in _divisions():
-        if len(name) <= 2 or name in _COMMON_DIVISIONS:
-            continue
-        short = short_form(name)
-        full[name] = full[short] = name
-        stems.setdefault(short[:-1], []).append(name)
-    return re.compile(_alternation(full)), full, stems
-
-
 # A place's name as the start of a body's (峄城区农业农村局), unless a verb follows it (张家川县还成立了…工作站).
 _ORG_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:局|委|厅|办|政府|公司|中心|院|所|站|队|会)")
 _ACTS = re.compile(r"[还也]|[^，,；;]{0,6}[成设建]立")
@@ -357,7 +260,7 @@ def names_another_place(norm: str, asked: list[str]) -> bool:
     a place before 等 is an example of what is counted: 巩义市明月村等7个村)."""
     if not asked or any(name in norm for name in asked):
         return False
-    pattern, full, stems = _division_forms()
+    pattern, full, stems = division_forms()
     divisions = _divisions()
     places = {place for name in asked for place in stems.get(name, ())}  # 岳阳: the city or the county
     mine = {chain for place in places for chain in divisions[place]}
@@ -383,24 +286,10 @@ def qualified_by_another_place(norm: str, asked: list[str], phrases: tuple[str, 
     for phrase in phrases:
         spots = [m.start() for m in re.finditer(re.escape(phrase), norm)]
         if spots and all(any(re.fullmatch(r"[\u4e00-\u9fff]{0,4}", norm[m.end():k])
-                             for pattern in (_division_forms()[0], _bracketed_place())
+                             for pattern in (division_forms()[0], bracketed_place())
                              for m in pattern.finditer(norm, max(0, k - 16), k)) for k in spots):
             return True
     return False
-
-
-@functools.lru_cache(maxsize=1)
-def _bracketed_place() -> re.Pattern:
-    """A province, city or county of the national list named in brackets without its level: 中国(黄石)跨境电子商务综合试验区."""
-    stems = {stem for stem in _division_forms()[2] if len(stem) >= 2} | {province_stem(name) for name in province_names()}
-    return re.compile(rf"[(（](?:{_alternation(stems)})[)）]")
-
-
-def division_stems(words) -> list[str]:
-    """The ``words`` that are the name of a city or county of the national list without its level (锦州 of
-    辽宁给锦州下发…: a place the question names, though jieba does not tag it as one)."""
-    stems = _division_forms()[2]
-    return [w for w in words if w in stems]
 
 
 # A town written with its level that jieba does not know, by its last character and 镇 (山镇 of 泉港界山镇, 章镇

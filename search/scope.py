@@ -5,7 +5,8 @@ import re
 
 from ..corpus.normalize import normalize_for_index
 from ..corpus.places import scopes_spoken
-from .names import LEVELS, SCOPE_WORD, lies_in, of_another_place, places_above
+from .divisions import LEVELS, lies_in, places_above
+from .names import SCOPE_WORD, of_another_place
 from .things import lead_in
 from .units import Unit
 

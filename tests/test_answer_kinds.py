@@ -533,7 +533,7 @@ def test_places_above_and_whole_numbers():
     """郧阳区 lies in 十堰市, 湖北省; 鼓楼区 (four cities) only where the letter names one of them; 201 is not said by
     2019年."""
     from dafu.search.words import says_number
-    from dafu.search.names import places_above
+    from dafu.search.divisions import places_above
 
     assert places_above("郧阳区") == ("十堰市", "湖北省")
     assert places_above("鼓楼区", "福州市鼓楼区政府") == ("福州市", "福建省") and places_above("鼓楼区") == ()

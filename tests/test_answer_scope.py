@@ -26,7 +26,8 @@ from dafu.search.answer import answer_question
 from dafu.search.counted import said_by_stem
 from dafu.search.fields import codes_asked
 from dafu.search.figures import asks_plan, expected_units, named_asked, question_types, type_evidence
-from dafu.search.names import another_division, lies_in, places_named
+from dafu.search.divisions import another_division, lies_in
+from dafu.search.names import places_named
 
 LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01", "b38-rs-02"),
            "blind18": ("b18-fy-02",),
