@@ -15,8 +15,8 @@ from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
 from ..index.backend import query_tokens
 from .asked import Asked, can_answer
-from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, OFFICES, OPENING_BODY, PREFERRED_FORM, PROPOSER, REPLYING_BODY, SIGNED_BY,
-                     asked_field, asks_letter, preferred_form)
+from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, CONSULTED, MEMBER_CONTACTED, OFFICES, OPENING_BODY, PREFERRED_FORM,
+                     PROPOSER, REPLYING_BODY, SIGNED_BY, asked_field, asks_letter, preferred_form)
 from .conflicts import find_conflicts
 from .counted import counted_things
 from .divisions import places_above
@@ -85,6 +85,10 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
                                   agency not in u.norm if agency else False,
                                   bool(role) and role.group() not in u.norm,
                                   not (SIGNED_BY.search(u.norm) or OPENING_BODY.search(u.norm))))
+    elif asked.field is not None and asked.field not in (*PREFERRED_FORM, CONSULTED, MEMBER_CONTACTED):  # a label of
+        # the frame: the letter search found first that gives it (索引号 alone as its value: 005307335/2020-00066)
+        first = _letter_asked(passages, units)  # before another letter's line that names the label
+        units.sort(key=lambda u: u.letter_id != first)
     elif asked.field in PREFERRED_FORM:  # the reply's date: the day its metadata reads (its signature's before the
         # day its page was published), or the page's when asked as published
         first = _letter_asked(passages, units)
@@ -211,14 +215,20 @@ def score(f: dict, weights: tuple | None = None) -> float:
     return W_COS * f["cos"] + kw * f["kw"] + typ * f["type"] + rank * f["rank"] - boiler * f["boilerplate"]
 
 
+_CONDITION_LAST = re.compile(r"(?:如果|假如|倘若|如若|若是|一旦)[^，,；;。]*$")  # a last clause that opens a condition
+
+
 def select(units: list[Unit]) -> list[Unit]:
     """The best sentence and up to two more that score nearly as well, without repeats. When the best is a piece
-    of a long sentence without what the question asks for (a cause, a figure) and a later piece of the same
-    sentence holds it, that piece comes second: 查干屯格乡…实施清洁能源(煤改电)项目, then 但受2021-2022年疫情影响
-    未能按时完工."""
+    of a long sentence without what the question asks for (a cause, a figure, a document) and a later piece of the
+    same sentence or the one right before holds it, that piece comes second: 查干屯格乡…实施清洁能源(煤改电)项目, then
+    但受2021-2022年疫情影响未能按时完工; …印发《关于促进钢铁工业高质量发展的指导意见》 before 提出“…开展钢结构住宅试点”; or when the best ends in a condition whose consequence the next piece says (…如果尽可能修宽 |
+    涉及的土地、林地、经济林木等补偿没有资金)."""
     best = units[0]
     rest = next((u for u in units[1:] if u.letter_id == best.letter_id and u.sentence == best.sentence
-                 and u.start > best.start and u.features["type"] >= 1.0 > best.features["type"]), None)
+                 and (u.start > best.start or 0 <= best.start - u.end <= 2)  # a later piece, or the one right before
+                 and (u.features["type"] >= 1.0 > best.features["type"]
+                      or 0 <= u.start - best.end <= 2 and _CONDITION_LAST.search(best.text))), None)
     chosen = [best, rest] if rest else [best]
     for unit in units[1:]:
         if len(chosen) == 3 or unit.score < best.score - EXTRA_MARGIN:

@@ -4,7 +4,6 @@ the question names must be in the letter; a number question needs a figure of th
 question a date. ``can_answer`` keeps the sentences that pass, in their order."""
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -14,6 +13,7 @@ from ..corpus.promises import CUES, NEXT_HEADING
 from .fields import (ASKS_HOW_ANSWERED, ASKS_PROPOSALS_VIEW, ASKS_TITLE, asked_field, asks_frame, asks_letter,
                      asks_own_doc_number, codes_asked, existence_asked, gives_uncited_doc_number, holds_own_doc_number,
                      label_asked, label_value, letter_subject_asked, letter_year_asked, sittings)
+from .bounds import bound_asked, bounds_other_end, per, per_thing_only
 from .counted import counted_head, counted_run, figures_asked, said_by_stem, verb_counted
 from .dating import YEAR, sentence_start, year_before, years_said
 from .events import action_asked, events_asked
@@ -169,14 +169,6 @@ _WHICH_DIVISION = re.compile(r"哪[个些一几]?(?:个)?([省州市县区乡镇
 _LEVELS_ANSWERING = {"省": "省区市", "州": "州市", "市": "市州县区", "县": "县市区旗", "区": "区县市", "乡": "乡镇街",
                      "镇": "镇乡街", "村": "村社组"}  # the levels that answer one asked (哪个县: 腾冲市, 云县)
 _NOT_A_DIVISION = "全各本我该每\\s"  # 各县市, 全县: a scope, no place named
-_SAME_PER = {"人": "人名位", "名": "人名位", "位": "人名位", "天": "天日", "日": "天日"}  # 每人: 每名教师; 每天: 日均
-
-
-@functools.lru_cache(maxsize=64)
-def _per(what: str) -> re.Pattern:
-    """A figure per ``what`` (亩): 每亩, 每个村庄, 元/亩, 亩均, 按人平100元, 平均日客流, 单车日均."""
-    d = f"[{_SAME_PER.get(what, what)}]"
-    return re.compile(rf"每\s*[个一]?\s*{d}|/\s*{d}|{d}[均平]|均{d}|单{d}")
 
 
 @dataclass(frozen=True)
@@ -221,6 +213,8 @@ class Asked:
     institution: str = ""  # the kind of institution a which-question asks (定点医院是哪家 -> 医院)
     counted_run: tuple[str, ...] = ()  # the words of the thing a count names (几个应急避难场所 -> 应急 避难 场所)
     bodies: tuple[str, ...] = ()  # measure words said inside a body's name (民族宗教 of 市民族宗教委): a body names them
+    bound: str | None = None  # the end of a measure asked (最宽 -> max): a bound at the other end (不少于) is no answer
+    whole_sum: bool = False  # asks a sum spent, per nothing (需要多少资金): a sum per thing (元/公里) is no answer
 
     @property
     def narrowest(self) -> list[str]:
@@ -266,7 +260,10 @@ class Asked:
                    verb=verb_counted(qnorm) if "number" in types else "",
                    bodies=tuple(w for w in measures if w not in unnamed),
                    date=types == ("time",) and bool(_DATE_ASKED.search(qnorm)), periods=tuple(PLAN_PERIOD.findall(qnorm)),
-                   planned="time" in types and bool(_ORIGINAL_PLAN.search(qnorm)))
+                   planned="time" in types and bool(_ORIGINAL_PLAN.search(qnorm)),
+                   bound=bound_asked(qnorm) if "number" in types else None,
+                   whole_sum="number" in types and bool(SPENDING_ASKED.search(qnorm)) and not _RATE.search(qnorm)
+                   and "标准" not in qnorm)
 
 
 def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identity: str = "") -> bool:
@@ -317,6 +314,10 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 结核病定点医院是哪家 is not answered by 及时对学校、医院报告的涉疫师生开展筛查
     if any(qtype in asked.types and not SAID_BY[qtype][0].search(unit.norm) for qtype in ("rank", "company", "outcome")):
         return False  # 排第几 needs a rank (居全国第三, 之首), 中标单位 a company, 获批了吗 how the request stands
+    if asked.bound and bounds_other_end(unit.norm, asked.bound, asked.named_units):
+        return False  # 设计宽度最宽到多少米 is not 路面有效宽度不少于3.5米
+    if asked.whole_sum and per_thing_only(unit.norm, asked.named_units):
+        return False  # 道路硬化需要多少资金 is not 补偿标准仅为30000元/公里
     measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
     if "number" in asked.types and measures and not names_the_thing(unit, measures, letter, whole_words=True) \
             and not any(w in asked.bodies and w in unit.norm for w in measures):
@@ -381,7 +382,7 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 2020年森林覆盖率实际达到多少 is not given by 力争2020年全省森林覆盖率达到60%
     if asked.done and "number" in asked.types and unit.span and _plans_its_figure(unit, figure_clause, asked.done):
         return False  # 整治了多少级杆路 is not given by …已经向省公司申请立项,争取秋季再整修更换杆路300级
-    if "number" in asked.types and not all(_per(what).search(unit.norm) for what in asked.rate):
+    if "number" in asked.types and not all(per(what).search(unit.norm) for what in asked.rate):
         return False  # 休牧补助每亩多少元 is not given by 每年安排补奖资金187.6亿元, nor 每人 by 4万元/户
     if asked.division and not re.search(rf"[^{asked.division}{_NOT_A_DIVISION}][{asked.division}]", unit.norm) \
             and not (asked.division[0] == "省" and names_province(unit.norm)):  # 哪些省份: 重庆、福建、广西…等地

@@ -11,7 +11,7 @@ from ..corpus.text import clauses, sentences
 
 MAX_UNIT = 90            # longer sentences are cut at commas into pieces of about this many characters
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
-_LABEL_AND_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]\s*[\u4e00-\u9fff0-9A-Za-z]")  # a page's label and its value
+_LABEL_AND_VALUE = re.compile(r"^[(（]?[\u4e00-\u9fff]{2,6}\s*[:：]\s*[\u4e00-\u9fff0-9A-Za-z]")  # a page's label and its value
 _MARKUP = re.compile(r"^[\s*#>|]+|[\s*#|]+$")
 
 
@@ -66,13 +66,19 @@ def _labelled(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return joined
 
 
+# A clause that only says when (2020年8月24日, ; 今年3月以来,) belongs with the clause it dates, never cut from it.
+_WHEN_CLAUSE = re.compile(r"(?:于|在|自|从|截至|截止到?|到)?(?=[^，,]*\d)(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月)?(?:\d{1,2}\s*[日号])?"
+                          r"(?:以来|起|底|初|上旬|中旬|下旬|前后)?[，,]")
+
+
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``start:end`` as one piece, or, when longer than MAX_UNIT, as runs of whole clauses."""
+    """``start:end`` as one piece, or, when longer than MAX_UNIT, as runs of whole clauses; never cut right after
+    a clause that only says when (…高度重视,2020年8月24日, | 派出工作组…: the date is the next clause's)."""
     if end - start <= MAX_UNIT:
         return [(start, end)]
     pieces, piece_start = [], start
-    for _, cut in clauses(text, start, end)[:-1]:
-        if cut - piece_start >= MAX_UNIT * 2 // 3:
+    for opens, cut in clauses(text, start, end)[:-1]:
+        if cut - piece_start >= MAX_UNIT * 2 // 3 and not _WHEN_CLAUSE.fullmatch(text, opens, cut):
             pieces.append((piece_start, cut))
             piece_start = cut
     if end - piece_start < 12 and pieces:

@@ -15,7 +15,9 @@ a count asked of what was done, the opening that says with whom a proposal was h
 thirty-fourth); the member a reply answers, a title in 《》 alone, a document named in another order, provinces named
 without their level, a county asked that a letter names in passing, what a yes-or-no question is on (blind61, read in
 the thirty-fourth); the part a body played (承办), who approved a reply (审核同意), a meeting with a member named, a
-label 提案答复:, a width asked (blind62, read in the thirty-fourth)."""
+label 提案答复:, a width asked (blind62, read in the thirty-fourth); a contact and a phone asked together, a condition
+and its consequence, an index number without its label, a page's update time, a date clause kept with what it dates,
+a document asked by 哪个文件, the most asked of a bound, a sum asked of a rate (blind63, read in the thirty-fifth)."""
 from __future__ import annotations
 
 import shutil
@@ -23,6 +25,7 @@ import shutil
 import pytest
 from conftest import data_path
 from dafu.search.answer import answer_question
+from dafu.search.bounds import bound_asked, bounds_other_end, per_thing_only
 from dafu.search.counted import said_by_stem
 from dafu.search.fields import codes_asked
 from dafu.search.figures import asks_plan, expected_units, named_asked, question_types, type_evidence
@@ -42,7 +45,8 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind3": ("b3-zs-03", "b3-tw-01"), "blind2": ("b2-xl-01",), "blind37": ("b37-kj-01",), "blind59": ("b59-se-01", "b59-se-02", "b59-kw-01", "b59-xg-01"),
            "blind60": ("b60-ov-01", "b60-ov-02", "b60-gn-01", "b60-gn-02", "b60-wi-01"), "topics": ("t-yb-05",),
            "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02"),
-           "blind62": ("b62-wa-02", "b62-wa-03", "b62-ut-01", "b62-rx-01")}
+           "blind62": ("b62-wa-02", "b62-wa-03", "b62-ut-01", "b62-rx-01"),
+           "blind63": ("b63-cv-01", "b63-cv-03", "b63-tm-01", "b63-lr-02", "b63-gu-01")}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +54,7 @@ def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
     防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部, 烈士纪念碑, 污水收集, 精神卫生, 跨境电商, 治超, 废弃杆线, 免费WiFi,
-    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校
+    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校, 错车道, 凸面镜, 林区道路, 热轧H型钢
     and 石林's 村卫生室 (topics)."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -146,12 +150,28 @@ def searcher(seed_index, tmp_path_factory):
     ("花都区文广旅体局哪天和任升平委员座谈", "b62-wa-03", "8月27日"),  # contact with the member, named
     ("花都区为划船训练场地跟哪些单位沟通过", "b62-wa-03", "区城市管理和综合执法局、区水务局"),  # a long list
     ("洮北区业余体校建议是哪个部门答复的", "b62-ut-01", "洮北区文体局"),  # 提案答复:洮北区文体局, a label
+    ("新密凸面镜答复的索引号", "b63-tm-01", "005307335/2020-00066"),  # the value alone: the page lost its label
+    ("马关林草局第207号建议答复函什么时候更新的", "b63-lr-02", "2020/11/03"),  # 更新时间:, the page's own date
+    ("哪个文件提出开展钢结构住宅试点和农房建设试点", "b63-gu-01", "《关于促进钢铁工业高质量发展的指导意见》"),  # the piece
+    # before the one that quotes it
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
     assert not answer["abstained"], answer.get("generator")
     assert answer["answer"][0]["letter_id"] == letter_id
     assert first in answer["answer"][0]["text"]
+
+
+@pytest.mark.parametrize("question, said", [
+    ("巫溪错车道答复的联系人和电话", ("赵进", "023-51522518")),  # (联系人:赵进;联系电话:…): both asked, both given
+    ("大姚为什么不能把村组公路修宽", ("如果尽可能修宽", "补偿没有资金")),  # a condition, then the piece saying its consequence
+    ("马关林草局什么时候派工作组实地调查龙子田道路", ("2020年8月24日,派出工作组",)),  # the date stays with its clause
+])
+def test_the_answer_holds_all_that_is_asked(searcher, question, said):
+    answer = answer_question(searcher, question)
+    assert not answer["abstained"], answer.get("generator")
+    joined = "".join(item["text"] for item in answer["answer"])
+    assert all(part in joined for part in said), joined
 
 
 def test_two_pieces_joined_mark_the_figure_of_the_one_that_answers(searcher):
@@ -205,6 +225,8 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "达州在高铁站设置文创产品宣传展示区了吗",  # 剑阁's letter does, 达州's names no 高铁站 or 展示区
     "许沛代表建议里台胞在大陆参加医保社保怎么答复的",  # her letter names no 医保 or 社保
     "八陡镇石炭坞铁路道口现在有多宽",  # 多宽 asks a length: 669油库 is none
+    "大姚县农村公路设计宽度最宽到多少米",  # 路面有效宽度不少于3.5米 bounds it from below only
+    "龙子田上组道路硬化需要多少资金",  # 补偿标准仅为30000元/公里 is a rate, not the sum needed
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
@@ -230,3 +252,8 @@ def test_places_and_plans_read_from_the_question():
     assert another_division("宜良", "石林彝族自治县") and not another_division("昆明", "石林彝族自治县")
     assert not another_division("仁寿", "眉山市")  # a county of the city
     assert places_named("综保区企业资质排摸 市发改委会同了哪些部门") == []  # 综保区 is a kind of area, no district
+    assert bound_asked("农村公路设计宽度最宽到多少米") == "max" and bound_asked("最少补助多少") == "min"
+    assert bounds_other_end("路面有效宽度不少于3.5米", "max", frozenset({"米"}))
+    assert not bounds_other_end("路面宽度4.5米", "max", frozenset({"米"}))
+    assert per_thing_only("补偿标准仅为30000元/公里", frozenset({"元"}))
+    assert not per_thing_only("每年投入500万元", frozenset({"元", "万元"}))  # per year: a sum spent
