@@ -36,6 +36,13 @@ def item_title(unit: Unit, letter: dict) -> str:
     return normalize_for_index(opening) if len(opening.strip()) <= _ITEM_TITLE else ""
 
 
+def is_title(unit: Unit) -> bool:
+    """The sentence is an item's short title or a heading (二、浙江路中瑞领航城小区频繁停水原因; 三是及时兑现地方教龄津贴。):
+    what it is about, the sentence after it says."""
+    text = unit.sentence.strip()
+    return bool(ENUM.match(text)) and len(text) <= _ITEM_TITLE
+
+
 def _untitled(text: str) -> str:
     """``text`` with its titles blanked: a 《…》 names a document, not what it is about."""
     return re.sub(r"《[^《》]*》", "《》", text)

@@ -17,7 +17,8 @@ without their level, a county asked that a letter names in passing, what a yes-o
 the thirty-fourth); the part a body played (承办), who approved a reply (审核同意), a meeting with a member named, a
 label 提案答复:, a width asked (blind62, read in the thirty-fourth); a contact and a phone asked together, a condition
 and its consequence, an index number without its label, a page's update time, a date clause kept with what it dates,
-a document asked by 哪个文件, the most asked of a bound, a sum asked of a rate (blind63, read in the thirty-fifth)."""
+a document asked by 哪个文件, the most asked of a bound, a sum asked of a rate (blind63, read in the thirty-fifth);
+whole sentences as answer lines and the sentence after a heading (thirty-fifth)."""
 from __future__ import annotations
 
 import shutil
@@ -46,7 +47,7 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind60": ("b60-ov-01", "b60-ov-02", "b60-gn-01", "b60-gn-02", "b60-wi-01"), "topics": ("t-yb-05",),
            "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02"),
            "blind62": ("b62-wa-02", "b62-wa-03", "b62-ut-01", "b62-rx-01"),
-           "blind63": ("b63-cv-01", "b63-cv-03", "b63-tm-01", "b63-lr-02", "b63-gu-01")}
+           "blind63": ("b63-cv-01", "b63-cv-03", "b63-tm-01", "b63-lr-02", "b63-gu-01"), "blind9": ("b9-sw-01",)}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
     防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部, 烈士纪念碑, 污水收集, 精神卫生, 跨境电商, 治超, 废弃杆线, 免费WiFi,
-    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校, 错车道, 凸面镜, 林区道路, 热轧H型钢
+    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校, 错车道, 凸面镜, 林区道路, 热轧H型钢, 供水
     and 石林's 村卫生室 (topics)."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -166,6 +167,9 @@ def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, firs
     ("巫溪错车道答复的联系人和电话", ("赵进", "023-51522518")),  # (联系人:赵进;联系电话:…): both asked, both given
     ("大姚为什么不能把村组公路修宽", ("如果尽可能修宽", "补偿没有资金")),  # a condition, then the piece saying its consequence
     ("马关林草局什么时候派工作组实地调查龙子田道路", ("2020年8月24日,派出工作组",)),  # the date stays with its clause
+    ("银川皮划艇协会的基地在哪 推广什么项目", ("利用鲁能陶然水岸原有码头为基地", "主要推广皮艇、桨板")),  # the whole
+    # sentence, not only the piece that scored best
+    ("中瑞领航城停水的第一个原因是什么？", ("频繁停水原因", "市水务公司整体供水总量不足")),  # a heading, then what follows it
 ])
 def test_the_answer_holds_all_that_is_asked(searcher, question, said):
     answer = answer_question(searcher, question)
