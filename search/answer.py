@@ -226,8 +226,9 @@ def select(units: list[Unit]) -> list[Unit]:
     """The best sentence and up to two more that score nearly as well, without repeats. When the best is a piece
     of a long sentence without what the question asks for (a cause, a figure, a document) and a later piece of the
     same sentence or the one right before holds it, that piece comes second: 查干屯格乡…实施清洁能源(煤改电)项目, then
-    但受2021-2022年疫情影响未能按时完工; …印发《关于促进钢铁工业高质量发展的指导意见》 before 提出“…开展钢结构住宅试点”; or when the best ends in a condition whose consequence the next piece says (…如果尽可能修宽 |
-    涉及的土地、林地、经济林木等补偿没有资金)."""
+    但受2021-2022年疫情影响未能按时完工; …印发《关于促进钢铁工业高质量发展的指导意见》 before 提出“…开展钢结构住宅
+    试点”; or when the best ends in a condition whose consequence the next piece says (…如果尽可能修宽 | 涉及的土地、
+    林地、经济林木等补偿没有资金)."""
     best = units[0]
     rest = next((u for u in units[1:] if u.letter_id == best.letter_id and u.sentence == best.sentence
                  and (u.start > best.start or 0 <= best.start - u.end <= 2)  # a later piece, or the one right before
