@@ -75,28 +75,28 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
         out["generator"] = {"used": False, "reason": "abstained: no sentence gives the year, place or unit asked"}
         return out
     units = specific
-    if asked.field is REPLYING_BODY:  # in the letter asked, a line naming the agency its metadata reads (not the
-        # site's 发布机构), then its signature or 承办单位 line before a title beginning with it
+    if asked.field is not None and asked.field not in (CONSULTED, MEMBER_CONTACTED):  # a label of the frame: the
+        # letter search found first that gives it (索引号 alone as its value: 005307335/2020-00066) before another
+        # letter's line that names the label (whom a body consulted is said by the reply's text, not its frame)
         first = _letter_asked(passages, units)
-        agency = normalize_for_index((searcher.by_id.get(first) or {}).get("agency") or "") or None
-        office = _OFFICE_ASKED.search(question)  # 农业农村厅哪个处答复的: the line naming one (来源:…种业管理处)
-        named = re.compile(rf"[\u4e00-\u9fff]{{2}}{office.group(1)}(?![\u4e00-\u9fff])") if office else None
-        role = _ROLE_ASKED.search(question)  # 由哪个单位承办: the line that says so (该提案由银川市体育局承办)
-        units.sort(key=lambda u: (u.letter_id != first, bool(named) and not named.search(u.norm),
-                                  agency not in u.norm if agency else False,
-                                  bool(role) and role.group() not in u.norm,
-                                  not (SIGNED_BY.search(u.norm) or OPENING_BODY.search(u.norm))))
-    elif asked.field is not None and asked.field not in (*PREFERRED_FORM, CONSULTED, MEMBER_CONTACTED):  # a label of
-        # the frame: the letter search found first that gives it (索引号 alone as its value: 005307335/2020-00066)
-        first = _letter_asked(passages, units)  # before another letter's line that names the label
-        units.sort(key=lambda u: u.letter_id != first)
-    elif asked.field in PREFERRED_FORM:  # the reply's date: the day its metadata reads (its signature's before the
-        # day its page was published), or the page's when asked as published
-        first = _letter_asked(passages, units)
-        preferred = preferred_form(asked.field, normalize_for_index(question), searcher.by_id.get(first, {}).get("date"))
-        units.sort(key=lambda u: (u.letter_id != first, not preferred.search(u.norm)))
-        if preferred.search(units[0].norm):  # signed 2024624: its page's 时间:2024-06-28 is another day, not shown
-            units = [u for u in units if u.letter_id != first or preferred.search(u.norm)]
+        if asked.field is REPLYING_BODY:  # in the letter asked, a line naming the agency its metadata reads (not
+            # the site's 发布机构), then its signature or 承办单位 line before a title beginning with it
+            agency = normalize_for_index((searcher.by_id.get(first) or {}).get("agency") or "") or None
+            office = _OFFICE_ASKED.search(question)  # 农业农村厅哪个处答复的: the line naming one (来源:…种业管理处)
+            named = re.compile(rf"[\u4e00-\u9fff]{{2}}{office.group(1)}(?![\u4e00-\u9fff])") if office else None
+            role = _ROLE_ASKED.search(question)  # 由哪个单位承办: the line that says so (该提案由银川市体育局承办)
+            units.sort(key=lambda u: (u.letter_id != first, bool(named) and not named.search(u.norm),
+                                      agency not in u.norm if agency else False,
+                                      bool(role) and role.group() not in u.norm,
+                                      not (SIGNED_BY.search(u.norm) or OPENING_BODY.search(u.norm))))
+        elif asked.field in PREFERRED_FORM:  # the reply's date: the day its metadata reads (its signature's before
+            # the day its page was published), or the page's when asked as published
+            preferred = preferred_form(asked.field, normalize_for_index(question), searcher.by_id.get(first, {}).get("date"))
+            units.sort(key=lambda u: (u.letter_id != first, not preferred.search(u.norm)))
+            if preferred.search(units[0].norm):  # signed 2024624: its page's 时间:2024-06-28 is another day, not shown
+                units = [u for u in units if u.letter_id != first or preferred.search(u.norm)]
+        else:
+            units.sort(key=lambda u: u.letter_id != first)
     if ASKS_PROPOSALS_VIEW.search(question):  # 提案认为…有哪些短板: what the proposal said, as the reply restates it
         units.sort(key=lambda u: not (_RESTATES_PROPOSAL.search(u.norm) or u.features["proposal"]))  # or as the page
         # shows it before the reply (提案者:…内容:…)
@@ -116,9 +116,7 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     else:
         chosen = matching_first(select(units), asked, searcher.by_id)
     out["abstained"] = False
-    if chosen and is_title(chosen[0]) and (follows := _what_follows(chosen[0], passages)) \
-            and not any(u.letter_id == follows.letter_id and u.start < follows.end and follows.start < u.end for u in chosen):
-        chosen.insert(1, follows)  # 三是及时兑现地方教龄津贴。 then 按每增加一年教龄增加10元的标准发放…
+    chosen = _with_what_follows(chosen, passages)
     out["answer"] = [_item(u) for u in _whole_sentences(joined_pieces(chosen, searcher.by_id))]
     weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))
     out["conflicts"] = find_conflicts(weights, [u for u in units[:10] if u.score >= best.score - 0.2], searcher.by_id)
@@ -243,18 +241,24 @@ def select(units: list[Unit]) -> list[Unit]:
     return chosen
 
 
-def _what_follows(title: Unit, passages: list[dict]) -> Unit | None:
-    """The sentence right after a title in its passage (up to two pieces' length), as an answer line."""
+def _with_what_follows(chosen: list[Unit], passages: list[dict]) -> list[Unit]:
+    """``chosen`` with the sentence right after its first line in its passage (up to two pieces' length) second,
+    when that line is a title (三是及时兑现地方教龄津贴。 then 按每增加一年教龄增加10元的标准发放…) and no line holds it yet."""
+    title = chosen[0]
+    if not is_title(title):
+        return chosen
     passage = passages[title.passage - 1]
     base = int(passage.get("start") or 0)
     tail = passage["text"][title.end - base:title.end - base + 2 * MAX_UNIT]
     spans = sentences(tail)
     if not spans:
-        return None
+        return chosen
     start, end = spans[0]
-    text = tail[start:end]
-    return dataclasses.replace(title, text=text, start=title.end + start, end=title.end + end, span=None, sentence=text,
-                               features=dict(title.features))
+    follows = dataclasses.replace(title, text=tail[start:end], start=title.end + start, end=title.end + end, span=None,
+                                  sentence=tail[start:end], features=dict(title.features))
+    if any(u.letter_id == follows.letter_id and u.start < follows.end and follows.start < u.end for u in chosen):
+        return chosen
+    return [title, follows, *chosen[1:]]
 
 
 def _whole_sentences(chosen: list[Unit]) -> list[Unit]:

@@ -19,7 +19,8 @@ _OTHER = {"max": "min", "min": "max"}
 
 
 def bound_asked(qnorm: str) -> str | None:
-    """"max" when normalised ``qnorm`` asks the most of a measure (最宽到多少米), "min" the least, else None."""
+    """The end of a measure normalised ``qnorm`` asks: "max" for the most (最宽到多少米), "min" for the least, else
+    None."""
     found = [end for end, pattern in _ASKS.items() if pattern.search(qnorm)]
     return found[0] if len(found) == 1 else None
 
@@ -33,8 +34,9 @@ def bounds_other_end(norm: str, asked: str, units: frozenset[str] = frozenset())
                                for f in found)
 
 
-_PER_THING = re.compile(rf"\s*/\s*(?!(?:{'|'.join(TIME_UNITS)}))[\u4e00-\u9fff]")  # 元/公里, not 元/年
-_EACH_THING = re.compile(rf"每\s*(?!(?:{'|'.join(TIME_UNITS)}))[\u4e00-\u9fff]{{1,4}}[^，,；;。\d]{{0,6}}$")  # 每户补助, not 每年投入
+_NO_TIME = rf"(?!(?:{'|'.join(TIME_UNITS)}))"  # a thing, not a span of time
+_PER_THING = re.compile(rf"\s*/\s*{_NO_TIME}[\u4e00-\u9fff]")  # 元/公里, not 元/年
+_EACH_THING = re.compile(rf"每\s*{_NO_TIME}[\u4e00-\u9fff]{{1,4}}[^，,；;。\d]{{0,6}}$")  # 每户补助, not 每年投入
 
 
 def per_thing_only(norm: str, units: frozenset[str]) -> bool:

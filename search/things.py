@@ -33,14 +33,18 @@ def item_title(unit: Unit, letter: dict) -> str:
     body = letter.get("body", "")
     before = body[body.rfind("\n", 0, unit.start) + 1:unit.start]
     opening = next((s for s in reversed(_SENTENCE_END.split(before)) if ENUM.match(s)), "")
-    return normalize_for_index(opening) if len(opening.strip()) <= _ITEM_TITLE else ""
+    return normalize_for_index(opening) if _short_item(opening) else ""
 
 
 def is_title(unit: Unit) -> bool:
     """The sentence is an item's short title or a heading (二、浙江路中瑞领航城小区频繁停水原因; 三是及时兑现地方教龄津贴。):
     what it is about, the sentence after it says."""
-    text = unit.sentence.strip()
-    return bool(ENUM.match(text)) and len(text) <= _ITEM_TITLE
+    return _short_item(unit.sentence)
+
+
+def _short_item(text: str) -> bool:
+    """``text`` opens an item (一是, （二）, 3、) and is short enough to be its title."""
+    return bool(ENUM.match(text)) and len(text.strip()) <= _ITEM_TITLE
 
 
 def _untitled(text: str) -> str:

@@ -66,7 +66,7 @@ def _labelled(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return joined
 
 
-# A clause that only says when (2020年8月24日, ; 今年3月以来,) belongs with the clause it dates, never cut from it.
+# A clause that only says when (2020年8月24日, ; 自2021年以来,) belongs with the clause it dates, never cut from it.
 _WHEN_CLAUSE = re.compile(r"(?:于|在|自|从|截至|截止到?|到)?(?=[^，,]*\d)(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月)?(?:\d{1,2}\s*[日号])?"
                           r"(?:以来|起|底|初|上旬|中旬|下旬|前后)?[，,]")
 
