@@ -3,7 +3,7 @@ per split and for the two parts of ``PARTS``: FIT (letters the rules were writte
 round and looked at since) and HELD (letters not looked at while writing rules; report only).
 A predicted sentence counts when its span overlaps a labelled one.
 
-    python benchmarks/eval_promises.py [--split fit|heldout|heldout2|…|heldout69|FIT|HELD|all] [--show]"""
+    python benchmarks/eval_promises.py [--split fit|heldout|heldout2|…|heldout70|FIT|HELD|all] [--show]"""
 from __future__ import annotations
 
 import argparse
@@ -24,7 +24,7 @@ PARTS = {"FIT": ("fit", "heldout", "heldout2", "heldout3", "heldout4", "heldout6
                  "heldout52", "heldout53", "heldout54", "heldout55", "heldout56", "heldout57", "heldout58",
                  "heldout59", "heldout60", "heldout61"),
          "HELD": ("heldout5", "heldout17", "heldout20", "heldout25", "heldout28", "heldout32", "heldout33",
-                  "heldout34", "heldout36", "heldout62", "heldout63", "heldout64", "heldout65", "heldout66", "heldout67", "heldout68", "heldout69")}
+                  "heldout34", "heldout36", "heldout62", "heldout63", "heldout64", "heldout65", "heldout66", "heldout67", "heldout68", "heldout69", "heldout70")}
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

@@ -78,6 +78,7 @@ BLIND62 = {"wa", "rx", "qp", "ut"}
 BLIND63 = {"cv", "tm", "lr", "bk", "gu"}
 BLIND64 = {"wb", "bp", "ju", "mw"}
 BLIND65 = {"ah", "xk", "ce", "xi"}
+BLIND66 = {"kn", "xe", "zu"}
 SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.jsonl": BLIND2, "blind3.jsonl": BLIND3,
           "blind4.jsonl": BLIND4, "blind5.jsonl": BLIND5, "blind6.jsonl": BLIND6, "blind7.jsonl": BLIND7,
           "blind8.jsonl": BLIND8, "blind9.jsonl": BLIND9,
@@ -108,7 +109,7 @@ SPLITS = {"fit.jsonl": FIT, "held.jsonl": HELD, "blind.jsonl": BLIND, "blind2.js
           "blind56.jsonl": BLIND56, "blind57.jsonl": BLIND57,
           "blind58.jsonl": BLIND58, "blind59.jsonl": BLIND59,
           "blind60.jsonl": BLIND60, "blind61.jsonl": BLIND61,
-          "blind62.jsonl": BLIND62, "blind63.jsonl": BLIND63, "blind64.jsonl": BLIND64, "blind65.jsonl": BLIND65}
+          "blind62.jsonl": BLIND62, "blind63.jsonl": BLIND63, "blind64.jsonl": BLIND64, "blind65.jsonl": BLIND65, "blind66.jsonl": BLIND66}
 WS = re.compile(r"\s+")
 
 letters = {p.stem: WS.sub("", p.read_text(encoding="utf-8")) for p in sorted((HERE / "letters").glob("*.txt"))}
