@@ -13,7 +13,7 @@ import regex
 
 from .models import Metadata
 from .normalize import to_simplified
-from .places import (LEVEL, body_region_span, issuer_place, place_names, region_span, scopes_spoken, spoken_above,
+from .places import (LEVEL, body_region_span, issuer_place, named_below, place_names, region_span, scopes_spoken, spoken_above,
                      titled_place)
 from .text import PINYIN_ANNOTATION, valid_date
 
@@ -174,7 +174,8 @@ def _unnamed_region(view: View, meta: Metadata) -> str | None:
     """The place of a letter whose agency, session and heading name none: the one its 文号's issuer code begins
     with (杭卫提〔2018〕36号 of 市卫生和计划生育委员会: 杭州市), else the one its title names at the level it speaks as
     (…打造铁岭创意休闲农业的建议, 我市: 铁岭市), else the one its body names most, or the place of the level it speaks
-    as that one lies in, when the body names it too (青神县 of a letter speaking as 全市 that names 眉山: 眉山市). Code and
+    as that one lies in, when the body names it too (青神县 of a letter speaking as 全市 that names 眉山: 眉山市), or the
+    one place of that level inside it the body names (安徽省 named most by a 全县 letter naming 怀远县 once). Code and
     title come first: a body names the places it learnt from (广州市爱卫办) as often as its own."""
     agency = meta.agency or ""
     spoken = scopes_spoken(view.text).most_common(1)
@@ -186,7 +187,11 @@ def _unnamed_region(view: View, meta: Metadata) -> str | None:
         return place
     span = body_region_span(view.text)
     found = view.original(*span) if span else None
-    return found and (spoken_above(to_simplified(found), level, to_simplified(view.text)) or found)
+    if not found:
+        return None
+    simplified = to_simplified(view.text)
+    return spoken_above(to_simplified(found), level, simplified) or named_below(to_simplified(found), level, simplified) \
+        or found
 
 
 def _first_paragraph(text: str) -> int:

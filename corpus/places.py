@@ -58,6 +58,17 @@ def spoken_above(name: str, level: str | None, text: str) -> str | None:
     return above[0] if above and above[0][:-1] in text.replace(name, "") else None  # not 抚顺 of 抚顺县 alone
 
 
+def named_below(name: str, level: str | None, text: str) -> str | None:
+    """The one place of ``level`` that ``text`` names inside a broader ``name``, when the letter speaks as that level
+    (怀远县, named once by a letter that speaks as 全县 and names 安徽省 most: 《安徽省…规范》, 安徽省怀远县…公司)."""
+    if not level or level not in LEVEL or name[-1:] not in LEVEL or LEVEL.index(name[-1]) >= LEVEL.index(level):
+        return None
+    chains = divisions()
+    inside = {word for word in place_names(text) if word.endswith(level)
+              and any(name in chain for chain in chains.get(word, ()))}
+    return inside.pop() if len(inside) == 1 else None
+
+
 _ISSUER_CODE = regex.compile(r"^(\p{Han}{2,8})[〔\[［(（]")  # 杭卫提 of 杭卫提〔2018〕36号
 
 

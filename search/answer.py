@@ -13,7 +13,6 @@ import numpy as np
 
 from ..corpus.metadata import HEADING as LETTER_HEADING, MARK_CHARS, ORG_LINE
 from ..corpus.normalize import normalize_for_index, normalize_for_match, to_simplified
-from ..corpus.text import sentences
 from ..index.backend import query_tokens
 from .asked import Asked, can_answer
 from .fields import (ASKS_PROPOSALS_VIEW, ASKS_TITLE, CONSULTED, MEMBER_CONTACTED, OFFICES, OPENING_BODY, PREFERRED_FORM,
@@ -25,9 +24,9 @@ from .figures import expected_units, fold, named_asked, parts_asked, question_ty
 from .llm import generate_answer
 from .members import members_named
 from .names import places_named
-from .ordering import joined_pieces, letter_first, matching_first
-from .things import is_title, item_title, lead_in
-from .units import MAX_UNIT, Unit, dedupe, split_units
+from .ordering import joined_pieces, letter_first, matching_first, whole_sentences, with_what_follows
+from .things import item_title, lead_in
+from .units import Unit, dedupe, split_units
 from .words import content_words
 
 # Sentence score = weights · (embedding similarity, IDF-weighted keyword overlap, question-type evidence,
@@ -116,8 +115,8 @@ def answer_question(searcher, question: str, top_k: int = 5, filters: dict | Non
     else:
         chosen = matching_first(select(units), asked, searcher.by_id)
     out["abstained"] = False
-    chosen = _with_what_follows(chosen, passages)
-    out["answer"] = [_item(u) for u in _whole_sentences(joined_pieces(chosen, searcher.by_id))]
+    chosen = with_what_follows(chosen, passages, asked)
+    out["answer"] = [_item(u) for u in whole_sentences(joined_pieces(chosen, searcher.by_id))]
     weights = _idf(searcher, list(dict.fromkeys(query_tokens(normalize_for_index(question)))))
     out["conflicts"] = find_conflicts(weights, [u for u in units[:10] if u.score >= best.score - 0.2], searcher.by_id)
     generated, out["generator"] = generate_answer(question, passages)
@@ -239,42 +238,6 @@ def select(units: list[Unit]) -> list[Unit]:
         if unit is not rest:
             chosen.append(unit)
     return chosen
-
-
-def _with_what_follows(chosen: list[Unit], passages: list[dict]) -> list[Unit]:
-    """``chosen`` with the sentence right after its first line in its passage (up to two pieces' length) second,
-    when that line is a title (三是及时兑现地方教龄津贴。 then 按每增加一年教龄增加10元的标准发放…) and no line holds it yet."""
-    title = chosen[0]
-    if not is_title(title):
-        return chosen
-    passage = passages[title.passage - 1]
-    base = int(passage.get("start") or 0)
-    tail = passage["text"][title.end - base:title.end - base + 2 * MAX_UNIT]
-    spans = sentences(tail)
-    if not spans:
-        return chosen
-    start, end = spans[0]
-    follows = dataclasses.replace(title, text=tail[start:end], start=title.end + start, end=title.end + end, span=None,
-                                  sentence=tail[start:end], features=dict(title.features))
-    if any(u.letter_id == follows.letter_id and u.start < follows.end and follows.start < u.end for u in chosen):
-        return chosen
-    return [title, follows, *chosen[1:]]
-
-
-def _whole_sentences(chosen: list[Unit]) -> list[Unit]:
-    """Each piece of a sentence no longer than two pieces given as the whole sentence (its figure marked where it
-    was), once: a reader gets what a clause before or after says of it."""
-    whole, seen = [], set()
-    for unit in chosen:
-        at = unit.sentence.find(unit.text)
-        if unit.text != unit.sentence and at >= 0 and len(unit.sentence) <= 2 * MAX_UNIT:
-            span = unit.span and (unit.span[0] + at, unit.span[1] + at)
-            unit = dataclasses.replace(unit, text=unit.sentence, start=unit.start - at,
-                                       end=unit.start - at + len(unit.sentence), span=span)
-        if (unit.letter_id, unit.start) not in seen:
-            seen.add((unit.letter_id, unit.start))
-            whole.append(unit)
-    return whole
 
 
 def _letter_asked(passages: list[dict], units: list[Unit]) -> str:

@@ -318,7 +318,8 @@ def says_what_is_asked(unit: Unit, asked: Asked, letter: dict, text: str, identi
         return False  # 设计宽度最宽到多少米 is not 路面有效宽度不少于3.5米
     if asked.whole_sum and per_thing_only(unit.norm, asked.named_units):
         return False  # 道路硬化需要多少资金 is not 补偿标准仅为30000元/公里
-    measures = tuple(w for w in asked.measures if w not in identity)  # 旺苍 of 旺苍县 names the letter's place
+    measures = tuple(w for w in asked.measures if w not in identity and (w != asked.verb or asked.named_units))  # 旺苍
+    # of 旺苍县 names the letter's place; the verb of a count (设置了多少个) names no thing, a sum's (总投资) may
     if "number" in asked.types and measures and not names_the_thing(unit, measures, letter, whole_words=True) \
             and not any(w in asked.bodies and w in unit.norm for w in measures):
         return False  # 家庭养老床位 is not counted by 内设100张医疗床位 (nor 综合收入 by 住院综合楼…2800万元); a body

@@ -53,7 +53,8 @@ PROPOSER = regex.compile(rf"{SALUTATION.pattern}|(?:提案|领衔|建议|提出)
 PROPOSAL_NUMBER = re.compile(r"第\s*\d+\s*号|\d{3,}\s*号\s*[)）]?\s*(?:代表|委员)?(?:提案|建议|议案)|(?<=》[(（])\d+号(?=[)）])|"
                              + PROPOSAL_OF_YEAR + r"\d{1,5}\s*号")  # 委员提案〔2020〕84号
 # The day of a reply: its signature's date, or the page's (发布日期:2023-04-30) where the page lost the closing.
-REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}", regex.M)  # in a passage: line by line
+_PRINTED = r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发"  # the imprint: 市交通运输局办公室 2017年8月16日印发
+REPLY_DATE = regex.compile(f"{DATE_AT_END.pattern}|{DATE_LABELLED.pattern}|{_PRINTED}", regex.M)  # in a passage: line by line
 # A field asked in several forms -> the form a letter's metadata reads first (corpus/metadata.py: the signature's
 # date before the page's; the salutation naming the members before a sentence on them): a passage holding it comes first.
 SIGNATURE_DATE = regex.compile(  # a line closing with a date that no label (发布日期:, 来源:…时间:, 答复时间 or 编号 on the line
@@ -62,6 +63,7 @@ SIGNATURE_DATE = regex.compile(  # a line closing with a date that no label (发
 PREFERRED_FORM = {REPLY_DATE: SIGNATURE_DATE, PROPOSER: SALUTATION}
 # The page's own dates asked by what they label (什么时候发布的, 成文日期): a date under that label, not the signature's.
 _DATE_LABEL_ASKED = ((re.compile(r"落款|署名"), SIGNATURE_DATE),  # 哪天落款的: the date under the signature
+                     (re.compile(r"印发"), regex.compile(_PRINTED)),
                      (re.compile(r"成文"), regex.compile(r"成文(?:日期|时间)\s*[:：]?\s*\d")),
                      (re.compile(r"发布|公布|公开|发表|发的|生成|更新"), regex.compile(r"(?:日期|时间)\s*[:：]?\s*\d")))
 
@@ -97,7 +99,8 @@ CONSULTED = re.compile(r"(?:经|会同)[^，。；]{0,40}?(?:商|沟通|协调|�
                        r"|(?:综合|结合)[^，。；]{0,30}意见|(?:收集|汇总)[^，。；]{0,60}(?:意见|回复)"  # 收集了…妇联等部门回复;
                        r"|向[^，。；]{2,40}?(?:了解|咨询|请教)|咨询了?[^，。；]{2,30}?(?:专家|部门|单位)")  # 向广州市爱卫办…等方面了解
 # (会办 before no count: 涉及会办单位4条)
-_FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称讲]{0,6}?(?:发给|写给|报给|送给|函告|给|致)了?(?:哪个|哪家|哪些|什么|谁)"
+_FIELDS = ((re.compile(r"抄送|抄报"), re.compile(r"抄[送报]\s*[:：]")),  # 抄送给了谁: 抄送:市政协提案委(2份)
+           (re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称讲]{0,6}?(?:发给|写给|报给|送给|函告|给|致)了?(?:哪个|哪家|哪些|什么|谁)"
                        r"(?:部门|单位|局|委|厅|机关|机构)?的?[？?]?$|主送(?:单位|部门|机关)?"), ADDRESSEE),  # 会办意见是给哪个部门的
            (re.compile(r"文号|(?<!老)字号"), DOC_NUMBER_ASKED),  # 发文字号, not 老字号 (a time-honoured brand)
            (re.compile(rf"{_PROPOSAL}[^，。？?说称讲答复结果]{{0,8}}(?:属于|归在|归入|归于)(?:哪一?类|什么类)|{_PROPOSAL}的?(?:类别|分类)"),
@@ -161,7 +164,8 @@ _FIELDS = ((re.compile(r"(?:意见|答复|回复|复函|函)[^，。？?说称�
 _ASKS_FRAME = re.compile("|".join([
     *(asked.pattern for asked, _ in _FIELDS), r"承办(?:单位|部门|人|处室|科室|机关)|(?:谁|哪)[^，。？?]{0,5}承办", "发布日期", "上次答复", "收悉", r"(?:什么时候|何时|哪天|哪一天)收到",
     r"哪个(?:民主)?党派|哪个界别|哪[两三四五六七八九几]?位(?:委员|代表)",
-    r"(?:会同|联合|协同)(?:谁|哪)[^，。？?]{0,6}(?:研究|办理)"]))  # how it was handled: 会同市智慧城市专班…认真研究
+    r"(?:会同|联合|协同)(?:谁|哪)[^，。？?]{0,6}(?:研究|办理)",  # how it was handled: 会同市智慧城市专班…认真研究
+    rf"{_PROPOSAL}[^，。？?]{{0,16}}由(?:谁|哪)[^，。？?]{{0,6}}(?:主办|协办|牵头办理)"]))  # 提案原本由哪个部门主办
 
 
 ASKS_TITLE = re.compile(r"题目|标题|名称|叫什么")

@@ -1,18 +1,19 @@
 """Which answer sentences come first and how they are shown: a letter's own lines for a lookup, the figure that
-measures what is asked, in the place and year asked, before the others (each of which gets a note), and two pieces
-of one long sentence joined."""
+measures what is asked, in the place and year asked, before the others (each of which gets a note), two pieces
+of one long sentence joined, a short sentence given whole and the sentence after a title or a bare difficulty."""
 from __future__ import annotations
 
 import dataclasses
 import re
 
 from ..corpus.normalize import normalize_for_index
-from ..corpus.text import clauses
+from ..corpus.text import clauses, sentences
 from .asked import Asked
 from .dating import dated_as_asked
-from .figures import NAME_RE
+from .figures import CAUSE_OPENS, NAME_RE
 from .names import SCOPE_WORD
-from .units import Unit
+from .things import is_title
+from .units import MAX_UNIT, Unit
 
 
 def joined_pieces(chosen: list[Unit], letters: dict) -> list[Unit]:
@@ -115,3 +116,42 @@ def _measure_label(unit: Unit) -> str:
 
 
 _CONTENT_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def with_what_follows(chosen: list[Unit], passages: list[dict], asked: Asked) -> list[Unit]:
+    """``chosen`` with the sentence right after its first line in its passage (up to two pieces' length) second,
+    when that line is a title (三是及时兑现地方教龄津贴。 then 按每增加一年教龄增加10元的标准发放…), or a reason asked
+    is met by a line naming no cause and the next opens on one (…存在一些客观问题。 then 由于该地的地形地貌…), and
+    no line holds it yet."""
+    title = chosen[0]
+    cause_next = "reason" in asked.types and not CAUSE_OPENS.search(title.text)
+    if not (is_title(title) or cause_next):
+        return chosen
+    passage = passages[title.passage - 1]
+    base = int(passage.get("start") or 0)
+    tail = passage["text"][title.end - base:title.end - base + 2 * MAX_UNIT]
+    spans = sentences(tail)
+    if not spans:
+        return chosen
+    start, end = spans[0]
+    follows = dataclasses.replace(title, text=tail[start:end], start=title.end + start, end=title.end + end, span=None,
+                                  sentence=tail[start:end], features=dict(title.features))
+    if not is_title(title) and not CAUSE_OPENS.match(follows.text) or any(u.letter_id == follows.letter_id and u.start < follows.end and follows.start < u.end for u in chosen):
+        return chosen
+    return [title, follows, *chosen[1:]]
+
+
+def whole_sentences(chosen: list[Unit]) -> list[Unit]:
+    """Each piece of a sentence no longer than two pieces given as the whole sentence (its figure marked where it
+    was), once: a reader gets what a clause before or after says of it."""
+    whole, seen = [], set()
+    for unit in chosen:
+        at = unit.sentence.find(unit.text)
+        if unit.text != unit.sentence and at >= 0 and len(unit.sentence) <= 2 * MAX_UNIT:
+            span = unit.span and (unit.span[0] + at, unit.span[1] + at)
+            unit = dataclasses.replace(unit, text=unit.sentence, start=unit.start - at,
+                                       end=unit.start - at + len(unit.sentence), span=span)
+        if (unit.letter_id, unit.start) not in seen:
+            seen.add((unit.letter_id, unit.start))
+            whole.append(unit)
+    return whole

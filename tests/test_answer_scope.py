@@ -18,7 +18,9 @@ the thirty-fourth); the part a body played (承办), who approved a reply (审�
 label 提案答复:, a width asked (blind62, read in the thirty-fourth); a contact and a phone asked together, a condition
 and its consequence, an index number without its label, a page's update time, a date clause kept with what it dates,
 a document asked by 哪个文件, the most asked of a bound, a sum asked of a rate (blind63, read in the thirty-fifth);
-whole sentences as answer lines and the sentence after a heading (thirty-fifth)."""
+whole sentences as answer lines and the sentence after a heading (thirty-fifth); how a proposal was handled (主办), the
+抄送 line, the imprint's date, how a contractor was chosen, a time said as 需要等…后, the cause after a difficulty and
+a count's verb that names no thing (blind64, read in the thirty-sixth)."""
 from __future__ import annotations
 
 import shutil
@@ -44,10 +46,11 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02"),
            "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01", "b57-tb-01"),
            "blind3": ("b3-zs-03", "b3-tw-01"), "blind2": ("b2-xl-01",), "blind37": ("b37-kj-01",), "blind59": ("b59-se-01", "b59-se-02", "b59-kw-01", "b59-xg-01"),
-           "blind60": ("b60-ov-01", "b60-ov-02", "b60-gn-01", "b60-gn-02", "b60-wi-01"), "topics": ("t-yb-05",),
+           "blind60": ("b60-ov-01", "b60-ov-02", "b60-gn-01", "b60-gn-02", "b60-wi-01"), "topics": ("t-yb-05", "t-dd-01"),
            "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02"),
            "blind62": ("b62-wa-02", "b62-wa-03", "b62-ut-01", "b62-rx-01"),
-           "blind63": ("b63-cv-01", "b63-cv-03", "b63-tm-01", "b63-lr-02", "b63-gu-01"), "blind9": ("b9-sw-01",)}
+           "blind63": ("b63-cv-01", "b63-cv-03", "b63-tm-01", "b63-lr-02", "b63-gu-01"), "blind9": ("b9-sw-01",),
+           "blind64": ("b64-bp-01", "b64-bp-02", "b64-wb-01", "b64-ju-02"), "blind6": ("b6-tf-03",)}
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +58,8 @@ def searcher(seed_index, tmp_path_factory):
     """The seed letters and real letters on 研学旅行, 易地扶贫搬迁, 药品供应, 垃圾焚烧, 警务, 雪亮工程, 留守儿童,
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
     防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部, 烈士纪念碑, 污水收集, 精神卫生, 跨境电商, 治超, 废弃杆线, 免费WiFi,
-    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校, 错车道, 凸面镜, 林区道路, 热轧H型钢, 供水
-    and 石林's 村卫生室 (topics)."""
+    道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校, 错车道, 凸面镜, 林区道路, 热轧H型钢, 供水,
+    村级文化广场, 旅游标识, 农村聚居点, 网格化管理 and 石林's 村卫生室 and 电动自行车充电 (topics)."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -155,6 +158,12 @@ def searcher(seed_index, tmp_path_factory):
     ("马关林草局第207号建议答复函什么时候更新的", "b63-lr-02", "2020/11/03"),  # 更新时间:, the page's own date
     ("哪个文件提出开展钢结构住宅试点和农房建设试点", "b63-gu-01", "《关于促进钢铁工业高质量发展的指导意见》"),  # the piece
     # before the one that quotes it
+    ("王小宝的旅游景点交通标识提案原本由哪个部门主办", "b64-bp-01", "本意是由县公安局主办"),  # the opening says how it
+    # was handled
+    ("舞钢第70号提案答复抄送给了谁", "b64-bp-02", "抄送:市政协提案委"),  # the 抄送 line, not the salutation
+    ("舞钢第70号提案答复印发日期", "b64-bp-02", "2017年8月16日印发"),  # the imprint
+    ("怀远旅游标识牌是怎么选施工单位的", "b64-bp-01", "通过招标的方式"),  # how it was chosen, not which company
+    ("非村小组聚集区基础设施什么时候安排资金", "b64-ju-02", "需要等纳入规划的自然村基础设施建设完成后"),  # when: after
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -170,6 +179,8 @@ def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, firs
     ("银川皮划艇协会的基地在哪 推广什么项目", ("利用鲁能陶然水岸原有码头为基地", "主要推广皮艇、桨板")),  # the whole
     # sentence, not only the piece that scored best
     ("中瑞领航城停水的第一个原因是什么？", ("频繁停水原因", "市水务公司整体供水总量不足")),  # a heading, then what follows it
+    ("抚顺县英守村排房组文化广场为什么没列入今年计划", ("存在一些客观问题", "由于该地的地形地貌")),  # a difficulty, then
+    # the cause the next sentence opens on
 ])
 def test_the_answer_holds_all_that_is_asked(searcher, question, said):
     answer = answer_question(searcher, question)
@@ -231,6 +242,7 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
     "八陡镇石炭坞铁路道口现在有多宽",  # 多宽 asks a length: 669油库 is none
     "大姚县农村公路设计宽度最宽到多少米",  # 路面有效宽度不少于3.5米 bounds it from below only
     "龙子田上组道路硬化需要多少资金",  # 补偿标准仅为30000元/公里 is a rate, not the sum needed
+    "长治 主城区 便民服务点 一共设置了多少个？",  # 共设置897个充电桩: the verb asked names no 便民服务点
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]

@@ -312,6 +312,8 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind15", "b15-ll-02", "region", "眉山市"),  # names 青神县 twice, speaks as 全市 and names 眉山: the city's
     ("blind33", "b33-yx-02", "region", "平顶山市"),  # 叶县 twice, 我市 six times, 平文广旅函: 平顶山's
     ("blind4", "b4-sd-01", "region", "四川省"),  # 广汉市 twice, 我省 and 四川: the province's
+    ("blind64", "b64-bp-01", "region", "怀远县"),  # 全县, 县政协; 安徽省 named most (in a 规范's title, a company's name)
+    ("blind7", "b7-zc-01", "region", "舒城县"),  # 我县; 六安市 named three times, 舒城县 once
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -326,7 +328,8 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     names its place keeps it: 福州市晋安区民政局's 榕晋民〔2025〕82号 is 晋安区's, above), else of the division its title
     names as a word at the level it speaks as (铁岭 of a 我市 letter: 铁岭市), in line with the places it names, else
     of the place its body names most or, when that lies in a place of the level it speaks as which it names too
-    (青神县 of a 全市 letter naming 眉山), that place.
+    (青神县 of a 全市 letter naming 眉山), that place, or when it holds the one place of that level the body names
+    (安徽省 named most by a 全县 letter that names 怀远县 once), the one inside.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
 
