@@ -92,6 +92,13 @@ def short_form(place: str) -> str:
     return place[:m.start()] + (m.group(1) or m.group(2)) if m and m.start() >= 2 else place
 
 
+def people_short_form(place: str) -> str | None:
+    """An autonomous county named by the first character of its name and of its first people (阜新蒙古族自治县 ->
+    阜蒙县, 杜尔伯特蒙古族自治县 -> 杜蒙县), as letters and members write some of them; None for other places."""
+    m = _AUTONOMY.search(place)
+    return place[0] + place[m.start()] + "县" if m and m.start() >= 2 and place.endswith("自治县") else None
+
+
 _COMMON_DIVISIONS = {"新城区", "老城区", "市中区", "中心区"}  # names that are also common words (城区, 矿区 too short)
 
 
@@ -107,7 +114,26 @@ def division_forms() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
         short = short_form(name)
         full[name] = full[short] = name
         stems.setdefault(short[:-1], []).append(name)
+    for name in list(full.values()):
+        if (people := people_short_form(name)) and people not in full and people not in _divisions():
+            full[people] = name
+            stems.setdefault(people[:-1], []).append(name)
     return re.compile(alternation(full)), full, stems
+
+
+@functools.lru_cache(maxsize=1)
+def _forms_of() -> dict[str, tuple[str, ...]]:
+    """Each city and county of the national list -> every form ``division_forms`` knows it by."""
+    forms: dict[str, list[str]] = {}
+    for form, name in division_forms()[1].items():
+        forms.setdefault(name, []).append(form)
+    return {name: tuple(found) for name, found in forms.items()}
+
+
+def other_forms(name: str, level: str | None) -> tuple[str, ...]:
+    """The forms of the division ``name`` with ``level`` denotes (阜新 县 -> 阜新蒙古族自治县, 阜新县, 阜蒙县)."""
+    whole = division_forms()[1].get(name + level) if level else None
+    return _forms_of().get(whole, ()) if whole else ()
 
 
 @functools.lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from ..corpus.places import (AREA_KINDS, SCOPE, SPEAKS_AS, divisions as _divisio
                              province_stem, scopes_spoken)
 from ..corpus.normalize import normalize_for_index, to_simplified
 from .divisions import (LEVELS, NAME_AND_LEVEL, alternation, bracketed_place, division_forms, may_lie_in,
-                        place_opening, places_above, short_form)
+                        other_forms, place_opening, places_above, short_form)
 from .words import posseg
 
 _ADMIN_PLACE = re.compile(r"^(\w{2,}?)(?:省|市|州|县|区|旗|乡|镇|街道|村)$")
@@ -37,6 +37,7 @@ def names_places(places, letter: dict, text: str, narrower: dict | None = None, 
     return all((name in text and not _only_other_level(name, levels.get(name), text))
                or not (with_level or letter.get("region") or _national(letter, text))
                or name in narrower and narrower[name] in text
+               or any(form in text for form in other_forms(name, levels.get(name)))  # 阜新县 asked, 阜蒙县 written
                or _speaks_as_part(name, letter.get("region"), text) for name, with_level in places)
 
 

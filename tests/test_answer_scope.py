@@ -32,7 +32,7 @@ from dafu.search.bounds import bound_asked, bounds_other_end, per_thing_only
 from dafu.search.counted import said_by_stem
 from dafu.search.fields import codes_asked
 from dafu.search.figures import asks_plan, expected_units, named_asked, question_types, type_evidence
-from dafu.search.divisions import another_division, lies_in
+from dafu.search.divisions import another_division, lies_in, other_forms
 from dafu.search.names import places_named
 
 LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01", "b38-rs-02"),
@@ -50,7 +50,7 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02"),
            "blind62": ("b62-wa-02", "b62-wa-03", "b62-ut-01", "b62-rx-01"),
            "blind63": ("b63-cv-01", "b63-cv-03", "b63-tm-01", "b63-lr-02", "b63-gu-01"), "blind9": ("b9-sw-01",),
-           "blind64": ("b64-bp-01", "b64-bp-02", "b64-wb-01", "b64-ju-02"), "blind6": ("b6-tf-03",)}
+           "blind64": ("b64-bp-01", "b64-bp-02", "b64-wb-01", "b64-wb-02", "b64-ju-02"), "blind6": ("b6-tf-03",)}
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +164,7 @@ def searcher(seed_index, tmp_path_factory):
     ("舞钢第70号提案答复印发日期", "b64-bp-02", "2017年8月16日印发"),  # the imprint
     ("怀远旅游标识牌是怎么选施工单位的", "b64-bp-01", "通过招标的方式"),  # how it was chosen, not which company
     ("非村小组聚集区基础设施什么时候安排资金", "b64-ju-02", "需要等纳入规划的自然村基础设施建设完成后"),  # when: after
+    ("阜新县村级文化广场选址当时按什么要求", "b64-wb-02", "有意愿,有能力,有场地"),  # the letter writes 阜蒙县
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -246,6 +247,13 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
+
+
+def test_an_autonomous_county_is_known_by_its_people_short_form():
+    """阜新蒙古族自治县 is written 阜新县 and 阜蒙县 (the first characters of its name and of its people)."""
+    assert set(other_forms("阜新", "县")) == {"阜新蒙古族自治县", "阜新县", "阜蒙县"}
+    assert "杜蒙县" in other_forms("杜尔伯特", "县")
+    assert other_forms("阜新", None) == () and other_forms("北京", "县") == ()
 
 
 def test_places_and_plans_read_from_the_question():
