@@ -13,8 +13,8 @@ import regex
 
 from .models import Metadata
 from .normalize import to_simplified
-from .places import (LEVEL, body_region_span, issuer_place, named_below, place_names, region_span, scopes_spoken, spoken_above,
-                     titled_place)
+from .places import (LEVEL, body_region_span, issuer_place, named_below, place_names, region_span, scopes_spoken,
+                     spoken_above, titled_place)
 from .text import PINYIN_ANNOTATION, valid_date
 
 NUM = "〇零○一二三四五六七八九十百0-9０-９"
@@ -189,9 +189,8 @@ def _unnamed_region(view: View, meta: Metadata) -> str | None:
     found = view.original(*span) if span else None
     if not found:
         return None
-    simplified = to_simplified(view.text)
-    return spoken_above(to_simplified(found), level, simplified) or named_below(to_simplified(found), level, simplified) \
-        or found
+    name, text = to_simplified(found), to_simplified(view.text)
+    return spoken_above(name, level, text) or named_below(name, level, text) or found
 
 
 def _first_paragraph(text: str) -> int:

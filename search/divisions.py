@@ -114,7 +114,7 @@ def division_forms() -> tuple[re.Pattern, dict[str, str], dict[str, list[str]]]:
         short = short_form(name)
         full[name] = full[short] = name
         stems.setdefault(short[:-1], []).append(name)
-    for name in list(full.values()):
+    for name in dict.fromkeys(full.values()):  # each division once, in the list's order
         if (people := people_short_form(name)) and people not in full and people not in _divisions():
             full[people] = name
             stems.setdefault(people[:-1], []).append(name)

@@ -123,22 +123,24 @@ def with_what_follows(chosen: list[Unit], passages: list[dict], asked: Asked) ->
     when that line is a title (三是及时兑现地方教龄津贴。 then 按每增加一年教龄增加10元的标准发放…), or a reason asked
     is met by a line naming no cause and the next opens on one (…存在一些客观问题。 then 由于该地的地形地貌…), and
     no line holds it yet."""
-    title = chosen[0]
-    cause_next = "reason" in asked.types and not CAUSE_OPENS.search(title.text)
-    if not (is_title(title) or cause_next):
+    first = chosen[0]
+    titled = is_title(first)
+    if not (titled or "reason" in asked.types and not CAUSE_OPENS.search(first.text)):
         return chosen
-    passage = passages[title.passage - 1]
+    passage = passages[first.passage - 1]
     base = int(passage.get("start") or 0)
-    tail = passage["text"][title.end - base:title.end - base + 2 * MAX_UNIT]
+    tail = passage["text"][first.end - base:first.end - base + 2 * MAX_UNIT]
     spans = sentences(tail)
     if not spans:
         return chosen
     start, end = spans[0]
-    follows = dataclasses.replace(title, text=tail[start:end], start=title.end + start, end=title.end + end, span=None,
-                                  sentence=tail[start:end], features=dict(title.features))
-    if not is_title(title) and not CAUSE_OPENS.match(follows.text) or any(u.letter_id == follows.letter_id and u.start < follows.end and follows.start < u.end for u in chosen):
+    follows = dataclasses.replace(first, text=tail[start:end], start=first.end + start, end=first.end + end, span=None,
+                                  sentence=tail[start:end], features=dict(first.features))
+    if not titled and not CAUSE_OPENS.match(follows.text):
+        return chosen  # the next sentence gives no cause either
+    if any(u.letter_id == follows.letter_id and u.start < follows.end and follows.start < u.end for u in chosen):
         return chosen
-    return [title, follows, *chosen[1:]]
+    return [first, follows, *chosen[1:]]
 
 
 def whole_sentences(chosen: list[Unit]) -> list[Unit]:
