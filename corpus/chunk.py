@@ -26,11 +26,14 @@ CLOSING = regex.compile(
     r"^(?:(?:再次|真诚|诚挚|衷心|非常)\S{0,4}感谢|感谢|谢谢|專此|专此|特此|此复|以上答复|以上回复|以上办理|"
     r"联系人|聯系人|联系电话|承办|承辦|分管领导|领导署名|抄送)")
 # The line that closes a letter's header block ("…收悉。现答复如下："): what follows is the reply itself.
-OPENING = regex.compile(r"收悉|答复如下|回复如下|答複如下|现将[^。]{0,30}(?:答复|回复|报告)|如下[:：]\s*$")
+# The end of a letter's opening (…收悉，现答复如下：), or a form's label of the reply with the reply after it (办理复文:…)
+OPENING = regex.compile(r"收悉|答复如下|回复如下|答複如下|现将[^。]{0,30}(?:答复|回复|报告)|如下[:：]\s*$"
+                        r"|(?<![^\n])\s*(?:办理复文|答复内容|答复意见|办理答复|复文内容)\s*[:：](?=[ \t]*\S)")
 OPENING_WITHIN = 8  # paragraphs
 OPENING_CLOSE = regex.compile(r"[^。！？!?；;：:\n]{0,30}(?:[。！？!?；;：:]+|$)")  # the rest of the opening sentence
 ITEM = regex.compile(r"^[二三四五六七八九十]是")
 HEADING_CHARS = 30
+FORM_ROW = regex.compile(r"^\s*\p{Han}{2,10}\s*[:：]\s*[^。，,；;\n]{1,24}$")  # a form's label and short value
 SIGNATURE_CHARS = 40  # a closing block's other lines (agency, date, contact) are shorter
 HEADER_LINE_CHARS = 60  # a page form's lines before the opening (the proposal's title among them) are shorter
 PATH_SEP = " > "
@@ -83,12 +86,13 @@ def _paragraphs(body: str) -> list[tuple[int, int]]:
 
 
 def _opening(body: str, paragraphs: list[tuple[int, int]], first: int = 0) -> int | None:
-    """The index of the paragraph that closes the header block ("…收悉，现答复如下："), if any, looked for in
-    the ``OPENING_WITHIN`` paragraphs from ``first`` on (after a page's labels), and further while every
-    paragraph before it is a short line: a page's form (案由, 提案者, 承办单位, 答复日期…) may take a dozen."""
+    """The index of the paragraph that closes the header block ("…收悉，现答复如下："; not a page's summary of it
+    under 内容概述:), if any, looked for in the ``OPENING_WITHIN`` paragraphs from ``first`` on (after a page's
+    labels), and further while every paragraph before it is a short line: a page's form (案由, 提案者, 承办单位,
+    答复日期…) may take a dozen."""
     for i in range(first, len(paragraphs)):
         s, e = paragraphs[i]
-        if heading_level(body[s:e]) is None and OPENING.search(body[s:e]):
+        if heading_level(body[s:e]) is None and not PAGE_LABEL_LINE.match(body[s:e]) and OPENING.search(body[s:e]):
             return i
         if i + 1 >= first + OPENING_WITHIN and (i + 1 >= first + 4 * OPENING_WITHIN or any(
                 pe - ps > HEADER_LINE_CHARS for ps, pe in paragraphs[first:i + 1])):
@@ -101,7 +105,9 @@ def reply_span(body: str) -> tuple[int, int]:
     is none), before the closing block (thanks, contacts, signature; the body's end when there is none).
     Around it the letter identifies itself (title, addressee, restated proposal, signature); it answers nothing."""
     paragraphs = _paragraphs(body)
-    labels = [i for i, (s, e) in enumerate(paragraphs[:OPENING_WITHIN]) if PAGE_LABEL_LINE.match(body[s:e])]
+    before = _opening(body, paragraphs)  # a form's rows after the reply (办理结果:A类) are no header
+    labels = [i for i, (s, e) in enumerate(paragraphs[:OPENING_WITHIN])
+              if PAGE_LABEL_LINE.match(body[s:e]) and (before is None or i < before)]
     first = labels[-1] + 1 if labels else 0  # a page's labels (索引号：…, 字号: 来源:…) are header, opening or not
     start = paragraphs[first - 1][1] if first else 0
     opening = _opening(body, paragraphs, first)
@@ -115,10 +121,12 @@ def reply_span(body: str) -> tuple[int, int]:
 
 
 def _signature(body: str, paragraphs: list[tuple[int, int]]) -> int | None:
-    """Where the trailing run of signature lines (the replying body, its date: 2021年9月12日) starts, if any."""
+    """Where the trailing run of signature lines (the replying body, its date: 2021年9月12日; a form's rows:
+    办结时间:2023年9月4日, 办理结果:A类) starts, if any."""
     start = None
     for s, e in reversed(paragraphs[1:]):
-        if e - s > SIGNATURE_CHARS or not (ORG_LINE.match(body[s:e]) or DATE_AT_END.match(body[s:e])):
+        if e - s > SIGNATURE_CHARS or not (ORG_LINE.match(body[s:e]) or DATE_AT_END.match(body[s:e])
+                                           or FORM_ROW.match(body[s:e])):
             break
         start = s
     return start

@@ -41,10 +41,11 @@ SALUTATION = regex.compile(
 ADDRESSEE = regex.compile(
     rf"{SALUTATION.pattern}|^{LIST_MARKS}(?P<v>[\p{{Han}}（）()、]{{2,40}}{ORG_SUFFIX})\s*[:：]\s*$", regex.M)
 YEAR_OPEN, YEAR_CLOSE = r"[〔\[【(（［﹝]", r"[〕\]】)）］﹞]"  # the brackets round a 文号's year
-DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})" + YEAR_OPEN + r"\s*(?P<year>(?:19|20)\d\d)\s*" + YEAR_CLOSE
-                   + r"?\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號]|$)")  # 闽卫督函〔2024〕25号, wherever written;
-# a page that lost the closing bracket still gives it (州政办发〔202217号), and one that lost 号 at a line's end
-# (秀山教函〔2022183)
+DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})(?:" + YEAR_OPEN + r"\s*(?P<year>(?:19|20)\d\d)\s*" + YEAR_CLOSE
+                   + r"?\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號]|$)"
+                   + r"|(?P<year>(?:19|20)\d\d)(?P<num>\d{1,5})(?P<hao>)(?=[ \t]*签发人))")  # 闽卫督函〔2024〕25号,
+# wherever written; a page that lost the closing bracket still gives it (州政办发〔202217号), one that lost 号 at a
+# line's end (秀山教函〔2022183), and one that lost brackets and 号 before the signer (张文旅202019   签发人:文士利)
 # A proposal numbered as a document is, before its number: 委员提案〔2020〕84号.
 PROPOSAL_OF_YEAR = r"(?:代表|委员)?(?:提案|建议|议案)\s*" + YEAR_OPEN + r"\s*(?:19|20)\d\d\s*" + YEAR_CLOSE + r"\s*第?\s*"
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence
@@ -77,7 +78,8 @@ TITLE_BRACKETED = regex.compile(r"《(?P<v>[^《》\n]{4,120})》|“(?P<v>[^“
 TITLE_LIKE = regex.compile(r"^关于|(?:建议|提案|议案|意见)$")
 TITLE_BARE = regex.compile(
     r"提出的(?P<v>关于[^。，,；;\n]{4,80}?(?:建议|提案|议案))(?=收悉|已收悉|悉|[，,。]|已)")
-CAUSE = regex.compile(r"^案由\s*[:：]?\s*(?P<v>关于[^\n]{4,80}?(?:建议|提案|议案))\s*$", regex.M)  # a form's 案由 and its value
+CAUSE = regex.compile(r"^(?:案由|(?:提案|建议|议案)(?:标题|题目|名称))\s*[:：]?\s*(?P<v>关于[^\n]{4,80}?(?:建议|提案|议案))\s*$",
+                      regex.M)  # a form's 案由 (提案标题) and its value
 PROPOSED = regex.compile(r"提出?的\s*(?:《(?P<v>关于[^《》\n]{4,120})》|“(?P<v>关于[^“”\n]{4,120})”)")
 OPENING_END = regex.compile(r"收悉|悉[。，,]|已交|交由|转我|转由|由我")
 HEADING = regex.compile(r"^(?:\p{Han}{2,30}?(?:关于|对))?.{0,60}?(?:会议|号|关于).{0,60}?(?:答复函|答复|复函|的函|回复意见|回复)$")
@@ -95,10 +97,11 @@ DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a fla
     rf"\s*(?:\[\d{{1,2}}\])?\s*(?=[（(]?(?:{SIGN_OFF_WORDS})|$)")  # an encyclopedia's [1] after it; (联系人… in brackets
 DATE_LABELLED = regex.compile(
     r"(?:发布日期|发表日期|发文日期|成文日期|生成日期|印发日期|公开日期|发布时间|更新时间|编稿时间|答复时间|答复日期|"
+    r"办结时间|办结日期|"
     r"(?:(?<!\p{Han})|(?<=[:：]\s*\p{Han}{2,30}))(?:时间|日期))\s*[:：|]?\s*"  # 来源:…办公室时间: a page's labels run together
     r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
     r"|(?P<yy>\d{2})/(?P<m>\d{2})/(?P<d>\d{2})(?=\s+\d{1,2}:\d{2}))"  # 发布日期:24/06/28 08:44:28, a page's stamp
-    r"|^(?=[^\n]*来源\s*[:：])[^\n]*?(?<!\d)(?P<y>\d{4})(?:-|\s*年\s*)(?P<m>\d{1,2})(?:-|\s*月\s*)(?P<d>\d{1,2})(?!\d)"  # 2019-11-08 (2017年08月25日)   来源:办公室
+    r"|^(?=[^\n]*来源\s*(?:[:：]|$))[^\n]*?(?<!\d)(?P<y>\d{4})(?:-|\s*年\s*)(?P<m>\d{1,2})(?:-|\s*月\s*)(?P<d>\d{1,2})(?!\d)"  # 2019-11-08 (2017年08月25日)   来源:办公室
     r"|^[|\s]*" + LIST_MARKS + r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\s*(?=作者|点击|浏览|阅读))"  # 2025-07-31 16:25,
     # 2024-09-23 作者: 点击数: at a line's start: a page's stamp
     r"|^[ \t]*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ \t]*$",  # a page's date on a line of its own
@@ -243,8 +246,11 @@ def _heading(text: str, header_end: int) -> tuple[int, int] | None:
 
 
 def _title(view: View, opening: int, heading) -> str | None:
-    """The proposal's title in 《》/“” (or bare 关于…建议) near the opening, else the letter's heading."""
+    """The proposal's title as a form labels it (案由, 提案标题), else in 《》/“” (or bare 关于…建议) near the opening,
+    else the letter's heading."""
     text = view.text
+    if m := CAUSE.search(text):
+        return view.original(*m.span("v"))
     end = OPENING_END.search(text, opening, opening + 300)
     window_end = end.end() + 40 if end else opening + 250
     for m in TITLE_BRACKETED.finditer(text, opening, window_end):
@@ -253,7 +259,7 @@ def _title(view: View, opening: int, heading) -> str | None:
     m = TITLE_BARE.search(text, opening, window_end)
     if m:
         return view.original(*m.span("v"))
-    m = PROPOSED.search(text) or CAUSE.search(text)
+    m = PROPOSED.search(text)
     if m:
         return view.original(*m.span("v"))
     if not heading:

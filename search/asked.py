@@ -21,8 +21,8 @@ from .figures import (EARNINGS, FIGURE_WORDS, PLAN_PERIOD, SAID_BY, SPENDING_ASK
                       names_given, question_types, sum_kind)
 from .members import members_named
 from .divisions import LEVELS, another_division, division_stems, may_lie_in, places_above
-from .names import (AREA_NOUNS, NOT_A_NAME, SCOPE_WORD, may_speak_as, names_no_place, names_places, names_another_place,
-                    names_province, places_named, qualified_by_another_place)
+from .names import (AREA_NOUNS, NOT_A_NAME, SCOPE_WORD, levels_written, may_speak_as, names_no_place, names_places,
+                    names_another_place, names_province, places_named, qualified_by_another_place)
 from .scope import CLAUSE_BREAK, figure_of_another_place
 from .things import (another_kind, blank_bodies, counts_another, document_asked, institution_asked, kinds_said, lead_in,
                      names_document, names_institution, names_the_thing, phrases_said)
@@ -237,8 +237,7 @@ class Asked:
         codes = codes_asked(qnorm)
         types, plan = question_types(question), asks_plan(question)
         unnamed = blank_bodies(qnorm)  # the question with the words inside a body's name blanked
-        levels = {name: m.group(1) for name, with_level in places
-                  if with_level and (m := re.search(f"{re.escape(name)}([{LEVELS}])", qnorm))}
+        levels = levels_written(places, qnorm)
         return cls(years=years, codes=codes, places=places, narrower=narrower, levels=levels, ordinals=tuple(_ORDINAL.findall(qnorm)),
                    types=types, measures=measures, rate=tuple(dict.fromkeys(_RATE.findall(qnorm))),
                    named_units=expected_units(question) - {"个"},  # 几个 / 多少个 count anything: 名, 处, 所 …
@@ -403,9 +402,12 @@ def _plans_its_figure(unit: Unit, figure_clause: str, done: str) -> bool:
     return bool(cue) and cue.group() not in done and not _REPORTED.search(clause) and not _PERFECTIVE.search(clause)
 
 
+_DECIDED = re.compile(r"决定(?:在|于|从)[^，。；]{1,20}?(?:实施|建设|开展|启动|开工)")  # 县政府决定在“十三五”期间实施
+
+
 def _commits(unit: Unit, letter: dict) -> bool:
-    """The sentence commits (将, 下一步…), itself or as an item after ； of a sentence that does (下一步，…将…建设；
-    督促指导地方财政保障…工作经费)."""
-    body = letter.get("body", "")
-    return bool(CUES.search(normalize_for_index(unit.sentence))
+    """The sentence commits (将, 下一步…) or tells a decision to act within a period (决定在“十三五”期间实施), itself
+    or as an item after ； of a sentence that does (下一步，…将…建设；督促指导地方财政保障…工作经费)."""
+    body, sentence = letter.get("body", ""), normalize_for_index(unit.sentence)
+    return bool(CUES.search(sentence) or _DECIDED.search(sentence)
                 or CUES.search(normalize_for_index(body[sentence_start(body, unit.start):unit.start])))

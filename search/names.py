@@ -41,6 +41,12 @@ def names_places(places, letter: dict, text: str, narrower: dict | None = None, 
                or _speaks_as_part(name, letter.get("region"), text) for name, with_level in places)
 
 
+def levels_written(places: list[tuple[str, bool]], text: str) -> dict[str, str]:
+    """Each place named with its level -> the level written after it (岳阳 of 岳阳县 -> 县), for ``names_places``."""
+    return {name: m.group(1) for name, with_level in places
+            if with_level and (m := re.search(f"{re.escape(name)}([{LEVELS}])", text))}
+
+
 def _only_other_level(name: str, level: str | None, text: str) -> bool:
     """Every time ``text`` names ``name`` it is with a level other than ``level`` (岳阳市, asked 岳阳县)."""
     if not level:

@@ -21,7 +21,7 @@ from .fields import (REPLYING_BODY, asked_field, preferred_form, asks_frame, ask
 from .counted import counted_things
 from .figures import asks_plan, expected_units, question_types, type_evidence
 from .members import archive_members, members_named
-from .names import archive_places, names_places, places_named
+from .names import archive_places, levels_written, names_places, places_named
 
 MODES = ("hybrid", "dense", "keyword")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
@@ -144,8 +144,9 @@ class HybridRetriever:
         """The letters that name the place asked (番禺 宅基地建房), then those that name the member asked (晏胤人代表提出的…,
         平江县民政局答复朱光武代表的文号), then those that say the code asked (第149号), before those that do not."""
         if places:
+            levels = levels_written(places, text)  # 阜新县 asked: met by 阜蒙县, not by 阜新市
             _behind_others(fused, leaders, [""] * len(leaders),
-                           [not self._names_places(lid, places) for lid in letter_ids])
+                           [not self._names_places(lid, places, levels) for lid in letter_ids])
         members = members_named(text, self.known_members)
         if members:
             _behind_others(fused, leaders, [""] * len(leaders),
@@ -208,9 +209,11 @@ class HybridRetriever:
         """A letter's normalised text (``search.asked.letter_text``), cached."""
         return self._place_and_text(letter_id)[1]
 
-    def _names_places(self, letter_id: str, places: list[tuple[str, bool]]) -> bool:
-        """The letter names every place asked, as ``search.asked`` requires of an answer."""
-        return names_places(places, *self._place_and_text(letter_id))
+    def _names_places(self, letter_id: str, places: list[tuple[str, bool]], levels: dict[str, str]) -> bool:
+        """The letter names every place asked (``levels``: as written with it), as ``search.asked`` requires of an
+        answer."""
+        letter, text = self._place_and_text(letter_id)
+        return names_places(places, letter, text, levels=levels)
 
     def _place_and_text(self, letter_id: str) -> tuple[dict, str]:
         """A letter's place fields, its 文号 and its normalised text, cached."""

@@ -20,7 +20,9 @@ and its consequence, an index number without its label, a page's update time, a 
 a document asked by 哪个文件, the most asked of a bound, a sum asked of a rate (blind63, read in the thirty-fifth);
 whole sentences as answer lines and the sentence after a heading (thirty-fifth); how a proposal was handled (主办), the
 抄送 line, the imprint's date, how a contractor was chosen, a time said as 需要等…后, the cause after a difficulty and
-a count's verb that names no thing (blind64, read in the thirty-sixth)."""
+a count's verb that names no thing (blind64, read in the thirty-sixth); a proposal form's labelled reply, a page's
+stamp before 文章来源:, a decision to act within a period, a 文号 that lost its brackets, the body 谁承办 asks and a county
+asked by another form of its name ranking its letter first (blind65, read in the thirty-seventh)."""
 from __future__ import annotations
 
 import shutil
@@ -37,7 +39,7 @@ from dafu.search.names import places_named
 
 LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01", "b38-rs-02"),
            "blind18": ("b18-fy-02",),
-           "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01",),
+           "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01", "b5-yc-01"),
            "blind10": ("b10-mf-03", "b10-bn-01", "b10-bn-03", "b10-ct-02"),
            "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02", "b15-ll-02"), "blind": ("b-qz-02", "b-ws-02"),
            "blind48": ("b48-jh-01", "b48-jv-02", "b48-jv-04", "b48-bu-01", "b48-jn-01"),
@@ -50,7 +52,8 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02"),
            "blind62": ("b62-wa-02", "b62-wa-03", "b62-ut-01", "b62-rx-01"),
            "blind63": ("b63-cv-01", "b63-cv-03", "b63-tm-01", "b63-lr-02", "b63-gu-01"), "blind9": ("b9-sw-01",),
-           "blind64": ("b64-bp-01", "b64-bp-02", "b64-wb-01", "b64-wb-02", "b64-ju-02"), "blind6": ("b6-tf-03",)}
+           "blind64": ("b64-bp-01", "b64-bp-02", "b64-wb-01", "b64-wb-02", "b64-ju-02"), "blind6": ("b6-tf-03",),
+           "blind65": ("b65-ah-01", "b65-ah-02", "b65-ce-01", "b65-xk-02")}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +62,7 @@ def searcher(seed_index, tmp_path_factory):
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
     防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部, 烈士纪念碑, 污水收集, 精神卫生, 跨境电商, 治超, 废弃杆线, 免费WiFi,
     道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校, 错车道, 凸面镜, 林区道路, 热轧H型钢, 供水,
-    村级文化广场, 旅游标识, 农村聚居点, 网格化管理 and 石林's 村卫生室 and 电动自行车充电 (topics)."""
+    村级文化广场, 旅游标识, 农村聚居点, 网格化管理, 书画展馆, 宪法宣誓墙, 学校厕所, 阜新 城市建设 and 石林's 村卫生室 and 电动自行车充电 (topics)."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -165,6 +168,11 @@ def searcher(seed_index, tmp_path_factory):
     ("怀远旅游标识牌是怎么选施工单位的", "b64-bp-01", "通过招标的方式"),  # how it was chosen, not which company
     ("非村小组聚集区基础设施什么时候安排资金", "b64-ju-02", "需要等纳入规划的自然村基础设施建设完成后"),  # when: after
     ("阜新县村级文化广场选址当时按什么要求", "b64-wb-02", "有意愿,有能力,有场地"),  # the letter writes 阜蒙县
+    ("泸西司法局哪天跟教育体育局对接的", "b65-xk-02", "于7月28日"),  # a form's reply, after 办理复文:
+    ("泸西阿庐文化广场宪法宣誓词墙体的提案由谁承办", "b65-xk-02", "泸西县司法局"),  # 谁承办: the body, 承办单位:
+    ("佛营小学水冲厕所提案答复是哪天发的", "b65-ce-01", "2021-04-20"),  # 2021-04-20 文章来源: (the colon trimmed)
+    ("汉阴三沈文化产业园计划什么时候实施", "b65-ah-01", "决定在“十三五”期间实施"),  # a decision to act in a period
+    ("张店书画艺术展馆建议答复的文号", "b65-ah-02", "张文旅202019"),  # brackets and 号 lost before 签发人
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
@@ -247,6 +255,11 @@ def test_a_plan_about_a_standard_is_answered_by_the_next_steps(searcher):
 ])
 def test_what_no_letter_gives_abstains(searcher, question):
     assert answer_question(searcher, question)["abstained"]
+
+
+def test_a_county_asked_by_another_form_of_its_name_ranks_its_letter_first(searcher):
+    """阜新县 asked: the 阜蒙县 letter first, not 阜新市's (retrieval reads the level written, as answers do)."""
+    assert searcher.search("阜新县村级文化广场选址当时按什么要求", top_k=1)[0]["letter_id"] == "b64-wb-02"
 
 
 def test_an_autonomous_county_is_known_by_its_people_short_form():

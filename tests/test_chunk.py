@@ -154,6 +154,20 @@ def test_reply_span_after_a_pages_form_of_short_lines():
     assert letter.body[start:end].lstrip().startswith("儋州市是我省西部中心城市")
 
 
+def test_reply_span_of_a_proposal_form_is_its_labelled_reply():
+    """A form that copies the proposal (提案标题, 提案内容, 承办单位…) labels the reply (办理复文:…) and closes with
+    short rows (办结时间, 办理结果:A类); a page's summary of the opening (内容概述:…现答复如下:…) is no opening."""
+    letter = _blind_letter("blind65", "b65-xk-02")
+    start, end = reply_span(letter.body)
+    assert letter.body[:start].rstrip().endswith("办理复文:") and "提案内容" in letter.body[:start]
+    assert letter.body[start:end].startswith("对于所提意见建议") and "7月28日" in letter.body[start:end]
+    assert letter.body[end:].split() == ["办结时间:2023年9月4日", "办理结果:A类", "提案者对办理情况:满意"]
+    letter = parse_letter((SHARED / "dev_letters" / "dev-034.txt").read_text(encoding="utf-8"), "dev-034", "dev-034")
+    start, end = reply_span(letter.body)
+    assert "内容概述" in letter.body[:start] and "刘海荣代表" in letter.body[:start]
+    assert letter.body[start:end].lstrip().startswith("一、优化筹资标准")
+
+
 def test_reply_span_of_a_letter_without_headings_keeps_its_thanks_and_facts():
     letter = topic_letter("t-xw-05")  # "感谢…" opens the reply; the facts follow in the same paragraph
     start, end = reply_span(letter.body)

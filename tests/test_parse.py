@@ -308,12 +308,17 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind45", "b45-zn-01", "addressee", "张向京委员"),  # 发布时间:2024-08-01 then 张向京委员:
     ("blind58", "b58-mu-03", "doc_number", "秀山教函〔2022〕183"),  # a line 秀山教函〔2022183: the page lost 〕 and 号
     ("blind26", "b26-gp-02", "doc_number", "川林建函〔2020〕740"),
+    ("blind65", "b65-ah-02", "doc_number", "张文旅〔2020〕19"),  # 张文旅202019   签发人:文士利: brackets and 号 lost
     ("blind58", "b58-mu-03", "session", "政协秀山土家族苗族自治县委员会第十一届一次会议"),  # a body's name of 15 characters
     ("blind15", "b15-ll-02", "region", "眉山市"),  # names 青神县 twice, speaks as 全市 and names 眉山: the city's
     ("blind33", "b33-yx-02", "region", "平顶山市"),  # 叶县 twice, 我市 six times, 平文广旅函: 平顶山's
     ("blind4", "b4-sd-01", "region", "四川省"),  # 广汉市 twice, 我省 and 四川: the province's
     ("blind64", "b64-bp-01", "region", "怀远县"),  # 全县, 县政协; 安徽省 named most (in a 规范's title, a company's name)
     ("blind7", "b7-zc-01", "region", "舒城县"),  # 我县; 六安市 named three times, 舒城县 once
+    ("blind65", "b65-xk-02", "title", "关于在阿庐文化广场“宪法宣誓词”墙体外增设防护栏的提案"),  # 提案标题:, not the
+    # 《中华人民共和国宪法》 its 提案内容 quotes
+    ("blind65", "b65-xk-02", "date", "2023-09-04"),  # 办结时间:2023年9月4日
+    ("blind17", "b17-tr-04", "title", "关于合理利用受污染耕地的提案"),  # 案由:关于…的提案, before the opening's quote
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -322,7 +327,8 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     a district of the national list is a place whatever kind of area its name ends in; a page form's labels and
     rows (领衔代表:, 承办单位 答复日期) and a site's operator (大数据发展中心) are not the addressee or the agency;
     a list bullet may open a salutation or a page's stamp; a proposal may be numbered 原议案第…号 or 提案〔2020〕84号;
-    a form's 办理部门 is the agency and its 案由 the proposal's title; a signature's date may have lost its 日 or have its contact in brackets after it; a
+    a form's 办理部门 is the agency, its 案由 (提案标题) the proposal's title and its 办结时间 the date; a
+    signature's date may have lost its 日 or have its contact in brackets after it; a
     federation (工商业联合会) is addressed; an ethnic district (管城回族区) is one place; a letter whose agency names no
     place is of the one its 文号's issuer code begins with (杭卫提: 杭州市), not of a place its body cites (an agency that
     names its place keeps it: 福州市晋安区民政局's 榕晋民〔2025〕82号 is 晋安区's, above), else of the division its title
