@@ -38,7 +38,7 @@ from dafu.search.divisions import another_division, lies_in, other_forms
 from dafu.search.names import places_named
 
 LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38-jc-01", "b38-rs-01", "b38-rs-02"),
-           "blind18": ("b18-fy-02",),
+           "blind18": ("b18-fy-01", "b18-fy-02"),
            "blind39": ("b39-ps-01", "b39-xu-02"), "blind5": ("b5-lt-01", "b5-yc-01"),
            "blind10": ("b10-mf-03", "b10-bn-01", "b10-bn-03", "b10-ct-02"),
            "blind14": ("b14-zz-03",), "blind15": ("b15-zq-02", "b15-ll-02"), "blind": ("b-qz-02", "b-ws-02"),
@@ -173,6 +173,7 @@ def searcher(seed_index, tmp_path_factory):
     ("佛营小学水冲厕所提案答复是哪天发的", "b65-ce-01", "2021-04-20"),  # 2021-04-20 文章来源: (the colon trimmed)
     ("汉阴三沈文化产业园计划什么时候实施", "b65-ah-01", "决定在“十三五”期间实施"),  # a decision to act in a period
     ("张店书画艺术展馆建议答复的文号", "b65-ah-02", "张文旅202019"),  # brackets and 号 lost before 签发人
+    ("榆林市卫健委三孩政策提案答复的文号", "b18-fy-01", "榆政卫健函2022〕643号"),  # the opening bracket lost
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)

@@ -309,6 +309,11 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind58", "b58-mu-03", "doc_number", "秀山教函〔2022〕183"),  # a line 秀山教函〔2022183: the page lost 〕 and 号
     ("blind26", "b26-gp-02", "doc_number", "川林建函〔2020〕740"),
     ("blind65", "b65-ah-02", "doc_number", "张文旅〔2020〕19"),  # 张文旅202019   签发人:文士利: brackets and 号 lost
+    ("blind21", "b21-th-03", "doc_number", "州林草建字〔2024〕144"),  # 州林草建字〔2024144 签发人丹正加: 〕 and 号 lost
+    ("topics", "t-ys-03", "doc_number", "舞水〔2022〕58"),  # 舞水〔202258   签发人:崔盘营
+    ("topics", "t-ys-03", "region", "舞钢市"),  # of the issuer code 舞 of its 文号 (舞钢市水利局)
+    ("blind18", "b18-fy-01", "doc_number", "榆政卫健函〔2022〕643号"),  # 榆政卫健函2022〕643号 after 签发人:高怀和 (a name
+    # ending in 和 does not join the next line to it)
     ("blind58", "b58-mu-03", "session", "政协秀山土家族苗族自治县委员会第十一届一次会议"),  # a body's name of 15 characters
     ("blind15", "b15-ll-02", "region", "眉山市"),  # names 青神县 twice, speaks as 全市 and names 眉山: the city's
     ("blind33", "b33-yx-02", "region", "平顶山市"),  # 叶县 twice, 我市 six times, 平文广旅函: 平顶山's
