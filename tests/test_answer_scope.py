@@ -22,7 +22,8 @@ whole sentences as answer lines and the sentence after a heading (thirty-fifth);
 抄送 line, the imprint's date, how a contractor was chosen, a time said as 需要等…后, the cause after a difficulty and
 a count's verb that names no thing (blind64, read in the thirty-sixth); a proposal form's labelled reply, a page's
 stamp before 文章来源:, a decision to act within a period, a 文号 that lost its brackets, the body 谁承办 asks and a county
-asked by another form of its name ranking its letter first (blind65, read in the thirty-seventh)."""
+asked by another form of its name ranking its letter first (blind65, read in the thirty-seventh); the reply's own
+title, its 来源 and the proposal a reply answers, asked in other words (thirty-seventh)."""
 from __future__ import annotations
 
 import shutil
@@ -46,14 +47,14 @@ LETTERS = {"blind33": ("b33-yx-02",), "blind38": ("b38-yf-01", "b38-yf-02", "b38
            "blind51": ("b51-vj-01", "b51-vj-02", "b51-tq-01", "b51-tq-02", "b51-tq-03", "b51-yq-01", "b51-yq-03",
                        "b51-lb-02"),
            "blind17": ("b17-fd-01",), "blind52": ("b52-wx-01",), "blind54": ("b54-mg-01", "b54-wz-01", "b54-wz-02"),
-           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01", "b57-tb-01"),
+           "blind56": ("b56-fx-02", "b56-fx-03", "b56-za-01", "b56-bg-01"), "blind57": ("b57-zp-01", "b57-fu-01", "b57-tb-01", "b57-yn-01"),
            "blind3": ("b3-zs-03", "b3-tw-01"), "blind2": ("b2-xl-01",), "blind37": ("b37-kj-01",), "blind59": ("b59-se-01", "b59-se-02", "b59-kw-01", "b59-xg-01"),
            "blind60": ("b60-ov-01", "b60-ov-02", "b60-gn-01", "b60-gn-02", "b60-wi-01"), "topics": ("t-yb-05", "t-dd-01"),
            "blind61": ("b61-sl-02", "b61-kg-01", "b61-eu-01", "b61-bs-01", "b61-pe-01"), "blind58": ("b58-mu-02", "b58-cc-02"),
            "blind62": ("b62-wa-02", "b62-wa-03", "b62-ut-01", "b62-rx-01"),
            "blind63": ("b63-cv-01", "b63-cv-03", "b63-tm-01", "b63-lr-02", "b63-gu-01"), "blind9": ("b9-sw-01",),
            "blind64": ("b64-bp-01", "b64-bp-02", "b64-wb-01", "b64-wb-02", "b64-ju-02"), "blind6": ("b6-tf-03",),
-           "blind65": ("b65-ah-01", "b65-ah-02", "b65-ce-01", "b65-xk-02")}
+           "blind65": ("b65-ah-01", "b65-ah-02", "b65-ce-01", "b65-xk-02"), "blind31": ("b31-fj-03",)}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def searcher(seed_index, tmp_path_factory):
     蜂产业, 种业, 青少年足球, 应急避难场所, 传统村落, 生育, 养犬, 窨井盖, 结核病, 步行街, 野生菌, 驾培, 人行天桥, 餐饮油烟, 烂尾楼,
     防震减灾, 午休, 芒果, 蚊媒防控, 杨柳飞絮, 酸枣, 百香果, 紫菜, 辅警, 噪音, 冷链物流, 富硒产业, 矿泉水, 乡镇干部, 烈士纪念碑, 污水收集, 精神卫生, 跨境电商, 治超, 废弃杆线, 免费WiFi,
     道路限速, 金鱼, 速丰桉, 综合保税区, 人参果, 美育, 文创, 台胞, 水上运动, 铁路道口, 业余体校, 错车道, 凸面镜, 林区道路, 热轧H型钢, 供水,
-    村级文化广场, 旅游标识, 农村聚居点, 网格化管理, 书画展馆, 宪法宣誓墙, 学校厕所, 阜新 城市建设 and 石林's 村卫生室 and 电动自行车充电 (topics)."""
+    村级文化广场, 旅游标识, 农村聚居点, 网格化管理, 书画展馆, 宪法宣誓墙, 学校厕所, 阜新 城市建设, 再生资源回收, 民族语言 and 石林's 村卫生室 and 电动自行车充电 (topics)."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
 
@@ -174,6 +175,9 @@ def searcher(seed_index, tmp_path_factory):
     ("汉阴三沈文化产业园计划什么时候实施", "b65-ah-01", "决定在“十三五”期间实施"),  # a decision to act in a period
     ("张店书画艺术展馆建议答复的文号", "b65-ah-02", "张文旅202019"),  # brackets and 号 lost before 签发人
     ("榆林市卫健委三孩政策提案答复的文号", "b18-fy-01", "榆政卫健函2022〕643号"),  # the opening bracket lost
+    ("高峥嵘委员烂尾楼提案的答复标题", "b51-lb-02", "对市政协八届一次会议第93号提案的答复"),  # the reply's heading
+    ("沈阳396号提案答复来源部门", "b31-fj-03", "再生资源管理办公室"),  # 来源:再生资源管理办公室
+    ("教建议〔2016〕第475号答复的是什么建议", "b57-yn-01", "生命力与实效性的建议"),  # what was proposed
 ])
 def test_the_answer_first_says_what_is_asked(searcher, question, letter_id, first):
     answer = answer_question(searcher, question)
