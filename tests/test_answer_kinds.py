@@ -844,10 +844,17 @@ def test_fields_documents_bodies_and_plans_asked_in_other_words(searcher, questi
     "福建给三明中药材基地安排了多少省级资金",  # 碳中和试点…安排资金200万: 资金 is said, 中药材基地 nowhere in that letter
     "阳新县中药材种植面积多少亩",  # 全市中药材总面积 in a letter of no region: a city's figure, not a county's
     "黄石申报国家道地药材生产基地获批了吗",  # whether it was granted: no sentence says how the request stands
-    "玛曲县碳汇开发试点建议 答复文号",  # the page lost its own 文号; a cited notice's (《…》(州政办发…)) is not it
 ])
-def test_no_answer_for_a_sum_of_another_thing_a_citys_figure_or_a_cited_number(searcher, question):
+def test_no_answer_for_a_sum_of_another_thing_a_citys_figure_or_an_open_request(searcher, question):
     assert answer_question(searcher, question)["abstained"]
+
+
+def test_a_replys_own_mangled_doc_number_not_a_cited_one(searcher):
+    """The page wrote its own 文号 without 〕 and 号 before the signer (州林草建字〔2024144 签发人丹正加); it answers
+    first, not the 文号 of a notice the reply cites (《…》(州政办发〔202217号))."""
+    answer = answer_question(searcher, "玛曲县碳汇开发试点建议 答复文号")
+    assert not answer["abstained"], answer.get("generator")
+    assert "州林草建字〔2024144" in answer["answer"][0]["text"] and "州政办发" not in answer["answer"][0]["text"]
 
 
 def test_a_letter_of_no_known_place_is_the_one_it_names_twice():
