@@ -80,8 +80,8 @@ TITLE_BRACKETED = regex.compile(r"《(?P<v>[^《》\n]{4,120})》|“(?P<v>[^“
 TITLE_LIKE = regex.compile(r"^关于|(?:建议|提案|议案|意见)$")
 TITLE_BARE = regex.compile(
     r"提出的(?P<v>关于[^。，,；;\n]{4,80}?(?:建议|提案|议案))(?=收悉|已收悉|悉|[，,。]|已)")
-CAUSE = regex.compile(r"^(?:案由|(?:提案|建议|议案)(?:标题|题目|名称))\s*[:：]?\s*(?P<v>关于[^\n]{4,80}?(?:建议|提案|议案))\s*$",
-                      regex.M)  # a form's 案由 (提案标题) and its value
+TITLE_LABELLED = regex.compile(  # a form's 案由 (提案标题) and its value
+    r"^(?:案由|(?:提案|建议|议案)(?:标题|题目|名称))\s*[:：]?\s*(?P<v>关于[^\n]{4,80}?(?:建议|提案|议案))\s*$", regex.M)
 PROPOSED = regex.compile(r"提出?的\s*(?:《(?P<v>关于[^《》\n]{4,120})》|“(?P<v>关于[^“”\n]{4,120})”)")
 OPENING_END = regex.compile(r"收悉|悉[。，,]|已交|交由|转我|转由|由我")
 HEADING = regex.compile(r"^(?:\p{Han}{2,30}?(?:关于|对))?.{0,60}?(?:会议|号|关于).{0,60}?(?:答复函|答复|复函|的函|回复意见|回复)$")
@@ -251,7 +251,7 @@ def _title(view: View, opening: int, heading) -> str | None:
     """The proposal's title as a form labels it (案由, 提案标题), else in 《》/“” (or bare 关于…建议) near the opening,
     else the letter's heading."""
     text = view.text
-    if m := CAUSE.search(text):
+    if m := TITLE_LABELLED.search(text):
         return view.original(*m.span("v"))
     end = OPENING_END.search(text, opening, opening + 300)
     window_end = end.end() + 40 if end else opening + 250
