@@ -110,7 +110,7 @@ def reply_span(body: str) -> tuple[int, int]:
               if PAGE_LABEL_LINE.match(body[s:e]) and (before is None or i < before)]
     first = labels[-1] + 1 if labels else 0  # a page's labels (索引号：…, 字号: 来源:…) are header, opening or not
     start = paragraphs[first - 1][1] if first else 0
-    opening = _opening(body, paragraphs, first)
+    opening = _opening(body, paragraphs, first) if first else before
     if opening is not None:
         s, e = paragraphs[opening]
         last = list(OPENING.finditer(body, s, e))[-1].end()

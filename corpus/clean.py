@@ -157,7 +157,7 @@ def _continues(prev: str, line: str, width: int | None) -> bool:
         return True
     if _ends_sentence(prev):
         return False
-    if prev[-1] in "，、,（(《「『“‘" or prev.endswith(("的", "和", "与", "及")) and not SIGN_OFF.match(prev):
+    if prev[-1] in "，、,（(《「『“‘" or (prev.endswith(("的", "和", "与", "及")) and not SIGN_OFF.match(prev)):
         return True  # (签发人:高怀和 ends in a name, not in 和)
     if prev[-1].isdigit() and line[0] in "年月日号號%万亿元个家人名次张台辆所" and not DATE_END.search(prev):
         return True

@@ -41,10 +41,11 @@ SALUTATION = regex.compile(
 ADDRESSEE = regex.compile(
     rf"{SALUTATION.pattern}|^{LIST_MARKS}(?P<v>[\p{{Han}}（）()、]{{2,40}}{ORG_SUFFIX})\s*[:：]\s*$", regex.M)
 YEAR_OPEN, YEAR_CLOSE = r"[〔\[【(（［﹝]", r"[〕\]】)）］﹞]"  # the brackets round a 文号's year
-DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})(?:" + YEAR_OPEN + r"\s*(?P<year>(?:19|20)\d\d)\s*" + YEAR_CLOSE
-                   + r"?\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號]|$|(?=[ \t]*签发人))"
-                   + r"|(?P<year>(?:19|20)\d\d)\s*" + YEAR_CLOSE + r"\s*(?P<num>(?:第\s*)?\d{1,5})\s*(?P<hao>[号號])"
-                   + r"|(?P<year>(?:19|20)\d\d)(?P<num>\d{1,5})(?P<hao>)(?=[ \t]*签发人))")  # 闽卫督函〔2024〕25号,
+_YEAR, _NUMBER, _BEFORE_SIGNER = r"(?P<year>(?:19|20)\d\d)", r"(?P<num>(?:第\s*)?\d{1,5})", r"(?=[ \t]*签发人)"
+DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})(?:"
+                   + YEAR_OPEN + rf"\s*{_YEAR}\s*" + YEAR_CLOSE + rf"?\s*{_NUMBER}\s*(?P<hao>[号號]|$|{_BEFORE_SIGNER})"
+                   + rf"|{_YEAR}\s*" + YEAR_CLOSE + rf"\s*{_NUMBER}\s*(?P<hao>[号號])"
+                   + rf"|{_YEAR}(?P<num>\d{{1,5}})(?P<hao>){_BEFORE_SIGNER})")  # 闽卫督函〔2024〕25号,
 # wherever written; a page that lost the closing bracket still gives it (州政办发〔202217号), one that lost 号 at a
 # line's end or before the signer (秀山教函〔2022183, 州林草建字〔2024144 签发人丹正加), the opening bracket
 # (榆政卫健函2022〕643号), or brackets and 号 before the signer (张文旅202019   签发人:文士利)
