@@ -262,8 +262,13 @@ def _counts_parts(figure: Figure, folded: str, asked: set[str]) -> bool:
 _SESSION_TAIL = re.compile(r"(?:全体)?会议")
 
 
+# A count given roughly, with no value (每年可利用秸秆几百吨, 数十家, 上千人).
+_VAGUE = re.compile(rf"[几数上][十百千万]+\s*(?:余|多)?\s*(?P<unit>{'|'.join(re.escape(u) for u in UNITS)})")
+
+
 def figures(text: str, with_time: bool = False) -> list[Figure]:
-    """Numbers with units in ``text`` (dates and durations only when ``with_time``)."""
+    """Numbers with units in ``text`` (dates and durations only when ``with_time``); a rough count (几百吨) has no
+    value."""
     return list(_figures(text, with_time))
 
 
@@ -271,10 +276,11 @@ def figures(text: str, with_time: bool = False) -> list[Figure]:
 def _figures(text: str, with_time: bool) -> tuple[Figure, ...]:
     """Passages recur from query to query (the leaders of one topic): read each once."""
     found, folded = [], fold(text)
+    vague = [m for m in _VAGUE.finditer(folded) if with_time or m.group("unit") not in TIME_UNITS]
     for m in FIGURE.finditer(folded):
         unit = m.group("unit")
-        if unit in TIME_UNITS and not with_time:
-            continue
+        if unit in TIME_UNITS and not with_time or any(v.start() < m.end() and m.start() < v.end() for v in vague):
+            continue  # (十人 of 几十人 is no ten)
         if unit in TIME_UNITS and re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) \
                 or unit == "月" and GLUED_YEAR_MONTH.fullmatch(m.group(0)):
             continue  # 2023年, 20235月: dates, not durations
@@ -285,7 +291,8 @@ def _figures(text: str, with_time: bool) -> tuple[Figure, ...]:
                 unit not in MEASURES or unit in TIME_UNITS or folded.endswith(("最后", "最"), 0, m.start())):
             continue  # 一张图, 一年, 最后一公里 — words, not figures (一公里左右 is one)
         found.append(Figure(m.start(), m.end(), text[m.start():m.end()], value, unit))
-    return tuple(found)
+    found += [Figure(m.start(), m.end(), text[m.start():m.end()], None, m.group("unit")) for m in vague]
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def dates(text: str) -> list[tuple[int, int]]:

@@ -30,7 +30,7 @@ LETTERS = ("b3-gr-02", "b3-gr-03", "b3-zs-02", "b3-zd-01", "b3-zd-02", "b3-zd-03
            "t-tsg-03", "b13-sz-02", "b23-cb-03", "b29-jy-02", "b29-dz-01", "b2-zy-03", "b33-yx-01", "b33-yx-02",
            "b33-yx-03", "b33-ek-01", "b33-ek-03", "b32-te-04", "b4-cd-03", "b37-kj-01", "b37-qg-01", "b37-ai-01",
            "b37-ai-02", "b37-pc-01", "b31-uf-02", "b9-jl-01", "b9-sw-02", "b6-nj-03", "b12-ht-01", "b3-gr-01",
-           "b31-fj-03", "b33-az-03", "b8-hs-02")
+           "b31-fj-03", "b33-az-03", "b8-hs-02", "b15-sy-02")
 SETS = {"b2": "blind2", "b3": "blind3", "b6": "blind6", "b4": "blind4", "b5": "blind5", "b7": "blind7", "b8": "blind8", "b9": "blind9",
         "b10": "blind10", "b11": "blind11", "b12": "blind12", "b13": "blind13", "b14": "blind14", "b15": "blind15",
         "b17": "blind17", "b19": "blind19", "b21": "blind21", "b22": "blind22", "b24": "blind24", "b25": "blind25",
@@ -47,7 +47,7 @@ def searcher(seed_index, tmp_path_factory):
     未成年人保护, 退役军人优待, 烈士陵园, AED, 水土保持, 村庄规划, 青少年活动中心, 林业碳汇, 畜禽养殖污染, 中小企业融资, 风电,
     花卉, 家庭教育, 限塑, 设施农业, 博物馆, 中药材, 马拉松, 老字号, 金丝猴救助, 社会组织, 地下水, 国有林场, 草原补奖, 近视防控,
     地质灾害搬迁, 研学旅行, 儿科, 特殊教育, 跨境电商, 遗体捐献, 人工智能, 预制菜, 校服, 建筑垃圾, 集体经济, 再生资源,
-    传染病防控 and,
+    传染病防控, 红松菌 and,
     from the topics set, 农村公路 of 平江县, 民宿 of 周口, 马关's 都龙小学 and 垫江's 农家书屋."""
     from dafu.index.build import build_index
     from dafu.search.api import Searcher
@@ -603,6 +603,18 @@ def test_a_figure_of_a_neighbouring_county_and_another_kind(searcher):
     assert names_another_place("张家川县还成立了动物检疫工作站", ["武山"])
     assert not names_another_place("全市仅华容县有", ["岳阳"])  # a county of the city asked: one of its examples
     assert not names_another_place("我局联合峄城区农业农村局开展执法检查", ["台儿庄"])  # a body, not a place's figure
+
+
+def test_a_rough_count_is_a_figure(searcher):
+    """每年可利用秸秆几百吨 answers how much straw is used: a rough count (几百吨, 数十家, 上千人) is a figure with no
+    value, and 十人 of 培训几十人 is no ten."""
+    from dafu.search.figures import figures
+
+    answer = answer_question(searcher, "华容红松菌新型栽培方式每年能利用多少秸秆")
+    assert not answer["abstained"], answer.get("generator")
+    assert answer["answer"][0]["figure"] == "几百吨"
+    assert [(f.text, f.value) for f in figures("培训几十人，数十家企业，共100人")] == [
+        ("几十人", None), ("数十家", None), ("100人", 100.0)]
 
 
 def test_within_the_year_the_next_item_and_a_pages_stamp(searcher):
