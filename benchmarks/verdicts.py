@@ -30,15 +30,16 @@ def blind_numbers() -> list[int]:
     return sorted(found)
 
 
-def _blind_dir(n: int) -> Path:
-    return DATA / ("blind" if n == 1 else f"blind{n}")
+def _blind_name(n: int) -> str:
+    """The folder, index and question-file name of blind set ``n`` (blind, blind2, …)."""
+    return "blind" if n == 1 else f"blind{n}"
 
 
 def chain() -> list[tuple[str, Path]]:
     """(index name, letters added to the one before) in order: seed, dev, topics, blind, blind2 …"""
     steps = [("seed", ROOT / "corpus" / "letters"), ("dev", DATA / "eval" / "dev_letters"),
              ("topics", DATA / "topics" / "letters")]
-    return steps + [("blind" if n == 1 else f"blind{n}", _blind_dir(n) / "letters") for n in blind_numbers()]
+    return steps + [(_blind_name(n), DATA / _blind_name(n) / "letters") for n in blind_numbers()]
 
 
 def question_sets() -> dict[str, tuple[str, list[Path]]]:
@@ -47,8 +48,8 @@ def question_sets() -> dict[str, tuple[str, list[Path]]]:
             "devr": ("dev", [DATA / "eval" / "dev_real.jsonl", DATA / "heldout.jsonl", DATA / "unanswerable.jsonl"]),
             "topics": ("topics", [DATA / "topics" / "fit.jsonl", DATA / "topics" / "held.jsonl"])}
     for n in blind_numbers():
-        name = "blind" if n == 1 else f"blind{n}"
-        sets[f"blind{n}"] = (name, [_blind_dir(n) / f"{name}.jsonl"])
+        name = _blind_name(n)
+        sets[f"blind{n}"] = (name, [DATA / name / f"{name}.jsonl"])
     return sets
 
 

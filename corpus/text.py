@@ -49,19 +49,20 @@ UNITS = sorted("""平方公里 平方米 万平方米 立方米 公里 千米 �
 # Units that name one measure in other script (23880km answers 多少公里).
 SAME_UNITS = tuple(frozenset(group.split()) for group in (
     "公里 千米 km", "平方米 m2 ㎡", "平方公里 平方千米 km2 ㎢", "千瓦 kw", "千伏 kv", "兆瓦 mw", "升 l", "公斤 千克", "% ％"))
+UNIT = "|".join(re.escape(u) for u in UNITS)  # any one of them, as a pattern
 TIME_UNITS = frozenset("年 个月 月 日 工作日 天 周 小时 分钟".split())
 NUMBER = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
 # A year and its month run together where a page lost 年 (于20235月份, 20253月): 2023年5月, not 20235 months.
 GLUED_YEAR_MONTH = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<month>1[0-2]|0?[1-9])\s*月")
 # A year opening a clause where a page lost its 年 (,2023岑巩水稻制种面积达3.81万亩), not a count (2023个, 2000余人).
 GLUED_YEAR = re.compile(rf"(?:^|(?<=[，,；;：:、\s]))(?P<year>(?:19|20)\d{{2}})(?=[\u4e00-\u9fff])"
-                        rf"(?!余|多|[万亿千百]|{'|'.join(re.escape(u) for u in UNITS)})")
+                        rf"(?!余|多|[万亿千百]|{UNIT})")
 # A number with its magnitude (2.8万, 30余), never an ordinal (第5次) nor the tail of a longer number.
 AMOUNT = rf"(?<![第\d.])(?<!\d,)(?P<num>{NUMBER})\s*(?:余|多)?\s*(?P<mag>[万亿千百])?\s*(?:余|多)?"
 # An amount before what it counts, with no unit of its own (约有2.8万退役军人, 30余公共场所).
 BARE_COUNT = rf"(?P<amount>{AMOUNT})\s*(?:名|个|位|家|所|处)?"
 FIGURE = re.compile(rf"{AMOUNT}\s*"
-                    rf"(?P<unit>{'|'.join(re.escape(u) for u in UNITS)}|(?<=[\d余多两三四五六七八九十])起"
+                    rf"(?P<unit>{UNIT}|(?<=[\d余多两三四五六七八九十])起"
                     r"|(?<=\d)(?<![时:：]\d)(?<![时:：]\d\d)分(?![钟之秒局队厂区店社部院行所中]))")  # 25起 (not 一起); 20分 points (not 十分,
 # 3分钟 nor 15时18分)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import re
 
-from ..corpus.text import UNITS
+from ..corpus.text import UNIT
 from .fields import QUESTION_WORD
 from .figures import MEASURES, asks_keyword_figure, expected_units, units_opening
 from .words import NOUN_FLAGS, posseg
 
 _ASKS_COUNT = re.compile("(多少|几)")  # the words a count is asked with
-_COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{'|'.join(map(re.escape, UNITS))}|[万亿千百起]))([\u4e00-\u9fff]{{2,8}})")
+_COUNTED_BARE = re.compile(rf"(?:多少|几)(?!\s*(?:{UNIT}|[万亿千百起]))([\u4e00-\u9fff]{{2,8}})")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..corpus.promises import CUES
-from ..corpus.text import (BARE_COUNT, CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, SAME_UNITS, TIME_UNITS, UNITS, blank_pinyin,
+from ..corpus.text import (BARE_COUNT, CN_NUMERAL_CHARS, FIGURE, GLUED_YEAR_MONTH, SAME_UNITS, TIME_UNITS, UNIT, UNITS, blank_pinyin,
                            parse_number, valid_date)
 from .highlight import _fold_char
 
@@ -263,7 +263,7 @@ _SESSION_TAIL = re.compile(r"(?:全体)?会议")
 
 
 # A count given roughly, with no value (每年可利用秸秆几百吨, 数十家, 上千人).
-_VAGUE = re.compile(rf"[几数上][十百千万]+\s*(?:余|多)?\s*(?P<unit>{'|'.join(re.escape(u) for u in UNITS)})")
+_VAGUE = re.compile(rf"[几数上][十百千万]+\s*(?:余|多)?\s*(?P<unit>{UNIT})")
 
 
 def figures(text: str, with_time: bool = False) -> list[Figure]:
