@@ -51,8 +51,9 @@ DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})(?:"
 # (榆政卫健函2022〕643号), or brackets and 号 before the signer (张文旅202019   签发人:文士利)
 # A proposal numbered as a document is, before its number: 委员提案〔2020〕84号.
 PROPOSAL_OF_YEAR = r"(?:代表|委员)?(?:提案|建议|议案)\s*" + YEAR_OPEN + r"\s*(?:19|20)\d\d\s*" + YEAR_CLOSE + r"\s*第?\s*"
-DOC_NUMBER = regex.compile(  # the letter's own: opening a line or after a mark, not cited in a sentence
-    r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类))" + DOC_NUMBER_FORM, regex.M)
+DOC_NUMBER = regex.compile(  # the letter's own: opening a line, after a mark or in brackets after the reply's heading
+    # (…第60号提案的答复(岳财字〔2022〕47号A类)), not cited in a sentence
+    r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类)|(?<=(?:答复|复函|的函)\s*[(（]))" + DOC_NUMBER_FORM, regex.M)
 # What each 答复类别 means, and the words a page writes the category with instead of its letter (上海:
 # 办理结果:解决或采纳 / 列入计划拟解决 / 留作参考).
 CATEGORY_LABELS = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "留作参考"}
@@ -167,6 +168,8 @@ def extract_metadata(body: str) -> Metadata:
     agency = _agency(text, header_end, heading)
     meta.agency = view.original(*agency) if agency else None
     meta.date, date_warning = _date(text, header_end)
+    if meta.date is None and meta.doc_number:  # 岳财字〔2022〕47号 with no date signed: a letter of 2022
+        meta.date, date_warning = meta.doc_number.split("〔")[1][:4], "date is the year of the 文号"
     region = region_span(text, (agency, session, heading))
     found = view.original(*region) if region else _unnamed_region(view, meta)
     meta.region = to_simplified(found) if found else None  # one name per place, whatever script the page is in

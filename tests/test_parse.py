@@ -324,6 +324,10 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     # 《中华人民共和国宪法》 its 提案内容 quotes
     ("blind65", "b65-xk-02", "date", "2023-09-04"),  # 办结时间:2023年9月4日
     ("blind17", "b17-tr-04", "title", "关于合理利用受污染耕地的提案"),  # 案由:关于…的提案, before the opening's quote
+    ("blind15", "b15-sy-02", "doc_number", "岳财字〔2022〕47号"),  # …第60号提案的答复(岳财字〔2022〕47号A类)
+    ("blind15", "b15-sy-02", "date", "2022"),  # no date signed: the year of its 文号
+    ("topics", "t-fh-05", "date", "2024"),  # 应急提函〔2024〕61号, unsigned
+    ("blind4", "b4-cd-02", "date", "2019"),  # 雁发改〔2019〕5号
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -340,9 +344,19 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     names as a word at the level it speaks as (铁岭 of a 我市 letter: 铁岭市), in line with the places it names, else
     of the place its body names most or, when that lies in a place of the level it speaks as which it names too
     (青神县 of a 全市 letter naming 眉山), that place, or when it holds the one place of that level the body names
-    (安徽省 named most by a 全县 letter that names 怀远县 once), the one inside.
+    (安徽省 named most by a 全县 letter that names 怀远县 once), the one inside; a 文号 may stand in brackets after
+    the reply's heading; a letter that signs no date is of its 文号's year.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
+
+
+def test_a_date_from_the_doc_number_says_so():
+    """The year of a 文号 dates a letter only when nothing else does, and its warning says where the date came from;
+    a signed date wins over the 文号's year (b58-ya-03, 酒市文广发〔2015〕187号, signed 2016)."""
+    unsigned = parse(data_path("blind15", "letters", "b15-sy-02.txt"))
+    assert "date is the year of the 文号" in unsigned.warnings and "no date found" not in unsigned.warnings
+    signed = parse(data_path("blind58", "letters", "b58-ya-03.txt"))
+    assert signed.doc_number.startswith("酒市文广发〔2015〕") and signed.date.startswith("2016-")
 
 
 @pytest.mark.parametrize("folder, letter_id, kept, dropped", [
