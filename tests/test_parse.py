@@ -328,6 +328,10 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("blind15", "b15-sy-02", "date", "2022"),  # no date signed: the year of its 文号
     ("topics", "t-fh-05", "date", "2024"),  # 应急提函〔2024〕61号, unsigned
     ("blind4", "b4-cd-02", "date", "2019"),  # 雁发改〔2019〕5号
+    ("blind22", "b22-ae-01", "date", "2025-08-30"),  # - 成文时间:2025年08月30日
+    ("topics", "t-cj-01", "date", "2023-04-06"),  # [ 成文日期 ] 2023-04-06 [ 发布日期 ] 2023-09-15
+    ("blind34", "b34-ne-01", "date", "2020-07-11"),  # 发布日期(2020-07-11)
+    ("blind42", "b42-cq-01", "date", "2018-10-30"),  # …提案答复摘要公 发表时间:2018-10-30 分享到:
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -345,7 +349,8 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     of the place its body names most or, when that lies in a place of the level it speaks as which it names too
     (青神县 of a 全市 letter naming 眉山), that place, or when it holds the one place of that level the body names
     (安徽省 named most by a 全县 letter that names 怀远县 once), the one inside; a 文号 may stand in brackets after
-    the reply's heading; a letter that signs no date is of its 文号's year.
+    the reply's heading; a letter that signs no date is of its 文号's year; a page's 成文时间, 发文时间, 发表时间 and
+    生成时间 label its date as its 日期 do, in the page's brackets too ([ 成文日期 ] 2023-04-06, 发布日期(2020-07-11)).
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
 
