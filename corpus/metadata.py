@@ -54,6 +54,7 @@ PROPOSAL_OF_YEAR = r"(?:代表|委员)?(?:提案|建议|议案)\s*" + YEAR_OPEN 
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line, after a mark or in brackets after the reply's heading
     # (…第60号提案的答复(岳财字〔2022〕47号A类)), not cited in a sentence
     r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类)|(?<=(?:答复|复函|的函)\s*[(（]))" + DOC_NUMBER_FORM, regex.M)
+DATE_OF_DOC_NUMBER = "date is the year of the 文号"  # the warning of a letter dated by its 文号 alone
 # What each 答复类别 means, and the words a page writes the category with instead of its letter (上海:
 # 办理结果:解决或采纳 / 列入计划拟解决 / 留作参考).
 CATEGORY_LABELS = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "留作参考"}
@@ -169,7 +170,7 @@ def extract_metadata(body: str) -> Metadata:
     meta.agency = view.original(*agency) if agency else None
     meta.date, date_warning = _date(text, header_end)
     if meta.date is None and meta.doc_number:  # 岳财字〔2022〕47号 with no date signed: a letter of 2022
-        meta.date, date_warning = meta.doc_number.split("〔")[1][:4], "date is the year of the 文号"
+        meta.date, date_warning = meta.doc_number.split("〔")[1][:4], DATE_OF_DOC_NUMBER
     region = region_span(text, (agency, session, heading))
     found = view.original(*region) if region else _unnamed_region(view, meta)
     meta.region = to_simplified(found) if found else None  # one name per place, whatever script the page is in

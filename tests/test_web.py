@@ -8,7 +8,7 @@ import pytest
 
 from dafu.web import create_app
 from dafu.web.layout import body_paragraphs
-from conftest import DEV_LETTERS
+from conftest import DEV_LETTERS, data_path
 
 SEED_CITED = "闽卫督函〔2024〕25号"
 QUESTION = "医疗护理员培训补助标准是多少"
@@ -41,6 +41,18 @@ def xss_client(tmp_path_factory, isolated_data):
     (folder / "xss-letter.txt").write_text("\n".join(lines), encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("xss-index")
     build_index([folder], index_dir=index_dir)
+    return create_app(searcher=Searcher.open(index_dir)).test_client()
+
+
+@pytest.fixture(scope="module")
+def dated_client(tmp_path_factory, isolated_data):
+    """A tiny index of two real letters: one that signs no date (b15-sy-02, 岳财字〔2022〕47号) and one signed."""
+    from dafu.index.build import build_index
+    from dafu.search.api import Searcher
+
+    index_dir = tmp_path_factory.mktemp("dated-index")
+    build_index([data_path("blind15", "letters", "b15-sy-02.txt"), data_path("blind58", "letters", "b58-ya-03.txt")],
+                index_dir=index_dir)
     return create_app(searcher=Searcher.open(index_dir)).test_client()
 
 
@@ -320,6 +332,17 @@ def test_config_from_environment(monkeypatch, seed_searcher):
     assert len(client.get("/api/search", query_string={"q": "养老"}).get_json()["results"]) == 2
     client = create_app(searcher=seed_searcher, config={"TOP_K": 3}).test_client()
     assert len(client.get("/api/search", query_string={"q": "养老"}).get_json()["results"]) == 3
+
+
+def test_a_date_from_the_doc_number_says_so(dated_client):
+    """A letter dated by its 文号's year alone shows that year as such; a signed date is shown as signed."""
+    unsigned = dated_client.get("/letters/b15-sy-02").get_data(as_text=True)
+    assert re.search(r"<th scope=\"row\">日期</th><td>2022（据文号年份）</td>", unsigned)
+    assert "岳财字〔2022〕47号" in unsigned
+    assert dated_client.get("/api/letters/b15-sy-02").get_json()["date"] == "2022"
+    signed = dated_client.get("/letters/b58-ya-03").get_data(as_text=True)
+    date = re.search(r"<th scope=\"row\">日期</th><td>([^<]*)</td>", signed).group(1)
+    assert date.startswith("2016-") and "据文号" not in date
 
 
 # --- markup inside a letter --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from ..corpus.metadata import DATE_OF_DOC_NUMBER
 from ..search.api import MODES
 from ..search.dupes import NEAR_COPY_LABEL, TIERS
 from ..search.highlight import term_spans
@@ -185,7 +186,7 @@ def letter(letter_id: str):
     cited = optional_int(request.args.get("hl"))
     query = (request.args.get("q") or "").strip()[: current_app.config["MAX_QUERY_CHARS"]]
     similar = _similar(letter_id)
-    rows = [(label, _display(name, found.get(name))) for name, label in METADATA_LABELS if found.get(name)]
+    rows = [(label, _display(name, found.get(name), found)) for name, label in METADATA_LABELS if found.get(name)]
     return render_template("letter.html", letter=found, rows=rows, paragraphs=body_paragraphs(found, cited),
                            cited=cited, query=query, similar=similar, promises=_letter_promises(letter_id),
                            promise_statuses=_statuses())
@@ -255,7 +256,9 @@ def _similar(letter_id: str) -> list[dict]:
         return []
 
 
-def _display(name: str, value: str) -> str:
+def _display(name: str, value: str, letter: dict) -> str:
+    if name == "date" and DATE_OF_DOC_NUMBER in (letter.get("warnings") or ()):
+        return f"{value}（据文号年份）"  # signed with no date: the year its 文号 gives
     if name == "category":
         return f"{value} 类"
     if name == "source":
