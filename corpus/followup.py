@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .chunk import reply_span
 from .normalize import normalize_for_index
 from .text import sentences
 
@@ -40,14 +41,15 @@ def is_later(date: str, than: str) -> bool:
 
 def link_follow_ups(promises: Sequence[dict], letters: Sequence[dict],
                     text_of: Callable[[str], tuple[str, Sequence]]) -> list[dict | None]:
-    """For each promise (``letter_id`` and ``what``), its follow-up as a dict of ``LINK_FIELDS`` or None.
+    """For each promise (``letter_id`` and ``what``), its follow-up as a dict of ``LINK_FIELDS`` or None; the
+    words of its letter's agency and place do not count.
 
     ``letters``: every letter's ``id``, ``agency``, ``region``, ``date``. A candidate letter is dated after the
     promise's letter and its agency contains the promise's agency or its place the promise's place (the
     search filters' rule). ``text_of(id)`` gives a candidate's body and chunks (``start``, ``end``, ``ordinal``)."""
     own = {row["id"]: row for row in letters}
     later = _Later(letters)
-    wanted = [content_bigrams(p["what"]) for p in promises]
+    wanted = [content_bigrams(p["what"]) - _named(own.get(p["letter_id"]) or {}) for p in promises]
     vocab = {b: i for i, b in enumerate(sorted(set().union(*wanted)))} if wanted else {}
     table = _Sentences(vocab, text_of)
     groups: dict[tuple[str, str], dict[str, list[int]]] = {}  # agency, place -> letter date -> promises
@@ -64,6 +66,12 @@ def link_follow_ups(promises: Sequence[dict], letters: Sequence[dict],
             for i in members:
                 out[i] = index.best([vocab[b] for b in wanted[i]], len(wanted[i]), allowed)
     return out
+
+
+def _named(letter: dict) -> set[str]:
+    """The bigrams of a letter's agency and place: every candidate letter shares one of them (省交通运输厅将会同…
+    is not followed up by 省交通运输厅高度重视…), so they say nothing about what was promised."""
+    return content_bigrams(" ".join(filter(None, (letter.get("agency"), letter.get("region")))))
 
 
 class _Later:
@@ -117,13 +125,16 @@ class _Sentences:
         self._of: dict[str, tuple[list[tuple], list[np.ndarray]]] = {}
 
     def of(self, letter_id: str) -> tuple[list[tuple], list[np.ndarray]]:
-        """``(spans, bigram ids)``: spans ``(letter id, start, end, text, chunk)`` of the sentences sharing at
-        least ``MIN_SHARED`` bigrams with the promises' vocabulary."""
+        """``(spans, bigram ids)``: spans ``(letter id, start, end, text, chunk)`` of the reply's sentences
+        (``reply_span``) sharing at least ``MIN_SHARED`` bigrams with the promises' vocabulary."""
         if letter_id not in self._of:
             body, chunks = self.text_of(letter_id)
             marks = sorted((c.start, c.end, c.ordinal) for c in chunks)
-            spans, ids = [], []
+            first, last = reply_span(body)  # the reply itself: not a page's labels, the restated proposal or the
+            spans, ids = [], []  # signature, which share a promise's words and report nothing
             for s, e in sentences(body):
+                if not first <= s < last:
+                    continue
                 known = [self.vocab[b] for b in content_bigrams(body[s:e]) if b in self.vocab]
                 if len(known) >= MIN_SHARED:
                     spans.append((letter_id, s, e, body[s:e], next((o for a, b, o in marks if a <= s < b), None)))

@@ -76,3 +76,20 @@ def test_an_index_of_other_rules_computes_the_same_promises(letters, tmp_path, i
     manifest.write_text(json.dumps({**data, "promise_rules": "older-rules"}), encoding="utf-8")
     assert not open_index(index).promises_stored
     assert _rows(index, capsys) == stored  # computed from the bodies, the same rows
+
+
+@pytest.mark.model
+def test_a_follow_up_on_real_letters_reports_on_what_was_promised(tmp_path, isolated_data, capsys):
+    """Real letters of one bureau over the years (贵州省发展改革委 on the 新渝贵高铁, 云南省交通运输厅 on a railway):
+    the later sentence shown is one of the later reply's own, on the thing promised, not a page's label line
+    (来源:云南省交通运输厅 2024-04-30) nor a sentence that shares only the bureau's name (省交通运输厅高度重视…)."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for name in ("p-064", "p-065", "p-066", "p-070", "p-071"):
+        shutil.copy(Path(__file__).resolve().parent / "data" / "pairs" / "letters" / f"{name}.txt", folder)
+    _index(folder, tmp_path / "index", capsys)
+    rows = [row for found in _rows(tmp_path / "index", capsys).values() for row in found]
+    [railway] = [row for row in rows if row["letter_id"] == "p-070" and "力争将新渝贵高铁纳入" in row["text"]]
+    assert railway["later_letter_id"] == "p-071" and "国家已初步同意将新渝贵高铁纳入" in railway["later_text"]
+    linked = [row for row in rows if row["later_letter_id"]]
+    assert linked and not any(row["later_text"].startswith(("来源", "省交通运输厅高度重视")) for row in linked)
