@@ -10,11 +10,11 @@ from .promises import extract_promises
 # What an index stores per promise (``promise_records``), the letter's metadata left out.
 RECORD_FIELDS = ("letter_id", "start", "end", "text", "what", "section", "chunk", "deadline", "due", "deadline_year",
                  "figure")
-# The rules' identity (extraction, follow-up links, the text toolkit): an index whose stored promises were made
-# by other rules makes them again.
+# The rules' identity (extraction, follow-up links and the reply span they read, the text toolkit): an index whose
+# stored promises were made by other rules makes them again.
 RULES = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
                                 for name in ("promises.py", "not_promises.py", "promise_records.py", "deadlines.py",
-                                             "followup.py", "text.py"))).hexdigest()[:16]
+                                             "followup.py", "chunk.py", "text.py"))).hexdigest()[:16]
 
 
 def promise_records(letter_id: str, body: str, letter_date: str | None, chunks=()) -> list[dict]:
