@@ -107,9 +107,11 @@ DATE_LABELLED = regex.compile(
     r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
     r"|(?P<yy>\d{2})/(?P<m>\d{2})/(?P<d>\d{2})(?=\s+\d{1,2}:\d{2}))"  # 发布日期:24/06/28 08:44:28, a page's stamp
     r"|^(?=[^\n]*来源\s*(?:[:：]|$))[^\n]*?(?<!\d)(?P<y>\d{4})(?:-|\s*年\s*)(?P<m>\d{1,2})(?:-|\s*月\s*)(?P<d>\d{1,2})(?!\d)"  # 2019-11-08 (2017年08月25日)   来源:办公室
-    r"|^[|\s]*" + LIST_MARKS + r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\s*(?=作者|点击|浏览|阅读))"  # 2025-07-31 16:25,
-    # 2024-09-23 作者: 点击数: at a line's start: a page's stamp
-    r"|^[ \t]*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ \t]*$",  # a page's date on a line of its own
+    r"|^[|\s]*" + LIST_MARKS + r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}(?::\d{2}(?::\d{2})?(?!\d)|时\d{1,2}分)"
+    r"|\s*(?=作者|点击|浏览|阅读))"  # 2025-07-31 16:25, 2023-08-08 10时55分, 2024-09-23 作者: 点击数: at a line's start: a page's stamp
+    r"|^[ \t]*" + LIST_MARKS + r"[ \t]*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ \t]*$"  # a page's date on a line of
+    # its own, or as an item of its list of labels (  • 2021-06-23)
+    r"|(?<=答复|复函|的函)[ \t]+(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",  # …提案的答复 2021-04-02: the heading's date
     regex.M)
 # The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.
 TITLE_LABELS = ("文件名称", "信息名称", "标题", "名称")  # the labels a form writes before a letter's title

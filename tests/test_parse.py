@@ -332,6 +332,9 @@ def test_regions_of_one_character_counties_and_autonomous_counties():
     ("topics", "t-cj-01", "date", "2023-04-06"),  # [ 成文日期 ] 2023-04-06 [ 发布日期 ] 2023-09-15
     ("blind34", "b34-ne-01", "date", "2020-07-11"),  # 发布日期(2020-07-11)
     ("blind42", "b42-cq-01", "date", "2018-10-30"),  # …提案答复摘要公 发表时间:2018-10-30 分享到:
+    ("blind3", "b3-zs-01", "date", "2024-05-23"),  # a page's list of labels: • 2024-05-23 (成文), • 2024-06-11 (发布)
+    ("blind31", "b31-uf-01", "date", "2021-04-02"),  # 对区政协…第E111号提案的答复 2021-04-02
+    ("blind20", "b20-sk-02", "date", "2023-08-08"),  # 2023-08-08 10时55分浏览次数:
 ])
 def test_real_letters_region_date_category_and_addressee(folder, letter_id, field, value):
     """A verb before a level is no place (答复县); a page's date before 来源 written with 年月日, or at a line's start
@@ -350,7 +353,8 @@ def test_real_letters_region_date_category_and_addressee(folder, letter_id, fiel
     (青神县 of a 全市 letter naming 眉山), that place, or when it holds the one place of that level the body names
     (安徽省 named most by a 全县 letter that names 怀远县 once), the one inside; a 文号 may stand in brackets after
     the reply's heading; a letter that signs no date is of its 文号's year; a page's 成文时间, 发文时间, 发表时间 and
-    生成时间 label its date as its 日期 do, in the page's brackets too ([ 成文日期 ] 2023-04-06, 发布日期(2020-07-11)).
+    生成时间 label its date as its 日期 do, in the page's brackets too ([ 成文日期 ] 2023-04-06, 发布日期(2020-07-11));
+    a date alone as an item of a page's list of labels, after the reply's heading or with its time in 时 and 分 too.
     """
     assert getattr(parse(data_path(folder, "letters", f"{letter_id}.txt")), field) == value
 
