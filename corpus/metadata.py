@@ -50,10 +50,11 @@ DOC_NUMBER_FORM = (r"(?P<prefix>\p{Han}{2,12})(?:"
 # line's end or before the signer (秀山教函〔2022183, 州林草建字〔2024144 签发人丹正加), the opening bracket
 # (榆政卫健函2022〕643号), or brackets and 号 before the signer (张文旅202019   签发人:文士利)
 # A proposal numbered as a document is, before its number: 委员提案〔2020〕84号.
+HEADING_END = r"(?:答复|复函|的函)"  # how a reply's heading ends, which its 文号 in brackets or its date may follow
 PROPOSAL_OF_YEAR = r"(?:代表|委员)?(?:提案|建议|议案)\s*" + YEAR_OPEN + r"\s*(?:19|20)\d\d\s*" + YEAR_CLOSE + r"\s*第?\s*"
 DOC_NUMBER = regex.compile(  # the letter's own: opening a line, after a mark or in brackets after the reply's heading
     # (…第60号提案的答复(岳财字〔2022〕47号A类)), not cited in a sentence
-    r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类)|(?<=(?:答复|复函|的函)\s*[(（]))" + DOC_NUMBER_FORM, regex.M)
+    r"(?:^|(?<=[\s:：|”\"•·])|(?<=(?<![A-Za-z])[A-D][1-9]?类)|(?<=" + HEADING_END + r"\s*[(（]))" + DOC_NUMBER_FORM, regex.M)
 DATE_OF_DOC_NUMBER = "date is the year of the 文号"  # the warning of a letter dated by its 文号 alone
 # What each 答复类别 means, and the words a page writes the category with instead of its letter (上海:
 # 办理结果:解决或采纳 / 列入计划拟解决 / 留作参考).
@@ -100,6 +101,7 @@ DATE_AT_END = regex.compile(  # a line's closing date; the sign-off labels a fla
     r"|(?P<cy>[〇零○0０OoＯ一二三四五六七八九]{4})年(?P<cm>[一二三四五六七八九十]{1,2})月(?:(?P<cd>[一二三四五六七八九十]{1,3})日)?"
     rf"|^(?P<digits>(?:19|20)\d\d(?:0?[1-9]|1[0-2])(?:0?[1-9]|[12]\d|3[01])))"  # 2025610, 20240624; not 20250013
     rf"\s*(?:\[\d{{1,2}}\])?\s*(?=[（(]?(?:{SIGN_OFF_WORDS})|$)")  # an encyclopedia's [1] after it; (联系人… in brackets
+_ISO_DATE = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"  # 2021-06-23, as pages stamp it
 DATE_LABELLED = regex.compile(
     r"(?:(?:发布|发表|发文|成文|生成|印发|公开|答复|办结)(?:日期|时间)|更新时间|编稿时间|"
     r"(?:(?<!\p{Han})|(?<=[:：]\s*\p{Han}{2,30}))(?:时间|日期))\s*[:：|\]]?\s*[(（]?\s*"  # 来源:…办公室时间: a page's
@@ -107,11 +109,11 @@ DATE_LABELLED = regex.compile(
     r"(?:(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
     r"|(?P<yy>\d{2})/(?P<m>\d{2})/(?P<d>\d{2})(?=\s+\d{1,2}:\d{2}))"  # 发布日期:24/06/28 08:44:28, a page's stamp
     r"|^(?=[^\n]*来源\s*(?:[:：]|$))[^\n]*?(?<!\d)(?P<y>\d{4})(?:-|\s*年\s*)(?P<m>\d{1,2})(?:-|\s*月\s*)(?P<d>\d{1,2})(?!\d)"  # 2019-11-08 (2017年08月25日)   来源:办公室
-    r"|^[|\s]*" + LIST_MARKS + r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\s+\d{1,2}(?::\d{2}(?::\d{2})?(?!\d)|时\d{1,2}分)"
+    r"|^[|\s]*" + LIST_MARKS + _ISO_DATE + r"(?:\s+\d{1,2}(?::\d{2}(?::\d{2})?(?!\d)|时\d{1,2}分)"
     r"|\s*(?=作者|点击|浏览|阅读))"  # 2025-07-31 16:25, 2023-08-08 10时55分, 2024-09-23 作者: 点击数: at a line's start: a page's stamp
-    r"|^[ \t]*" + LIST_MARKS + r"[ \t]*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ \t]*$"  # a page's date on a line of
+    r"|^[ \t]*" + LIST_MARKS + r"[ \t]*" + _ISO_DATE + r"[ \t]*$"  # a page's date on a line of
     # its own, or as an item of its list of labels (  • 2021-06-23)
-    r"|(?<=答复|复函|的函)[ \t]+(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",  # …提案的答复 2021-04-02: the heading's date
+    r"|(?<=" + HEADING_END + r")[ \t]+" + _ISO_DATE,  # …提案的答复 2021-04-02: the heading's date
     regex.M)
 # The labels of a page's metadata block (索引号：…, 发布机构：…, 字号:[ ] 来源:…): in its table cells or at a line's start.
 TITLE_LABELS = ("文件名称", "信息名称", "标题", "名称")  # the labels a form writes before a letter's title
